@@ -1,0 +1,72 @@
+// Builds the Fastify app from its parts. Tests build it too (without listening).
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { AppError, isAppError } from './lib/errors.ts';
+import type { Services } from './services.ts';
+import { apiRoutes } from './channels/api/routes.ts';
+import { fromFastifyError, sendProblem } from './channels/api/problem.ts';
+import { tmfRoutes } from './channels/tmf/index.ts';
+
+export interface AppOptions {
+  logger?: boolean | { level: string };
+}
+
+export async function buildApp(s: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err, req, reply) => {
+    if (isAppError(err)) return sendProblem(reply, req, err);
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = err.validation.map((v) => ({ path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'), message: v.message }));
+      return sendProblem(reply, req, new AppError('INVALID_INPUT', {
+        detail: { 'zh-CN': `请求有误：${errors.map((e) => e.path || '(body)').join('，')}`, en: `Invalid request: ${errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; ')}` },
+        extra: { errors },
+      }));
+    }
+    const e = err as { statusCode?: number; code?: string; message: string };
+    if (!e.statusCode || e.statusCode >= 500) req.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, req, fromFastifyError(e));
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, new AppError('NOT_FOUND')));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'omnihall',
+        version: '0.1.0',
+        description: 'Electronic channels for telecom operators: one business registry served on every channel. 电子渠道：一套业务，所有渠道。',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health', { schema: { tags: ['ops'], summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get('/ready', { schema: { tags: ['ops'], summary: 'Readiness: the database answers' } }, async (req, reply) => {
+    try {
+      await sql`select 1`.execute(s.db);
+      return { status: 'ready' };
+    } catch (err) {
+      req.log.warn({ err }, 'database not reachable');
+      return sendProblem(reply, req, new AppError('UNAVAILABLE'));
+    }
+  });
+
+  await app.register(apiRoutes(s), { prefix: '/api/v1' });
+  await app.register(tmfRoutes(s), { prefix: '/tmf-api' });
+  return app;
+}

@@ -1,0 +1,34 @@
+// bill.query: one month's bill with its items (the latest when no month is given).
+import { z } from 'zod';
+import { AppError } from '../lib/errors.ts';
+import { l10n, money } from '../lib/i18n.ts';
+import { monthInput } from './common.ts';
+import { defineBusiness } from './registry.ts';
+
+export const billQuery = defineBusiness({
+  id: 'bill.query',
+  kind: 'query',
+  names: l10n('账单查询', 'Bill'),
+  descriptions: l10n('查询某月账单及明细', 'A month’s bill and its items'),
+  input: z.object({ month: monthInput.optional() }).strict(),
+  confirm: false,
+  staffRoles: ['agent', 'admin'],
+  async run({ bss, subscriber }, input) {
+    const month = input.month ?? (await bss.bills(subscriber.id, 1))[0]?.month;
+    const bill = month ? await bss.bill(subscriber.id, month) : undefined;
+    if (!bill) throw new AppError('BILL_NOT_FOUND');
+    const history = await bss.bills(subscriber.id, 6);
+    const total = money(bill.totalFen);
+    const itemsZh = bill.items.map((i) => `${i.nameZh}${money(i.amountFen)['zh-CN']}`).join('；');
+    const itemsEn = bill.items.map((i) => `${i.nameEn} ${money(i.amountFen).en}`).join('; ');
+    const statusZh = bill.status === 'paid' ? '已缴清' : `未缴，请于${bill.dueOn}前缴费`;
+    const statusEn = bill.status === 'paid' ? 'paid' : `unpaid, due ${bill.dueOn}`;
+    return {
+      data: { bill, history },
+      text: {
+        short: l10n(`${bill.month}月账单${total['zh-CN']}，${statusZh}`, `${bill.month} bill: ${total.en}, ${statusEn}`),
+        long: l10n(`${bill.month}月账单合计${total['zh-CN']}（${statusZh}）。明细：${itemsZh}。`, `Bill for ${bill.month}: ${total.en} (${statusEn}). Items: ${itemsEn}.`),
+      },
+    };
+  },
+});

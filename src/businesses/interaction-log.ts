@@ -1,0 +1,48 @@
+// The interaction log: one row per business call on any channel (time, channel, subscriber,
+// business, outcome, error code, latency). Rows are written in batches off the request path;
+// the ledger, not this log, is the record of money, so a crash may lose at most one batch.
+import type { Db } from '../db/index.ts';
+import type { Insertable } from 'kysely';
+import type { InteractionTable } from '../db/schema.ts';
+
+export type InteractionRow = Insertable<InteractionTable>;
+
+export class InteractionLog {
+  private buffer: InteractionRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { maxBatch?: number; maxDelayMs?: number; onError?: (e: unknown) => void } = {},
+  ) {}
+
+  record(row: InteractionRow): void {
+    this.buffer.push(row);
+    if (this.buffer.length >= (this.opts.maxBatch ?? 500)) {
+      void this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.opts.maxDelayMs ?? 100);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is buffered; resolves when it is in the database. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const rows = this.buffer;
+    this.buffer = [];
+    this.flushing = this.flushing.then(async () => {
+      if (rows.length === 0) return;
+      try {
+        await this.db.insertInto('interaction').values(rows).execute();
+      } catch (e) {
+        this.opts.onError?.(e);
+      }
+    });
+    return this.flushing;
+  }
+}

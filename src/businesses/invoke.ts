@@ -1,0 +1,154 @@
+// The one entry point every channel calls: who may run it, input validation, confirmation of
+// anything that charges, idempotency, one database transaction, and the interaction log.
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import type { Db } from '../db/index.ts';
+import type { Bss } from '../core/bss.ts';
+import { AppError, isAppError } from '../lib/errors.ts';
+import { l10n } from '../lib/i18n.ts';
+import type { Clock, Random } from '../lib/ports.ts';
+import type { InteractionLog } from './interaction-log.ts';
+import type { Business, BusinessContext, BusinessText, Principal, Quote, Registry } from './registry.ts';
+
+export interface InvokeRequest {
+  channel: string;
+  principal: Principal;
+  /** The subscriber the business is for; a subscriber principal may only name itself. */
+  subscriberId: number;
+  businessId: string;
+  input: unknown;
+  confirm?: boolean;
+  /** Required for transactions: a repeated key returns the first answer and changes nothing. */
+  idempotencyKey?: string | null;
+}
+
+export type InvokeOutcome =
+  | { status: 'ok'; businessId: string; result: unknown; text: BusinessText; replayed: boolean }
+  | { status: 'confirmation_required'; businessId: string; quote: Quote; text: BusinessText };
+
+export interface InvokerDeps {
+  db: Db;
+  registry: Registry;
+  bss: (q: Db) => Bss;
+  log: InteractionLog;
+  clock: Clock;
+  random: Random;
+}
+
+/** Stable JSON: object keys sorted, so the same input always hashes the same. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+function invalidInput(error: z.ZodError): AppError {
+  const fields = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
+  const list = fields.map((f) => f.path || '(input)').join(', ');
+  return new AppError('INVALID_INPUT', {
+    detail: l10n(`输入有误：${list}`, `Invalid input: ${fields.map((f) => `${f.path || '(input)'}: ${f.message}`).join('; ')}`),
+    extra: { errors: fields },
+  });
+}
+
+export class Invoker {
+  constructor(private readonly deps: InvokerDeps) {}
+
+  get registry(): Registry {
+    return this.deps.registry;
+  }
+
+  async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
+    const started = performance.now();
+    let outcome: 'ok' | 'error' | 'confirmation_required' = 'error';
+    let errorCode: string | null = null;
+    try {
+      const result = await this.run(req);
+      outcome = result.status === 'ok' ? 'ok' : 'confirmation_required';
+      return result;
+    } catch (e) {
+      errorCode = isAppError(e) ? e.code : 'INTERNAL';
+      throw e;
+    } finally {
+      this.deps.log.record({
+        at: this.deps.clock.now(),
+        channel: req.channel,
+        subscriberId: req.subscriberId,
+        businessId: req.businessId,
+        outcome,
+        errorCode,
+        latencyMs: Math.round(performance.now() - started),
+      });
+    }
+  }
+
+  private authorise(b: Business, req: InvokeRequest): void {
+    const p = req.principal;
+    if (p.kind === 'subscriber') {
+      if (p.subscriberId !== req.subscriberId) throw new AppError('FORBIDDEN');
+      return;
+    }
+    if (!p.roles.some((r) => b.staffRoles.includes(r))) throw new AppError('FORBIDDEN');
+  }
+
+  private async context(db: Db, req: InvokeRequest, idempotencyKey: string | null): Promise<BusinessContext> {
+    const bss = this.deps.bss(db);
+    const subscriber = await bss.subscriber(req.subscriberId);
+    if (!subscriber) throw new AppError('NOT_A_SUBSCRIBER');
+    const account = await bss.account(subscriber.id);
+    return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random };
+  }
+
+  private async run(req: InvokeRequest): Promise<InvokeOutcome> {
+    const b = this.deps.registry.get(req.businessId);
+    if (!b) throw new AppError('BUSINESS_NOT_FOUND');
+    this.authorise(b, req);
+    const parsed = b.input.safeParse(req.input ?? {});
+    if (!parsed.success) throw invalidInput(parsed.error);
+    const input = parsed.data;
+    const { db } = this.deps;
+
+    if (b.confirm && req.confirm !== true) {
+      const ctx = await this.context(db, req, null);
+      const quote = await b.quote!(ctx, input);
+      return { status: 'confirmation_required', businessId: b.id, quote, text: { short: quote.summary, long: quote.summary } };
+    }
+
+    if (b.kind === 'query') {
+      const ctx = await this.context(db, req, null);
+      const r = await b.run(ctx, input);
+      return { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
+    }
+
+    const key = req.idempotencyKey;
+    if (!key) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+    const principal = req.principal.kind === 'subscriber' ? `s:${req.subscriberId}` : `staff:${req.principal.staffId}`;
+    const requestHash = createHash('sha256').update(`${b.id}\n${req.subscriberId}\n${canonical(input)}`).digest('base64url');
+
+    return db.transaction().execute(async (trx) => {
+      // The key row is claimed first: a concurrent request with the same key waits on it here
+      // and then finds the committed answer instead of doing the work again.
+      const claimed = await trx
+        .insertInto('idempotencyRecord')
+        .values({ principal, key, businessId: b.id, requestHash, response: 'null', createdAt: this.deps.clock.now() })
+        .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
+        .returning('key')
+        .executeTakeFirst();
+      if (!claimed) {
+        const first = await trx.selectFrom('idempotencyRecord').select(['requestHash', 'response'])
+          .where('principal', '=', principal).where('key', '=', key).executeTakeFirstOrThrow();
+        if (first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };
+      }
+      const ctx = await this.context(trx, req, key);
+      const r = await b.run(ctx, input);
+      const outcome: InvokeOutcome = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
+      await trx.updateTable('idempotencyRecord').set({ response: JSON.stringify(outcome) })
+        .where('principal', '=', principal).where('key', '=', key).execute();
+      return outcome;
+    });
+  }
+}

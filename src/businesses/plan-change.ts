@@ -1,0 +1,56 @@
+// plan.change: move to another plan from the first day of the next billing cycle.
+import { z } from 'zod';
+import { assertEligible } from '../core/catalogue.ts';
+import { nextCycleStart } from '../lib/cycle.ts';
+import { AppError } from '../lib/errors.ts';
+import { l10n, money } from '../lib/i18n.ts';
+import { allowanceText, findOffering, offeringRef, salesChannel } from './common.ts';
+import { defineBusiness, type BusinessContext } from './registry.ts';
+
+async function target(ctx: BusinessContext, planId: string) {
+  const plan = await findOffering(ctx, planId);
+  if (plan.kind !== 'plan') throw new AppError('NOT_ELIGIBLE', { detail: l10n('这不是一个套餐', 'That is not a plan') });
+  if (plan.id === ctx.subscriber.planId) throw new AppError('SAME_PLAN');
+  assertEligible(plan, ctx.subscriber, ctx.account, salesChannel(ctx.channel));
+  return plan;
+}
+
+export const planChange = defineBusiness({
+  id: 'plan.change',
+  kind: 'transaction',
+  names: l10n('套餐变更', 'Change plan'),
+  descriptions: l10n('变更套餐，下月1日生效', 'Change your plan from the first day of next month'),
+  input: z.object({ planId: offeringRef }).strict(),
+  confirm: true,
+  staffRoles: ['agent'],
+  options: { planId: { business: 'plans.list', list: 'plans', value: 'id' } },
+  async quote(ctx, { planId }) {
+    const plan = await target(ctx, planId);
+    const from = nextCycleStart(ctx.now);
+    const p = money(plan.priceFen);
+    return {
+      businessId: 'plan.change',
+      priceFen: 0,
+      effectiveFrom: from,
+      summary: l10n(
+        `${from}起改为${plan.nameZh}（月费${p['zh-CN']}，含${allowanceText(plan)['zh-CN']}），本月不扣费`,
+        `Change to ${plan.nameEn} (${p.en}/month with ${allowanceText(plan).en}) from ${from}; nothing charged now`,
+      ),
+    };
+  },
+  async run(ctx, { planId }) {
+    const plan = await target(ctx, planId);
+    const from = nextCycleStart(ctx.now);
+    await ctx.bss.schedulePlanChange(ctx.subscriber.id, plan.id, from);
+    return {
+      data: { planId: plan.id, effectiveFrom: from, monthlyFen: plan.priceFen },
+      text: {
+        short: l10n(`已受理，${from}起改为${plan.nameZh}`, `Done: ${plan.nameEn} from ${from}`),
+        long: l10n(
+          `您的套餐将于${from}起变更为${plan.nameZh}，月费${money(plan.priceFen)['zh-CN']}。`,
+          `Your plan changes to ${plan.nameEn} at ${money(plan.priceFen).en} a month from ${from}.`,
+        ),
+      },
+    };
+  },
+});

@@ -1,0 +1,110 @@
+// The business registry: every business (业务) declared once, served on every channel.
+import { z } from 'zod';
+import type { Db } from '../db/index.ts';
+import type { Subscriber } from '../db/schema.ts';
+import type { AccountView, Bss } from '../core/bss.ts';
+import type { L10n } from '../lib/i18n.ts';
+import type { Clock, Random } from '../lib/ports.ts';
+
+export type StaffRole = 'admin' | 'product' | 'marketing' | 'agent' | 'ops';
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'product', 'marketing', 'agent', 'ops'];
+
+/** Who is asking: a signed-in subscriber, or a staff member acting for one. */
+export type Principal =
+  | { kind: 'subscriber'; subscriberId: number }
+  | { kind: 'staff'; staffId: number; roles: StaffRole[] };
+
+/** What a charging business will do, shown to the subscriber before they confirm. */
+export interface Quote {
+  businessId: string;
+  summary: L10n;
+  /** What it costs, in fen; 0 when nothing is charged now. */
+  priceFen: number;
+  /** When it takes effect, `YYYY-MM-DD`, when not at once. */
+  effectiveFrom?: string;
+}
+
+export interface BusinessText {
+  /** Fits one 70-character SMS or a USSD screen. */
+  short: L10n;
+  /** The full answer for a page or a spoken prompt. */
+  long: L10n;
+}
+
+export interface BusinessResult<R = unknown> {
+  data: R;
+  text: BusinessText;
+}
+
+export interface BusinessContext {
+  bss: Bss;
+  /** The handler's transaction (transactions) or the database (queries). */
+  db: Db;
+  subscriber: Subscriber;
+  account: AccountView;
+  channel: string;
+  now: Date;
+  idempotencyKey: string | null;
+  random: Random;
+}
+
+/** Where a form or menu gets the choices for an input, e.g. `packId` from `packs.list`. */
+export interface OptionsSource {
+  business: string;
+  /** The array in that business's result data. */
+  list: string;
+  value: string;
+}
+
+export interface Business<S extends z.ZodObject = z.ZodObject> {
+  id: string;
+  kind: 'query' | 'transaction';
+  names: L10n;
+  descriptions: L10n;
+  input: S;
+  /** Must the subscriber confirm a quote first (anything that charges money or points)? */
+  confirm: boolean;
+  /** Staff roles that may run it on behalf of a subscriber. */
+  staffRoles: readonly StaffRole[];
+  /** Choices for inputs, by input name. */
+  options?: Partial<Record<keyof z.infer<S> & string, OptionsSource>>;
+  quote?(ctx: BusinessContext, input: z.infer<S>): Promise<Quote>;
+  run(ctx: BusinessContext, input: z.infer<S>): Promise<BusinessResult>;
+}
+
+/** Declares a business with its input type inferred from the schema. */
+export function defineBusiness<S extends z.ZodObject>(b: Business<S>): Business<S> {
+  if (b.confirm && !b.quote) throw new Error(`business ${b.id} needs confirmation but has no quote`);
+  return b;
+}
+
+export class Registry {
+  private readonly byId = new Map<string, Business>();
+
+  constructor(businesses: readonly Business[]) {
+    for (const b of businesses) {
+      if (this.byId.has(b.id)) throw new Error(`business ${b.id} declared twice`);
+      this.byId.set(b.id, b);
+    }
+  }
+
+  get(id: string): Business | undefined {
+    return this.byId.get(id);
+  }
+
+  list(): Business[] {
+    return [...this.byId.values()];
+  }
+}
+
+/** The input schema as JSON Schema (draft 2020-12), with the options each input draws from. */
+export function inputJsonSchema(b: Business): Record<string, unknown> {
+  const schema = z.toJSONSchema(b.input, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  if (b.options) {
+    const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [name, source] of Object.entries(b.options)) {
+      if (props[name]) props[name]['x-options'] = source;
+    }
+  }
+  return schema;
+}

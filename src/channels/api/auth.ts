@@ -1,0 +1,29 @@
+// Who is calling: the bearer token on a request, checked without a database round trip.
+import type { FastifyRequest } from 'fastify';
+import type { Principal, StaffRole } from '../../businesses/registry.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Services } from '../../services.ts';
+
+export function principalOf(s: Services, req: FastifyRequest): Principal | null {
+  const h = req.headers.authorization;
+  if (!h || !h.startsWith('Bearer ')) return null;
+  return s.tokens.verify(h.slice(7).trim(), s.clock.now());
+}
+
+export function requirePrincipal(s: Services, req: FastifyRequest): Principal {
+  const p = principalOf(s, req);
+  if (!p) throw new AppError('UNAUTHENTICATED');
+  return p;
+}
+
+export function requireSubscriber(s: Services, req: FastifyRequest): number {
+  const p = requirePrincipal(s, req);
+  if (p.kind !== 'subscriber') throw new AppError('FORBIDDEN');
+  return p.subscriberId;
+}
+
+export function requireStaff(s: Services, req: FastifyRequest, roles: readonly StaffRole[]): Principal & { kind: 'staff' } {
+  const p = requirePrincipal(s, req);
+  if (p.kind !== 'staff' || !p.roles.some((r) => r === 'admin' || roles.includes(r))) throw new AppError('FORBIDDEN');
+  return p;
+}

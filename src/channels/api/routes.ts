@@ -1,0 +1,130 @@
+// The REST API under /api/v1: sign-in, the business registry, and the demo SMS outbox.
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { inputJsonSchema } from '../../businesses/registry.ts';
+import { authenticateStaff } from '../../identity/staff.ts';
+import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../identity/tokens.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Services } from '../../services.ts';
+import { requirePrincipal } from './auth.ts';
+import { requestLang, sendProblem } from './problem.ts';
+
+export const msisdnSchema = z.string().regex(/^1\d{10}$/, 'an 11-digit mainland mobile number');
+const l10nSchema = z.object({ 'zh-CN': z.string(), en: z.string() });
+const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
+
+export function apiRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/auth/otp', {
+      schema: {
+        tags: ['auth'], summary: 'Send a one-time sign-in code by SMS',
+        body: z.object({ msisdn: msisdnSchema }).strict(),
+        response: { 202: z.object({ expiresInSeconds: z.number() }), 404: problemSchema, 429: problemSchema },
+      },
+    }, async (req, reply) => reply.code(202).send(await s.otp.request(req.body.msisdn)));
+
+    app.post('/auth/token', {
+      schema: {
+        tags: ['auth'], summary: 'Exchange a one-time code for a bearer token',
+        body: z.object({ msisdn: msisdnSchema, code: z.string().regex(/^\d{6}$/, 'six digits') }).strict(),
+        response: { 200: z.object({ token: z.string(), expiresInSeconds: z.number() }), 401: problemSchema },
+      },
+    }, async (req) => {
+      const subscriberId = await s.otp.verify(req.body.msisdn, req.body.code);
+      return { token: s.tokens.issue({ kind: 'subscriber', subscriberId }, s.clock.now(), SUBSCRIBER_TOKEN_TTL_S), expiresInSeconds: SUBSCRIBER_TOKEN_TTL_S };
+    });
+
+    app.post('/auth/staff/token', {
+      schema: {
+        tags: ['auth'], summary: 'Staff sign-in with username and password',
+        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict(),
+        response: { 200: z.object({ token: z.string(), roles: z.array(z.string()), expiresInSeconds: z.number() }), 401: problemSchema },
+      },
+    }, async (req) => {
+      const u = await authenticateStaff(s.db, req.body.username, req.body.password);
+      const token = s.tokens.issue({ kind: 'staff', staffId: u.id, roles: u.roles }, s.clock.now(), STAFF_TOKEN_TTL_S);
+      return { token, roles: u.roles, expiresInSeconds: STAFF_TOKEN_TTL_S };
+    });
+
+    app.get('/businesses', {
+      schema: {
+        tags: ['businesses'], summary: 'Every business in the registry, with its input JSON Schema',
+        response: {
+          200: z.object({
+            businesses: z.array(z.object({
+              id: z.string(), kind: z.enum(['query', 'transaction']), names: l10nSchema, descriptions: l10nSchema,
+              confirm: z.boolean(), input: z.record(z.string(), z.unknown()),
+            })),
+          }),
+        },
+      },
+    }, async () => ({
+      businesses: s.registry.list().map((b) => ({
+        id: b.id, kind: b.kind, names: b.names, descriptions: b.descriptions, confirm: b.confirm, input: inputJsonSchema(b),
+      })),
+    }));
+
+    app.post('/businesses/:id', {
+      schema: {
+        tags: ['businesses'],
+        summary: 'Run a business for the signed-in subscriber',
+        description:
+          'Transactions need an `Idempotency-Key` header; a repeated key returns the first answer. ' +
+          'A business that charges answers 409 CONFIRMATION_REQUIRED with a `quote` until called with `confirm: true`. ' +
+          'Staff with the right role may act for a subscriber by giving `msisdn`.',
+        params: z.object({ id: z.string().max(64) }),
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(128).optional() }).loose(),
+        body: z.object({
+          input: z.record(z.string(), z.unknown()).optional(),
+          confirm: z.boolean().optional(),
+          msisdn: msisdnSchema.optional(),
+        }).strict().optional(),
+        response: {
+          200: z.object({ status: z.literal('ok'), businessId: z.string(), result: z.unknown(), text: z.object({ short: l10nSchema, long: l10nSchema }), message: z.string(), replayed: z.boolean() }),
+          400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema,
+        },
+      },
+    }, async (req, reply) => {
+      const principal = requirePrincipal(s, req);
+      const body = req.body ?? {};
+      let subscriberId: number;
+      if (principal.kind === 'subscriber') {
+        subscriberId = principal.subscriberId;
+        if (body.msisdn) {
+          const other = await s.db.selectFrom('subscriber').select('id').where('msisdn', '=', body.msisdn).executeTakeFirst();
+          if (other?.id !== subscriberId) throw new AppError('FORBIDDEN');
+        }
+      } else {
+        if (!body.msisdn) throw new AppError('INVALID_INPUT', { detail: { 'zh-CN': '请提供客户号码 msisdn', en: 'Give the subscriber’s msisdn' } });
+        const sub = await s.db.selectFrom('subscriber').select('id').where('msisdn', '=', body.msisdn).executeTakeFirst();
+        if (!sub) throw new AppError('NOT_A_SUBSCRIBER');
+        subscriberId = sub.id;
+      }
+      const out = await s.invoker.invoke({
+        channel: principal.kind === 'staff' ? 'agent' : 'api',
+        principal, subscriberId, businessId: req.params.id, input: body.input ?? {}, confirm: body.confirm,
+        idempotencyKey: req.headers['idempotency-key'] ?? null,
+      });
+      const lang = requestLang(req);
+      if (out.status === 'confirmation_required') {
+        return sendProblem(reply, req, new AppError('CONFIRMATION_REQUIRED', { detail: out.quote.summary, extra: { quote: out.quote } }));
+      }
+      if (out.replayed) reply.header('idempotent-replayed', 'true');
+      return { status: 'ok' as const, businessId: out.businessId, result: out.result, text: out.text, message: out.text.short[lang], replayed: out.replayed };
+    });
+
+    if (s.config.demo) {
+      app.get('/demo/sms-outbox', {
+        schema: {
+          tags: ['demo'], summary: 'Demo mode only: the SMS messages omnihall would have sent to a number',
+          querystring: z.object({ msisdn: msisdnSchema }).strict(),
+          response: { 200: z.object({ messages: z.array(z.object({ id: z.number(), text: z.string(), purpose: z.string(), createdAt: z.string() })) }) },
+        },
+      }, async (req) => {
+        const rows = await s.db.selectFrom('smsOutbox').select(['id', 'text', 'purpose', 'createdAt'])
+          .where('msisdn', '=', req.query.msisdn).orderBy('id', 'desc').limit(20).execute();
+        return { messages: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) };
+      });
+    }
+  };
+}

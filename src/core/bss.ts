@@ -1,0 +1,102 @@
+// The port to the operator's customer and billing system (BSS). The built-in one keeps these
+// facts in omnihall's own tables; an operator with a real BSS implements this interface.
+import type { Eligibility, Offering, OfferingKind, Subscriber } from '../db/schema.ts';
+
+export interface AccountView {
+  subscriberId: number;
+  type: 'prepaid' | 'postpaid';
+  balanceFen: number;
+  creditLimitFen: number;
+}
+
+export interface OfferingView {
+  id: string;
+  kind: OfferingKind;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  descriptionZh: string;
+  descriptionEn: string;
+  priceFen: number;
+  priceType: 'recurring' | 'oneTime';
+  dataMb: number;
+  voiceMin: number;
+  sms: number;
+  validityDays: number | null;
+  eligibility: Eligibility;
+  channels: string[];
+  lifecycleStatus: string;
+}
+
+export interface SubscriptionView {
+  id: number;
+  offering: OfferingView;
+  startsAt: Date;
+  endsAt: Date | null;
+}
+
+export interface Allowance {
+  dataMb: number;
+  voiceMin: number;
+  sms: number;
+}
+
+export interface UsageView {
+  cycle: string;
+  used: Allowance;
+  allowance: Allowance;
+}
+
+export interface BillView {
+  month: string;
+  totalFen: number;
+  status: 'unpaid' | 'paid';
+  issuedOn: string;
+  dueOn: string;
+  items: { kind: string; nameZh: string; nameEn: string; amountFen: number }[];
+}
+
+export interface RewardView {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+  costPoints: number;
+  offeringId: string | null;
+  creditFen: number;
+}
+
+export interface MoneyMovement {
+  channel: string;
+  reference: string | null;
+  noteZh: string;
+  noteEn: string;
+  at: Date;
+}
+
+/** The BSS as one business handler sees it: bound to the handler's transaction. */
+export interface Bss {
+  subscriber(id: number): Promise<Subscriber | undefined>;
+  subscriberByMsisdn(msisdn: string): Promise<Subscriber | undefined>;
+  account(subscriberId: number): Promise<AccountView>;
+  /** Takes money from the account; throws INSUFFICIENT_BALANCE when balance plus credit is short. */
+  charge(subscriberId: number, amountFen: number, m: MoneyMovement): Promise<{ balanceFen: number }>;
+  recharge(subscriberId: number, amountFen: number, m: MoneyMovement): Promise<{ balanceFen: number }>;
+  offering(id: string): Promise<OfferingView | undefined>;
+  /** Launched offerings of the given kinds; eligibility is checked by the caller with `isEligible`. */
+  offerings(kinds: OfferingKind[]): Promise<OfferingView[]>;
+  subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]>;
+  /** Throws ALREADY_SUBSCRIBED when an active subscription to the offering exists. */
+  subscribe(subscriberId: number, offering: OfferingView, at: Date): Promise<SubscriptionView>;
+  /** Throws NOT_SUBSCRIBED when there is no active subscription to cancel. */
+  unsubscribe(subscriberId: number, offeringId: string, at: Date): Promise<void>;
+  schedulePlanChange(subscriberId: number, planId: string, from: string): Promise<void>;
+  usage(subscriberId: number, cycle: string, at: Date): Promise<UsageView>;
+  bill(subscriberId: number, month: string): Promise<BillView | undefined>;
+  bills(subscriberId: number, limit: number): Promise<Omit<BillView, 'items'>[]>;
+  pointsBalance(subscriberId: number): Promise<number>;
+  addPoints(subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus', ref: string | null, noteZh: string, noteEn: string, at: Date): Promise<number>;
+  rewards(): Promise<RewardView[]>;
+  reward(id: string): Promise<RewardView | undefined>;
+}
+
+export type { Offering, Subscriber };

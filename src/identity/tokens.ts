@@ -1,0 +1,58 @@
+// Bearer tokens: an HMAC-SHA256-signed payload, so any omnihall node can check one without a
+// database round trip. The key lives in the shared database, created by the first node.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/index.ts';
+import type { Principal, StaffRole } from '../businesses/registry.ts';
+import type { Random } from '../lib/ports.ts';
+
+interface Payload {
+  /** 's' subscriber, 'u' staff user. */
+  k: 's' | 'u';
+  id: number;
+  r?: StaffRole[];
+  exp: number;
+}
+
+export const SUBSCRIBER_TOKEN_TTL_S = 24 * 3600;
+export const STAFF_TOKEN_TTL_S = 8 * 3600;
+
+export class TokenSigner {
+  constructor(private readonly key: Buffer) {}
+
+  private sign(body: string): string {
+    return createHmac('sha256', this.key).update(body).digest('base64url');
+  }
+
+  issue(principal: Principal, now: Date, ttlSeconds: number): string {
+    const p: Payload = principal.kind === 'subscriber'
+      ? { k: 's', id: principal.subscriberId, exp: Math.floor(now.getTime() / 1000) + ttlSeconds }
+      : { k: 'u', id: principal.staffId, r: principal.roles, exp: Math.floor(now.getTime() / 1000) + ttlSeconds };
+    const body = Buffer.from(JSON.stringify(p)).toString('base64url');
+    return `${body}.${this.sign(body)}`;
+  }
+
+  /** The principal a token stands for, or null when it is forged, malformed or expired. */
+  verify(token: string, now: Date): Principal | null {
+    const dot = token.indexOf('.');
+    if (dot <= 0) return null;
+    const body = token.slice(0, dot);
+    const sig = Buffer.from(token.slice(dot + 1), 'base64url');
+    const want = Buffer.from(this.sign(body), 'base64url');
+    if (sig.length !== want.length || !timingSafeEqual(sig, want)) return null;
+    let p: Payload;
+    try {
+      p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Payload;
+    } catch {
+      return null;
+    }
+    if (typeof p.exp !== 'number' || p.exp * 1000 <= now.getTime() || !Number.isSafeInteger(p.id)) return null;
+    return p.k === 's' ? { kind: 'subscriber', subscriberId: p.id } : { kind: 'staff', staffId: p.id, roles: p.r ?? [] };
+  }
+}
+
+/** The signing key every node shares: created once, then read from the `setting` table. */
+export async function loadTokenKey(db: Db, random: Random): Promise<Buffer> {
+  await db.insertInto('setting').values({ key: 'token_key', value: random.token(32) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  const row = await db.selectFrom('setting').select('value').where('key', '=', 'token_key').executeTakeFirstOrThrow();
+  return Buffer.from(row.value, 'base64url');
+}

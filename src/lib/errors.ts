@@ -1,0 +1,57 @@
+// The one error type: a stable machine code, an HTTP status, and a message in both languages.
+// Every channel renders it in its own form (problem JSON, an SMS, a USSD screen, a prompt).
+import { l10n, type L10n } from './i18n.ts';
+
+export const ERRORS = {
+  INVALID_INPUT: [400, '输入有误', 'Invalid input'],
+  IDEMPOTENCY_KEY_REQUIRED: [400, '缺少幂等键（Idempotency-Key）', 'An Idempotency-Key header is required for transactions'],
+  UNAUTHENTICATED: [401, '请先登录', 'Sign in first'],
+  FORBIDDEN: [403, '无权办理此业务', 'Not allowed'],
+  NOT_FOUND: [404, '未找到', 'Not found'],
+  BUSINESS_NOT_FOUND: [404, '没有这项业务', 'No such business'],
+  NOT_A_SUBSCRIBER: [404, '该号码不是本网用户', 'This number is not one of our subscribers'],
+  OFFERING_NOT_FOUND: [404, '没有这个产品', 'No such product'],
+  REWARD_NOT_FOUND: [404, '没有这个积分礼品', 'No such reward'],
+  BILL_NOT_FOUND: [404, '该月没有账单', 'No bill for that month'],
+  CONFIRMATION_REQUIRED: [409, '请确认后办理', 'Please confirm to proceed'],
+  ALREADY_SUBSCRIBED: [409, '您已订购该产品', 'You already have this product'],
+  NOT_SUBSCRIBED: [409, '您没有订购该产品', 'You do not have this product'],
+  SAME_PLAN: [409, '您已在使用该套餐', 'You are already on this plan'],
+  IDEMPOTENCY_KEY_REUSED: [422, '同一幂等键用于了不同的请求', 'This Idempotency-Key was used for a different request'],
+  INSUFFICIENT_BALANCE: [422, '余额不足', 'Insufficient balance'],
+  INSUFFICIENT_POINTS: [422, '积分不足', 'Not enough points'],
+  NOT_ELIGIBLE: [422, '您不符合办理条件', 'You are not eligible for this'],
+  NOT_AVAILABLE_ON_CHANNEL: [422, '该渠道暂不提供此业务', 'Not available on this channel'],
+  SUBSCRIBER_NOT_ACTIVE: [422, '号码状态异常，请联系客服', 'This number is not active; please contact customer service'],
+  OTP_INVALID: [401, '验证码错误或已过期', 'The code is wrong or has expired'],
+  OTP_TOO_MANY_ATTEMPTS: [401, '验证码错误次数过多，请重新获取', 'Too many wrong codes; request a new one'],
+  RATE_LIMITED: [429, '操作过于频繁，请稍后再试', 'Too many requests; try again later'],
+  BAD_CREDENTIALS: [401, '用户名或密码错误', 'Wrong username or password'],
+  INTERNAL: [500, '系统繁忙，请稍后再试', 'The system is busy; try again later'],
+  UNAVAILABLE: [503, '服务暂不可用', 'Service unavailable'],
+} as const satisfies Record<string, readonly [number, string, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly text: L10n;
+  /** Extra members for the problem JSON (e.g. a quote, the invalid fields, retryAfter). */
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: ErrorCode, opts: { detail?: L10n; extra?: Record<string, unknown> } = {}) {
+    const [status, zh, en] = ERRORS[code];
+    const text = opts.detail ?? l10n(zh, en);
+    super(text.en);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = status;
+    this.text = text;
+    this.extra = opts.extra ?? {};
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

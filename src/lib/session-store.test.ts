@@ -1,0 +1,34 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemorySessionStore, RedisSessionStore, type SessionStore } from './session-store.ts';
+
+async function behaves(store: SessionStore, advance: (ms: number) => Promise<void>): Promise<void> {
+  const key = `t-${Math.random().toString(36).slice(2)}`;
+  assert.equal(await store.get(key), undefined);
+  await store.set(key, { step: 2, path: ['1', '3'] }, 200);
+  assert.deepEqual(await store.get(key), { step: 2, path: ['1', '3'] });
+  assert.deepEqual(await store.take(key), { step: 2, path: ['1', '3'] });
+  assert.equal(await store.take(key), undefined, 'a taken value is gone');
+  await store.set(key, 'x', 50);
+  await advance(120);
+  assert.equal(await store.get(key), undefined, 'an idle entry expires');
+}
+
+describe('session store', () => {
+  test('in-process', async () => {
+    let t = 0;
+    const s = new MemorySessionStore(() => t);
+    await behaves(s, async (ms) => {
+      t += ms;
+    });
+  });
+
+  test('Redis, when REDIS_URL is set', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+    const s = new RedisSessionStore(process.env.REDIS_URL!, `omnihall:test:${process.pid}:`);
+    try {
+      await behaves(s, (ms) => new Promise((r) => setTimeout(r, ms)));
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,51 @@
+// Start-up: read config, open the database, migrate, seed the demo operator, build the app, listen.
+import { loadConfig } from './config.ts';
+import { migrate, openDb } from './db/index.ts';
+import { seedDemo } from './demo/generate.ts';
+import { ensureAdmin } from './identity/staff.ts';
+import { buildServices } from './services.ts';
+import { buildApp } from './app.ts';
+
+const config = loadConfig();
+const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+await migrate(opened.db);
+
+const services = await buildServices(config, opened.db);
+const app = await buildApp(services, { logger: { level: config.logLevel } });
+const log = app.log;
+
+const admin = await ensureAdmin(opened.db, services.random, config.adminPassword);
+if (admin.password) log.warn(`created staff user "admin" with password ${admin.password} (set OMNIHALL_ADMIN_PASSWORD to choose one)`);
+
+if (config.demo) {
+  const started = Date.now();
+  const seeded = await seedDemo(opened.db, { subscribers: config.demoSubscribers, seed: config.seed, now: services.clock.now() });
+  if (seeded.created) log.info(`demo operator generated: ${seeded.subscribers} subscribers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+await app.listen({ port: config.port, host: config.host });
+const where = `http://localhost:${(app.server.address() as { port: number }).port}`;
+const store = opened.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
+process.stderr.write(
+  `\nomnihall is running on ${where} with ${store}\n` +
+    `  API docs     ${where}/docs   (OpenAPI: ${where}/openapi.json)\n` +
+    `  TM Forum     ${where}/tmf-api/productCatalogManagement/v4/productOffering\n` +
+    (config.demo
+      ? `  demo numbers 13800000001 (prepaid), 13800000002 (postpaid), 13800000003 (suspended)\n` +
+        `  sign in      POST /api/v1/auth/otp {"msisdn":"13800000001"}, read the code at ${where}/api/v1/demo/sms-outbox?msisdn=13800000001\n`
+      : '') +
+    '\n',
+);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info(`${signal}: shutting down`);
+  await app.close();
+  await services.close();
+  await opened.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,47 @@
+// Wires omnihall's parts together once; the app, the channels and the tests all use this.
+import type { Config } from './config.ts';
+import type { Db } from './db/index.ts';
+import { builtinBss } from './core/builtin-bss.ts';
+import { BUSINESSES } from './businesses/index.ts';
+import { InteractionLog } from './businesses/interaction-log.ts';
+import { Invoker } from './businesses/invoke.ts';
+import { Registry } from './businesses/registry.ts';
+import { OtpService } from './identity/otp.ts';
+import { TokenSigner, loadTokenKey } from './identity/tokens.ts';
+import { MemorySessionStore, RedisSessionStore, type SessionStore } from './lib/session-store.ts';
+import { cryptoRandom, systemClock, type Clock, type Random } from './lib/ports.ts';
+
+export interface Services {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  random: Random;
+  registry: Registry;
+  invoker: Invoker;
+  interactions: InteractionLog;
+  otp: OtpService;
+  tokens: TokenSigner;
+  /** Channel session state: USSD dialogues, pending SMS confirmations, IVR calls. */
+  sessions: SessionStore;
+  /** Closes what the services opened (not the database, which the caller owns). */
+  close(): Promise<void>;
+}
+
+export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void } = {}): Promise<Services> {
+  const clock = opts.clock ?? systemClock;
+  const random = opts.random ?? cryptoRandom;
+  const registry = new Registry(BUSINESSES);
+  const interactions = new InteractionLog(db, { onError: opts.onLogError });
+  const invoker = new Invoker({ db, registry, bss: builtinBss, log: interactions, clock, random });
+  const key = await loadTokenKey(db, random);
+  const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
+  return {
+    config, db, clock, random, registry, invoker, interactions, sessions,
+    otp: new OtpService(db, key, clock, random),
+    tokens: new TokenSigner(key),
+    async close() {
+      await interactions.flush();
+      await sessions.close();
+    },
+  };
+}
