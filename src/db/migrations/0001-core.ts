@@ -1,8 +1,15 @@
 // The operator's core, the business registry's own tables, identity and ordering.
 import { sql, type Kysely } from 'kysely';
 
+/** Runs a script one statement at a time: PGlite prepares each query, and a prepared query holds one command. */
+export async function runStatements(db: Kysely<unknown>, script: string): Promise<void> {
+  for (const stmt of script.split(/;\s*\n/).map((x) => x.trim()).filter(Boolean)) {
+    await sql.raw(stmt).execute(db);
+  }
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runStatements(db, `
     create table setting (key text primary key, value text not null);
 
     create table offering_price (
@@ -211,13 +218,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_update timestamptz not null
     );
     create index product_order_subscriber on product_order (subscriber_id, order_date);
-  `.execute(db);
+  `);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runStatements(db, `
     drop table product_order, staff_user, sms_outbox, otp_challenge, idempotency_record, interaction,
       reward, points_entry, bill_item, bill, usage_counter, subscription, ledger_entry, account,
       subscriber, offering, offering_price, setting;
-  `.execute(db);
+  `);
 }
