@@ -66,6 +66,9 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     }
   });
 
+  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics' } }, async (_req, reply) =>
+    reply.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics()));
+
   await app.register(apiRoutes(s), { prefix: '/api/v1' });
   await app.register(tmfRoutes(s), { prefix: '/tmf-api' });
   return app;

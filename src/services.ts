@@ -1,5 +1,6 @@
 // Wires omnihall's parts together once; the app, the channels and the tests all use this.
 import type { Config } from './config.ts';
+import { Metrics } from './ops/metrics.ts';
 import type { Db } from './db/index.ts';
 import { builtinBss } from './core/builtin-bss.ts';
 import { BUSINESSES } from './businesses/index.ts';
@@ -19,6 +20,7 @@ export interface Services {
   registry: Registry;
   invoker: Invoker;
   interactions: InteractionLog;
+  metrics: Metrics;
   otp: OtpService;
   tokens: TokenSigner;
   /** Channel session state: USSD dialogues, pending SMS confirmations, IVR calls. */
@@ -27,16 +29,17 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void } = {}): Promise<Services> {
+export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const registry = new Registry(BUSINESSES);
-  const interactions = new InteractionLog(db, { onError: opts.onLogError });
+  const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });
+  const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row) });
   const invoker = new Invoker({ db, registry, bss: builtinBss, log: interactions, clock, random });
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
   return {
-    config, db, clock, random, registry, invoker, interactions, sessions,
+    config, db, clock, random, registry, invoker, interactions, metrics, sessions,
     otp: new OtpService(db, key, clock, random),
     tokens: new TokenSigner(key),
     async close() {

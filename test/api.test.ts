@@ -377,6 +377,15 @@ describe('service endpoints', () => {
     assert.equal(docs.statusCode, 200);
   });
 
+  test('Prometheus metrics count business calls by channel and outcome', async () => {
+    const s = await addSubscriber(env.db);
+    const token = await signIn(env, s.msisdn);
+    await callBusiness(env, token, 'balance.query');
+    const text = (await env.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(text, /omnihall_business_calls_total\{channel="api",business="balance.query",outcome="ok",code=""\} \d+/);
+    assert.match(text, /omnihall_business_latency_seconds_bucket/);
+  });
+
   test('an unknown route answers problem JSON', async () => {
     const r = await env.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     assert.equal(r.statusCode, 404);

@@ -50,7 +50,7 @@ export async function startTestEnv(opts: { now?: Date; demo?: boolean } = {}): P
   await migrate(opened.db);
   await seedCatalogue(opened.db);
   const clock = new ManualClock(opts.now ?? new Date('2026-11-15T02:00:00Z'));
-  const s = await buildServices(config, opened.db, { clock });
+  const s = await buildServices(config, opened.db, { clock, defaultMetrics: false });
   const app = await buildApp(s);
   await app.ready();
   return {

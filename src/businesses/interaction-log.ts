@@ -14,10 +14,17 @@ export class InteractionLog {
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { maxBatch?: number; maxDelayMs?: number; onError?: (e: unknown) => void } = {},
+    private readonly opts: {
+      maxBatch?: number;
+      maxDelayMs?: number;
+      onError?: (e: unknown) => void;
+      /** Sees every row as it is recorded (metrics). */
+      observe?: (row: InteractionRow) => void;
+    } = {},
   ) {}
 
   record(row: InteractionRow): void {
+    this.opts.observe?.(row);
     this.buffer.push(row);
     if (this.buffer.length >= (this.opts.maxBatch ?? 500)) {
       void this.flush();

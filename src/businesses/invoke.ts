@@ -96,9 +96,9 @@ export class Invoker {
 
   private async context(db: Db, req: InvokeRequest, idempotencyKey: string | null): Promise<BusinessContext> {
     const bss = this.deps.bss(db);
-    const subscriber = await bss.subscriber(req.subscriberId);
-    if (!subscriber) throw new AppError('NOT_A_SUBSCRIBER');
-    const account = await bss.account(subscriber.id);
+    const customer = await bss.customer(req.subscriberId);
+    if (!customer) throw new AppError('NOT_A_SUBSCRIBER');
+    const { subscriber, account } = customer;
     return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random };
   }
 

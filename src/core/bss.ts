@@ -78,6 +78,8 @@ export interface Bss {
   subscriber(id: number): Promise<Subscriber | undefined>;
   subscriberByMsisdn(msisdn: string): Promise<Subscriber | undefined>;
   account(subscriberId: number): Promise<AccountView>;
+  /** The subscriber and their account in one read: what every business call starts from. */
+  customer(subscriberId: number): Promise<{ subscriber: Subscriber; account: AccountView } | undefined>;
   /** Takes money from the account; throws INSUFFICIENT_BALANCE when balance plus credit is short. */
   charge(subscriberId: number, amountFen: number, m: MoneyMovement): Promise<{ balanceFen: number }>;
   recharge(subscriberId: number, amountFen: number, m: MoneyMovement): Promise<{ balanceFen: number }>;

@@ -82,6 +82,14 @@ export function builtinBss(q: Q): Bss {
       const a = await accountRow(subscriberId);
       return { subscriberId, type: a.type, balanceFen: a.balanceFen, creditLimitFen: a.creditLimitFen };
     },
+    async customer(subscriberId) {
+      const r = await q.selectFrom('subscriber as s').innerJoin('account as a', 'a.subscriberId', 's.id')
+        .selectAll('s').select(['a.type as accountType', 'a.balanceFen', 'a.creditLimitFen'])
+        .where('s.id', '=', subscriberId).executeTakeFirst();
+      if (!r) return undefined;
+      const { accountType, balanceFen, creditLimitFen, ...subscriber } = r;
+      return { subscriber, account: { subscriberId, type: accountType, balanceFen, creditLimitFen } };
+    },
     charge: (subscriberId, amountFen, m) => move(subscriberId, amountFen, 'charge', m),
     recharge: (subscriberId, amountFen, m) => move(subscriberId, amountFen, 'recharge', m),
 
