@@ -1,0 +1,281 @@
+// TMF622 Product Ordering Management v4: a productOrder is a customer's confirmed request to add
+// or remove offerings; each item runs one business through the invoker, like every channel does.
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Principal } from '../../businesses/registry.ts';
+import type { ProductOrderItemRow } from '../../db/schema.ts';
+import { AppError, ERRORS, isAppError, type ErrorCode } from '../../lib/errors.ts';
+import { l10n, type Lang } from '../../lib/i18n.ts';
+import type { Services } from '../../services.ts';
+import { requirePrincipal } from '../api/auth.ts';
+import { requestLang } from '../api/problem.ts';
+import {
+  anyOf, fieldsQuery, href, invalid, listQuery, page, project, refInput, refOutput, requireViewer, sendPage, tmfErrorSchema,
+} from './common.ts';
+import { customerHref, customerIdOf } from './customer.ts';
+import { getOrder, insertOrderIfAbsent, listOrders, offeringsByIds, subscriberExists, type OrderRow } from './order-repository.ts';
+import { offeringHref } from './product-catalog.ts';
+
+const ORDER_PATH = 'productOrderingManagement/v4/productOrder';
+const ORDER_STATES = ['acknowledged', 'inProgress', 'completed', 'failed', 'partial'] as const;
+
+// ---- the resource as clients see it -----------------------------------------------------------
+
+const errorMessageSchema = z.object({
+  '@type': z.literal('ProductOrderErrorMessage'),
+  code: z.string(),
+  reason: z.string(),
+  message: z.string(),
+  status: z.string(),
+  productOrderItem: z.array(z.object({ itemId: z.string() })),
+});
+
+const orderItemSchema = z.object({
+  id: z.string(),
+  action: z.enum(['add', 'delete']),
+  quantity: z.number(),
+  state: z.enum(['completed', 'failed']),
+  productOffering: refOutput,
+  '@type': z.literal('ProductOrderItem'),
+  /** Why a failed item failed: omnihall's stable error code. */
+  omnihall: z.object({ errorCode: z.string() }).optional(),
+});
+
+export const productOrderSchema = z.object({
+  id: z.string(),
+  href: z.string(),
+  externalId: z.string().optional(),
+  description: z.string().optional(),
+  state: z.enum(ORDER_STATES),
+  orderDate: z.string(),
+  completionDate: z.string().optional(),
+  lastUpdate: z.string(),
+  channel: z.array(refOutput),
+  relatedParty: z.array(refOutput),
+  productOrderItem: z.array(orderItemSchema),
+  /** TMF622 v5's per-order error list, used here already so failed items carry a readable reason. */
+  errorMessage: z.array(errorMessageSchema).optional(),
+  '@type': z.literal('ProductOrder'),
+});
+type ProductOrder = z.infer<typeof productOrderSchema>;
+
+function errorText(code: string, lang: Lang): { code: string; reason: string; message: string; status: string } {
+  const known = (ERRORS as Record<string, readonly [number, string, string]>)[code];
+  if (!known) return { code, reason: code, message: code, status: '500' };
+  return { code, reason: known[2], message: lang === 'en' ? known[2] : known[1], status: String(known[0]) };
+}
+
+function toProductOrder(o: OrderRow, names: Map<string, { nameZh: string }>, lang: Lang): ProductOrder {
+  const failed = o.items.filter((i) => i.state === 'failed' && i.errorCode);
+  const byCode = new Map<string, string[]>();
+  for (const i of failed) byCode.set(i.errorCode!, [...(byCode.get(i.errorCode!) ?? []), i.id]);
+  return {
+    id: o.id,
+    href: href(ORDER_PATH, o.id),
+    ...(o.externalId ? { externalId: o.externalId } : {}),
+    ...(o.description ? { description: o.description } : {}),
+    state: o.state,
+    orderDate: o.orderDate.toISOString(),
+    ...(o.completionDate ? { completionDate: o.completionDate.toISOString() } : {}),
+    lastUpdate: o.lastUpdate.toISOString(),
+    channel: [{ id: o.channel, name: 'TM Forum Open API', '@referredType': 'SalesChannel' }],
+    relatedParty: [{ id: String(o.subscriberId), href: customerHref(String(o.subscriberId)), role: 'Customer', '@referredType': 'Customer' }],
+    productOrderItem: o.items.map((i) => ({
+      id: i.id,
+      action: i.action,
+      quantity: 1,
+      state: i.state,
+      productOffering: {
+        id: i.offeringId, href: offeringHref(i.offeringId), '@referredType': 'ProductOffering',
+        ...(names.get(i.offeringId) ? { name: names.get(i.offeringId)!.nameZh } : {}),
+      },
+      '@type': 'ProductOrderItem' as const,
+      ...(i.errorCode ? { omnihall: { errorCode: i.errorCode } } : {}),
+    })),
+    ...(byCode.size > 0 ? {
+      errorMessage: [...byCode].map(([code, itemIds]) => ({
+        '@type': 'ProductOrderErrorMessage' as const,
+        ...errorText(code, lang),
+        productOrderItem: itemIds.map((itemId) => ({ itemId })),
+      })),
+    } : {}),
+    '@type': 'ProductOrder',
+  };
+}
+
+// ---- what clients send ------------------------------------------------------------------------
+
+const orderItemInput = z.object({
+  '@type': z.literal('ProductOrderItem').optional(),
+  id: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+  action: z.enum(['add', 'delete']),
+  quantity: z.literal(1).optional(),
+  productOffering: refInput,
+}).strict();
+
+const orderCreate = z.object({
+  '@type': z.literal('ProductOrder').optional(),
+  externalId: z.string().trim().min(1).max(128).optional(),
+  description: z.string().max(500).optional(),
+  relatedParty: z.array(refInput.extend({ role: z.string().min(1).max(50) })).max(5).optional(),
+  productOrderItem: z.array(orderItemInput).min(1).max(20),
+}).strict().superRefine((o, ctx) => {
+  const ids = o.productOrderItem.map((i) => i.id);
+  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['productOrderItem'], message: 'item ids must be unique' });
+});
+type OrderCreate = z.infer<typeof orderCreate>;
+
+/** Who the order is for: a subscriber orders for themselves; an agent names the customer. */
+async function customerOf(s: Services, principal: Principal, body: OrderCreate): Promise<number> {
+  const named = body.relatedParty?.filter((p) => p.role.toLowerCase() === 'customer') ?? [];
+  if (named.length > 1) throw invalid('只能有一个客户（role: Customer）', 'Give at most one relatedParty with role Customer');
+  const ref = named[0];
+  if (principal.kind === 'subscriber') {
+    if (ref && customerIdOf(ref.id) !== principal.subscriberId) throw new AppError('FORBIDDEN');
+    return principal.subscriberId;
+  }
+  if (!principal.roles.includes('agent')) throw new AppError('FORBIDDEN');
+  if (!ref) throw invalid('请在 relatedParty 中给出客户（role: Customer）', 'Name the customer: relatedParty [{ id, role: "Customer" }]');
+  const id = customerIdOf(ref.id);
+  if (id === null || !(await subscriberExists(s.db, id))) throw new AppError('NOT_A_SUBSCRIBER');
+  return id;
+}
+
+/**
+ * The order's id follows from who placed it and their idempotency key, so a retried POST finds
+ * the first order instead of making a second one, on any node, without a lookup table.
+ */
+function orderIdFor(principal: Principal, key: string): string {
+  const scope = principal.kind === 'subscriber' ? `s:${principal.subscriberId}` : `staff:${principal.staffId}`;
+  return createHash('sha256').update(`tmf622\n${scope}\n${key}`).digest('hex').slice(0, 24);
+}
+
+function sameRequest(o: OrderRow, subscriberId: number, items: OrderCreate['productOrderItem']): boolean {
+  return o.subscriberId === subscriberId && o.items.length === items.length && o.items.every((stored, n) => {
+    const asked = items[n]!;
+    return stored.id === asked.id && stored.action === asked.action && stored.offeringId === asked.productOffering.id;
+  });
+}
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const ORDER_FILTERS = ['state', 'externalId', 'relatedParty.id'] as const;
+const errors = { 400: tmfErrorSchema, 401: tmfErrorSchema, 403: tmfErrorSchema, 404: tmfErrorSchema, 422: tmfErrorSchema };
+
+function orderNotFound(id: string): AppError {
+  return new AppError('NOT_FOUND', { detail: l10n(`没有这个订单：${id}`, `No productOrder ${id}`) });
+}
+
+export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    async function render(rows: OrderRow[], lang: Lang): Promise<ProductOrder[]> {
+      const names = await offeringsByIds(s.db, [...new Set(rows.flatMap((r) => r.items.map((i) => i.offeringId)))]);
+      return rows.map((r) => toProductOrder(r, names, lang));
+    }
+
+    app.post(`/${ORDER_PATH}`, {
+      schema: {
+        tags: ['tmf622'], summary: 'Place a product order',
+        description:
+          'Placing the order is the customer’s confirmation of what it charges. A subscriber orders for themselves; ' +
+          'an agent orders for relatedParty [{ id, role: "Customer" }]. Each item runs one business: add → pack.subscribe ' +
+          '(plan.change for a plan), delete → pack.unsubscribe. Needs an `Idempotency-Key` header, or `externalId`: ' +
+          'a retried POST returns the first order and changes nothing. Items that fail (e.g. INSUFFICIENT_BALANCE) are ' +
+          'reported on the item and in errorMessage; the order is still created (201) with state completed, partial or failed.',
+        headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(128).optional() }).loose(),
+        body: orderCreate,
+        response: { 201: productOrderSchema, ...errors },
+      },
+    }, async (req, reply) => {
+      const principal = requirePrincipal(s, req);
+      const body = req.body;
+      const subscriberId = await customerOf(s, principal, body);
+      const key = req.headers['idempotency-key'] ?? body.externalId;
+      if (!key) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+      const id = orderIdFor(principal, key);
+      const lang = requestLang(req);
+
+      const earlier = await getOrder(s.db, id);
+      if (earlier) {
+        if (!sameRequest(earlier, subscriberId, body.productOrderItem)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        const [order] = await render([earlier], lang);
+        return reply.code(201).header('Location', order!.href).header('idempotent-replayed', 'true').send(order!);
+      }
+
+      // Refused as a whole before anything runs, so a malformed order changes nothing.
+      const offerings = await offeringsByIds(s.db, body.productOrderItem.map((i) => i.productOffering.id));
+      for (const item of body.productOrderItem) {
+        const o = offerings.get(item.productOffering.id);
+        if (!o) throw invalid(`第${item.id}项：没有这个产品 ${item.productOffering.id}`, `Item ${item.id}: no productOffering ${item.productOffering.id}`);
+        if (o.kind === 'plan' && item.action === 'delete') {
+          throw invalid(`第${item.id}项：套餐不能退订，请订购另一个套餐`, `Item ${item.id}: a plan cannot be deleted; add another plan instead`);
+        }
+      }
+
+      const orderDate = s.clock.now();
+      const items: ProductOrderItemRow[] = [];
+      // One item after another, each its own transaction: a later item sees what an earlier one
+      // charged. Per-item keys make a retry after a crash replay the items that already ran.
+      for (const item of body.productOrderItem) {
+        const offeringId = item.productOffering.id;
+        const isPlan = offerings.get(offeringId)!.kind === 'plan';
+        const businessId = item.action === 'delete' ? 'pack.unsubscribe' : isPlan ? 'plan.change' : 'pack.subscribe';
+        try {
+          await s.invoker.invoke({
+            channel: 'tmf', principal, subscriberId, businessId,
+            input: isPlan ? { planId: offeringId } : { packId: offeringId },
+            confirm: true, idempotencyKey: `${key}:${item.id}`,
+          });
+          items.push({ id: item.id, action: item.action, offeringId, state: 'completed' });
+        } catch (e) {
+          if (!isAppError(e)) throw e;
+          items.push({ id: item.id, action: item.action, offeringId, state: 'failed', errorCode: e.code satisfies ErrorCode });
+        }
+      }
+      const done = s.clock.now();
+      const failed = items.filter((i) => i.state === 'failed').length;
+      await insertOrderIfAbsent(s.db, {
+        id, subscriberId, channel: 'tmf', externalId: body.externalId ?? null, description: body.description ?? null,
+        state: failed === 0 ? 'completed' : failed === items.length ? 'failed' : 'partial',
+        items: JSON.stringify(items), orderDate, completionDate: done, lastUpdate: done,
+      });
+      // Whichever of two concurrent retries stored first is the order both answer with.
+      const stored = (await getOrder(s.db, id))!;
+      const [order] = await render([stored], lang);
+      return reply.code(201).header('Location', order!.href).send(order!);
+    });
+
+    app.get(`/${ORDER_PATH}`, {
+      schema: {
+        tags: ['tmf622'], summary: 'List product orders',
+        description: 'A subscriber sees their own orders; agents see all. Filters: state, externalId, relatedParty.id (the customer). Newest first.',
+        querystring: listQuery(ORDER_FILTERS),
+        response: { 200: z.array(productOrderSchema.partial()), ...errors },
+      },
+    }, async (req, reply) => {
+      const viewer = requireViewer(s, req, ['agent']);
+      const q = req.query;
+      const customers = anyOf(q['relatedParty.id'])?.map(customerIdOf).filter((n): n is number => n !== null);
+      const { rows, total } = await listOrders(s.db, {
+        subscriberId: viewer.kind === 'subscriber' ? viewer.subscriberId : undefined,
+        customerIds: customers, state: anyOf(q.state), externalId: anyOf(q.externalId),
+      }, page(q));
+      return sendPage(reply, await render(rows, requestLang(req)), total, q.fields);
+    });
+
+    app.get(`/${ORDER_PATH}/:id`, {
+      schema: {
+        tags: ['tmf622'], summary: 'A product order',
+        description: 'Someone else’s order is answered 404, as if it did not exist.',
+        params: idParams, querystring: fieldsQuery,
+        response: { 200: productOrderSchema.partial(), ...errors },
+      },
+    }, async (req) => {
+      const viewer = requireViewer(s, req, ['agent']);
+      const o = await getOrder(s.db, req.params.id);
+      if (!o || (viewer.kind === 'subscriber' && o.subscriberId !== viewer.subscriberId)) throw orderNotFound(req.params.id);
+      const [order] = await render([o], requestLang(req));
+      return project(order!, req.query.fields);
+    });
+  };
+}
