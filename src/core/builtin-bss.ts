@@ -170,7 +170,9 @@ export function builtinBss(q: Q): Bss {
     },
     async addPoints(subscriberId, delta, reason, ref, noteZh, noteEn, at) {
       // Serialise point movements of one subscriber so a balance check and its debit cannot interleave.
-      await q.selectFrom('subscriber').select('id').where('id', '=', subscriberId).forUpdate().execute();
+      // NO KEY UPDATE, not UPDATE: a concurrent order holds a KEY SHARE lock on the subscriber row
+      // (its subscription's foreign key), and FOR UPDATE would deadlock against it.
+      await q.selectFrom('subscriber').select('id').where('id', '=', subscriberId).forNoKeyUpdate().execute();
       const r = await q.selectFrom('pointsEntry').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('delta'), eb.lit(0)).as('total'))
         .where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow();
       const after = Number(r.total) + delta;
