@@ -13,6 +13,16 @@ const schema = z.object({
   OMNIHALL_SEED: z.coerce.number().int().default(20071009),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  SMPP_URL: z.string().regex(/^s?smpp:\/\/[^/:]+:\d+\/?$/, 'smpp://host:port').optional(),
+  // SMPP 3.4 limits: system_id 15 characters, password 8.
+  SMPP_SYSTEM_ID: z.string().min(1).max(15).default('omnihall'),
+  SMPP_PASSWORD: z.string().max(8).default(''),
+  SMPP_WINDOW: z.coerce.number().int().min(1).max(1000).default(10),
+  SMPP_MPS: z.coerce.number().int().min(0).default(100),
+  SMS_SHORT_CODE: z.string().regex(/^\d{3,20}$/, 'digits').default('10086'),
+  SMS_CONFIRM_WITH_YES: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false'),
+  KANNEL_SENDSMS_URL: z.string().url().optional(),
+  KANNEL_SERVICE_TOKEN: z.string().min(16).optional(),
 });
 
 export interface Config {
@@ -31,6 +41,22 @@ export interface Config {
   seed: number;
   logLevel: string;
   dbPoolSize: number;
+  /** The SMS centre to bind to as an ESME (`smpp://host:port`); unset = no SMPP link. */
+  smppUrl: string | undefined;
+  smppSystemId: string;
+  smppPassword: string;
+  /** Most submit_sm awaiting a response at once. */
+  smppWindow: number;
+  /** Most submit_sm per second (0 = no limit), as agreed with the SMSC. */
+  smppMps: number;
+  /** The SMS hall's number: texts to it are commands, replies come from it. */
+  smsShortCode: string;
+  /** Confirm charging SMS commands with 是/Y instead of a random 4-digit code. */
+  smsConfirmWithYes: boolean;
+  /** Kannel's sendsms URL with its username and password; texts omnihall starts go there. */
+  kannelSendsmsUrl: string | undefined;
+  /** Shared secret Kannel's get-url must carry as `token`; required for the endpoint in production. */
+  kannelServiceToken: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,5 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seed: e.OMNIHALL_SEED,
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
+    smppUrl: e.SMPP_URL,
+    smppSystemId: e.SMPP_SYSTEM_ID,
+    smppPassword: e.SMPP_PASSWORD,
+    smppWindow: e.SMPP_WINDOW,
+    smppMps: e.SMPP_MPS,
+    smsShortCode: e.SMS_SHORT_CODE,
+    smsConfirmWithYes: ['true', '1', 'yes'].includes(e.SMS_CONFIRM_WITH_YES),
+    kannelSendsmsUrl: e.KANNEL_SENDSMS_URL,
+    kannelServiceToken: e.KANNEL_SERVICE_TOKEN,
   };
 }

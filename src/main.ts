@@ -5,6 +5,7 @@ import { seedDemo } from './demo/generate.ts';
 import { ensureAdmin } from './identity/staff.ts';
 import { buildServices } from './services.ts';
 import { buildApp } from './app.ts';
+import { startSmpp } from './channels/sms/index.ts';
 
 const config = loadConfig();
 const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
@@ -24,10 +25,13 @@ if (config.demo) {
 }
 
 await app.listen({ port: config.port, host: config.host });
+// The SMS centre link (only when SMPP_URL is set): texts to the short code, replies and one-time codes out.
+const smpp = startSmpp(services, log);
 const where = `http://localhost:${(app.server.address() as { port: number }).port}`;
 const store = opened.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
 process.stderr.write(
   `\nomnihall is running on ${where} with ${store}\n` +
+    `  web hall     ${where}/   (mobile hall on a phone; kiosk at ${where}/kiosk)\n` +
     `  API docs     ${where}/docs   (OpenAPI: ${where}/openapi.json)\n` +
     `  TM Forum     ${where}/tmf-api/productCatalogManagement/v4/productOffering\n` +
     (config.demo
@@ -43,6 +47,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info(`${signal}: shutting down`);
   await app.close();
+  await smpp?.stop();
   await services.close();
   await opened.close();
   process.exit(0);

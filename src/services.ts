@@ -8,6 +8,7 @@ import { InteractionLog } from './businesses/interaction-log.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
 import { OtpService } from './identity/otp.ts';
+import { smsTransport, type SmsTransport } from './channels/sms/outbound.ts';
 import { TokenSigner, loadTokenKey } from './identity/tokens.ts';
 import { MemorySessionStore, RedisSessionStore, type SessionStore } from './lib/session-store.ts';
 import { cryptoRandom, systemClock, type Clock, type Random } from './lib/ports.ts';
@@ -22,6 +23,8 @@ export interface Services {
   interactions: InteractionLog;
   metrics: Metrics;
   otp: OtpService;
+  /** Texts omnihall starts: the SMPP link or Kannel's sendsms when configured (one-time codes use it). */
+  sms: SmsTransport;
   tokens: TokenSigner;
   /** Channel session state: USSD dialogues, pending SMS confirmations, IVR calls. */
   sessions: SessionStore;
@@ -38,9 +41,11 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const invoker = new Invoker({ db, registry, bss: builtinBss, log: interactions, clock, random });
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
+  const sms = smsTransport(config, random);
   return {
     config, db, clock, random, registry, invoker, interactions, metrics, sessions,
-    otp: new OtpService(db, key, clock, random),
+    sms,
+    otp: new OtpService(db, key, clock, random, sms.otpSender),
     tokens: new TokenSigner(key),
     async close() {
       await interactions.flush();

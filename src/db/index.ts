@@ -7,6 +7,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-core.ts';
+import * as m0002 from './migrations/0002-sms.ts';
 
 export type Db = Kysely<Database>;
 
@@ -18,6 +19,7 @@ export interface OpenedDb {
 
 const migrations: Record<string, Migration> = {
   '0001-core': m0001,
+  '0002-sms': m0002,
 };
 
 /** bigint and numeric come back as JS numbers: money is integer fen, far below 2^53. */

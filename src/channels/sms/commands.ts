@@ -1,0 +1,269 @@
+// The SMS hall's command table (zh-CN words, pinyin codes, English) and the parser that turns a
+// subscriber's text into a business call. Operators may pass their own table; any business in the
+// registry is also reachable by its id (`plans.list`, `points.redeem RW-1`) with no table entry.
+import { z } from 'zod';
+import type { Business, Registry } from '../../businesses/registry.ts';
+import { l10n, type L10n, type Lang } from '../../lib/i18n.ts';
+
+/** How a command's argument is read: an offering code or id, an amount in yuan, or a month. */
+export type ArgKind = 'code' | 'yuan' | 'month';
+
+/** Replies the hall composes itself rather than a single business's text. */
+export type HallAction = 'help' | 'subscribed';
+
+export interface CommandArg {
+  /** The business input it fills, e.g. `packId`. */
+  name: string;
+  kind: ArgKind;
+  /** When the argument is missing: the hall action to show instead (else the usage text). */
+  orElse?: HallAction;
+  optional?: boolean;
+}
+
+export interface SmsCommand {
+  /** Words that run it, as typed after normalisation (upper case, half-width). */
+  keywords: readonly string[];
+  /** English words for it: the reply is then in English whatever the subscriber's language. */
+  english?: readonly string[];
+  target: { business: string; arg?: CommandArg } | { hall: HallAction };
+  /** Its item in the help menu, e.g. `YE余额`; none = not listed. */
+  help?: L10n;
+  /** How to use it, shown when its argument is wrong or missing. */
+  usage?: L10n;
+  /** Which of the business's texts to send: `long` (default) or `short`. */
+  reply?: 'short' | 'long';
+}
+
+/** The default table; the first keyword of each listed command is the one shown in help. */
+export const DEFAULT_COMMANDS: readonly SmsCommand[] = [
+  {
+    keywords: ['YE', 'CXYE', '余额', '查余额', '话费', '查话费', '话费余额', '查询余额', '查询话费'],
+    english: ['BAL', 'BALANCE'],
+    target: { business: 'balance.query' },
+    help: l10n('YE余额', 'BAL balance'),
+  },
+  {
+    keywords: ['LL', 'CXLL', '流量', '查流量', '余量', '查余量', '套餐余量', '查询流量'],
+    english: ['DATA', 'USAGE'],
+    target: { business: 'usage.query' },
+    help: l10n('LL流量', 'DATA usage'),
+  },
+  {
+    keywords: ['ZD', 'CXZD', '账单', '查账单', '查询账单'],
+    english: ['BILL'],
+    target: { business: 'bill.query', arg: { name: 'month', kind: 'month', optional: true } },
+    help: l10n('ZD账单', 'BILL'),
+    usage: l10n('查账单请发送ZD，或ZD加月份，如ZD 202610', 'Send BILL, or BILL and a month, e.g. BILL 202610'),
+  },
+  {
+    keywords: ['TC', 'CXTC', '套餐', '查套餐', '我的套餐'],
+    english: ['PLAN'],
+    target: { business: 'subscriptions.query' },
+    help: l10n('TC套餐', 'PLAN'),
+  },
+  {
+    keywords: ['JF', 'CXJF', '积分', '查积分', '查询积分'],
+    english: ['POINTS'],
+    target: { business: 'points.query' },
+    help: l10n('JF积分', 'POINTS'),
+  },
+  {
+    keywords: ['0000', '已订业务', '查已订业务', '我的业务'],
+    target: { hall: 'subscribed' },
+    help: l10n('0000已订', '0000 my packs'),
+  },
+  {
+    keywords: ['LLB', '流量包', '办流量包', '订流量包', '可订业务', '办业务', '订业务'],
+    english: ['PACKS'],
+    target: { business: 'packs.list' },
+    reply: 'short',
+    help: l10n('LLB流量包', 'PACKS'),
+  },
+  {
+    keywords: ['KT', '开通', '订购', '办理', 'DG'],
+    english: ['ORDER'],
+    target: { business: 'pack.subscribe', arg: { name: 'packId', kind: 'code' } },
+    help: l10n('KT+代码订购', 'ORDER+code'),
+    usage: l10n('订购请发送KT加业务代码，如KT LL1G；发送LLB查看可订业务', 'Send ORDER and a code, e.g. ORDER LL1G; send PACKS for the list'),
+  },
+  {
+    keywords: ['QX', 'TD', '退订', '取消'],
+    english: ['CANCEL'],
+    target: { business: 'pack.unsubscribe', arg: { name: 'packId', kind: 'code', orElse: 'subscribed' } },
+    help: l10n('QX+代码退订', 'CANCEL+code'),
+    usage: l10n('退订请发送QX加业务代码，如QX LL1G；发送0000查看已订业务', 'Send CANCEL and a code, e.g. CANCEL LL1G; send 0000 for your packs'),
+  },
+  {
+    keywords: ['CZ', '充值', '缴费', '交话费', '充话费'],
+    english: ['TOPUP', 'RECHARGE'],
+    target: { business: 'recharge', arg: { name: 'amount', kind: 'yuan' } },
+    help: l10n('CZ+金额充值', 'TOPUP+amount'),
+    usage: l10n('充值请发送CZ加金额（元，1至5000，最多两位小数），如CZ 50', 'Send TOPUP and an amount in yuan (1 to 5000, at most 2 decimals), e.g. TOPUP 50'),
+  },
+  {
+    keywords: ['KXTC', '可选套餐', '换套餐'],
+    english: ['PLANS'],
+    target: { business: 'plans.list' },
+  },
+  {
+    keywords: ['BG', '变更套餐', '改套餐'],
+    english: ['CHANGE'],
+    target: { business: 'plan.change', arg: { name: 'planId', kind: 'code' } },
+    usage: l10n('变更套餐请发送BG加套餐代码，如BG TC58；发送KXTC查看可选套餐', 'Send CHANGE and a plan code, e.g. CHANGE TC58; send PLANS for the list'),
+  },
+  {
+    keywords: ['帮助', '菜单', '?', 'BZ', 'H'],
+    english: ['HELP', 'MENU'],
+    target: { hall: 'help' },
+  },
+];
+
+/** What a text asks for. */
+export type ParsedCommand =
+  | { kind: 'business'; businessId: string; input: Record<string, unknown>; command: SmsCommand | null; lang: Lang | null }
+  | { kind: 'hall'; action: HallAction; lang: Lang | null }
+  | { kind: 'bad_argument'; command: SmsCommand | null; reason: L10n | null; lang: Lang | null }
+  | { kind: 'unknown' };
+
+/** Full-width to half-width (ＹＥ→YE, １２→12, ideographic space→space), one space, upper case. */
+export function normaliseText(raw: string): string {
+  return raw.normalize('NFKC').replace(/\s+/gu, ' ').trim().toUpperCase();
+}
+
+// Polite openings and closings people wrap around a command ("我要办流量包", "查余额。").
+const PREFIXES = ['我要', '我想', '帮我', '请帮我', '请', '麻烦', '给我', '需要'];
+const TRAILING = /[。.!！~～,，;；]+$/u;
+
+/** `50`, `50.5`, `50.05`, `50元` → fen; more than two decimals is an error, never rounded. */
+export function parseYuan(arg: string): { fen: number } | { error: L10n } {
+  const m = /^(\d{1,7})(?:\.(\d+))?(?:元|YUAN|RMB)?$/u.exec(arg.replace(/^[¥￥]/u, ''));
+  if (!m) return { error: l10n('金额格式有误', 'The amount is not a number') };
+  const decimals = m[2] ?? '';
+  if (decimals.length > 2) return { error: l10n('金额最多两位小数（精确到分）', 'At most two decimals (whole fen)') };
+  return { fen: Number(m[1]) * 100 + Number(decimals.padEnd(2, '0')) };
+}
+
+/** `202610`, `2026-10`, `2026年10月` → `2026-10`; `10` or `10月` → the latest October up to now. */
+export function parseMonth(arg: string, now: Date): string | null {
+  const full = /^(\d{4})[-./年]?(\d{1,2})月?$/u.exec(arg);
+  const bare = /^(\d{1,2})月?$/u.exec(arg);
+  let year: number;
+  let month: number;
+  if (full) {
+    year = Number(full[1]);
+    month = Number(full[2]);
+  } else if (bare) {
+    // Bills are in Beijing time; a month later than the current one means last year's.
+    const bj = new Date(now.getTime() + 8 * 3600_000);
+    month = Number(bare[1]);
+    year = month > bj.getUTCMonth() + 1 ? bj.getUTCFullYear() - 1 : bj.getUTCFullYear();
+  } else {
+    return null;
+  }
+  if (month < 1 || month > 12) return null;
+  return `${year}-${String(month).padStart(2, '0')}`;
+}
+
+interface Keyword {
+  word: string;
+  command: SmsCommand;
+  lang: Lang | null;
+}
+
+/** Parses texts against one command table and the registry. */
+export class CommandParser {
+  private readonly keywords: Keyword[];
+
+  constructor(private readonly registry: Registry, readonly commands: readonly SmsCommand[] = DEFAULT_COMMANDS) {
+    const kws: Keyword[] = [];
+    for (const command of commands) {
+      for (const w of command.keywords) kws.push({ word: normaliseText(w), command, lang: null });
+      for (const w of command.english ?? []) kws.push({ word: normaliseText(w), command, lang: 'en' });
+    }
+    // Longest first, so `CXYE` is not read as `CX` + `YE` and `LLB` wins over `LL`.
+    this.keywords = kws.sort((a, b) => b.word.length - a.word.length);
+  }
+
+  parse(text: string, now: Date): ParsedCommand {
+    const t = normaliseText(text).replace(TRAILING, '');
+    const direct = this.match(t, now);
+    if (direct.kind !== 'unknown') return direct;
+    for (const p of PREFIXES) {
+      if (t.startsWith(p) && t.length > p.length) {
+        const r = this.match(t.slice(p.length).trim(), now);
+        if (r.kind !== 'unknown') return r;
+      }
+    }
+    return this.byBusinessId(t, now);
+  }
+
+  private match(t: string, now: Date): ParsedCommand {
+    for (const k of this.keywords) {
+      if (t === k.word) return this.build(k, '', now);
+      const target = k.command.target;
+      if (!('business' in target) || !target.arg || !t.startsWith(k.word)) continue;
+      const rest = t.slice(k.word.length);
+      // `KTLL1G` and `KT LL1G` both work; `开通LL1G` too. People also type the `+` of `KT+代码`.
+      const arg = rest.replace(/^[\s+:：,，]+/u, '').trim();
+      if (arg) return this.build(k, arg, now);
+    }
+    return { kind: 'unknown' };
+  }
+
+  private build(k: Keyword, arg: string, now: Date): ParsedCommand {
+    const target = k.command.target;
+    if ('hall' in target) return arg ? { kind: 'unknown' } : { kind: 'hall', action: target.hall, lang: k.lang };
+    const spec = target.arg;
+    if (!spec) return arg ? { kind: 'unknown' } : { kind: 'business', businessId: target.business, input: {}, command: k.command, lang: k.lang };
+    if (!arg) {
+      if (spec.optional) return { kind: 'business', businessId: target.business, input: {}, command: k.command, lang: k.lang };
+      if (spec.orElse) return { kind: 'hall', action: spec.orElse, lang: k.lang };
+      return { kind: 'bad_argument', command: k.command, reason: null, lang: k.lang };
+    }
+    const value = readArg(spec.kind, arg, now);
+    if ('error' in value) return { kind: 'bad_argument', command: k.command, reason: value.error, lang: k.lang };
+    return { kind: 'business', businessId: target.business, input: { [spec.name]: value.value }, command: k.command, lang: k.lang };
+  }
+
+  /** `<business id> [argument]` for any business, so a new one needs no table entry to be usable. */
+  private byBusinessId(t: string, now: Date): ParsedCommand {
+    const [head, ...restWords] = t.split(' ');
+    const business = this.registry.list().find((b) => b.id.toUpperCase() === head);
+    if (!business) return { kind: 'unknown' };
+    const rest = restWords.join(' ');
+    const field = singleField(business);
+    if (!rest) return { kind: 'business', businessId: business.id, input: {}, command: null, lang: null };
+    if (!field) return { kind: 'bad_argument', command: null, reason: null, lang: null };
+    const value = field.numeric ? (/^\d+$/u.test(rest) ? Number(rest) : rest) : rest;
+    return { kind: 'business', businessId: business.id, input: { [field.name]: value }, command: null, lang: null };
+  }
+}
+
+function readArg(kind: ArgKind, arg: string, now: Date): { value: unknown } | { error: L10n } {
+  switch (kind) {
+    case 'code':
+      return { value: arg.replace(/\s+/gu, '') };
+    case 'yuan': {
+      const r = parseYuan(arg);
+      return 'error' in r ? r : { value: r.fen };
+    }
+    case 'month': {
+      const m = parseMonth(arg, now);
+      return m ? { value: m } : { error: l10n('月份格式有误', 'The month is not valid') };
+    }
+  }
+}
+
+/** The one input a business takes, if it takes exactly one, and whether it is a number. */
+function singleField(b: Business): { name: string; numeric: boolean } | null {
+  const entries = Object.entries(b.input.shape);
+  if (entries.length !== 1) return null;
+  const [name, schema] = entries[0]!;
+  const type = (z.toJSONSchema(schema, { unrepresentable: 'any' }) as { type?: unknown }).type;
+  return { name, numeric: type === 'number' || type === 'integer' };
+}
+
+/** The short menu: the table's listed commands, in table order. */
+export function helpMenu(commands: readonly SmsCommand[], lang: Lang): string {
+  return commands.filter((c) => c.help).map((c) => c.help![lang]).join(lang === 'en' ? ', ' : ' ');
+}

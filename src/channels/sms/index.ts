@@ -1,0 +1,67 @@
+// The SMS hall as a Fastify plugin (Kannel's sms-service get-url under /channels/sms) and the
+// start of the SMPP link; both feed the same SmsHall.
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AppError } from '../../lib/errors.ts';
+import type { Services } from '../../services.ts';
+import { SmsHall, type SmsLog } from './hall.ts';
+import { recordReceipt } from './receipts.ts';
+import type { SmppLink } from './smpp.ts';
+
+export function smsHall(s: Services, log?: SmsLog): SmsHall {
+  return new SmsHall(s, { confirmWithYes: s.config.smsConfirmWithYes, log });
+}
+
+function sameSecret(given: string | undefined, want: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(want);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * `GET /channels/sms/kannel?from=%p&to=%P&text=%a[&coding=%c][&token=...]`: Kannel's sms-service
+ * get-url. The response body is the reply Kannel sends back to the subscriber.
+ */
+export function smsRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    const token = s.config.kannelServiceToken;
+    // The caller is trusted to say who sent the text: in production only with the shared token.
+    if (!token && s.config.production) return;
+    const hall = smsHall(s, app.log);
+    app.get('/kannel', {
+      schema: {
+        tags: ['channels'],
+        summary: 'Kannel sms-service get-url: a subscriber’s text in, the reply as the body',
+        description: 'Configure Kannel with `get-url = "http://omnihall/channels/sms/kannel?from=%p&to=%P&text=%a&coding=%c&token=..."`. ' +
+          'The body (text/plain; charset=utf-8) is the reply. `coding=1` (8-bit) marks binary content.',
+        querystring: z.object({
+          from: z.string().min(1).max(32),
+          to: z.string().max(32).optional(),
+          // Generous: an over-long text must reach the hall to be answered in SMS form, not as a 400.
+          text: z.string().max(64 * 1024).optional(),
+          coding: z.enum(['0', '1', '2']).optional(),
+          token: z.string().max(256).optional(),
+        }).loose(),
+        response: { 200: z.string() },
+      },
+    }, async (req, reply) => {
+      if (token && !sameSecret(req.query.token, token)) throw new AppError('FORBIDDEN');
+      const text = req.query.coding === '1' ? null : req.query.text ?? '';
+      const answer = await hall.handle({ from: req.query.from, text });
+      return reply.type('text/plain; charset=utf-8').send(answer);
+    });
+  };
+}
+
+/** Starts the SMPP link (when SMPP_URL is set): texts to the hall, receipts to sms_receipt. */
+export function startSmpp(s: Services, log: SmsLog): SmppLink | null {
+  const link = s.sms.link;
+  if (!link) return null;
+  const hall = smsHall(s, log);
+  link.start({
+    onMessage: (mo) => hall.handle({ from: mo.from, text: mo.text }),
+    onReceipt: (r) => recordReceipt(s.db, r, s.clock.now()),
+  }, log);
+  return link;
+}

@@ -1,0 +1,54 @@
+// Texts omnihall starts (not replies): which way they go out, chosen once from the configuration.
+// The SMPP link when SMPP_URL is set, else Kannel's sendsms when KANNEL_SENDSMS_URL is set, else
+// the sms_outbox table (the demo and tests read one-time codes there).
+import type { Config } from '../../config.ts';
+import { outboxSender, type SmsSender } from '../../identity/otp.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Random } from '../../lib/ports.ts';
+import { KannelSender } from './kannel.ts';
+import { SmppLink } from './smpp.ts';
+
+/** Sends one text to one number; resolves once the SMS centre (or gateway) has accepted it. */
+export interface MtSender {
+  send(to: string, text: string): Promise<void>;
+}
+
+/**
+ * A one-time code sender over an MT link. It waits for the SMS centre to accept the code, so the
+ * sign-in request fails (and its challenge is rolled back) when the code cannot go out, instead
+ * of leaving the subscriber waiting for a text that never comes.
+ */
+export function mtSmsSender(mt: MtSender, ready: () => boolean = () => true): SmsSender {
+  return {
+    async send(_db, msisdn, text) {
+      if (!ready()) throw new AppError('UNAVAILABLE');
+      try {
+        await mt.send(msisdn, text);
+      } catch {
+        throw new AppError('UNAVAILABLE');
+      }
+    },
+  };
+}
+
+export interface SmsTransport {
+  /** The SMSC link, when SMPP_URL is set; main.ts starts and stops it. */
+  link: SmppLink | null;
+  kannel: KannelSender | null;
+  /** Where the core's one-time codes go. */
+  otpSender: SmsSender;
+}
+
+export function smsTransport(config: Config, random: Random): SmsTransport {
+  const link = config.smppUrl
+    ? new SmppLink({
+        url: config.smppUrl, systemId: config.smppSystemId, password: config.smppPassword, shortCode: config.smsShortCode,
+        window: config.smppWindow, mps: config.smppMps, random,
+      })
+    : null;
+  const kannel = config.kannelSendsmsUrl ? new KannelSender(config.kannelSendsmsUrl, config.smsShortCode) : null;
+  let otpSender: SmsSender = outboxSender;
+  if (link) otpSender = mtSmsSender({ send: async (to, text) => void (await link.send(to, text)) }, () => link.bound);
+  else if (kannel) otpSender = mtSmsSender(kannel);
+  return { link, kannel, otpSender };
+}

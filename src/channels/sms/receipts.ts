@@ -1,0 +1,69 @@
+// Delivery receipts: parsing the SMSC's receipt text (SMPP 3.4 Appendix B) and its TLVs, and
+// recording each in sms_receipt so operations can see which replies and codes reached a handset.
+import type { Generated } from 'kysely';
+import type { Db } from '../../db/index.ts';
+
+/** The sms_receipt table (migration 0002-sms); kept here because the SMS hall owns it. */
+export interface SmsReceiptTable {
+  id: Generated<number>;
+  messageId: string;
+  msisdn: string;
+  state: string;
+  errorCode: string | null;
+  submittedAt: Date | null;
+  doneAt: Date | null;
+  receivedAt: Date;
+  raw: string;
+}
+
+export interface Receipt {
+  messageId: string;
+  /** The handset the message was for (the receipt's source address). */
+  msisdn: string;
+  /** DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD or ENROUTE. */
+  state: string;
+  errorCode: string | null;
+  submittedAt: Date | null;
+  doneAt: Date | null;
+  raw: string;
+}
+
+/** message_state TLV values (SMPP 3.4 §5.3.2.35) as the receipt text spells them. */
+const STATE_NAMES = ['SCHEDULED', 'ENROUTE', 'DELIVRD', 'EXPIRED', 'DELETED', 'UNDELIV', 'ACCEPTD', 'UNKNOWN', 'REJECTD', 'SKIPPED'];
+
+/**
+ * `YYMMDDhhmm[ss]` to a date. The format carries no zone; it is read as UTC, which is what the
+ * simulator writes and what an SMSC configured for UTC sends.
+ */
+function receiptDate(v: string | undefined): Date | null {
+  const m = v ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/u.exec(v) : null;
+  if (!m) return null;
+  const d = new Date(Date.UTC(2000 + Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * Reads a receipt: the `id:... stat:... err:...` text, with the receipted_message_id and
+ * message_state TLVs preferred when the SMSC sends them (the text is informal in SMPP 3.4).
+ *
+ * @example parseReceipt('id:7 sub:001 dlvrd:001 submit date:2611150200 done date:2611150201 stat:DELIVRD err:000 text:x', '8613800000001')
+ */
+export function parseReceipt(text: string, msisdn: string, tlv: { messageId?: unknown; state?: unknown } = {}): Receipt | null {
+  const field = (name: string) => new RegExp(`(?:^|\\s)${name}:(\\S*)`, 'iu').exec(text)?.[1];
+  const messageId = typeof tlv.messageId === 'string' && tlv.messageId ? tlv.messageId : field('id');
+  if (!messageId) return null;
+  const stateFromTlv = typeof tlv.state === 'number' ? STATE_NAMES[tlv.state] : undefined;
+  const state = (stateFromTlv ?? field('stat') ?? 'UNKNOWN').toUpperCase();
+  const err = field('err');
+  return {
+    messageId, msisdn, state,
+    errorCode: err && !/^0+$/u.test(err) ? err : null,
+    submittedAt: receiptDate(field('submit date')),
+    doneAt: receiptDate(field('done date')),
+    raw: text,
+  };
+}
+
+export async function recordReceipt(db: Db, r: Receipt, receivedAt: Date): Promise<void> {
+  await db.withTables<{ smsReceipt: SmsReceiptTable }>().insertInto('smsReceipt').values({ ...r, receivedAt }).execute();
+}
