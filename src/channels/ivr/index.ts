@@ -1,0 +1,50 @@
+// The IVR's HTTP face: VoiceXML 2.1 documents for the operator's voice platform, the root for a
+// new call and one step URL that every document submits back to.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../services.ts';
+import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
+import { IvrCalls, ivrSettings } from './call.ts';
+import { goodbyeDocument } from './vxml.ts';
+
+const VXML_TYPE = 'application/voicexml+xml; charset=utf-8';
+
+export interface IvrOptions {
+  /** The subscriber's own offers on the home menu, once the marketing engine provides them. */
+  offers?: OffersSource;
+}
+
+export function ivrRoutes(s: Services, opts: IvrOptions = {}): FastifyPluginAsyncZod {
+  return async (app) => {
+    const calls = new IvrCalls(s, new Menu(s.invoker, { offers: opts.offers }), ivrSettings(s.config), app.prefix);
+
+    // The platform can only play a document: every failure, even a malformed request, is a
+    // spoken apology rather than a problem JSON the caller would hear as silence.
+    app.setErrorHandler((err, req, reply) => {
+      const status = (err as { statusCode?: number }).statusCode;
+      const malformed = status !== undefined && status >= 400 && status < 500;
+      if (!malformed) req.log.error({ err }, 'ivr step failed');
+      const text = malformed ? MENU_TEXT.badRequest : MENU_TEXT.busy;
+      return reply.code(200).type(VXML_TYPE).send(goodbyeDocument(text['zh-CN']));
+    });
+
+    const param = z.string().max(64).optional();
+
+    app.get('/vxml', {
+      schema: {
+        tags: ['channels'],
+        summary: 'IVR root document (VoiceXML 2.1) for a call from `caller`',
+        querystring: z.object({ caller: param }).loose(),
+      },
+    }, async (req, reply) => reply.type(VXML_TYPE).send(await calls.open(req.query.caller)));
+
+    app.get('/vxml/step', {
+      schema: {
+        tags: ['channels'],
+        summary: 'IVR step: the DTMF answer to a document, and the next document',
+        // Overlong digits are re-prompted by the call, not refused here.
+        querystring: z.object({ call: param, h: param, caller: param, d: z.string().max(4096).optional(), go: param }).loose(),
+      },
+    }, async (req, reply) => reply.type(VXML_TYPE).send(await calls.step(req.query)));
+  };
+}

@@ -1,0 +1,486 @@
+// The channel-neutral menu that USSD and IVR both render: a home menu of the registry's
+// businesses, choice lists drawn from each input's options, free inputs, the quote with an
+// explicit confirmation, and the result. A business added to the registry appears here unchanged.
+import { z } from 'zod';
+import { monthInput } from '../businesses/common.ts';
+import type { Invoker } from '../businesses/invoke.ts';
+import { inputJsonSchema, type Business, type BusinessText, type OptionsSource } from '../businesses/registry.ts';
+import type { Config } from '../config.ts';
+import { builtinBss } from '../core/builtin-bss.ts';
+import type { Db } from '../db/index.ts';
+import { isAppError } from '../lib/errors.ts';
+import { l10n, yuan, type L10n, type Lang } from '../lib/i18n.ts';
+
+/** One numbered choice on a screen; `key` is what the channel hands back when it is chosen. */
+export interface MenuItem {
+  key: string;
+  label: L10n;
+}
+
+/**
+ * How a free input is typed. `money` is asked in yuan and handed to the business in integer fen;
+ * `month` as six digits (`202610`), which a phone keypad can enter.
+ */
+export type FieldKind = 'money' | 'month' | 'integer' | 'text';
+
+export interface FieldSpec {
+  name: string;
+  kind: FieldKind;
+  optional: boolean;
+  /** The most keys a value takes: sizes DTMF grammars and caps what a caller can type. */
+  maxDigits: number;
+}
+
+/** What a channel shows or says now. */
+export interface Screen {
+  kind: 'home' | 'choice' | 'input' | 'confirm' | 'result';
+  /** The heading, prompt, quote or short result: fits a USSD screen or an SMS. */
+  title: L10n;
+  /** The full text for channels with room (spoken results); the same as `title` otherwise. */
+  long: L10n;
+  items: MenuItem[];
+  field?: FieldSpec;
+  /** A short notice about the last input (an invalid option, a cancellation). */
+  notice?: L10n;
+  /** A finished transaction: channels that can end the dialogue end it here. */
+  final: boolean;
+}
+
+/** An offer the marketing engine targets at this subscriber (我的优惠): a business with preset input. */
+export interface MenuOffer {
+  id: string;
+  label: L10n;
+  businessId: string;
+  input: Record<string, unknown>;
+}
+
+/**
+ * Where the home menu gets the subscriber's own offers. The marketing engine implements it; until
+ * then no source is given and the home menu shows businesses only.
+ */
+export interface OffersSource {
+  forSubscriber(subscriberId: number, channel: string): Promise<MenuOffer[]>;
+}
+
+interface Choice {
+  value: string | number;
+  label: L10n;
+}
+
+/** A business being filled in: the inputs collected so far and the optional ones passed over. */
+interface Draft {
+  businessId: string;
+  input: Record<string, unknown>;
+  skipped: string[];
+}
+
+type Step =
+  | { at: 'home'; offers: MenuOffer[] }
+  | { at: 'choice'; draft: Draft; field: string; choices: Choice[] }
+  | { at: 'input'; draft: Draft; field: string }
+  | { at: 'confirm'; draft: Draft; summary: L10n }
+  | { at: 'result'; text: BusinessText; final: boolean };
+
+/** A dialogue's position, JSON all the way down so a session store can keep it between hops. */
+export interface MenuState {
+  stack: Step[];
+  notice?: L10n;
+}
+
+export type MenuAction =
+  | { kind: 'select'; key: string }
+  | { kind: 'value'; text: string }
+  | { kind: 'back' }
+  | { kind: 'home' }
+  /** Input the channel could not map to anything on the screen: the same screen with a notice. */
+  | { kind: 'invalid'; notice: L10n };
+
+export interface MenuCaller {
+  subscriberId: number;
+  channel: string;
+  /**
+   * The idempotency key of the transaction this step may run: derived by the channel from its
+   * dialogue id and step number, so a gateway's retry of the same step cannot run it twice.
+   */
+  stepKey: string;
+}
+
+export const MENU_TEXT = {
+  homeTitle: l10n('请选择业务', 'Choose a service'),
+  choose: (b: L10n) => l10n(`${b['zh-CN']}：请选择`, `${b.en}: choose`),
+  confirm: l10n('确认办理', 'Confirm'),
+  cancel: l10n('取消', 'Cancel'),
+  skip: l10n('跳过', 'Skip'),
+  latest: l10n('最近一期', 'Latest'),
+  invalidOption: l10n('选项无效，请重选', 'Invalid option'),
+  invalidValue: l10n('输入有误，请重输', 'Invalid input, try again'),
+  tooLong: l10n('输入过长，请重输', 'Input too long'),
+  cancelled: l10n('已取消，未办理', 'Cancelled, nothing done'),
+  nothingToChoose: l10n('暂无可选项', 'Nothing to choose from now'),
+  notSubscriber: l10n('您好，本服务仅限本网用户使用。', 'Sorry, this service is for our subscribers only.'),
+  busy: l10n('系统繁忙，请稍后再试', 'The system is busy; please try again later'),
+  badRequest: l10n('请求无效', 'Invalid request'),
+} as const;
+
+/**
+ * Channel settings an operator may set. `Config` does not declare them yet; when it does (from
+ * USSD_SERVICE_CODE, USSD_SESSION_IDLE_SECONDS, IVR_TRANSFER_NUMBER, IVR_CALL_IDLE_SECONDS) they are
+ * picked up here with no channel change.
+ */
+export type ChannelSettingKey = 'ussdServiceCode' | 'ussdSessionIdleSeconds' | 'ivrTransferNumber' | 'ivrCallIdleSeconds';
+
+/**
+ * An optional channel setting from the config, read without widening `Config` here: the key is
+ * typed, the value must be a non-empty string or a number, anything else counts as unset.
+ */
+export function channelSetting(config: Config, key: ChannelSettingKey): string | undefined {
+  const v: unknown = (config as unknown as Record<string, unknown>)[key];
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** `+8613800000001`, `008613800000001`, `tel:+86 138-0000-0001` or `13800000001` → `13800000001`. */
+export function normalizeMsisdn(raw: string): string | null {
+  let s = raw.trim().replace(/^(tel|sip):/i, '').replace(/@.*$/, '').replace(/[\s()-]/g, '');
+  if (s.startsWith('+')) s = s.slice(1);
+  else if (s.startsWith('00')) s = s.slice(2);
+  if (s.length === 13 && s.startsWith('86')) s = s.slice(2);
+  return /^1\d{10}$/.test(s) ? s : null;
+}
+
+/** The subscriber behind a calling number, or null for a number that is not (or no longer) ours. */
+export async function findCaller(db: Db, msisdn: string): Promise<{ subscriberId: number; language: Lang } | null> {
+  const sub = await builtinBss(db).subscriberByMsisdn(msisdn);
+  if (!sub || sub.status === 'closed') return null;
+  return { subscriberId: sub.id, language: sub.language };
+}
+
+/** A price on a menu line: `10元` / `¥10`, with fen only when there are some. */
+export function priceLabel(fen: number): L10n {
+  const y = fen % 100 === 0 ? String(fen / 100) : yuan(fen);
+  return l10n(`${y}元`, `¥${y}`);
+}
+
+const MONTH_PATTERN = (z.toJSONSchema(monthInput) as { pattern?: string }).pattern;
+const MAX_CHOICES = 97; // numbers 98 and 99 are the USSD page and language keys
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A list entry's name and price (or points) as one menu line. */
+function choiceLabel(item: Record<string, unknown>, fallback: string): L10n {
+  const zh = str(item.nameZh) ?? str(item.name) ?? fallback;
+  const en = str(item.nameEn) ?? str(item.name) ?? zh;
+  if (typeof item.priceFen === 'number') {
+    const p = priceLabel(item.priceFen);
+    return l10n(`${zh} ${p['zh-CN']}`, `${en} ${p.en}`);
+  }
+  if (typeof item.costPoints === 'number') return l10n(`${zh} ${item.costPoints}积分`, `${en} ${item.costPoints} pts`);
+  return l10n(zh, en);
+}
+
+interface JsonProp {
+  type?: string;
+  pattern?: string;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+}
+
+export class Menu {
+  private readonly homeItems: MenuItem[];
+  private readonly fields = new Map<string, { specs: FieldSpec[]; props: Record<string, JsonProp> }>();
+
+  constructor(
+    private readonly invoker: Invoker,
+    private readonly opts: { offers?: OffersSource } = {},
+  ) {
+    // Queries first: they are what most callers want, and they change nothing.
+    const all = invoker.registry.list();
+    const ordered = [...all.filter((b) => b.kind === 'query'), ...all.filter((b) => b.kind !== 'query')];
+    this.homeItems = ordered.map((b) => ({ key: `b:${b.id}`, label: b.names }));
+  }
+
+  /** A fresh dialogue at the home menu, with the subscriber's own offers when there is a source. */
+  async start(caller: Pick<MenuCaller, 'subscriberId' | 'channel'>): Promise<MenuState> {
+    return { stack: [{ at: 'home', offers: await this.offers(caller) }] };
+  }
+
+  /** What the current step shows; no I/O, so a channel can re-render (another page, language). */
+  screen(state: MenuState): Screen {
+    const step = top(state);
+    const notice = state.notice;
+    switch (step.at) {
+      case 'home': {
+        const items = [...step.offers.map((o, i) => ({ key: `o:${i}`, label: o.label })), ...this.homeItems];
+        return { kind: 'home', title: MENU_TEXT.homeTitle, long: MENU_TEXT.homeTitle, items, notice, final: false };
+      }
+      case 'choice': {
+        const b = this.business(step.draft.businessId);
+        const title = MENU_TEXT.choose(b.names);
+        const items = step.choices.map((c, i) => ({ key: `c:${i}`, label: c.label }));
+        if (this.field(b, step.field).optional) items.push({ key: 'skip', label: MENU_TEXT.skip });
+        return { kind: 'choice', title, long: title, items, notice, final: false };
+      }
+      case 'input': {
+        const b = this.business(step.draft.businessId);
+        const field = this.field(b, step.field);
+        const title = this.prompt(b, field);
+        const items = field.optional ? [{ key: 'skip', label: field.kind === 'month' ? MENU_TEXT.latest : MENU_TEXT.skip }] : [];
+        return { kind: 'input', title, long: title, items, field, notice, final: false };
+      }
+      case 'confirm':
+        return {
+          kind: 'confirm', title: step.summary, long: step.summary, notice, final: false,
+          items: [{ key: 'confirm', label: MENU_TEXT.confirm }, { key: 'cancel', label: MENU_TEXT.cancel }],
+        };
+      case 'result':
+        return { kind: 'result', title: step.text.short, long: step.text.long, items: [], notice, final: step.final };
+    }
+  }
+
+  /** Applies one caller action; may call businesses (options lists, quotes, the business itself). */
+  async act(state: MenuState, action: MenuAction, caller: MenuCaller): Promise<MenuState> {
+    const stack = state.stack;
+    const step = top(state);
+    const same = (notice: L10n): MenuState => ({ stack, notice });
+    switch (action.kind) {
+      case 'invalid':
+        return same(action.notice);
+      case 'home':
+        return { stack: [stack[0] ?? { at: 'home', offers: [] }] };
+      case 'back': {
+        // After a finished transaction there is no way back to its confirmation: that would let
+        // the caller confirm it again under a new step key.
+        if (step.at === 'result' && step.final) return { stack: [stack[0]!] };
+        return { stack: stack.length > 1 ? stack.slice(0, -1) : stack };
+      }
+      case 'value': {
+        if (step.at !== 'input') return same(MENU_TEXT.invalidOption);
+        const b = this.business(step.draft.businessId);
+        const value = this.parse(b, this.field(b, step.field), action.text);
+        if (value === undefined) return same(MENU_TEXT.invalidValue);
+        return this.push(stack, await this.advance(withInput(step.draft, step.field, value), caller));
+      }
+      case 'select':
+        return this.select(state, step, action.key, caller);
+    }
+  }
+
+  private async select(state: MenuState, step: Step, key: string, caller: MenuCaller): Promise<MenuState> {
+    const stack = state.stack;
+    const invalid: MenuState = { stack, notice: MENU_TEXT.invalidOption };
+    if (step.at === 'home') {
+      if (key.startsWith('b:') && this.invoker.registry.get(key.slice(2))) {
+        return this.push(stack, await this.advance({ businessId: key.slice(2), input: {}, skipped: [] }, caller));
+      }
+      const offer = key.startsWith('o:') ? step.offers[Number(key.slice(2))] : undefined;
+      if (offer && this.invoker.registry.get(offer.businessId)) {
+        return this.push(stack, await this.advance({ businessId: offer.businessId, input: { ...offer.input }, skipped: [] }, caller));
+      }
+      return invalid;
+    }
+    if (step.at === 'choice' || step.at === 'input') {
+      if (key === 'skip') {
+        const b = this.business(step.draft.businessId);
+        if (!this.field(b, step.field).optional) return invalid;
+        const draft = { ...step.draft, skipped: [...step.draft.skipped, step.field] };
+        return this.push(stack, await this.advance(draft, caller));
+      }
+      const choice = step.at === 'choice' && key.startsWith('c:') ? step.choices[Number(key.slice(2))] : undefined;
+      if (!choice || step.at !== 'choice') return invalid;
+      return this.push(stack, await this.advance(withInput(step.draft, step.field, choice.value), caller));
+    }
+    if (step.at === 'confirm') {
+      if (key === 'cancel') return { stack: [stack[0]!], notice: MENU_TEXT.cancelled };
+      if (key !== 'confirm') return invalid;
+      const b = this.business(step.draft.businessId);
+      return this.push(stack, await this.run(b, step.draft, caller, true));
+    }
+    return invalid;
+  }
+
+  /** Asks for the next input the business still needs, or runs (or quotes) it when none is left. */
+  private async advance(draft: Draft, caller: MenuCaller): Promise<Step> {
+    const b = this.business(draft.businessId);
+    for (const f of this.fieldsOf(b)) {
+      if (f.name in draft.input || draft.skipped.includes(f.name)) continue;
+      const source = (b.options as Partial<Record<string, OptionsSource>> | undefined)?.[f.name];
+      if (!source) return { at: 'input', draft, field: f.name };
+      const choices = await this.choices(source, caller);
+      if ('error' in choices) return choices.error;
+      if (choices.list.length === 0 && !f.optional) return result(MENU_TEXT.nothingToChoose, false);
+      return { at: 'choice', draft, field: f.name, choices: choices.list };
+    }
+    return this.run(b, draft, caller, false);
+  }
+
+  /** Calls the business through the one entry point; a charging one answers with its quote first. */
+  private async run(b: Business, draft: Draft, caller: MenuCaller, confirm: boolean): Promise<Step> {
+    try {
+      const out = await this.invoker.invoke({
+        channel: caller.channel,
+        principal: { kind: 'subscriber', subscriberId: caller.subscriberId },
+        subscriberId: caller.subscriberId,
+        businessId: b.id,
+        input: draft.input,
+        confirm,
+        idempotencyKey: b.kind === 'transaction' ? caller.stepKey : null,
+      });
+      if (out.status === 'confirmation_required') return { at: 'confirm', draft, summary: out.quote.summary };
+      return { at: 'result', text: out.text, final: b.kind === 'transaction' };
+    } catch (e) {
+      if (isAppError(e)) return result(e.text, false);
+      throw e;
+    }
+  }
+
+  /** The entries of the options business's list, by name and price, with the value to send. */
+  private async choices(source: OptionsSource, caller: MenuCaller): Promise<{ list: Choice[] } | { error: Step }> {
+    try {
+      const out = await this.invoker.invoke({
+        channel: caller.channel,
+        principal: { kind: 'subscriber', subscriberId: caller.subscriberId },
+        subscriberId: caller.subscriberId,
+        businessId: source.business,
+        input: {},
+      });
+      const data = out.status === 'ok' && isRecord(out.result) ? out.result[source.list] : undefined;
+      const list = Array.isArray(data) ? data : [];
+      const choices: Choice[] = [];
+      for (const item of list) {
+        // The entry the subscriber already has (their current plan) is not a choice.
+        if (!isRecord(item) || item.current === true) continue;
+        const value = item[source.value];
+        if (typeof value !== 'string' && typeof value !== 'number') continue;
+        choices.push({ value, label: choiceLabel(item, String(value)) });
+        if (choices.length === MAX_CHOICES) break;
+      }
+      return { list: choices };
+    } catch (e) {
+      if (isAppError(e)) return { error: result(e.text, false) };
+      throw e;
+    }
+  }
+
+  private async offers(caller: Pick<MenuCaller, 'subscriberId' | 'channel'>): Promise<MenuOffer[]> {
+    if (!this.opts.offers) return [];
+    return (await this.opts.offers.forSubscriber(caller.subscriberId, caller.channel)).slice(0, 9);
+  }
+
+  private push(stack: Step[], next: Step): MenuState {
+    return { stack: [...stack, next] };
+  }
+
+  private business(id: string): Business {
+    const b = this.invoker.registry.get(id);
+    if (!b) throw new Error(`menu refers to unknown business ${id}`);
+    return b;
+  }
+
+  /** The inputs of a business in declaration order, with how each is typed. */
+  private fieldsOf(b: Business): FieldSpec[] {
+    return this.described(b).specs;
+  }
+
+  private described(b: Business): { specs: FieldSpec[]; props: Record<string, JsonProp> } {
+    const cached = this.fields.get(b.id);
+    if (cached) return cached;
+    const schema = inputJsonSchema(b) as { properties?: Record<string, JsonProp>; required?: string[] };
+    const props = schema.properties ?? {};
+    const required = new Set(schema.required ?? []);
+    const specs = Object.keys(b.input.shape).map((name) => fieldSpec(name, props[name] ?? {}, !required.has(name)));
+    const d = { specs, props };
+    this.fields.set(b.id, d);
+    return d;
+  }
+
+  private field(b: Business, name: string): FieldSpec {
+    const f = this.fieldsOf(b).find((x) => x.name === name);
+    if (!f) throw new Error(`business ${b.id} has no input ${name}`);
+    return f;
+  }
+
+  private prompt(b: Business, f: FieldSpec): L10n {
+    const n = b.names;
+    const p = this.prop(b, f.name);
+    switch (f.kind) {
+      case 'money': {
+        const ranged = p.minimum !== undefined && p.maximum !== undefined;
+        const zh = ranged ? `，${yuanWhole(p.minimum!)}至${yuanWhole(p.maximum!)}` : '';
+        const en = ranged ? ` (${yuanWhole(p.minimum!)}-${yuanWhole(p.maximum!)})` : '';
+        return l10n(`${n['zh-CN']}：请输入金额（元${zh}）`, `${n.en}: amount in yuan${en}`);
+      }
+      case 'month':
+        return l10n(`${n['zh-CN']}：请输入年月，如202610`, `${n.en}: month as YYYYMM, e.g. 202610`);
+      default:
+        return l10n(`${n['zh-CN']}：请输入${p.description ?? f.name}`, `${n.en}: enter ${p.description ?? f.name}`);
+    }
+  }
+
+  private prop(b: Business, name: string): JsonProp {
+    return this.described(b).props[name] ?? {};
+  }
+
+  /** Turns what the caller typed into the input value, or undefined when the business would refuse it. */
+  private parse(b: Business, f: FieldSpec, raw: string): unknown {
+    const text = raw.trim();
+    let value: unknown;
+    if (f.kind === 'money') value = yuanToFen(text);
+    else if (f.kind === 'month') {
+      const m = /^(\d{4})[-./]?(\d{2})$/.exec(text);
+      value = m ? `${m[1]}-${m[2]}` : undefined;
+    } else if (f.kind === 'integer') value = /^-?\d{1,15}$/.test(text) ? Number(text) : undefined;
+    else value = text === '' ? undefined : text;
+    if (value === undefined) return undefined;
+    const schema = (b.input.shape as Record<string, z.ZodType>)[f.name];
+    const checked = schema?.safeParse(value);
+    return checked?.success ? checked.data : undefined;
+  }
+}
+
+function top(state: MenuState): Step {
+  const s = state.stack[state.stack.length - 1];
+  if (!s) throw new Error('empty menu state');
+  return s;
+}
+
+function result(text: L10n, final: boolean): Step {
+  return { at: 'result', text: { short: text, long: text }, final };
+}
+
+function withInput(d: Draft, field: string, value: unknown): Draft {
+  return { ...d, input: { ...d.input, [field]: value } };
+}
+
+/**
+ * How an input is typed, from its JSON Schema: a month by the shared month pattern; money when a
+ * whole number says it is in fen (by name or description), since the registry has no money type.
+ */
+function fieldSpec(name: string, p: JsonProp, optional: boolean): FieldSpec {
+  if (p.type === 'string' && p.pattern !== undefined && p.pattern === MONTH_PATTERN) return { name, kind: 'month', optional, maxDigits: 6 };
+  if (p.type === 'integer' && (/fen$/i.test(name) || /\bfen\b/i.test(p.description ?? ''))) {
+    const maxYuan = p.maximum !== undefined ? Math.ceil(p.maximum / 100) : 10_000_000;
+    return { name, kind: 'money', optional, maxDigits: String(maxYuan).length };
+  }
+  if (p.type === 'integer' || p.type === 'number') {
+    return { name, kind: 'integer', optional, maxDigits: p.maximum !== undefined ? String(Math.trunc(Math.abs(p.maximum))).length : 12 };
+  }
+  return { name, kind: 'text', optional, maxDigits: 20 };
+}
+
+function yuanWhole(fen: number): string {
+  return fen % 100 === 0 ? String(fen / 100) : yuan(fen);
+}
+
+/** `50` or `12.5` yuan → fen, by string arithmetic so no float ever touches money. */
+export function yuanToFen(text: string): number | undefined {
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}

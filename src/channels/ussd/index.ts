@@ -1,0 +1,50 @@
+// The USSD hall's HTTP face: the Africa's Talking callback, answering `CON …` or `END …` in plain text.
+import formbody from '@fastify/formbody';
+import { hasZodFastifySchemaValidationErrors, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../services.ts';
+import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
+import { UssdHall, ussdSettings } from './hall.ts';
+
+const TEXT_PLAIN = 'text/plain; charset=utf-8';
+
+export interface UssdOptions {
+  /** The subscriber's own offers on the home menu, once the marketing engine provides them. */
+  offers?: OffersSource;
+}
+
+export function ussdRoutes(s: Services, opts: UssdOptions = {}): FastifyPluginAsyncZod {
+  return async (app) => {
+    // Gateways post HTML-form bodies; the parser stays inside this plugin.
+    await app.register(formbody);
+    const hall = new UssdHall(s, new Menu(s.invoker, { offers: opts.offers }), ussdSettings(s.config));
+
+    // A gateway shows whatever follows END to the subscriber, so every failure is answered in
+    // that form: a malformed request with 400, anything unexpected with 200 so the text is shown.
+    app.setErrorHandler((err, req, reply) => {
+      const status = (err as { statusCode?: number }).statusCode;
+      const malformed = hasZodFastifySchemaValidationErrors(err) || (status !== undefined && status >= 400 && status < 500);
+      if (!malformed) req.log.error({ err }, 'ussd hop failed');
+      const text = malformed ? MENU_TEXT.badRequest : MENU_TEXT.busy;
+      return reply.code(malformed ? 400 : 200).type(TEXT_PLAIN).send(`END ${text['zh-CN']}`);
+    });
+
+    app.post('/africastalking', {
+      schema: {
+        tags: ['channels'],
+        summary: 'USSD gateway callback (Africa’s Talking form): one hop in, `CON` or `END` screen out',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: z.object({
+          sessionId: z.string().min(1).max(128),
+          serviceCode: z.string().max(40).default(''),
+          phoneNumber: z.string().min(1).max(40),
+          // Long histories are answered by the hall with a clear END, not refused here.
+          text: z.string().max(64 * 1024).default(''),
+        }).loose(),
+      },
+    }, async (req, reply) => {
+      const out = await hall.hop(req.body);
+      return reply.type(TEXT_PLAIN).send(`${out.end ? 'END' : 'CON'} ${out.text}`);
+    });
+  };
+}
