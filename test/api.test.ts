@@ -214,13 +214,13 @@ describe('businesses', () => {
     for (let round = 0; round < 5; round++) {
       const { id, msisdn } = await addSubscriber(env.db, { balanceFen: p2.priceFen });
       const token = await signIn(env, msisdn);
-      const rs = await Promise.all([
+      const rs: Awaited<ReturnType<typeof callBusiness>>[] = await Promise.all([
         callBusiness(env, token, 'pack.subscribe', { input: { packId: p1.id }, confirm: true }, `key-race-${round}-1`),
         callBusiness(env, token, 'pack.subscribe', { input: { packId: p2.id }, confirm: true }, `key-race-${round}-2`),
       ]);
-      const ok = rs.filter((r) => r.statusCode === 200);
+      const ok = rs.filter((x) => x.statusCode === 200);
       assert.equal(ok.length, 1, 'exactly one of the two fits the balance');
-      for (const r of rs.filter((r) => r.statusCode !== 200)) assert.equal(r.json().code, 'INSUFFICIENT_BALANCE', r.body);
+      for (const r of rs.filter((x) => x.statusCode !== 200)) assert.equal(r.json().code, 'INSUFFICIENT_BALANCE', r.body);
       const money = await balanceAndLedger(env.db, id);
       assert.ok(money.balanceFen >= 0);
       assert.equal(money.ledgerFen, money.balanceFen);
@@ -391,5 +391,28 @@ describe('service endpoints', () => {
     const r = await env.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     assert.equal(r.statusCode, 404);
     assert.equal(r.json().code, 'NOT_FOUND');
+  });
+});
+
+describe('pack validity', () => {
+  test('a pack that has run out no longer counts, and can be ordered again', async () => {
+    const start = env.clock.now();
+    try {
+      const { msisdn } = await addSubscriber(env.db, { balanceFen: 100_000 });
+      const token = await signIn(env, msisdn);
+      const packs = (await callBusiness(env, token, 'packs.list')).json().result.packs as { id: string; validityDays: number | null; priceFen: number }[];
+      const pack = packs.find((p) => p.validityDays !== null && p.priceFen > 0)!;
+      assert.ok(pack, 'a pack with a validity period');
+      const first = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack.id }, confirm: true }, 'key-valid-0001');
+      assert.equal(first.statusCode, 200, first.body);
+      env.clock.advance((pack.validityDays! + 1) * 86_400_000);
+      const token2 = await signIn(env, msisdn);
+      const subs = await callBusiness(env, token2, 'subscriptions.query');
+      assert.ok(!subs.json().result.subscriptions.some((s: { offeringId: string }) => s.offeringId === pack.id), 'expired pack is not listed');
+      const again = await callBusiness(env, token2, 'pack.subscribe', { input: { packId: pack.id }, confirm: true }, 'key-valid-0002');
+      assert.equal(again.statusCode, 200, again.body);
+    } finally {
+      env.clock.set(start);
+    }
   });
 });

@@ -22,11 +22,6 @@ function toOffering(r: OfferingRow): OfferingView {
   return { ...r, eligibility: r.eligibility ?? {} };
 }
 
-/** Is a Postgres error a unique violation (23505)? */
-function isUniqueViolation(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
-}
-
 export function builtinBss(q: Q): Bss {
   async function accountRow(subscriberId: number) {
     const a = await q.selectFrom('account').selectAll().where('subscriberId', '=', subscriberId).executeTakeFirst();
@@ -106,19 +101,22 @@ export function builtinBss(q: Q): Bss {
     subscriptions,
     async subscribe(subscriberId, offering, at) {
       const endsAt = offering.validityDays ? new Date(at.getTime() + offering.validityDays * 86_400_000) : null;
-      // A pack that ran out is not "active" any more: close it so the unique index lets a new one in.
-      await q.updateTable('subscription').set({ status: 'expired' })
-        .where('subscriberId', '=', subscriberId).where('offeringId', '=', offering.id)
-        .where('status', '=', 'active').where('endsAt', '<=', at).execute();
-      try {
-        const row = await q.insertInto('subscription')
-          .values({ subscriberId, offeringId: offering.id, status: 'active', startsAt: at, endsAt, createdAt: at })
-          .returning('id').executeTakeFirstOrThrow();
-        return { id: row.id, offering, startsAt: at, endsAt };
-      } catch (e) {
-        if (isUniqueViolation(e)) throw new AppError('ALREADY_SUBSCRIBED');
-        throw e;
+      const insert = () => q.insertInto('subscription')
+        .values({ subscriberId, offeringId: offering.id, status: 'active', startsAt: at, endsAt, createdAt: at })
+        // The partial unique index allows one live subscription per offering; a conflict is not an error here.
+        .onConflict((oc) => oc.columns(['subscriberId', 'offeringId']).where('status', '=', 'active').doNothing())
+        .returning('id').executeTakeFirst();
+      let row = await insert();
+      if (!row) {
+        // A pack that ran out still says "active" until someone looks: close it and try once more.
+        const expired = await q.updateTable('subscription').set({ status: 'expired' })
+          .where('subscriberId', '=', subscriberId).where('offeringId', '=', offering.id)
+          .where('status', '=', 'active').where('endsAt', '<=', at).executeTakeFirst();
+        if (expired.numUpdatedRows === 0n) throw new AppError('ALREADY_SUBSCRIBED');
+        row = await insert();
+        if (!row) throw new AppError('ALREADY_SUBSCRIBED');
       }
+      return { id: row.id, offering, startsAt: at, endsAt };
     },
     async unsubscribe(subscriberId, offeringId, at) {
       const r = await q.updateTable('subscription').set({ status: 'cancelled', cancelledAt: at })
@@ -169,6 +167,11 @@ export function builtinBss(q: Q): Bss {
       return Number(r.total);
     },
     async addPoints(subscriberId, delta, reason, ref, noteZh, noteEn, at) {
+      if (delta >= 0) {
+        // Earning cannot overdraw: no lock, no balance check, one insert.
+        await q.insertInto('pointsEntry').values({ subscriberId, delta, reason, reference: ref, noteZh, noteEn, createdAt: at }).execute();
+        return null;
+      }
       // Serialise point movements of one subscriber so a balance check and its debit cannot interleave.
       // NO KEY UPDATE, not UPDATE: a concurrent order holds a KEY SHARE lock on the subscriber row
       // (its subscription's foreign key), and FOR UPDATE would deadlock against it.
