@@ -23,6 +23,10 @@ const schema = z.object({
   SMS_CONFIRM_WITH_YES: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false'),
   KANNEL_SENDSMS_URL: z.string().url().optional(),
   KANNEL_SERVICE_TOKEN: z.string().min(16).optional(),
+  USSD_SERVICE_CODE: z.string().regex(/^\*[0-9*]+#$/, 'a service code such as *100#').default('*100#'),
+  USSD_SESSION_IDLE_SECONDS: z.coerce.number().int().min(10).max(3600).default(180),
+  IVR_TRANSFER_NUMBER: z.string().regex(/^\+?\d{3,20}$/, 'digits').default('10086'),
+  IVR_CALL_IDLE_SECONDS: z.coerce.number().int().min(30).max(7200).default(600),
 });
 
 export interface Config {
@@ -57,6 +61,13 @@ export interface Config {
   kannelSendsmsUrl: string | undefined;
   /** Shared secret Kannel's get-url must carry as `token`; required for the endpoint in production. */
   kannelServiceToken: string | undefined;
+  /** The USSD hall's service code, e.g. `*100#`. */
+  ussdServiceCode: string;
+  /** A USSD dialogue is forgotten after this long without a hop. */
+  ussdSessionIdleSeconds: number;
+  /** Where IVR callers go when they press 0: the hotline's agent queue. */
+  ivrTransferNumber: string;
+  ivrCallIdleSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -88,5 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsConfirmWithYes: ['true', '1', 'yes'].includes(e.SMS_CONFIRM_WITH_YES),
     kannelSendsmsUrl: e.KANNEL_SENDSMS_URL,
     kannelServiceToken: e.KANNEL_SERVICE_TOKEN,
+    ussdServiceCode: e.USSD_SERVICE_CODE,
+    ussdSessionIdleSeconds: e.USSD_SESSION_IDLE_SECONDS,
+    ivrTransferNumber: e.IVR_TRANSFER_NUMBER,
+    ivrCallIdleSeconds: e.IVR_CALL_IDLE_SECONDS,
   };
 }

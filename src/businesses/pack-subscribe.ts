@@ -30,8 +30,8 @@ export const packSubscribe = defineBusiness({
       businessId: 'pack.subscribe',
       priceFen: o.priceFen,
       summary: l10n(
-        `订购${o.nameZh}（${allowanceText(o)['zh-CN']}，${validity['zh-CN']}），扣费${p['zh-CN']}`,
-        `Order ${o.nameEn} (${allowanceText(o).en}, ${validity.en}) for ${p.en}`,
+        `订购${o.nameZh}（${[allowanceText(o)['zh-CN'], validity['zh-CN']].filter(Boolean).join('，')}），扣费${p['zh-CN']}`,
+        `Order ${o.nameEn} (${[allowanceText(o).en, validity.en].filter(Boolean).join(', ')}) for ${p.en}`,
       ),
     };
   },

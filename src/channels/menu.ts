@@ -122,21 +122,13 @@ export const MENU_TEXT = {
   badRequest: l10n('请求无效', 'Invalid request'),
 } as const;
 
-/**
- * Channel settings an operator may set. `Config` does not declare them yet; when it does (from
- * USSD_SERVICE_CODE, USSD_SESSION_IDLE_SECONDS, IVR_TRANSFER_NUMBER, IVR_CALL_IDLE_SECONDS) they are
- * picked up here with no channel change.
- */
 export type ChannelSettingKey = 'ussdServiceCode' | 'ussdSessionIdleSeconds' | 'ivrTransferNumber' | 'ivrCallIdleSeconds';
 
-/**
- * An optional channel setting from the config, read without widening `Config` here: the key is
- * typed, the value must be a non-empty string or a number, anything else counts as unset.
- */
+/** A channel setting from the config as text; empty counts as unset so the channel's default applies. */
 export function channelSetting(config: Config, key: ChannelSettingKey): string | undefined {
-  const v: unknown = (config as unknown as Record<string, unknown>)[key];
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  const v = config[key];
+  const text = String(v ?? '').trim();
+  return text === '' ? undefined : text;
 }
 
 /** `+8613800000001`, `008613800000001`, `tel:+86 138-0000-0001` or `13800000001` → `13800000001`. */
