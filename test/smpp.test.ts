@@ -10,7 +10,7 @@ import { SmsHall, type SmsLog } from '../src/channels/sms/hall.ts';
 import { SmppLink, SmppSendError } from '../src/channels/sms/smpp.ts';
 import { SmscSimulator, type Submitted } from '../src/channels/sms/smsc-simulator.ts';
 import { recordReceipt, type SmsReceiptTable } from '../src/channels/sms/receipts.ts';
-import { readConcat } from '../src/channels/sms/encoding.ts';
+import { readConcat } from '../src/lib/gsm-encoding.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
 
 const CREDS = { systemId: 'omnihall', password: 'secret1' };

@@ -16,7 +16,7 @@ import { builtinBss } from '../src/core/builtin-bss.ts';
 import { CommandParser, parseMonth, parseYuan } from '../src/channels/sms/commands.ts';
 import { SmsHall, normaliseMsisdn } from '../src/channels/sms/hall.ts';
 import { KannelSender } from '../src/channels/sms/kannel.ts';
-import { splitMessage } from '../src/channels/sms/encoding.ts';
+import { splitMessage } from '../src/lib/gsm-encoding.ts';
 
 let env: TestEnv;
 

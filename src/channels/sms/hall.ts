@@ -8,7 +8,7 @@ import { isAppError, type AppError, type ErrorCode } from '../../lib/errors.ts';
 import { l10n, type L10n, type Lang } from '../../lib/i18n.ts';
 import type { Services } from '../../services.ts';
 import { CommandParser, DEFAULT_COMMANDS, helpMenu, normaliseText, type SmsCommand } from './commands.ts';
-import { partsNeeded } from './encoding.ts';
+import { partsNeeded } from '../../lib/gsm-encoding.ts';
 
 export const CHANNEL = 'sms';
 export const CONFIRM_TTL_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 // Kannel's HTTP interface: MT texts out through its sendsms URL (one request per part, with the
 // concatenation UDH, so parts are split exactly as over SMPP).
-import { splitMessage } from './encoding.ts';
+import { splitMessage } from '../../lib/gsm-encoding.ts';
 import type { MtSender } from './outbound.ts';
 
 export class KannelSendError extends Error {

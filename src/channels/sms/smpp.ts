@@ -4,7 +4,7 @@
 // delivery receipts), retries of throttled and other temporary errors, clear failure of the rest.
 import smpp, { type PDU, type Session } from 'smpp';
 import type { Random } from '../../lib/ports.ts';
-import { readConcat, splitMessage } from './encoding.ts';
+import { readConcat, splitMessage } from '../../lib/gsm-encoding.ts';
 import { parseReceipt, type Receipt } from './receipts.ts';
 import { silentLog, type SmsLog } from './hall.ts';
 

@@ -1,26 +1,17 @@
 // The one USSD screen renderer: turns a menu screen into numbered pages that each fit the
 // handset's limit for their encoding (182 GSM-7 characters, 80 UCS2 ones once any is not GSM-7).
+import { gsm7Length } from '../../lib/gsm-encoding.ts';
 import type { Lang } from '../../lib/i18n.ts';
 import { MENU_TEXT, type Screen } from '../menu.ts';
 
 export const GSM7_LIMIT = 182;
 export const UCS2_LIMIT = 80;
 
-// GSM 03.38 default alphabet (one septet each) and its extension table (escape + one septet).
-const GSM7_BASIC = new Set(Array.from(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-));
-const GSM7_EXTENDED = new Set(Array.from('^{}\\[~]|€\f'));
-
 /** How much of a screen a text takes in the encoding it needs, and that encoding's limit. */
 export function measure(text: string): { encoding: 'gsm7' | 'ucs2'; length: number; limit: number } {
-  let septets = 0;
-  for (const ch of text) {
-    if (GSM7_BASIC.has(ch)) septets += 1;
-    else if (GSM7_EXTENDED.has(ch)) septets += 2;
-    // UCS2 counts UTF-16 code units: a character outside the BMP (an emoji) takes two.
-    else return { encoding: 'ucs2', length: text.length, limit: UCS2_LIMIT };
-  }
+  const septets = gsm7Length(text);
+  // UCS2 counts UTF-16 code units: a character outside the BMP (an emoji) takes two.
+  if (septets < 0) return { encoding: 'ucs2', length: text.length, limit: UCS2_LIMIT };
   return { encoding: 'gsm7', length: septets, limit: GSM7_LIMIT };
 }
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   LIMITS, concatUdh, decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, encodingFor, gsm7Length, readConcat, splitMessage,
-} from './encoding.ts';
+} from './gsm-encoding.ts';
 
 test('GSM-7 when every character is in GSM 03.38, UCS-2 otherwise', () => {
   assert.equal(encodingFor('Your balance is 50.00 RMB'), 'gsm7');
