@@ -10,6 +10,10 @@ import type { Services } from './services.ts';
 import { apiRoutes } from './channels/api/routes.ts';
 import { fromFastifyError, sendProblem } from './channels/api/problem.ts';
 import { tmfRoutes } from './channels/tmf/index.ts';
+import { smsRoutes } from './channels/sms/index.ts';
+import { ussdRoutes } from './channels/ussd/index.ts';
+import { ivrRoutes } from './channels/ivr/index.ts';
+import { webApp } from './channels/web/index.ts';
 
 export interface AppOptions {
   logger?: boolean | { level: string };
@@ -71,5 +75,9 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
 
   await app.register(apiRoutes(s), { prefix: '/api/v1' });
   await app.register(tmfRoutes(s), { prefix: '/tmf-api' });
+  await app.register(ussdRoutes(s), { prefix: '/channels/ussd' });
+  await app.register(ivrRoutes(s), { prefix: '/channels/ivr' });
+  await app.register(smsRoutes(s), { prefix: '/channels/sms' });
+  await app.register(webApp());
   return app;
 }

@@ -1,0 +1,292 @@
+// The web hall and mobile hall in a real browser: sign in with an SMS code, read the balance,
+// order a pack through its confirmation, see it and the lowered balance, cancel it, recharge in
+// yuan, bills, a lost connection, an expired session, English, and every page at three sizes
+// with no sideways overflow and no serious accessibility violations.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page, Request } from 'playwright-core';
+import { addSubscriber } from '../helpers.ts';
+import { axeProblems, codeFromOutbox, overflowProblems, screenshot, SCREENSHOTS, SIZES, skipReason, startHall, type Hall } from './browser.ts';
+
+const skip = skipReason();
+
+/** `12345` → `¥123.45`, as the pages show money. */
+function yuan(fen: number): string {
+  return `¥${Math.trunc(fen / 100).toLocaleString('en')}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+describe('web hall in a browser', { skip }, () => {
+  let hall: Hall;
+  let page: Page;
+  let msisdn: string;
+  let subscriberId: number;
+  let pack: { id: string; nameZh: string; nameEn: string; priceFen: number };
+
+  before(async () => {
+    hall = await startHall();
+    const sub = await addSubscriber(hall.env.db, { balanceFen: 10_000, points: 2_000 });
+    msisdn = sub.msisdn;
+    subscriberId = sub.id;
+    const db = hall.env.db;
+    // Six months of bills and this cycle's usage, as the BSS would have them.
+    const months = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
+    for (const [i, month] of months.entries()) {
+      const items = [
+        { kind: 'plan' as const, nameZh: '4G畅享套餐38元', nameEn: '4G Enjoy 38', amountFen: 3800 },
+        { kind: 'usage' as const, nameZh: '套外流量', nameEn: 'Extra data', amountFen: 500 + i * 730 },
+      ];
+      const bill = await db.insertInto('bill').values({
+        subscriberId, month, totalFen: items.reduce((n, x) => n + x.amountFen, 0), status: i === 5 ? 'unpaid' : 'paid',
+        issuedOn: `${month}-28`, dueOn: `${month}-28`,
+      }).returning('id').executeTakeFirstOrThrow();
+      await db.insertInto('billItem').values(items.map((x) => ({ ...x, billId: bill.id }))).execute();
+    }
+    await db.insertInto('usageCounter').values({ subscriberId, cycle: '2026-11', dataMbUsed: 2_300, voiceMinUsed: 64, smsUsed: 12, updatedAt: new Date() }).execute();
+    const packs = await hall.env.s.invoker.invoke({ channel: 'api', principal: { kind: 'subscriber', subscriberId }, subscriberId, businessId: 'packs.list', input: {} });
+    assert.equal(packs.status, 'ok');
+    const list = (packs.result as { packs: { id: string; kind: string; nameZh: string; nameEn: string; priceFen: number }[] }).packs;
+    const found = list.filter((p) => p.kind === 'data_pack' && p.priceFen > 0 && p.priceFen < 10_000).sort((a, b) => a.priceFen - b.priceFen)[0];
+    assert.ok(found, 'the catalogue has a data pack this subscriber can order');
+    pack = found;
+    page = await hall.context.newPage();
+  });
+
+  after(async () => {
+    await hall?.close();
+  });
+
+  test('a subscriber signs in with the code from the demo SMS outbox and sees the balance', async () => {
+    await page.goto(hall.base);
+    await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
+    assert.deepEqual(await axeProblems(page), [], 'sign-in page');
+    await page.getByLabel('手机号码').fill(msisdn);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
+    // Demo mode says where the code is.
+    const outboxLink = page.getByRole('link', { name: `查看 ${msisdn} 的短信发件箱` });
+    assert.equal(await outboxLink.getAttribute('href'), `/api/v1/demo/sms-outbox?msisdn=${msisdn}`);
+    await page.getByLabel('短信验证码').fill(await codeFromOutbox(hall.base, msisdn));
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '首页' }).waitFor();
+    await page.getByTestId('balance').filter({ hasText: '¥100.00' }).waitFor();
+    await page.getByTestId('points').filter({ hasText: '2,000' }).waitFor();
+    await page.getByRole('img', { name: /流量：已用2.2GB，共/ }).waitFor();
+    await page.getByText('2026-10 账单').waitFor();
+  });
+
+  test('a reload keeps the subscriber signed in', async () => {
+    await page.reload();
+    await page.getByTestId('balance').filter({ hasText: '¥100.00' }).waitFor();
+    assert.deepEqual(await axeProblems(page), [], 'home page');
+  });
+
+  test('ordering a pack shows its quote and price first, then charges once with one idempotency key', async () => {
+    const calls: Request[] = [];
+    const onRequest = (r: Request) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/businesses/pack.subscribe')) calls.push(r);
+    };
+    page.on('request', onRequest);
+    await page.getByRole('link', { name: '订购业务' }).first().click();
+    await page.getByRole('heading', { level: 1, name: '订购业务' }).waitFor();
+    await page.getByRole('radio', { name: new RegExp(pack.nameZh) }).check();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    await page.getByText(new RegExp(`订购${pack.nameZh}`)).waitFor();
+    assert.equal((await page.locator('.quote-price').textContent())?.trim(), yuan(pack.priceFen));
+    assert.deepEqual(await axeProblems(page), [], 'confirmation step');
+    await screenshot(page, 'hall-zh-desktop-pack-confirm');
+    // Nothing is charged before the subscriber confirms.
+    const before = await hall.env.db.selectFrom('account').select('balanceFen').where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow();
+    assert.equal(before.balanceFen, 10_000);
+    await page.getByRole('button', { name: '确认办理' }).click();
+    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    page.off('request', onRequest);
+    assert.equal(calls.length, 2, 'a quote request, then the confirmed one');
+    const [first, second] = calls as [Request, Request];
+    const key = first.headers()['idempotency-key'];
+    assert.ok(key && key.length >= 8, 'the attempt carries an idempotency key');
+    assert.equal(second.headers()['idempotency-key'], key, 'the confirmation reuses the attempt’s key');
+    assert.deepEqual(first.postDataJSON(), { input: { packId: pack.id } });
+    assert.deepEqual(second.postDataJSON(), { input: { packId: pack.id }, confirm: true });
+  });
+
+  test('the pack is in my subscriptions and the balance is lowered by its price', async () => {
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的业务' }).click();
+    await page.getByRole('heading', { level: 1, name: '我的业务' }).waitFor();
+    await page.locator(`.sub-item[data-offering="${pack.id}"] .sub-name`).filter({ hasText: pack.nameZh }).waitFor();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '首页' }).click();
+    await page.getByTestId('balance').filter({ hasText: yuan(10_000 - pack.priceFen) }).waitFor();
+  });
+
+  test('cancelling the pack asks first and then removes it', async () => {
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的业务' }).click();
+    await page.getByRole('button', { name: `退订 ${pack.nameZh}` }).click();
+    await page.getByText(`确定退订 ${pack.nameZh} 吗？`).waitFor();
+    await page.getByRole('button', { name: '确定退订' }).click();
+    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    await page.getByRole('button', { name: '关闭' }).click();
+    await page.locator(`.sub-item[data-offering="${pack.id}"]`).waitFor({ state: 'detached' });
+    const active = await hall.env.db.selectFrom('subscription').select('id')
+      .where('subscriberId', '=', subscriberId).where('offeringId', '=', pack.id).where('status', '=', 'active').execute();
+    assert.equal(active.length, 0, 'no active subscription to the pack is left');
+  });
+
+  test('a recharge typed in yuan is sent as integer fen after its confirmation', async () => {
+    const bodies: unknown[] = [];
+    const onRequest = (r: Request) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/businesses/recharge')) bodies.push(r.postDataJSON());
+    };
+    page.on('request', onRequest);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '充值' }).click();
+    await page.getByLabel('充值金额（元）').fill('0.3');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByText('不能小于 1。').waitFor();
+    await page.getByLabel('充值金额（元）').fill('12.5');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    assert.equal((await page.locator('.quote-price').textContent())?.trim(), '¥12.50');
+    await page.getByRole('button', { name: '确认办理' }).click();
+    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    await page.getByTestId('recharge-balance').filter({ hasText: yuan(10_000 - pack.priceFen + 1250) }).waitFor();
+    page.off('request', onRequest);
+    assert.deepEqual(bodies, [{ input: { amount: 1250 } }, { input: { amount: 1250 }, confirm: true }]);
+  });
+
+  test('points are redeemed through a confirmation that names the reward and its cost', async () => {
+    const reward = await hall.env.db.selectFrom('reward').select(['id', 'nameZh', 'costPoints'])
+      .where('active', '=', true).orderBy('costPoints').limit(1).executeTakeFirstOrThrow();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '积分' }).click();
+    const shown = page.getByTestId('points-balance');
+    await shown.waitFor();
+    const before = Number((await shown.textContent())?.replace(/,/g, ''));
+    await page.getByRole('button', { name: `兑换 ${reward.nameZh}` }).click();
+    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    await page.getByText(`用${reward.costPoints}积分兑换${reward.nameZh}`).waitFor();
+    await page.getByRole('button', { name: '确认办理' }).click();
+    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    await shown.filter({ hasText: (before - reward.costPoints).toLocaleString('en') }).waitFor();
+  });
+
+  test('bills show six months as a chart and the items of the month picked', async () => {
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '账单' }).click();
+    await page.getByRole('img', { name: /近6个月账单/ }).waitFor();
+    assert.equal(await page.locator('.bill-chart .bar').count(), 6);
+    await page.getByRole('button', { name: /2026-07/ }).click();
+    const items = page.getByRole('table', { name: '2026-07 账单明细' });
+    await items.getByRole('cell', { name: '套外流量' }).waitFor();
+    await items.getByRole('cell', { name: '¥19.60' }).waitFor();
+    assert.deepEqual(await axeProblems(page), [], 'bills page');
+  });
+
+  test('every registry business has a generated page, including one with no page written for it', async () => {
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '全部业务' }).click();
+    await page.getByRole('heading', { level: 1, name: '全部业务' }).waitFor();
+    const businesses = hall.env.s.registry.list();
+    for (const b of businesses) await page.getByRole('link', { name: new RegExp(b.names['zh-CN']) }).first().waitFor();
+    await page.getByRole('link', { name: /套餐变更/ }).click();
+    await page.getByRole('heading', { level: 1, name: '套餐变更' }).waitFor();
+    await page.getByRole('radio').filter({ hasNot: page.locator(':disabled') }).first().check();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    assert.equal((await page.locator('.quote-price').textContent())?.trim(), '本次不扣费');
+    assert.equal((await page.locator('.quote-facts dd').nth(1).textContent())?.trim(), '2026-12-01');
+    await page.getByRole('button', { name: '取消' }).click();
+    await page.getByRole('button', { name: '下一步' }).waitFor();
+  });
+
+  test('a lost connection is said plainly, and a retry works once it is back', async () => {
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '首页' }).click();
+    await page.getByTestId('balance').waitFor();
+    await hall.context.setOffline(true);
+    await page.getByText('网络连接已断开。').waitFor();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '积分' }).click();
+    await page.getByRole('alert').filter({ hasText: '网络已断开，请在网络恢复后重试。' }).waitFor();
+    await hall.context.setOffline(false);
+    await page.getByText('网络连接已断开。').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: '重试' }).click();
+    await page.getByTestId('points-balance').waitFor();
+  });
+
+  test('English is one click away and stays after a reload; server texts follow it', async () => {
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Points' }).waitFor();
+    assert.equal(await page.evaluate('document.documentElement.lang'), 'en');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Points' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    await page.getByRole('heading', { name: 'Latest bill' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'All services' }).click();
+    await page.getByRole('link', { name: /Order a pack/ }).waitFor();
+    assert.deepEqual(await axeProblems(page), [], 'services page in English');
+  });
+
+  test('every page fits at 360×640, 768×1024 and 1440×900 with no serious accessibility problem', async () => {
+    const pages: [string, string][] = [
+      ['home', '/'], ['services', '/services'], ['pack-form', '/b/pack.subscribe'], ['subscriptions', '/subscriptions'],
+      ['bills', '/bills'], ['recharge', '/recharge'], ['points', '/points'],
+    ];
+    for (const lang of ['en', 'zh'] as const) {
+      if (lang === 'zh') {
+        await page.getByRole('button', { name: '切换到中文' }).click();
+        await page.getByRole('button', { name: 'Switch to English' }).waitFor();
+      }
+      for (const size of SIZES) {
+        await page.setViewportSize({ width: size.width, height: size.height });
+        for (const [name, path] of pages) {
+          // Desktop and tablet use the top navigation; phones the tab bar, so links are followed by URL here.
+          await page.goto(`${hall.base}${path}`);
+          await page.locator('h1').waitFor();
+          await page.locator('.loading').first().waitFor({ state: 'detached' });
+          if (name === 'pack-form') await page.getByRole('radio').first().waitFor();
+          const where = `${name} at ${size.width}×${size.height} (${lang})`;
+          assert.deepEqual(await overflowProblems(page), [], where);
+          if (lang === 'zh' || size.name === 'phone') assert.deepEqual(await axeProblems(page), [], where);
+          await screenshot(page, `hall-${lang}-${size.name}-${name}`);
+        }
+      }
+    }
+    // The mobile hall has a tab bar, which stays at the bottom of the screen and hides nothing at the end.
+    await page.setViewportSize({ width: 360, height: 640 });
+    await page.goto(`${hall.base}/`);
+    await page.getByRole('heading', { name: '常用业务' }).waitFor();
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+    await page.screenshot({ path: `${SCREENSHOTS}/hall-zh-phone-home-scrolled.png` });
+    await page.getByRole('navigation', { name: '快捷导航' }).getByRole('link', { name: '账单' }).click();
+    await page.getByRole('heading', { level: 1, name: '账单查询' }).waitFor();
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  test('an expired or revoked session returns to sign-in and says so', async () => {
+    await page.goto(`${hall.base}/`);
+    await page.evaluate(`(() => {
+      const s = JSON.parse(localStorage.getItem('omnihall.session'));
+      s.token = 'revoked.' + s.token.slice(8);
+      localStorage.setItem('omnihall.session', JSON.stringify(s));
+    })()`);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
+    await page.getByText('登录已过期，请重新登录。').waitFor();
+    for (const size of SIZES) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      assert.deepEqual(await overflowProblems(page), [], `sign-in at ${size.width}×${size.height}`);
+      await screenshot(page, `hall-zh-${size.name}-login`);
+    }
+  });
+
+  test('signing out forgets the subscriber', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    hall.env.clock.advance(61_000); // one code a minute per number
+    await page.getByLabel('手机号码').fill(msisdn);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
+    await page.getByLabel('短信验证码').fill(await codeFromOutbox(hall.base, msisdn));
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByTestId('balance').waitFor();
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
+    assert.equal(await page.evaluate(`localStorage.getItem('omnihall.session')`), null);
+    assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
+  });
+});
