@@ -1,0 +1,175 @@
+// Benchmark child: the limit of this stack. Bare Fastify running the SQL omnihall runs for
+// balance.query and pack.subscribe, straight on pg (or PGlite), with no token check, no
+// registry, no validation, no idempotency record and no interaction log.
+import Fastify from 'fastify';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { readServerArgs, serveParent, type ServerArgs } from './lib/child.ts';
+import { addQueries, queryCount } from './lib/query-counter.ts';
+
+type Row = Record<string, unknown>;
+type Query = (text: string, params: unknown[]) => Promise<Row[]>;
+
+interface Sql {
+  query: Query;
+  /** Runs `fn` between begin and commit (rollback when it throws). */
+  transaction<T>(fn: (q: Query) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// The same type parsing omnihall's openDb sets up: int8 and numeric as numbers, dates as text.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const toNumber = (v: string) => Number(v);
+
+function pgSql(url: string, poolSize: number): Sql {
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8 || oid === NUMERIC) return toNumber;
+      if (oid === DATE) return (v: string) => v;
+      return pg.types.getTypeParser(oid, format as 'text');
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  const query: Query = async (text, params) => {
+    addQueries(1);
+    return (await pool.query<Row>(text, params)).rows;
+  };
+  return {
+    query,
+    async transaction(fn) {
+      const client = await pool.connect();
+      const q: Query = async (text, params) => {
+        addQueries(1);
+        return (await client.query<Row>(text, params)).rows;
+      };
+      try {
+        await q('begin', []);
+        const out = await fn(q);
+        await q('commit', []);
+        return out;
+      } catch (e) {
+        await q('rollback', []);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function pgliteSql(dataDir: string): Promise<Sql> {
+  const db = new PGlite(dataDir, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: (v: string) => v } });
+  await db.waitReady;
+  return {
+    async query(text, params) {
+      addQueries(1);
+      return (await db.query<Row>(text, params)).rows;
+    },
+    transaction(fn) {
+      addQueries(2); // begin and commit (or rollback), which PGlite sends itself
+      return db.transaction((tx) => fn(async (text, params) => {
+        addQueries(1);
+        return (await tx.query<Row>(text, params)).rows;
+      }));
+    },
+    close: () => db.close(),
+  };
+}
+
+function open(args: ServerArgs): Promise<Sql> | Sql {
+  if (args.db === 'postgres') {
+    if (!args.databaseUrl) throw new Error('postgres needs databaseUrl');
+    return pgSql(args.databaseUrl, args.poolSize);
+  }
+  return pgliteSql(args.dataDir);
+}
+
+/** A refusal with its HTTP status; rolls the transaction back. */
+class Refused extends Error {
+  constructor(readonly status: number, readonly code: string) {
+    super(code);
+  }
+}
+
+// The statements below are the ones Kysely compiles for src/core/builtin-bss.ts.
+const SELECT_ACCOUNT = 'select * from "account" where "subscriber_id" = $1';
+const SELECT_OFFERING =
+  'select "o"."id", "o"."kind", "o"."code", "o"."name_zh", "o"."name_en", "o"."description_zh", "o"."description_en", ' +
+  '"o"."data_mb", "o"."voice_min", "o"."sms", "o"."validity_days", "o"."eligibility", "o"."channels", "o"."lifecycle_status", ' +
+  '"p"."amount_fen" as "price_fen", "p"."price_type" from "offering" as "o" inner join "offering_price" as "p" on "p"."id" = "o"."price_id" where "o"."id" = $1';
+const INSERT_SUBSCRIPTION =
+  'insert into "subscription" ("subscriber_id", "offering_id", "status", "starts_at", "ends_at", "created_at") values ($1, $2, $3, $4, $5, $6) returning "id"';
+const CHARGE_ACCOUNT =
+  'update "account" set "balance_fen" = balance_fen + $1, "updated_at" = $2 where "subscriber_id" = $3 and balance_fen + credit_limit_fen + $4 >= 0 returning "id", "balance_fen"';
+const INSERT_LEDGER =
+  'insert into "ledger_entry" ("account_id", "kind", "amount_fen", "balance_after_fen", "channel", "reference", "note_zh", "note_en", "created_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+const INSERT_POINTS =
+  'insert into "points_entry" ("subscriber_id", "delta", "reason", "reference", "note_zh", "note_en", "created_at") values ($1, $2, $3, $4, $5, $6, $7)';
+
+const args = readServerArgs();
+const sql = await open(args);
+const app = Fastify({ logger: false });
+
+interface Body {
+  input?: { packId?: string };
+}
+
+app.post<{ Params: { id: string }; Body: Body | undefined }>('/api/v1/businesses/:id', async (req, reply) => {
+  // The subscriber comes in a plain header: no token is checked.
+  const subscriberId = Number(req.headers['x-subscriber-id']);
+  const key = req.headers['idempotency-key'];
+  const reference = typeof key === 'string' ? key : null;
+
+  if (req.params.id === 'balance.query') {
+    const [a] = await sql.query(SELECT_ACCOUNT, [subscriberId]);
+    if (!a) return reply.code(404).send({ code: 'NOT_A_SUBSCRIBER' });
+    return { status: 'ok', businessId: 'balance.query', result: { accountType: a.type, balanceFen: a.balance_fen, creditLimitFen: a.credit_limit_fen } };
+  }
+
+  if (req.params.id === 'pack.subscribe') {
+    const packId = req.body?.input?.packId ?? '';
+    try {
+      const result = await sql.transaction(async (q) => {
+        const now = new Date();
+        const [o] = await q(SELECT_OFFERING, [packId]);
+        if (!o) throw new Refused(404, 'OFFERING_NOT_FOUND');
+        const priceFen = o.price_fen as number;
+        const validityDays = o.validity_days as number | null;
+        const endsAt = validityDays ? new Date(now.getTime() + validityDays * 86_400_000) : null;
+        let subscriptionId: unknown;
+        try {
+          subscriptionId = (await q(INSERT_SUBSCRIPTION, [subscriberId, packId, 'active', now, endsAt, now]))[0]?.id;
+        } catch (e) {
+          if ((e as { code?: string }).code === '23505') throw new Refused(409, 'ALREADY_SUBSCRIBED');
+          throw e;
+        }
+        const [acc] = await q(CHARGE_ACCOUNT, [-priceFen, now, subscriberId, -priceFen]);
+        if (!acc) throw new Refused(422, 'INSUFFICIENT_BALANCE');
+        const noteZh = `订购${String(o.name_zh)}`;
+        const noteEn = `Ordered ${String(o.name_en)}`;
+        await q(INSERT_LEDGER, [acc.id, 'charge', -priceFen, acc.balance_fen, 'api', reference, noteZh, noteEn, now]);
+        const earned = Math.trunc(priceFen / 100);
+        if (earned > 0) await q(INSERT_POINTS, [subscriberId, earned, 'earned', reference, noteZh, noteEn, now]);
+        return { subscriptionId, offeringId: packId, priceFen, balanceFen: acc.balance_fen, endsAt: endsAt?.toISOString() ?? null, pointsEarned: earned };
+      });
+      return { status: 'ok', businessId: 'pack.subscribe', result };
+    } catch (e) {
+      if (e instanceof Refused) return reply.code(e.status).send({ code: e.code });
+      throw e;
+    }
+  }
+
+  return reply.code(404).send({ code: 'BUSINESS_NOT_FOUND' });
+});
+
+await app.listen({ port: 0, host: '127.0.0.1' });
+serveParent(app.server, {
+  queries: queryCount,
+  async close() {
+    await app.close();
+    await sql.close();
+  },
+});

@@ -1,0 +1,28 @@
+// Benchmark child: omnihall as it ships (token check, registry, validation, idempotency record,
+// interaction log) on 127.0.0.1 port 0, over the database bench/core.ts prepared.
+import { loadConfig } from '../src/config.ts';
+import { openDb } from '../src/db/index.ts';
+import { buildServices } from '../src/services.ts';
+import { buildApp } from '../src/app.ts';
+import { readServerArgs, serveParent } from './lib/child.ts';
+import { countDriverQueries, queryCount } from './lib/query-counter.ts';
+
+const args = readServerArgs();
+countDriverQueries();
+const opened = await openDb({ databaseUrl: args.databaseUrl, dataDir: args.dataDir, poolSize: args.poolSize });
+const config = {
+  ...loadConfig({ NODE_ENV: 'production' }),
+  databaseUrl: args.databaseUrl, dataDir: args.dataDir, dbPoolSize: args.poolSize, logLevel: args.logLevel,
+};
+const services = await buildServices(config, opened.db);
+const app = await buildApp(services, { logger: { level: args.logLevel } });
+await app.listen({ port: 0, host: '127.0.0.1' });
+
+serveParent(app.server, {
+  queries: queryCount,
+  async close() {
+    await app.close();
+    await services.close();
+    await opened.close();
+  },
+});
