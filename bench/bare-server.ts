@@ -1,6 +1,6 @@
-// Benchmark child: the limit of this stack. Bare Fastify running the SQL omnihall runs for
-// balance.query and pack.subscribe, straight on pg (or PGlite), with no token check, no
-// registry, no validation, no idempotency record and no interaction log.
+// Benchmark child: the limit of this stack, bare Fastify running omnihall's SQL on pg or PGlite.
+// balance.query and pack.subscribe with no token check, no registry, no validation, no
+// idempotency record and no interaction log.
 import Fastify from 'fastify';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';

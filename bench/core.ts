@@ -1,6 +1,7 @@
-// `npm run bench`: requests per second and p99 latency of balance.query and pack.subscribe over
-// HTTP, omnihall beside a bare Fastify handler running the same SQL (the limit of this stack),
-// on PostgreSQL and on PGlite, in one run; prints a table and the ratios, writes .bench/core.json.
+// `npm run bench`: omnihall beside the bare Fastify + pg limit, on PostgreSQL and PGlite, one run.
+// Requests per second and p99 of balance.query and pack.subscribe over HTTP with 50 clients, CPU
+// per request of server, database and load generator; prints a table and the ratios, writes
+// .bench/core.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -47,7 +48,7 @@ if (flags.help) {
   --connections N     concurrent HTTP clients (50)          --slices N      turns each server takes per case, order flipping (2)
   --subscribers N     demo operator size (10000)            --clients N     subscribers balance.query spreads over (200)
   --db both|postgres|pglite (both)                          --case both|balance.query|pack.subscribe (both)
-  --pool-size N       pg pool size of both servers (20)     --log-level L   omnihall's log level (warn)
+  --pool-size N       pg pool size of both servers (20)     --log-level L   omnihall's log level (warn); logs in .bench/logs/
   --database-url URL  server for the scratch database omnihall_bench (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)
   --profile           write CPU profiles of each server over each case's measured slices to .bench/profiles/
                       (read one with: npx tsx bench/profile-summary.ts <file>)
@@ -183,9 +184,11 @@ async function startAll(targets: Target[]): Promise<Running[]> {
       u.searchParams.set('application_name', appName);
       databaseUrl = u.toString();
     }
+    const logDir = join(root, '.bench/logs');
+    mkdirSync(logDir, { recursive: true });
     const srv = await startServer(script, {
       db: t.kind, databaseUrl, dataDir: t.dataDir, poolSize: opts.poolSize, logLevel: opts.logLevel,
-    });
+    }, join(logDir, `${server}-${t.kind}.log`));
     cleanups.add(srv.stop);
     running.push({ server, srv, appName });
   }

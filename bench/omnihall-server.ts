@@ -1,5 +1,5 @@
-// Benchmark child: omnihall as it ships (token check, registry, validation, idempotency record,
-// interaction log) on 127.0.0.1 port 0, over the database bench/core.ts prepared.
+// Benchmark child: omnihall as it ships, on 127.0.0.1 port 0, over the database core.ts prepared.
+// Token check, registry, validation, idempotency record and interaction log all included.
 import { loadConfig } from '../src/config.ts';
 import { openDb } from '../src/db/index.ts';
 import { buildServices } from '../src/services.ts';

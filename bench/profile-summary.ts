@@ -1,6 +1,6 @@
-// Reads a V8 CPU profile (`npm run bench -- --profile` writes them to .bench/profiles/) and
-// prints where the time went: by package or source file, and the top functions, self and total.
-// Usage: npx tsx bench/profile-summary.ts .bench/profiles/omnihall-postgres-….cpuprofile [--top 30]
+// Prints where a V8 CPU profile's time went: by package or source file, top functions self and total.
+// `npm run bench -- --profile` writes one per server and case to .bench/profiles/.
+// Usage: npx tsx bench/profile-summary.ts .bench/profiles/balance.query-postgres-omnihall.cpuprofile [--top 30]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 

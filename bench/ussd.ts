@@ -317,7 +317,7 @@ async function measure(name: string, role: 'omnihall' | 'peer', url: string, pat
   const appName = `omnihall-bench-ussd-${role}`;
   const srv: RunningServer = await startServer(role === 'omnihall' ? OMNIHALL_SERVER : SELF, {
     db: 'postgres', databaseUrl: tagged(url, appName), dataDir: '', poolSize: POOL, logLevel: 'silent',
-  });
+  }, join(os.tmpdir(), `omnihall-bench-ussd-${role}.log`));
   try {
     await load(srv.port, path, msisdnBase, 0, WARMUP_WALKS, `${role}-warm`);
     await pause(300); // the interaction log's last batch of the warm-up

@@ -1,8 +1,8 @@
-// The protocol between bench/core.ts and each server child over Node's IPC channel: the child
-// says which port it listens on, answers "how many SQL statements and CPU µs so far", records
-// a CPU profile between two messages, and stops when told.
+// Starts a benchmark server child and talks to it over Node's IPC channel (both sides are here).
+// The child says which port it listens on, answers "how many responses, SQL statements and CPU
+// µs so far", records a CPU profile between two messages, and stops when told.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
@@ -115,11 +115,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Runs `script` in its own Node process (`node --import tsx`), so it has an event loop to itself. */
-export async function startServer(script: string, args: ServerArgs, nodeArgs: string[] = [], startTimeoutMs = 120_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, JSON.stringify(args)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+/**
+ * Runs `script` in its own Node process (`node --import tsx`), so it has an event loop to itself;
+ * its stdout (omnihall's log) goes straight to `logFile`, its stderr to ours.
+ */
+export async function startServer(script: string, args: ServerArgs, logFile: string, startTimeoutMs = 120_000): Promise<RunningServer> {
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(args)], {
+    stdio: ['ignore', log, 'inherit', 'ipc'],
   });
+  closeSync(log);
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
   const waiting: { type: ToParent['type']; resolve(m: ToParent): void }[] = [];

@@ -1,5 +1,5 @@
-// CPU time, for "CPU µs per request": this process's own, and PostgreSQL's backends by
-// application_name (read from /proc, so only when the server runs on this machine).
+// CPU time for "CPU µs per request": this process's own, and PostgreSQL backends' from /proc.
+// Backends are picked by application_name, so only a PostgreSQL on this machine is measured.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 

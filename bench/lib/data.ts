@@ -1,5 +1,5 @@
-// Scratch databases for the benchmark: a fresh PostgreSQL database or a temporary PGlite
-// directory, seeded with the demo operator, plus the subscribers, tokens and packs the load uses.
+// Scratch benchmark databases (PostgreSQL omnihall_bench or a temp PGlite dir) and their load.
+// Seeded with the demo operator; plus the subscribers, tokens and packs the requests use.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
-// The load generator: autocannon with N keep-alive connections, each request built fresh by a
-// rotation the caller supplies, latencies of 2xx answers kept exactly (autocannon's own
-// histogram rounds to whole milliseconds) so several runs can be summed into one result.
+// The load generator: autocannon with N keep-alive connections and a request rotation.
+// Latencies of 2xx answers are kept exactly (autocannon's own histogram rounds to whole
+// milliseconds), so several runs can be summed into one result.
 import autocannon from 'autocannon';
 
 export interface NextRequest {

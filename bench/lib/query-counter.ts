@@ -1,5 +1,5 @@
-// Counts SQL statements a benchmark server sends, by wrapping the drivers' query methods
-// (pg.Client for PostgreSQL, PGlite for the embedded database) before the database is opened.
+// Counts the SQL statements a benchmark server sends, by wrapping the drivers' query methods.
+// pg.Client for PostgreSQL, PGlite for the embedded database; installed before the database opens.
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 

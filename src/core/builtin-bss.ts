@@ -31,26 +31,25 @@ export function builtinBss(q: Q): Bss {
 
   async function move(subscriberId: number, amountFen: number, kind: 'charge' | 'recharge', m: MoneyMovement) {
     const delta = kind === 'charge' ? -amountFen : amountFen;
-    // One statement checks and moves the money, so two concurrent charges cannot both pass.
-    const updated = await q
-      .updateTable('account')
-      .set({ balanceFen: sql`balance_fen + ${delta}`, updatedAt: m.at })
-      .where('subscriberId', '=', subscriberId)
-      .where(sql<boolean>`balance_fen + credit_limit_fen + ${delta} >= 0`)
-      .returning(['id', 'balanceFen'])
-      .executeTakeFirst();
-    if (!updated) {
+    // One statement checks and moves the money (so two concurrent charges cannot both pass) and
+    // writes its ledger entry: one round trip.
+    const moved = await sql<{ balanceAfterFen: number }>`
+      with moved as (
+        update account set balance_fen = balance_fen + ${delta}, updated_at = ${m.at}
+        where subscriber_id = ${subscriberId} and balance_fen + credit_limit_fen + ${delta} >= 0
+        returning id, balance_fen
+      )
+      insert into ledger_entry (account_id, kind, amount_fen, balance_after_fen, channel, reference, note_zh, note_en, created_at)
+      select id, ${kind}::text, ${delta}::bigint, balance_fen, ${m.channel}::text, ${m.reference}::text, ${m.noteZh}::text, ${m.noteEn}::text, ${m.at}::timestamptz
+      from moved
+      returning balance_after_fen
+    `.execute(q);
+    const row = moved.rows[0];
+    if (!row) {
       await accountRow(subscriberId); // NOT_A_SUBSCRIBER if the account is missing
       throw new AppError('INSUFFICIENT_BALANCE');
     }
-    await q
-      .insertInto('ledgerEntry')
-      .values({
-        accountId: updated.id, kind, amountFen: delta, balanceAfterFen: updated.balanceFen, channel: m.channel,
-        reference: m.reference, noteZh: m.noteZh, noteEn: m.noteEn, createdAt: m.at,
-      })
-      .execute();
-    return { balanceFen: updated.balanceFen };
+    return { balanceFen: row.balanceAfterFen };
   }
 
   async function subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]> {
@@ -104,7 +103,7 @@ export function builtinBss(q: Q): Bss {
       const insert = () => q.insertInto('subscription')
         .values({ subscriberId, offeringId: offering.id, status: 'active', startsAt: at, endsAt, createdAt: at })
         // The partial unique index allows one live subscription per offering; a conflict is not an error here.
-        .onConflict((oc) => oc.columns(['subscriberId', 'offeringId']).where('status', '=', 'active').doNothing())
+        .onConflict((oc) => oc.columns(['subscriberId', 'offeringId']).where(sql<boolean>`status = 'active'`).doNothing())
         .returning('id').executeTakeFirst();
       let row = await insert();
       if (!row) {

@@ -1,7 +1,8 @@
 // Opens the database: PGlite in-process when no DATABASE_URL is set, a pg pool otherwise.
 // Both speak the same SQL, so every query and every test runs on either.
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, type Migration, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -33,6 +34,58 @@ const INT8 = 20;
 const NUMERIC = 1700;
 const DATE = 1082;
 
+/** Most parameters a statement may have and still be prepared: bulk inserts change text with their row count. */
+const PREPARE_MAX_PARAMETERS = 32;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `k_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A pool client that sends fixed-shape statements as named prepared statements, so each
+ * connection parses and plans them once instead of on every call; for a primary-key lookup that
+ * is most of PostgreSQL's work. (Behind PgBouncer this needs its protocol-level prepared statements.)
+ */
+class PreparingClient implements PostgresPoolClient {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query<R>(sql: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    if (typeof sql !== 'string') throw new Error('streaming queries are not configured');
+    const values = [...(parameters ?? [])];
+    const q = values.length <= PREPARE_MAX_PARAMETERS ? { name: statementName(sql), text: sql, values } : { text: sql, values };
+    return this.client.query(q) as unknown as Promise<PostgresQueryResult<R>>;
+  }
+
+  release(): void {
+    this.client.release();
+  }
+}
+
+function preparingPool(pool: pg.Pool): PostgresPool {
+  // Kysely keys its connections by client object, so each pg client keeps one wrapper.
+  const wrapped = new WeakMap<pg.PoolClient, PreparingClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let w = wrapped.get(client);
+      if (!w) {
+        w = new PreparingClient(client);
+        wrapped.set(client, w);
+      }
+      return w;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export async function openDb(opts: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<OpenedDb> {
   const plugins = [new CamelCasePlugin()];
   if (opts.databaseUrl) {
@@ -44,7 +97,7 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string; pool
       },
     };
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20, types: types as pg.CustomTypesConfig });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   if (!opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
