@@ -8,7 +8,6 @@ import { createInterface } from 'node:readline';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import smpp, { type PDU } from 'smpp';
 import { loadConfig } from '../src/config.ts';
 import { migrate, openDb, type Db } from '../src/db/index.ts';
@@ -17,6 +16,7 @@ import { buildServices } from '../src/services.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
 import { silentLog } from '../src/channels/sms/hall.ts';
 import { SmscSimulator, type Submitted } from '../src/channels/sms/smsc-simulator.ts';
+import { scratchDatabase } from './lib/data.ts';
 
 const CREDS = { systemId: 'bench', password: 'bench' };
 const SHORT_CODE = '10086';
@@ -214,23 +214,6 @@ function drive(sim: SmscSimulator, count: number, concurrency: number, subscribe
   });
 }
 
-async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: baseUrl });
-    await c.connect();
-    try {
-      await c.query(statement);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`drop database if exists ${SCRATCH_DB} with (force)`);
-  await admin(`create database ${SCRATCH_DB}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${SCRATCH_DB}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${SCRATCH_DB} with (force)`) };
-}
-
 async function driver(): Promise<void> {
   const count = int('count', 1);
   const warmup = int('warmup', 0);
@@ -248,7 +231,7 @@ async function driver(): Promise<void> {
     `machine: ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`);
   const rows: { db: string; esme: string; m: Measured }[] = [];
   for (const kind of kinds) {
-    const scratch = kind === 'postgres' ? await scratchDatabase(flags['database-url']!) : null;
+    const scratch = kind === 'postgres' ? await scratchDatabase(flags['database-url']!, SCRATCH_DB) : null;
     try {
       for (let slice = 0; slice < slices; slice++) {
         const order = slice % 2 === 0 ? (['bare', 'omnihall'] as const) : (['omnihall', 'bare'] as const);

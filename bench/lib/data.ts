@@ -23,11 +23,8 @@ export interface Target {
 
 const BENCH_DB = 'omnihall_bench';
 
-export async function createTarget(kind: DbKind, baseUrl: string): Promise<Target> {
-  if (kind === 'pglite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'omnihall-bench-'));
-    return { kind, databaseUrl: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
+/** A fresh, empty database on the server at `baseUrl`, dropped by `drop()`. */
+export async function scratchDatabase(baseUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = async (statement: string) => {
     const c = new pg.Client({ connectionString: baseUrl });
     await c.connect();
@@ -37,11 +34,20 @@ export async function createTarget(kind: DbKind, baseUrl: string): Promise<Targe
       await c.end();
     }
   };
-  await admin(`drop database if exists ${BENCH_DB} with (force)`);
-  await admin(`create database ${BENCH_DB}`);
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
   const url = new URL(baseUrl);
-  url.pathname = `/${BENCH_DB}`;
-  return { kind, databaseUrl: url.toString(), dataDir: '', drop: () => admin(`drop database if exists ${BENCH_DB} with (force)`) };
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+export async function createTarget(kind: DbKind, baseUrl: string): Promise<Target> {
+  if (kind === 'pglite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'omnihall-bench-'));
+    return { kind, databaseUrl: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const scratch = await scratchDatabase(baseUrl, BENCH_DB);
+  return { kind, databaseUrl: scratch.url, dataDir: '', drop: scratch.drop };
 }
 
 /** A second PGlite directory with the same data (PGlite lets one process open a directory). */
