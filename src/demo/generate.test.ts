@@ -4,7 +4,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { freshDatabase } from '../../test/helpers.ts';
 import { migrate, openDb, type Db } from '../db/index.ts';
 import { cycleMonthsAgo, cycleOf } from '../lib/cycle.ts';
 import { OFFERINGS, REWARDS, seedCatalogue } from './catalogue.ts';
@@ -25,31 +25,19 @@ async function freshPglite(): Promise<Fresh> {
   return { db: o.db, close: o.close };
 }
 
-let scratchCount = 0;
 async function freshPostgres(): Promise<Fresh> {
-  const base = process.env.DATABASE_URL!;
-  const name = `omnihall_demo_test_${process.pid}_${++scratchCount}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const o = await openDb({ databaseUrl: url.toString(), dataDir: 'memory://', poolSize: 4 });
+  const fresh = await freshDatabase();
+  const o = await openDb({ databaseUrl: fresh.url, dataDir: 'memory://', poolSize: 4 });
   await migrate(o.db);
   return {
     db: o.db,
     async close() {
       await o.close();
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await fresh.drop();
     },
   };
 }
 
-/** Everything that matters about each subscriber, in id order. */
 async function snapshot(db: Db) {
   const { rows } = await sql<Record<string, unknown>>`
     select s.id, s.msisdn, s.name, s.status, s.city, s.plan_id, s.joined_on, a.type, a.balance_fen, a.credit_limit_fen,
