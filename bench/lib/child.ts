@@ -2,7 +2,7 @@
 // The child says which port it listens on, answers "how many responses, SQL statements and CPU
 // µs so far", records a CPU profile between two messages, and stops when told.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
@@ -116,12 +116,28 @@ export interface RunningServer {
 }
 
 /**
- * Runs `script` in its own Node process (`node --import tsx`), so it has an event loop to itself;
+ * The Node flags `npm start` gives omnihall (package.json's start script: `node <flags> --import
+ * tsx src/main.ts`). Every benchmark server, omnihall and its peer alike, runs with them.
+ */
+export function shippedNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`package.json start does not run node: ${pkg.scripts.start}`);
+  const flags: string[] = [];
+  for (let i = 1; i < words.length && words[i]!.startsWith('--'); i++) {
+    if (words[i] === '--import') i++;
+    else flags.push(words[i]!);
+  }
+  return flags;
+}
+
+/**
+ * Runs `script` in its own Node process (`node <shipped flags> --import tsx`), so it has an event loop to itself;
  * its stdout (omnihall's log) goes straight to `logFile`, its stderr to ours.
  */
 export async function startServer(script: string, args: ServerArgs, logFile: string, startTimeoutMs = 120_000): Promise<RunningServer> {
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(args)], {
+  const child = spawn(process.execPath, [...shippedNodeFlags(), '--import', 'tsx', script, JSON.stringify(args)], {
     stdio: ['ignore', log, 'inherit', 'ipc'],
   });
   closeSync(log);

@@ -1,8 +1,10 @@
 // The built-in BSS: the operator's customer and billing facts in omnihall's own tables.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Subscriber } from '../db/schema.ts';
+import { FixedQuery } from '../db/fixed-query.ts';
 import { AppError } from '../lib/errors.ts';
 import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OfferingView, RewardView, SubscriptionView, UsageView } from './bss.ts';
+import type { OfferingKind } from '../db/schema.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -22,14 +24,40 @@ function toOffering(r: OfferingRow): OfferingView {
   return { ...r, eligibility: r.eligibility ?? {} };
 }
 
-export function builtinBss(q: Q): Bss {
-  async function accountRow(subscriberId: number) {
-    const a = await q.selectFrom('account').selectAll().where('subscriberId', '=', subscriberId).executeTakeFirst();
+function toReward(r: { id: string; nameZh: string; nameEn: string; costPoints: number; offeringId: string | null; creditFen: number }): RewardView {
+  return { id: r.id, nameZh: r.nameZh, nameEn: r.nameEn, costPoints: r.costPoints, offeringId: r.offeringId, creditFen: r.creditFen };
+}
+
+// The statements every business call or channel hop runs, compiled once (src/db/fixed-query.ts).
+const customerById = new FixedQuery((q: Q, id: number) => q.selectFrom('subscriber as s').innerJoin('account as a', 'a.subscriberId', 's.id')
+  .selectAll('s').select(['a.type as accountType', 'a.balanceFen', 'a.creditLimitFen'])
+  .where('s.id', '=', id));
+const subscriberById = new FixedQuery((q: Q, id: number) => q.selectFrom('subscriber').selectAll().where('id', '=', id));
+const subscriberByMsisdn = new FixedQuery((q: Q, msisdn: string) => q.selectFrom('subscriber').selectAll().where('msisdn', '=', msisdn));
+const accountBySubscriber = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('account').selectAll().where('subscriberId', '=', subscriberId));
+const offeringById = new FixedQuery((q: Q, id: string) => offeringQuery(q).where('o.id', '=', id));
+const liveSubscriptions = new FixedQuery((q: Q, subscriberId: number, at: Date) => offeringQuery(q)
+  .innerJoin('subscription as s', 's.offeringId', 'o.id')
+  .select(['s.id as subscriptionId', 's.startsAt', 's.endsAt'])
+  .where('s.subscriberId', '=', subscriberId)
+  .where('s.status', '=', 'active')
+  .where((eb) => eb.or([eb('s.endsAt', 'is', null), eb('s.endsAt', '>', at)]))
+  .orderBy('s.startsAt'));
+const pointsTotal = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('pointsEntry')
+  .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('delta'), eb.lit(0)).as('total'))
+  .where('subscriberId', '=', subscriberId));
+
+/** The built-in BSS bound to one connection or transaction. A class, so binding costs one object. */
+export class BuiltinBss implements Bss {
+  constructor(private readonly q: Q) {}
+
+  private async accountRow(subscriberId: number) {
+    const a = await accountBySubscriber.first(this.q, subscriberId);
     if (!a) throw new AppError('NOT_A_SUBSCRIBER');
     return a;
   }
 
-  async function move(subscriberId: number, amountFen: number, kind: 'charge' | 'recharge', m: MoneyMovement) {
+  private async move(subscriberId: number, amountFen: number, kind: 'charge' | 'recharge', m: MoneyMovement) {
     const delta = kind === 'charge' ? -amountFen : amountFen;
     // One statement checks and moves the money (so two concurrent charges cannot both pass) and
     // writes its ledger entry: one round trip.
@@ -43,154 +71,162 @@ export function builtinBss(q: Q): Bss {
       select id, ${kind}::text, ${delta}::bigint, balance_fen, ${m.channel}::text, ${m.reference}::text, ${m.noteZh}::text, ${m.noteEn}::text, ${m.at}::timestamptz
       from moved
       returning balance_after_fen
-    `.execute(q);
+    `.execute(this.q);
     const row = moved.rows[0];
     if (!row) {
-      await accountRow(subscriberId); // NOT_A_SUBSCRIBER if the account is missing
+      await this.accountRow(subscriberId); // NOT_A_SUBSCRIBER if the account is missing
       throw new AppError('INSUFFICIENT_BALANCE');
     }
     return { balanceFen: row.balanceAfterFen };
   }
 
-  async function subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]> {
-    const rows = await offeringQuery(q)
-      .innerJoin('subscription as s', 's.offeringId', 'o.id')
-      .select(['s.id as subscriptionId', 's.startsAt', 's.endsAt'])
-      .where('s.subscriberId', '=', subscriberId)
-      .where('s.status', '=', 'active')
-      .where((eb) => eb.or([eb('s.endsAt', 'is', null), eb('s.endsAt', '>', at)]))
-      .orderBy('s.startsAt')
-      .execute();
+  subscriber(id: number): Promise<Subscriber | undefined> {
+    return subscriberById.first(this.q, id);
+  }
+
+  subscriberByMsisdn(msisdn: string): Promise<Subscriber | undefined> {
+    return subscriberByMsisdn.first(this.q, msisdn);
+  }
+
+  async account(subscriberId: number): Promise<AccountView> {
+    const a = await this.accountRow(subscriberId);
+    return { subscriberId, type: a.type, balanceFen: a.balanceFen, creditLimitFen: a.creditLimitFen };
+  }
+
+  async customer(subscriberId: number): Promise<{ subscriber: Subscriber; account: AccountView } | undefined> {
+    const r = await customerById.first(this.q, subscriberId);
+    if (!r) return undefined;
+    const { accountType, balanceFen, creditLimitFen, ...subscriber } = r;
+    return { subscriber, account: { subscriberId, type: accountType, balanceFen, creditLimitFen } };
+  }
+
+  charge(subscriberId: number, amountFen: number, m: MoneyMovement): Promise<{ balanceFen: number }> {
+    return this.move(subscriberId, amountFen, 'charge', m);
+  }
+
+  recharge(subscriberId: number, amountFen: number, m: MoneyMovement): Promise<{ balanceFen: number }> {
+    return this.move(subscriberId, amountFen, 'recharge', m);
+  }
+
+  async offering(id: string): Promise<OfferingView | undefined> {
+    const r = await offeringById.first(this.q, id);
+    return r && toOffering(r);
+  }
+
+  async offerings(kinds: OfferingKind[]): Promise<OfferingView[]> {
+    if (kinds.length === 0) return [];
+    const rows = await offeringQuery(this.q).where('o.kind', 'in', kinds).where('o.lifecycleStatus', '=', 'Active').orderBy('p.amountFen').orderBy('o.id').execute();
+    return rows.map(toOffering);
+  }
+
+  async subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]> {
+    const rows = await liveSubscriptions.execute(this.q, subscriberId, at);
     return rows.map(({ subscriptionId, startsAt, endsAt, ...o }) => ({ id: subscriptionId, startsAt, endsAt, offering: toOffering(o) }));
   }
 
-  function toReward(r: { id: string; nameZh: string; nameEn: string; costPoints: number; offeringId: string | null; creditFen: number }): RewardView {
-    return { id: r.id, nameZh: r.nameZh, nameEn: r.nameEn, costPoints: r.costPoints, offeringId: r.offeringId, creditFen: r.creditFen };
+  async subscribe(subscriberId: number, offering: OfferingView, at: Date): Promise<SubscriptionView> {
+    const q = this.q;
+    const endsAt = offering.validityDays ? new Date(at.getTime() + offering.validityDays * 86_400_000) : null;
+    const insert = () => q.insertInto('subscription')
+      .values({ subscriberId, offeringId: offering.id, status: 'active', startsAt: at, endsAt, createdAt: at })
+      // The partial unique index allows one live subscription per offering; a conflict is not an error here.
+      .onConflict((oc) => oc.columns(['subscriberId', 'offeringId']).where(sql<boolean>`status = 'active'`).doNothing())
+      .returning('id').executeTakeFirst();
+    let row = await insert();
+    if (!row) {
+      // A pack that ran out still says "active" until someone looks: close it and try once more.
+      const expired = await q.updateTable('subscription').set({ status: 'expired' })
+        .where('subscriberId', '=', subscriberId).where('offeringId', '=', offering.id)
+        .where('status', '=', 'active').where('endsAt', '<=', at).executeTakeFirst();
+      if (expired.numUpdatedRows === 0n) throw new AppError('ALREADY_SUBSCRIBED');
+      row = await insert();
+      if (!row) throw new AppError('ALREADY_SUBSCRIBED');
+    }
+    return { id: row.id, offering, startsAt: at, endsAt };
   }
 
-  return {
-    subscriber: (id) => q.selectFrom('subscriber').selectAll().where('id', '=', id).executeTakeFirst(),
-    subscriberByMsisdn: (msisdn) => q.selectFrom('subscriber').selectAll().where('msisdn', '=', msisdn).executeTakeFirst(),
+  async unsubscribe(subscriberId: number, offeringId: string, at: Date): Promise<void> {
+    const r = await this.q.updateTable('subscription').set({ status: 'cancelled', cancelledAt: at })
+      .where('subscriberId', '=', subscriberId).where('offeringId', '=', offeringId).where('status', '=', 'active')
+      .where((eb) => eb.or([eb('endsAt', 'is', null), eb('endsAt', '>', at)]))
+      .executeTakeFirst();
+    if (r.numUpdatedRows === 0n) throw new AppError('NOT_SUBSCRIBED');
+  }
 
-    async account(subscriberId): Promise<AccountView> {
-      const a = await accountRow(subscriberId);
-      return { subscriberId, type: a.type, balanceFen: a.balanceFen, creditLimitFen: a.creditLimitFen };
-    },
-    async customer(subscriberId) {
-      const r = await q.selectFrom('subscriber as s').innerJoin('account as a', 'a.subscriberId', 's.id')
-        .selectAll('s').select(['a.type as accountType', 'a.balanceFen', 'a.creditLimitFen'])
-        .where('s.id', '=', subscriberId).executeTakeFirst();
-      if (!r) return undefined;
-      const { accountType, balanceFen, creditLimitFen, ...subscriber } = r;
-      return { subscriber, account: { subscriberId, type: accountType, balanceFen, creditLimitFen } };
-    },
-    charge: (subscriberId, amountFen, m) => move(subscriberId, amountFen, 'charge', m),
-    recharge: (subscriberId, amountFen, m) => move(subscriberId, amountFen, 'recharge', m),
+  async schedulePlanChange(subscriberId: number, planId: string, from: string): Promise<void> {
+    await this.q.updateTable('subscriber').set({ pendingPlanId: planId, pendingPlanFrom: from, updatedAt: new Date() }).where('id', '=', subscriberId).execute();
+  }
 
-    async offering(id) {
-      const r = await offeringQuery(q).where('o.id', '=', id).executeTakeFirst();
-      return r && toOffering(r);
-    },
-    async offerings(kinds) {
-      if (kinds.length === 0) return [];
-      const rows = await offeringQuery(q).where('o.kind', 'in', kinds).where('o.lifecycleStatus', '=', 'Active').orderBy('p.amountFen').orderBy('o.id').execute();
-      return rows.map(toOffering);
-    },
+  async usage(subscriberId: number, cycle: string, at: Date): Promise<UsageView> {
+    const q = this.q;
+    const sub = await q.selectFrom('subscriber').select('planId').where('id', '=', subscriberId).executeTakeFirst();
+    if (!sub) throw new AppError('NOT_A_SUBSCRIBER');
+    const [counter, plan, packs] = await Promise.all([
+      q.selectFrom('usageCounter').selectAll().where('subscriberId', '=', subscriberId).where('cycle', '=', cycle).executeTakeFirst(),
+      q.selectFrom('offering').select(['dataMb', 'voiceMin', 'sms']).where('id', '=', sub.planId).executeTakeFirst(),
+      this.subscriptions(subscriberId, at),
+    ]);
+    const allowance: Allowance = { dataMb: plan?.dataMb ?? 0, voiceMin: plan?.voiceMin ?? 0, sms: plan?.sms ?? 0 };
+    for (const s of packs) {
+      if (s.offering.kind === 'plan') continue;
+      allowance.dataMb += s.offering.dataMb;
+      allowance.voiceMin += s.offering.voiceMin;
+      allowance.sms += s.offering.sms;
+    }
+    return {
+      cycle,
+      used: { dataMb: counter?.dataMbUsed ?? 0, voiceMin: counter?.voiceMinUsed ?? 0, sms: counter?.smsUsed ?? 0 },
+      allowance,
+    };
+  }
 
-    subscriptions,
-    async subscribe(subscriberId, offering, at) {
-      const endsAt = offering.validityDays ? new Date(at.getTime() + offering.validityDays * 86_400_000) : null;
-      const insert = () => q.insertInto('subscription')
-        .values({ subscriberId, offeringId: offering.id, status: 'active', startsAt: at, endsAt, createdAt: at })
-        // The partial unique index allows one live subscription per offering; a conflict is not an error here.
-        .onConflict((oc) => oc.columns(['subscriberId', 'offeringId']).where(sql<boolean>`status = 'active'`).doNothing())
-        .returning('id').executeTakeFirst();
-      let row = await insert();
-      if (!row) {
-        // A pack that ran out still says "active" until someone looks: close it and try once more.
-        const expired = await q.updateTable('subscription').set({ status: 'expired' })
-          .where('subscriberId', '=', subscriberId).where('offeringId', '=', offering.id)
-          .where('status', '=', 'active').where('endsAt', '<=', at).executeTakeFirst();
-        if (expired.numUpdatedRows === 0n) throw new AppError('ALREADY_SUBSCRIBED');
-        row = await insert();
-        if (!row) throw new AppError('ALREADY_SUBSCRIBED');
-      }
-      return { id: row.id, offering, startsAt: at, endsAt };
-    },
-    async unsubscribe(subscriberId, offeringId, at) {
-      const r = await q.updateTable('subscription').set({ status: 'cancelled', cancelledAt: at })
-        .where('subscriberId', '=', subscriberId).where('offeringId', '=', offeringId).where('status', '=', 'active')
-        .where((eb) => eb.or([eb('endsAt', 'is', null), eb('endsAt', '>', at)]))
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new AppError('NOT_SUBSCRIBED');
-    },
-    async schedulePlanChange(subscriberId, planId, from) {
-      await q.updateTable('subscriber').set({ pendingPlanId: planId, pendingPlanFrom: from, updatedAt: new Date() }).where('id', '=', subscriberId).execute();
-    },
+  async bill(subscriberId: number, month: string): Promise<BillView | undefined> {
+    const b = await this.q.selectFrom('bill').selectAll().where('subscriberId', '=', subscriberId).where('month', '=', month).executeTakeFirst();
+    if (!b) return undefined;
+    const items = await this.q.selectFrom('billItem').select(['kind', 'nameZh', 'nameEn', 'amountFen']).where('billId', '=', b.id).orderBy('id').execute();
+    return { month: b.month, totalFen: b.totalFen, status: b.status, issuedOn: b.issuedOn, dueOn: b.dueOn, items };
+  }
 
-    async usage(subscriberId, cycle, at): Promise<UsageView> {
-      const sub = await q.selectFrom('subscriber').select('planId').where('id', '=', subscriberId).executeTakeFirst();
-      if (!sub) throw new AppError('NOT_A_SUBSCRIBER');
-      const [counter, plan, packs] = await Promise.all([
-        q.selectFrom('usageCounter').selectAll().where('subscriberId', '=', subscriberId).where('cycle', '=', cycle).executeTakeFirst(),
-        q.selectFrom('offering').select(['dataMb', 'voiceMin', 'sms']).where('id', '=', sub.planId).executeTakeFirst(),
-        subscriptions(subscriberId, at),
-      ]);
-      const allowance: Allowance = { dataMb: plan?.dataMb ?? 0, voiceMin: plan?.voiceMin ?? 0, sms: plan?.sms ?? 0 };
-      for (const s of packs) {
-        if (s.offering.kind === 'plan') continue;
-        allowance.dataMb += s.offering.dataMb;
-        allowance.voiceMin += s.offering.voiceMin;
-        allowance.sms += s.offering.sms;
-      }
-      return {
-        cycle,
-        used: { dataMb: counter?.dataMbUsed ?? 0, voiceMin: counter?.voiceMinUsed ?? 0, sms: counter?.smsUsed ?? 0 },
-        allowance,
-      };
-    },
+  bills(subscriberId: number, limit: number): ReturnType<Bss['bills']> {
+    return this.q.selectFrom('bill').select(['month', 'totalFen', 'status', 'issuedOn', 'dueOn'])
+      .where('subscriberId', '=', subscriberId).orderBy('month', 'desc').limit(limit).execute();
+  }
 
-    async bill(subscriberId, month): Promise<BillView | undefined> {
-      const b = await q.selectFrom('bill').selectAll().where('subscriberId', '=', subscriberId).where('month', '=', month).executeTakeFirst();
-      if (!b) return undefined;
-      const items = await q.selectFrom('billItem').select(['kind', 'nameZh', 'nameEn', 'amountFen']).where('billId', '=', b.id).orderBy('id').execute();
-      return { month: b.month, totalFen: b.totalFen, status: b.status, issuedOn: b.issuedOn, dueOn: b.dueOn, items };
-    },
-    bills: (subscriberId, limit) =>
-      q.selectFrom('bill').select(['month', 'totalFen', 'status', 'issuedOn', 'dueOn'])
-        .where('subscriberId', '=', subscriberId).orderBy('month', 'desc').limit(limit).execute(),
+  async pointsBalance(subscriberId: number): Promise<number> {
+    const r = await pointsTotal.first(this.q, subscriberId);
+    return Number(r?.total ?? 0);
+  }
 
-    async pointsBalance(subscriberId) {
-      const r = await q.selectFrom('pointsEntry').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('delta'), eb.lit(0)).as('total'))
-        .where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow();
-      return Number(r.total);
-    },
-    async addPoints(subscriberId, delta, reason, ref, noteZh, noteEn, at) {
-      if (delta >= 0) {
-        // Earning cannot overdraw: no lock, no balance check, one insert.
-        await q.insertInto('pointsEntry').values({ subscriberId, delta, reason, reference: ref, noteZh, noteEn, createdAt: at }).execute();
-        return null;
-      }
-      // Serialise point movements of one subscriber so a balance check and its debit cannot interleave.
-      // NO KEY UPDATE, not UPDATE: a concurrent order holds a KEY SHARE lock on the subscriber row
-      // (its subscription's foreign key), and FOR UPDATE would deadlock against it.
-      await q.selectFrom('subscriber').select('id').where('id', '=', subscriberId).forNoKeyUpdate().execute();
-      const r = await q.selectFrom('pointsEntry').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('delta'), eb.lit(0)).as('total'))
-        .where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow();
-      const after = Number(r.total) + delta;
-      if (after < 0) throw new AppError('INSUFFICIENT_POINTS');
+  async addPoints(subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus', ref: string | null, noteZh: string, noteEn: string, at: Date): Promise<number | null> {
+    const q = this.q;
+    if (delta >= 0) {
+      // Earning cannot overdraw: no lock, no balance check, one insert.
       await q.insertInto('pointsEntry').values({ subscriberId, delta, reason, reference: ref, noteZh, noteEn, createdAt: at }).execute();
-      return after;
-    },
-    async rewards() {
-      const rows = await q.selectFrom('reward').selectAll().where('active', '=', true).orderBy('costPoints').execute();
-      return rows.map(toReward);
-    },
-    async reward(id) {
-      const r = await q.selectFrom('reward').selectAll().where('id', '=', id).where('active', '=', true).executeTakeFirst();
-      return r && toReward(r);
-    },
-  };
+      return null;
+    }
+    // Serialise point movements of one subscriber so a balance check and its debit cannot interleave.
+    // NO KEY UPDATE, not UPDATE: a concurrent order holds a KEY SHARE lock on the subscriber row
+    // (its subscription's foreign key), and FOR UPDATE would deadlock against it.
+    await q.selectFrom('subscriber').select('id').where('id', '=', subscriberId).forNoKeyUpdate().execute();
+    const after = (await this.pointsBalance(subscriberId)) + delta;
+    if (after < 0) throw new AppError('INSUFFICIENT_POINTS');
+    await q.insertInto('pointsEntry').values({ subscriberId, delta, reason, reference: ref, noteZh, noteEn, createdAt: at }).execute();
+    return after;
+  }
+
+  async rewards(): Promise<RewardView[]> {
+    const rows = await this.q.selectFrom('reward').selectAll().where('active', '=', true).orderBy('costPoints').execute();
+    return rows.map(toReward);
+  }
+
+  async reward(id: string): Promise<RewardView | undefined> {
+    const r = await this.q.selectFrom('reward').selectAll().where('id', '=', id).where('active', '=', true).executeTakeFirst();
+    return r && toReward(r);
+  }
+}
+
+export function builtinBss(q: Q): Bss {
+  return new BuiltinBss(q);
 }
 
 export type { Subscriber };

@@ -1,0 +1,49 @@
+// Bearer tokens: signature, expiry, and the cache of verified tokens that lets a node skip the HMAC.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { TokenSigner } from '../src/identity/tokens.ts';
+
+const t0 = new Date('2026-11-01T08:00:00Z');
+const later = (s: number) => new Date(t0.getTime() + s * 1000);
+
+test('a token stands for its principal until it expires, also after it has been checked once', () => {
+  const signer = new TokenSigner(randomBytes(32));
+  const token = signer.issue({ kind: 'subscriber', subscriberId: 42 }, t0, 60);
+  assert.deepEqual(signer.verify(token, later(1)), { kind: 'subscriber', subscriberId: 42 });
+  assert.deepEqual(signer.verify(token, later(59)), { kind: 'subscriber', subscriberId: 42 });
+  assert.equal(signer.verify(token, later(60)), null, 'expired, though the first check is remembered');
+  assert.equal(signer.verify(token, later(61)), null, 'and refused again after it left the cache');
+});
+
+test('a staff token keeps its roles, and the principal handed out cannot be changed by a caller', () => {
+  const signer = new TokenSigner(randomBytes(32));
+  const token = signer.issue({ kind: 'staff', staffId: 7, roles: ['agent'] }, t0, 60);
+  const p = signer.verify(token, later(1));
+  assert.deepEqual(p, { kind: 'staff', staffId: 7, roles: ['agent'] });
+  assert.throws(() => (p as { roles: string[] }).roles.push('admin'));
+  assert.deepEqual(signer.verify(token, later(2)), { kind: 'staff', staffId: 7, roles: ['agent'] });
+});
+
+test('a forged, tampered or foreign token is refused every time', () => {
+  const signer = new TokenSigner(randomBytes(32));
+  const other = new TokenSigner(randomBytes(32));
+  const token = signer.issue({ kind: 'subscriber', subscriberId: 42 }, t0, 60);
+  const [body, sig] = token.split('.') as [string, string];
+  const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { id: number };
+  const tampered = `${Buffer.from(JSON.stringify({ ...claims, id: 43 })).toString('base64url')}.${sig}`;
+  for (const bad of [tampered, `${body}.AAAA`, other.issue({ kind: 'subscriber', subscriberId: 42 }, t0, 60), 'x', '.', `${body}.`]) {
+    assert.equal(signer.verify(bad, later(1)), null, bad);
+    assert.equal(signer.verify(bad, later(2)), null, `${bad} (second time)`);
+  }
+  assert.deepEqual(signer.verify(token, later(1)), { kind: 'subscriber', subscriberId: 42 });
+});
+
+test('more genuine tokens than the cache holds are all still checked correctly', () => {
+  const signer = new TokenSigner(randomBytes(32));
+  const tokens = Array.from({ length: 10_050 }, (_, i) => signer.issue({ kind: 'subscriber', subscriberId: i + 1 }, t0, 60));
+  tokens.forEach((t, i) => assert.equal((signer.verify(t, later(1)) as { subscriberId: number }).subscriberId, i + 1));
+  // The first ones were pushed out of the cache and are checked by signature again.
+  assert.equal((signer.verify(tokens[0]!, later(2)) as { subscriberId: number }).subscriberId, 1);
+  assert.equal(signer.verify(tokens[0]!, later(61)), null);
+});
