@@ -5,12 +5,15 @@
 //   npx tsx bench/ussd.ts            DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
 //                                    names the server; a scratch database is created and dropped.
 //   BENCH_WALKS=2000 BENCH_CONCURRENCY=200 BENCH_STEPS=1 (p50 of each step of the walk).
+//   BENCH_PROFILE=1 writes each server's CPU profile of its measured walks to .bench/profiles/
+//   (read one with: npx tsx bench/profile-summary.ts .bench/profiles/ussd-omnihall.cpuprofile).
 //
 // Each server runs in a child process of its own (bench/lib/child.ts) so the load generator here
 // does not share its event loop: omnihall is bench/omnihall-server.ts, as it ships, with its
 // session store, limits and the batched interaction log on; the peer is this file in child mode.
 // Besides hops/s and latency it reports SQL statements, server CPU and PostgreSQL CPU per hop.
 import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +25,7 @@ import { countDriverQueries, queryCount } from './lib/query-counter.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const OMNIHALL_SERVER = join(dirname(SELF), 'omnihall-server.ts');
+const PROFILES = join(dirname(SELF), '..', '.bench', 'profiles');
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
 const WALKS = Number(process.env.BENCH_WALKS ?? 2000);
@@ -321,9 +325,15 @@ async function measure(name: string, role: 'omnihall' | 'peer', url: string, pat
   try {
     await load(srv.port, path, msisdnBase, 0, WARMUP_WALKS, `${role}-warm`);
     await pause(300); // the interaction log's last batch of the warm-up
+    const profile = process.env.BENCH_PROFILE ? join(PROFILES, `ussd-${role}.cpuprofile`) : undefined;
+    if (profile) {
+      mkdirSync(PROFILES, { recursive: true });
+      await srv.profile();
+    }
     const [s0, pg0] = [await srv.stats(), await pgCpu.sample(appName)];
     const r = await load(srv.port, path, msisdnBase, WARMUP_WALKS, WALKS, role);
     await pause(300);
+    if (profile) await srv.profile(profile);
     const [s1, pg1] = [await srv.stats(), await pgCpu.sample(appName)];
     for (const e of r.errors.filter(Boolean)) console.error(`  ${name}: ${e}`);
     const sorted = Float64Array.from(r.latencies).sort();

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemorySessionStore, RedisSessionStore, type SessionStore } from './session-store.ts';
+import { MemorySessionStore, RedisSessionStore, SWEEP_INTERVAL_MS, type SessionStore } from './session-store.ts';
 
 async function behaves(store: SessionStore, advance: (ms: number) => Promise<void>): Promise<void> {
   const key = `t-${Math.random().toString(36).slice(2)}`;
@@ -21,6 +21,21 @@ describe('session store', () => {
     await behaves(s, async (ms) => {
       t += ms;
     });
+  });
+
+  test('in-process: expired entries nobody reads again are dropped on a clock, not on every write', async () => {
+    let t = 0;
+    const s = new MemorySessionStore(() => t);
+    for (let i = 0; i < 2000; i++) await s.set(`old-${i}`, i, 1000);
+    t += 2000;
+    // Writes within the sweep interval leave the expired entries alone (they are not returned).
+    for (let i = 0; i < 3000; i++) await s.set(`live-${i % 10}`, i, 60_000);
+    assert.equal(s.size, 2010);
+    assert.equal(await s.get('old-5'), undefined);
+    t += SWEEP_INTERVAL_MS;
+    await s.set('live-0', 'x', 60_000);
+    assert.equal(s.size, 10, 'the sweep dropped every expired entry and kept the live ones');
+    assert.equal(await s.get('live-0'), 'x');
   });
 
   test('Redis, when REDIS_URL is set', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {

@@ -16,11 +16,22 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
+/** How often the in-process store drops expired entries nobody asked for again. */
+export const SWEEP_INTERVAL_MS = 10_000;
+
 /** One process only: for the embedded default and tests. */
 export class MemorySessionStore implements SessionStore {
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private lastSweep: number;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.lastSweep = now();
+  }
+
+  /** Entries held, expired ones not yet swept included. */
+  get size(): number {
+    return this.entries.size;
+  }
 
   private live(key: string): string | undefined {
     const e = this.entries.get(key);
@@ -38,8 +49,11 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    this.entries.set(key, { value: JSON.stringify(value), expiresAt: this.now() + ttlMs });
-    if (this.entries.size % 1000 === 0) this.sweep();
+    const t = this.now();
+    this.entries.set(key, { value: JSON.stringify(value), expiresAt: t + ttlMs });
+    // A sweep visits every entry, so it runs on a clock, not per write: with many sessions open,
+    // a sweep per write would make every USSD hop cost as much as all of them.
+    if (t - this.lastSweep >= SWEEP_INTERVAL_MS) this.sweep(t);
   }
 
   async delete(key: string): Promise<void> {
@@ -52,8 +66,8 @@ export class MemorySessionStore implements SessionStore {
     return v === undefined ? undefined : (JSON.parse(v) as T);
   }
 
-  private sweep(): void {
-    const t = this.now();
+  private sweep(t: number): void {
+    this.lastSweep = t;
     for (const [k, e] of this.entries) if (e.expiresAt <= t) this.entries.delete(k);
   }
 
