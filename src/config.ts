@@ -13,6 +13,7 @@ const schema = z.object({
   OMNIHALL_SEED: z.coerce.number().int().default(20071009),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  CATALOGUE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   SMPP_URL: z.string().regex(/^s?smpp:\/\/[^/:]+:\d+\/?$/, 'smpp://host:port').optional(),
   // SMPP 3.4 limits: system_id 15 characters, password 8.
   SMPP_SYSTEM_ID: z.string().min(1).max(15).default('omnihall'),
@@ -68,6 +69,11 @@ export interface Config {
   /** Where IVR callers go when they press 0: the hotline's agent queue. */
   ivrTransferNumber: string;
   ivrCallIdleSeconds: number;
+  /**
+   * How long a node serves the catalogue it last read to lists and quotes (0: never cached).
+   * A change made through TMF620 shows at once on the node that made it, on others within this.
+   */
+  catalogueCacheSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -103,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ussdSessionIdleSeconds: e.USSD_SESSION_IDLE_SECONDS,
     ivrTransferNumber: e.IVR_TRANSFER_NUMBER,
     ivrCallIdleSeconds: e.IVR_CALL_IDLE_SECONDS,
+    catalogueCacheSeconds: e.CATALOGUE_CACHE_SECONDS,
   };
 }

@@ -2,7 +2,8 @@
 import type { Config } from './config.ts';
 import { Metrics } from './ops/metrics.ts';
 import type { Db } from './db/index.ts';
-import { builtinBss } from './core/builtin-bss.ts';
+import { builtinBss, loadCatalogue } from './core/builtin-bss.ts';
+import { CatalogueCache } from './core/catalogue-cache.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { InteractionLog } from './businesses/interaction-log.ts';
 import { Invoker } from './businesses/invoke.ts';
@@ -19,6 +20,8 @@ export interface Services {
   clock: Clock;
   random: Random;
   registry: Registry;
+  /** The catalogue lists and quotes read; catalogue writes on this node invalidate it. */
+  catalogue: CatalogueCache;
   invoker: Invoker;
   interactions: InteractionLog;
   metrics: Metrics;
@@ -38,12 +41,13 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const registry = new Registry(BUSINESSES);
   const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });
   const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row) });
-  const invoker = new Invoker({ db, registry, bss: builtinBss, log: interactions, clock, random });
+  const catalogue = new CatalogueCache(() => loadCatalogue(db), config.catalogueCacheSeconds * 1000);
+  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, catalogue), log: interactions, clock, random });
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
   const sms = smsTransport(config, random);
   return {
-    config, db, clock, random, registry, invoker, interactions, metrics, sessions,
+    config, db, clock, random, registry, catalogue, invoker, interactions, metrics, sessions,
     sms,
     otp: new OtpService(db, key, clock, random, sms.otpSender),
     tokens: new TokenSigner(key),

@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Subscriber } from '../db/schema.ts';
 import { FixedQuery } from '../db/fixed-query.ts';
+import type { CatalogueCache } from './catalogue-cache.ts';
 import { AppError } from '../lib/errors.ts';
 import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OfferingView, RewardView, SubscriptionView, UsageView } from './bss.ts';
 import type { OfferingKind } from '../db/schema.ts';
@@ -47,9 +48,23 @@ const pointsTotal = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom(
   .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('delta'), eb.lit(0)).as('total'))
   .where('subscriberId', '=', subscriberId));
 
-/** The built-in BSS bound to one connection or transaction. A class, so binding costs one object. */
+/** Every offering for the catalogue cache, in the order `offerings` lists them. */
+export async function loadCatalogue(db: Q): Promise<OfferingView[]> {
+  const rows = await offeringQuery(db).orderBy('p.amountFen').orderBy('o.id').execute();
+  return rows.map(toOffering);
+}
+
+/**
+ * The built-in BSS bound to one connection or transaction. A class, so binding costs one object.
+ * Catalogue reads come from `catalogue` (a few seconds old at most) except inside a transaction,
+ * where what is charged must be what the database says now.
+ */
 export class BuiltinBss implements Bss {
-  constructor(private readonly q: Q) {}
+  constructor(private readonly q: Q, private readonly catalogue?: CatalogueCache) {}
+
+  private get cachedCatalogue(): CatalogueCache | undefined {
+    return this.q.isTransaction ? undefined : this.catalogue;
+  }
 
   private async accountRow(subscriberId: number) {
     const a = await accountBySubscriber.first(this.q, subscriberId);
@@ -109,12 +124,16 @@ export class BuiltinBss implements Bss {
   }
 
   async offering(id: string): Promise<OfferingView | undefined> {
+    const cached = this.cachedCatalogue;
+    if (cached) return cached.offering(id);
     const r = await offeringById.first(this.q, id);
     return r && toOffering(r);
   }
 
   async offerings(kinds: OfferingKind[]): Promise<OfferingView[]> {
     if (kinds.length === 0) return [];
+    const cached = this.cachedCatalogue;
+    if (cached) return cached.offerings(kinds);
     const rows = await offeringQuery(this.q).where('o.kind', 'in', kinds).where('o.lifecycleStatus', '=', 'Active').orderBy('p.amountFen').orderBy('o.id').execute();
     return rows.map(toOffering);
   }
@@ -225,8 +244,8 @@ export class BuiltinBss implements Bss {
   }
 }
 
-export function builtinBss(q: Q): Bss {
-  return new BuiltinBss(q);
+export function builtinBss(q: Q, catalogue?: CatalogueCache): Bss {
+  return new BuiltinBss(q, catalogue);
 }
 
 export type { Subscriber };

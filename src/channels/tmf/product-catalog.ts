@@ -252,6 +252,12 @@ function uniqueChannels(refs: { id: string }[]): string[] {
 
 export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
+    // Lists and quotes on this node read the catalogue cache: a write here is seen by the next
+    // request (the hook runs before the answer leaves), other nodes see it within the cache's TTL.
+    app.addHook('onSend', async (req) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') s.catalogue.invalidate();
+    });
+
     async function mustPrice(id: string): Promise<void> {
       if (!(await getPrice(s.db, id))) throw invalid(`价格不存在：${id}`, `productOfferingPrice ${id} does not exist`);
     }

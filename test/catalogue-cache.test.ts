@@ -1,0 +1,127 @@
+// The catalogue cache: lists and quotes read it, charges read the database, writes through
+// TMF620 on this node are seen at once.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CatalogueCache } from '../src/core/catalogue-cache.ts';
+import type { OfferingView } from '../src/core/bss.ts';
+import { addSubscriber, balanceAndLedger, callBusiness, signIn, staffToken, startTestEnv, type TestEnv } from './helpers.ts';
+
+function offering(id: string, priceFen: number, lifecycleStatus = 'Active'): OfferingView {
+  return {
+    id, kind: 'data_pack', code: id, nameZh: id, nameEn: id, descriptionZh: '', descriptionEn: '', priceFen, priceType: 'oneTime',
+    dataMb: 1024, voiceMin: 0, sms: 0, validityDays: 30, eligibility: {}, channels: ['ussd'], lifecycleStatus,
+  };
+}
+
+describe('CatalogueCache', () => {
+  test('serves one snapshot for its TTL, then reads again; concurrent readers share one read', async () => {
+    let t = 0;
+    let loads = 0;
+    let price = 100;
+    const cache = new CatalogueCache(async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 5));
+      return [offering('A', price), offering('B', 50, 'Retired')];
+    }, 5000, () => t);
+    const first = await Promise.all([cache.offering('A'), cache.offerings(['data_pack']), cache.offering('B')]);
+    assert.equal(loads, 1);
+    assert.equal(first[0]?.priceFen, 100);
+    assert.deepEqual(first[1].map((o) => o.id), ['A'], 'only launched offerings are listed');
+    assert.equal(first[2]?.lifecycleStatus, 'Retired', 'but any offering can be looked up by id');
+    price = 200;
+    t += 4999;
+    assert.equal((await cache.offering('A'))?.priceFen, 100);
+    t += 1;
+    assert.equal((await cache.offering('A'))?.priceFen, 200);
+    assert.equal(loads, 2);
+  });
+
+  test('invalidate drops the snapshot, and a read begun before it is not kept', async () => {
+    let price = 100;
+    let release: () => void = () => {};
+    const cache = new CatalogueCache(async () => {
+      const seen = price;
+      await new Promise<void>((r) => (release = r));
+      return [offering('A', seen)];
+    }, 60_000, () => 0);
+    const stale = cache.offering('A');
+    price = 300;
+    cache.invalidate();
+    release();
+    assert.equal((await stale)?.priceFen, 100, 'the caller that asked before the change gets the old read');
+    const fresh = cache.offering('A');
+    release();
+    assert.equal((await fresh)?.priceFen, 300);
+  });
+
+  test('what it hands out cannot be changed by one caller for the others', async () => {
+    const cache = new CatalogueCache(async () => [offering('A', 100)], 60_000, () => 0);
+    const a = (await cache.offering('A'))!;
+    assert.throws(() => {
+      (a as { priceFen: number }).priceFen = 1;
+    });
+    assert.throws(() => (a.channels as string[]).push('web'));
+  });
+
+  test('a TTL of 0 reads every time', async () => {
+    let loads = 0;
+    const cache = new CatalogueCache(async () => {
+      loads++;
+      return [offering('A', 100)];
+    }, 0, () => 0);
+    await cache.offering('A');
+    await cache.offering('A');
+    assert.equal(loads, 2);
+  });
+});
+
+describe('the catalogue cache in omnihall', () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await startTestEnv();
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  const packIds = async (token: string): Promise<string[]> => {
+    const r = await callBusiness(env, token, 'packs.list');
+    assert.equal(r.statusCode, 200, r.body);
+    return (r.json().result.packs as { id: string }[]).map((p) => p.id);
+  };
+
+  test('a TMF620 change on this node shows in the next list', async () => {
+    const s = await addSubscriber(env.db, { balanceFen: 50_000 });
+    const token = await signIn(env, s.msisdn);
+    const before = await packIds(token);
+    const pack = before[0]!;
+    const product = await staffToken(env, ['product']);
+    const r = await env.app.inject({
+      method: 'PATCH', url: `/tmf-api/productCatalogManagement/v4/productOffering/${pack}`,
+      headers: { authorization: `Bearer ${product}`, 'content-type': 'application/merge-patch+json' },
+      payload: { lifecycleStatus: 'Retired' },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.ok(!(await packIds(token)).includes(pack), 'the retired pack is no longer offered');
+  });
+
+  test('a charge reads the price from the database, not from a cache another node has not refreshed', async () => {
+    const s = await addSubscriber(env.db, { balanceFen: 50_000 });
+    const token = await signIn(env, s.msisdn);
+    const pack = (await packIds(token))[0]!;
+    const o = await env.db.selectFrom('offering').select('priceId').where('id', '=', pack).executeTakeFirstOrThrow();
+    const quoted = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack } });
+    assert.equal(quoted.statusCode, 409, quoted.body);
+    const oldPrice = quoted.json().quote.priceFen as number;
+    // Another node changes the price: this node's cache still has the old one for a few seconds.
+    await env.db.updateTable('offeringPrice').set({ amountFen: oldPrice + 123 }).where('id', '=', o.priceId).execute();
+    const requoted = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack } });
+    assert.equal(requoted.json().quote.priceFen, oldPrice, 'quotes come from the cache');
+    const done = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack }, confirm: true }, `cache-${pack}-1`);
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal(done.json().result.priceFen, oldPrice + 123, 'the charge uses the price in the database');
+    const money = await balanceAndLedger(env.db, s.id);
+    assert.equal(money.balanceFen, 50_000 - oldPrice - 123);
+    assert.equal(money.balanceFen, money.ledgerFen);
+  });
+});
