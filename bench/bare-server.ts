@@ -1,7 +1,11 @@
 // Benchmark child: the limit of this stack, bare Fastify running omnihall's SQL on pg or PGlite.
+// (It imports omnihall's statement definitions for their SQL text only; nothing of omnihall runs.)
 // balance.query and pack.subscribe with no token check, no registry, no validation, no
 // idempotency record and no interaction log.
 import Fastify from 'fastify';
+import { CamelCasePlugin, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { hotStatements } from '../src/core/builtin-bss.ts';
+import type { Database } from '../src/db/schema.ts';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { readServerArgs, serveParent, type ServerArgs } from './lib/child.ts';
@@ -94,18 +98,36 @@ class Refused extends Error {
   }
 }
 
-// The statements below are the ones Kysely compiles for src/core/builtin-bss.ts.
-const SELECT_ACCOUNT = 'select * from "account" where "subscriber_id" = $1';
-const SELECT_OFFERING =
-  'select "o"."id", "o"."kind", "o"."code", "o"."name_zh", "o"."name_en", "o"."description_zh", "o"."description_en", ' +
-  '"o"."data_mb", "o"."voice_min", "o"."sms", "o"."validity_days", "o"."eligibility", "o"."channels", "o"."lifecycle_status", ' +
-  '"p"."amount_fen" as "price_fen", "p"."price_type" from "offering" as "o" inner join "offering_price" as "p" on "p"."id" = "o"."price_id" where "o"."id" = $1';
+// The reads are omnihall's own statements (src/core/builtin-bss.ts), compiled by Kysely without a
+// connection: the subscriber with their account, which every business call starts from, and the
+// offering. The writes below are the ones Kysely compiles for builtin-bss.ts, as plain text.
+const compiler = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+  plugins: [new CamelCasePlugin()],
+});
+const SELECT_CUSTOMER = hotStatements.customerById.sql(compiler);
+const SELECT_OFFERING = hotStatements.offeringById.sql(compiler);
 const INSERT_SUBSCRIPTION =
-  'insert into "subscription" ("subscriber_id", "offering_id", "status", "starts_at", "ends_at", "created_at") values ($1, $2, $3, $4, $5, $6) returning "id"';
-const CHARGE_ACCOUNT =
-  'update "account" set "balance_fen" = balance_fen + $1, "updated_at" = $2 where "subscriber_id" = $3 and balance_fen + credit_limit_fen + $4 >= 0 returning "id", "balance_fen"';
-const INSERT_LEDGER =
-  'insert into "ledger_entry" ("account_id", "kind", "amount_fen", "balance_after_fen", "channel", "reference", "note_zh", "note_en", "created_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+  'insert into "subscription" ("subscriber_id", "offering_id", "status", "starts_at", "ends_at", "created_at") values ($1, $2, $3, $4, $5, $6) ' +
+  'on conflict ("subscriber_id", "offering_id") where status = \'active\' do nothing returning "id"';
+// The money moves as omnihall's BuiltinBss.move sends it: the checked update and its ledger entry
+// in one statement.
+const CHARGE_WITH_LEDGER = `
+      with moved as (
+        update account set balance_fen = balance_fen + $1, updated_at = $2
+        where subscriber_id = $3 and balance_fen + credit_limit_fen + $4 >= 0
+        returning id, balance_fen
+      )
+      insert into ledger_entry (account_id, kind, amount_fen, balance_after_fen, channel, reference, note_zh, note_en, created_at)
+      select id, $5::text, $6::bigint, balance_fen, $7::text, $8::text, $9::text, $10::text, $11::timestamptz
+      from moved
+      returning balance_after_fen
+    `;
 const INSERT_POINTS =
   'insert into "points_entry" ("subscriber_id", "delta", "reason", "reference", "note_zh", "note_en", "created_at") values ($1, $2, $3, $4, $5, $6, $7)';
 
@@ -124,9 +146,9 @@ app.post<{ Params: { id: string }; Body: Body | undefined }>('/api/v1/businesses
   const reference = typeof key === 'string' ? key : null;
 
   if (req.params.id === 'balance.query') {
-    const [a] = await sql.query(SELECT_ACCOUNT, [subscriberId]);
-    if (!a) return reply.code(404).send({ code: 'NOT_A_SUBSCRIBER' });
-    return { status: 'ok', businessId: 'balance.query', result: { accountType: a.type, balanceFen: a.balance_fen, creditLimitFen: a.credit_limit_fen } };
+    const [c] = await sql.query(SELECT_CUSTOMER, [subscriberId]);
+    if (!c) return reply.code(404).send({ code: 'NOT_A_SUBSCRIBER' });
+    return { status: 'ok', businessId: 'balance.query', result: { msisdn: c.msisdn, accountType: c.account_type, balanceFen: c.balance_fen, creditLimitFen: c.credit_limit_fen } };
   }
 
   if (req.params.id === 'pack.subscribe') {
@@ -134,26 +156,22 @@ app.post<{ Params: { id: string }; Body: Body | undefined }>('/api/v1/businesses
     try {
       const result = await sql.transaction(async (q) => {
         const now = new Date();
+        const [c] = await q(SELECT_CUSTOMER, [subscriberId]);
+        if (!c) throw new Refused(404, 'NOT_A_SUBSCRIBER');
         const [o] = await q(SELECT_OFFERING, [packId]);
         if (!o) throw new Refused(404, 'OFFERING_NOT_FOUND');
         const priceFen = o.price_fen as number;
         const validityDays = o.validity_days as number | null;
         const endsAt = validityDays ? new Date(now.getTime() + validityDays * 86_400_000) : null;
-        let subscriptionId: unknown;
-        try {
-          subscriptionId = (await q(INSERT_SUBSCRIPTION, [subscriberId, packId, 'active', now, endsAt, now]))[0]?.id;
-        } catch (e) {
-          if ((e as { code?: string }).code === '23505') throw new Refused(409, 'ALREADY_SUBSCRIBED');
-          throw e;
-        }
-        const [acc] = await q(CHARGE_ACCOUNT, [-priceFen, now, subscriberId, -priceFen]);
-        if (!acc) throw new Refused(422, 'INSUFFICIENT_BALANCE');
+        const subscriptionId = (await q(INSERT_SUBSCRIPTION, [subscriberId, packId, 'active', now, endsAt, now]))[0]?.id;
+        if (subscriptionId === undefined) throw new Refused(409, 'ALREADY_SUBSCRIBED');
         const noteZh = `订购${String(o.name_zh)}`;
         const noteEn = `Ordered ${String(o.name_en)}`;
-        await q(INSERT_LEDGER, [acc.id, 'charge', -priceFen, acc.balance_fen, 'api', reference, noteZh, noteEn, now]);
+        const [moved] = await q(CHARGE_WITH_LEDGER, [-priceFen, now, subscriberId, -priceFen, 'charge', -priceFen, 'api', reference, noteZh, noteEn, now]);
+        if (!moved) throw new Refused(422, 'INSUFFICIENT_BALANCE');
         const earned = Math.trunc(priceFen / 100);
         if (earned > 0) await q(INSERT_POINTS, [subscriberId, earned, 'earned', reference, noteZh, noteEn, now]);
-        return { subscriptionId, offeringId: packId, priceFen, balanceFen: acc.balance_fen, endsAt: endsAt?.toISOString() ?? null, pointsEarned: earned };
+        return { subscriptionId, offeringId: packId, priceFen, balanceFen: moved.balance_after_fen, endsAt: endsAt?.toISOString() ?? null, pointsEarned: earned };
       });
       return { status: 'ok', businessId: 'pack.subscribe', result };
     } catch (e) {

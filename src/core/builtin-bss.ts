@@ -44,6 +44,8 @@ const liveSubscriptions = new FixedQuery((q: Q, subscriberId: number, at: Date) 
   .where('s.status', '=', 'active')
   .where((eb) => eb.or([eb('s.endsAt', 'is', null), eb('s.endsAt', '>', at)]))
   .orderBy('s.startsAt'));
+/** The hot reads, for the benchmark's bare handler to run the very same SQL (bench/bare-server.ts). */
+export const hotStatements = { customerById, offeringById } as const;
 const pointsTotal = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('pointsEntry')
   .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('delta'), eb.lit(0)).as('total'))
   .where('subscriberId', '=', subscriberId));

@@ -38,6 +38,11 @@ export class FixedQuery<A extends unknown[], R> {
     return compiled;
   }
 
+  /** The SQL text every call sends (the benchmark's bare handler runs the same). */
+  sql(q: Q): string {
+    return (this.compiled ?? this.compile(q)).sql;
+  }
+
   async execute(q: Q, ...args: A): Promise<R[]> {
     const c = this.compiled ?? this.compile(q);
     const parameters = this.sources.map((s) => ('arg' in s ? args[s.arg] : s.value));
