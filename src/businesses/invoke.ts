@@ -3,12 +3,22 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Db } from '../db/index.ts';
+import { FixedQuery } from '../db/fixed-query.ts';
 import type { Bss } from '../core/bss.ts';
 import { AppError, isAppError } from '../lib/errors.ts';
 import { l10n } from '../lib/i18n.ts';
 import type { Clock, Random } from '../lib/ports.ts';
 import type { InteractionLog } from './interaction-log.ts';
 import type { Business, BusinessContext, BusinessText, Principal, Quote, Registry } from './registry.ts';
+
+// The idempotency record's two writes on every transaction, compiled once (src/db/fixed-query.ts).
+const claimKey = new FixedQuery((q, principal: string, key: string, businessId: string, requestHash: string, createdAt: Date) => q
+  .insertInto('idempotencyRecord')
+  .values({ principal, key, businessId, requestHash, response: 'null', createdAt })
+  .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
+  .returning('key'));
+const storeAnswer = new FixedQuery((q, response: string, principal: string, key: string) => q
+  .updateTable('idempotencyRecord').set({ response }).where('principal', '=', principal).where('key', '=', key));
 
 export interface InvokeRequest {
   channel: string;
@@ -131,12 +141,7 @@ export class Invoker {
     return db.transaction().execute(async (trx) => {
       // The key row is claimed first: a concurrent request with the same key waits on it here
       // and then finds the committed answer instead of doing the work again.
-      const claimed = await trx
-        .insertInto('idempotencyRecord')
-        .values({ principal, key, businessId: b.id, requestHash, response: 'null', createdAt: this.deps.clock.now() })
-        .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
-        .returning('key')
-        .executeTakeFirst();
+      const claimed = await claimKey.first(trx, principal, key, b.id, requestHash, this.deps.clock.now());
       if (!claimed) {
         const first = await trx.selectFrom('idempotencyRecord').select(['requestHash', 'response'])
           .where('principal', '=', principal).where('key', '=', key).executeTakeFirstOrThrow();
@@ -146,8 +151,7 @@ export class Invoker {
       const ctx = await this.context(trx, req, key);
       const r = await b.run(ctx, input);
       const outcome: InvokeOutcome = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
-      await trx.updateTable('idempotencyRecord').set({ response: JSON.stringify(outcome) })
-        .where('principal', '=', principal).where('key', '=', key).execute();
+      await storeAnswer.execute(trx, JSON.stringify(outcome), principal, key);
       return outcome;
     });
   }

@@ -44,6 +44,16 @@ const liveSubscriptions = new FixedQuery((q: Q, subscriberId: number, at: Date) 
   .where('s.status', '=', 'active')
   .where((eb) => eb.or([eb('s.endsAt', 'is', null), eb('s.endsAt', '>', at)]))
   .orderBy('s.startsAt'));
+// A new live subscription; the partial unique index allows one per offering, and a conflict is
+// not an error here (the caller decides).
+const insertSubscription = new FixedQuery((q: Q, subscriberId: number, offeringId: string, startsAt: Date, endsAt: Date | null) => q
+  .insertInto('subscription')
+  .values({ subscriberId, offeringId, status: 'active', startsAt, endsAt, createdAt: startsAt })
+  .onConflict((oc) => oc.columns(['subscriberId', 'offeringId']).where(sql<boolean>`status = 'active'`).doNothing())
+  .returning('id'));
+const insertPoints = new FixedQuery((q: Q, subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus', reference: string | null, noteZh: string, noteEn: string, createdAt: Date) => q
+  .insertInto('pointsEntry').values({ subscriberId, delta, reason, reference, noteZh, noteEn, createdAt }));
+
 /** The hot reads, for the benchmark's bare handler to run the very same SQL (bench/bare-server.ts). */
 export const hotStatements = { customerById, offeringById } as const;
 const pointsTotal = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('pointsEntry')
@@ -148,11 +158,7 @@ export class BuiltinBss implements Bss {
   async subscribe(subscriberId: number, offering: OfferingView, at: Date): Promise<SubscriptionView> {
     const q = this.q;
     const endsAt = offering.validityDays ? new Date(at.getTime() + offering.validityDays * 86_400_000) : null;
-    const insert = () => q.insertInto('subscription')
-      .values({ subscriberId, offeringId: offering.id, status: 'active', startsAt: at, endsAt, createdAt: at })
-      // The partial unique index allows one live subscription per offering; a conflict is not an error here.
-      .onConflict((oc) => oc.columns(['subscriberId', 'offeringId']).where(sql<boolean>`status = 'active'`).doNothing())
-      .returning('id').executeTakeFirst();
+    const insert = () => insertSubscription.first(q, subscriberId, offering.id, at, endsAt);
     let row = await insert();
     if (!row) {
       // A pack that ran out still says "active" until someone looks: close it and try once more.
@@ -222,7 +228,7 @@ export class BuiltinBss implements Bss {
     const q = this.q;
     if (delta >= 0) {
       // Earning cannot overdraw: no lock, no balance check, one insert.
-      await q.insertInto('pointsEntry').values({ subscriberId, delta, reason, reference: ref, noteZh, noteEn, createdAt: at }).execute();
+      await insertPoints.execute(q, subscriberId, delta, reason, ref, noteZh, noteEn, at);
       return null;
     }
     // Serialise point movements of one subscriber so a balance check and its debit cannot interleave.
@@ -231,7 +237,7 @@ export class BuiltinBss implements Bss {
     await q.selectFrom('subscriber').select('id').where('id', '=', subscriberId).forNoKeyUpdate().execute();
     const after = (await this.pointsBalance(subscriberId)) + delta;
     if (after < 0) throw new AppError('INSUFFICIENT_POINTS');
-    await q.insertInto('pointsEntry').values({ subscriberId, delta, reason, reference: ref, noteZh, noteEn, createdAt: at }).execute();
+    await insertPoints.execute(q, subscriberId, delta, reason, ref, noteZh, noteEn, at);
     return after;
   }
 
