@@ -64,6 +64,7 @@ const msisdn = (i: number) => String(FIRST_MSISDN + i);
 /** The limit of the link: bind, and answer every text with itself. No database, no rules. */
 function bareEcho(url: string): void {
   const session = smpp.connect({ url });
+  session.socket.setNoDelay(true); // as omnihall's link does
   session.on('error', (e: Error) => {
     process.stderr.write(`bare ESME: ${e.message}\n`);
     process.exit(1);

@@ -9,7 +9,7 @@ import { buildServices, type Services } from '../src/services.ts';
 import { SmsHall, type SmsLog } from '../src/channels/sms/hall.ts';
 import { SmppLink, SmppSendError } from '../src/channels/sms/smpp.ts';
 import { SmscSimulator, type Submitted } from '../src/channels/sms/smsc-simulator.ts';
-import { recordReceipt, type SmsReceiptTable } from '../src/channels/sms/receipts.ts';
+import { ReceiptRecorder, type SmsReceiptTable } from '../src/channels/sms/receipts.ts';
 import { readConcat } from '../src/lib/gsm-encoding.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
 
@@ -51,7 +51,8 @@ function linkTo(url: string, extra: Partial<ConstructorParameters<typeof SmppLin
 
 function wire(l: SmppLink, s: Services, lg: SmsLog): void {
   const hall = new SmsHall(s, { log: lg });
-  l.start({ onMessage: (mo) => hall.handle({ from: mo.from, text: mo.text }), onReceipt: (r) => recordReceipt(s.db, r, s.clock.now()) }, lg);
+  const receipts = new ReceiptRecorder(s.db);
+  l.start({ onMessage: (mo) => hall.handle({ from: mo.from, text: mo.text }), onReceipt: (r) => receipts.record(r, s.clock.now()) }, lg);
 }
 
 /** Sends a text as the subscriber and returns the reply's parts once they have all arrived. */
@@ -214,6 +215,24 @@ describe('sending', () => {
     assert.equal(r.msisdn, '13900000002');
     assert.equal(r.errorCode, null);
     assert.ok(r.doneAt instanceof Date);
+  });
+
+  test('receipts arriving together are written in one commit, each answered only once it is written', async () => {
+    const recorder = new ReceiptRecorder(env.db, { maxDelayMs: 20 });
+    const receipt = (i: number) => ({ messageId: `grp-${i}`, msisdn: '13900000002', state: 'DELIVRD', errorCode: null, submittedAt: null, doneAt: null, raw: `id:grp-${i}` });
+    const table = env.db.withTables<{ smsReceipt: SmsReceiptTable }>();
+    const count = async () => (await table.selectFrom('smsReceipt').select('id').where('messageId', 'like', 'grp-%').execute()).length;
+    const waiting = Array.from({ length: 30 }, (_, i) => recorder.record(receipt(i), new Date()));
+    assert.equal(await count(), 0, 'nothing is answered or written before the group is');
+    await Promise.all(waiting);
+    assert.equal(await count(), 30);
+    const ids = await table.selectFrom('smsReceipt').select('id').where('messageId', 'like', 'grp-%').orderBy('id').execute();
+    assert.equal(ids.at(-1)!.id - ids[0]!.id, 29, 'one insert: consecutive ids');
+    // A group that cannot be written fails every receipt in it, so the SMSC delivers them again.
+    const bad = [recorder.record(receipt(100), new Date()), recorder.record({ ...receipt(101), messageId: null as unknown as string }, new Date())];
+    const results = await Promise.allSettled(bad);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.equal(await count(), 30);
   });
 });
 

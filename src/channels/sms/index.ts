@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../lib/errors.ts';
 import type { Services } from '../../services.ts';
 import { SmsHall, type SmsLog } from './hall.ts';
-import { recordReceipt } from './receipts.ts';
+import { ReceiptRecorder } from './receipts.ts';
 import type { SmppLink } from './smpp.ts';
 
 export function smsHall(s: Services, log?: SmsLog): SmsHall {
@@ -59,9 +59,10 @@ export function startSmpp(s: Services, log: SmsLog): SmppLink | null {
   const link = s.sms.link;
   if (!link) return null;
   const hall = smsHall(s, log);
+  const receipts = new ReceiptRecorder(s.db);
   link.start({
     onMessage: (mo) => hall.handle({ from: mo.from, text: mo.text }),
-    onReceipt: (r) => recordReceipt(s.db, r, s.clock.now()),
+    onReceipt: (r) => receipts.record(r, s.clock.now()),
   }, log);
   return link;
 }

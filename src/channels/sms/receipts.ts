@@ -64,6 +64,44 @@ export function parseReceipt(text: string, msisdn: string, tlv: { messageId?: un
   };
 }
 
-export async function recordReceipt(db: Db, r: Receipt, receivedAt: Date): Promise<void> {
-  await db.withTables<{ smsReceipt: SmsReceiptTable }>().insertInto('smsReceipt').values({ ...r, receivedAt }).execute();
+/**
+ * Writes receipts in groups: each `record` resolves once its row is committed (so the SMSC is
+ * answered only for what is on disk, and redelivers the rest after a crash), but one insert and
+ * one commit serve every receipt that arrived within a few milliseconds of each other.
+ */
+export class ReceiptRecorder {
+  private pending: { row: Receipt & { receivedAt: Date }; done: (e?: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { maxBatch?: number; maxDelayMs?: number } = {},
+  ) {}
+
+  record(r: Receipt, receivedAt: Date): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ row: { ...r, receivedAt }, done: (e) => (e === undefined ? resolve() : reject(e)) });
+      if (this.pending.length >= (this.opts.maxBatch ?? 200)) void this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), this.opts.maxDelayMs ?? 5);
+    });
+  }
+
+  /** Writes what is waiting; resolves when it is committed (or has failed, each caller told). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.db.withTables<{ smsReceipt: SmsReceiptTable }>().insertInto('smsReceipt').values(batch.map((b) => b.row)).execute();
+        for (const b of batch) b.done();
+      } catch (e) {
+        for (const b of batch) b.done(e);
+      }
+    });
+    return this.writing;
+  }
 }

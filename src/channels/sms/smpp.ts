@@ -225,6 +225,9 @@ export class SmppLink {
   private connect(): void {
     this.state = 'connecting';
     const session = smpp.connect({ url: this.o.url });
+    // PDUs are small and each waits for an answer: without TCP_NODELAY a response followed by a
+    // submit_sm sits in Nagle's buffer until the SMSC's delayed ACK (tens of ms a message).
+    session.socket.setNoDelay(true);
     this.session = session;
     let closed = false;
     const onGone = (why: string) => {

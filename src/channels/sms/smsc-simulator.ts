@@ -47,7 +47,10 @@ export class SmscSimulator extends EventEmitter {
   private constructor(private readonly server: smpp.Server, private readonly opts: SimulatorOptions) {
     super();
     this.throttleLeft = opts.throttleFirst ?? 0;
-    server.on('session', (session: Session) => this.accept(session));
+    server.on('session', (session: Session) => {
+      session.socket.setNoDelay(true); // as an SMSC does for its ESMEs: no Nagle delay on small PDUs
+      this.accept(session);
+    });
   }
 
   /** Starts listening on loopback (port 0 = any free port). */
