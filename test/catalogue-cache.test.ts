@@ -1,5 +1,5 @@
-// The catalogue cache: lists and quotes read it, charges read the database, writes through
-// TMF620 on this node are seen at once.
+// The catalogue cache: lists and quotes read it, charges read the database (and refuse a price
+// that is not the one confirmed), writes through TMF620 on this node are seen at once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CatalogueCache } from '../src/core/catalogue-cache.ts';
@@ -105,7 +105,7 @@ describe('the catalogue cache in omnihall', () => {
     assert.ok(!(await packIds(token)).includes(pack), 'the retired pack is no longer offered');
   });
 
-  test('a charge reads the price from the database, not from a cache another node has not refreshed', async () => {
+  test('a charge reads the price from the database; a changed price is refused, not charged, when the quote is named', async () => {
     const s = await addSubscriber(env.db, { balanceFen: 50_000 });
     const token = await signIn(env, s.msisdn);
     const pack = (await packIds(token))[0]!;
@@ -117,9 +117,18 @@ describe('the catalogue cache in omnihall', () => {
     await env.db.updateTable('offeringPrice').set({ amountFen: oldPrice + 123 }).where('id', '=', o.priceId).execute();
     const requoted = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack } });
     assert.equal(requoted.json().quote.priceFen, oldPrice, 'quotes come from the cache');
-    const done = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack }, confirm: true }, `cache-${pack}-1`);
+
+    const refused = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack }, confirm: true, quotedPriceFen: oldPrice }, `cache-${pack}-1`);
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.equal(refused.json().code, 'PRICE_CHANGED');
+    assert.equal(refused.json().quote.priceFen, oldPrice + 123, 'the new quote, read in the transaction');
+    assert.deepEqual(await balanceAndLedger(env.db, s.id), { balanceFen: 50_000, ledgerFen: 50_000 }, 'nothing charged');
+    const subs = await env.db.selectFrom('subscription').select('id').where('subscriberId', '=', s.id).execute();
+    assert.equal(subs.length, 0, 'nothing subscribed');
+
+    const done = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack }, confirm: true, quotedPriceFen: oldPrice + 123 }, `cache-${pack}-1`);
     assert.equal(done.statusCode, 200, done.body);
-    assert.equal(done.json().result.priceFen, oldPrice + 123, 'the charge uses the price in the database');
+    assert.equal(done.json().result.priceFen, oldPrice + 123, 'the price confirmed is the price charged');
     const money = await balanceAndLedger(env.db, s.id);
     assert.equal(money.balanceFen, 50_000 - oldPrice - 123);
     assert.equal(money.balanceFen, money.ledgerFen);

@@ -148,6 +148,28 @@ describe('two-step confirmation', () => {
     assert.match(await sms(sub.msisdn, '退订 LL1G'), /没有订购/u);
   });
 
+  test('a price changed after the quote: the old code charges nothing and a new code comes with the new price', async () => {
+    const sub = await addSubscriber(env.db, { balanceFen: 10_000 });
+    const code = codeIn(await sms(sub.msisdn, 'KT LL1G'));
+    const pack = await env.db.selectFrom('offering').innerJoin('offeringPrice as p', 'p.id', 'offering.priceId')
+      .select(['p.id as priceId', 'p.amountFen']).where('offering.code', '=', 'LL1G').executeTakeFirstOrThrow();
+    await env.db.updateTable('offeringPrice').set({ amountFen: pack.amountFen + 200 }).where('id', '=', pack.priceId).execute();
+    try {
+      const reply = await sms(sub.msisdn, code);
+      assert.match(reply, /^价格已变化，未扣费。/u);
+      assert.match(reply, new RegExp(`扣费${((pack.amountFen + 200) / 100).toFixed(2)}元`, 'u'));
+      const fresh = codeIn(reply);
+      assert.equal((await balanceAndLedger(env.db, sub.id)).balanceFen, 10_000, 'nothing charged');
+      assert.match(await sms(sub.msisdn, fresh), /已成功订购1GB流量包/u);
+      const after = await balanceAndLedger(env.db, sub.id);
+      assert.equal(after.balanceFen, 10_000 - pack.amountFen - 200, 'charged the price confirmed');
+      assert.equal(after.ledgerFen, after.balanceFen);
+    } finally {
+      await env.db.updateTable('offeringPrice').set({ amountFen: pack.amountFen }).where('id', '=', pack.priceId).execute();
+      env.s.catalogue.invalidate();
+    }
+  });
+
   test('the same code arriving twice at once (a duplicated MO) charges once', async () => {
     const sub = await addSubscriber(env.db, { balanceFen: 10_000 });
     const code = codeIn(await sms(sub.msisdn, 'CZ 50'));

@@ -28,6 +28,12 @@ export interface InvokeRequest {
   businessId: string;
   input: unknown;
   confirm?: boolean;
+  /**
+   * The price (fen) of the quote the subscriber confirmed. When given, the business is quoted
+   * again inside its transaction and nothing is charged if the price is no longer this one
+   * (PRICE_CHANGED, with the new quote): a subscriber is never charged more than they agreed to.
+   */
+  quotedPriceFen?: number;
   /** Required for transactions: a repeated key returns the first answer and changes nothing. */
   idempotencyKey?: string | null;
 }
@@ -149,6 +155,10 @@ export class Invoker {
         return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };
       }
       const ctx = await this.context(trx, req, key);
+      if (b.confirm && b.quote && req.quotedPriceFen !== undefined) {
+        const now = await b.quote(ctx, input);
+        if (now.priceFen !== req.quotedPriceFen) throw new AppError('PRICE_CHANGED', { detail: now.summary, extra: { quote: now } });
+      }
       const r = await b.run(ctx, input);
       const outcome: InvokeOutcome = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
       await storeAnswer.execute(trx, JSON.stringify(outcome), principal, key);

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { monthInput } from '../businesses/common.ts';
 import type { Invoker } from '../businesses/invoke.ts';
-import { inputJsonSchema, type Business, type BusinessText, type OptionsSource } from '../businesses/registry.ts';
+import { inputJsonSchema, type Business, type BusinessText, type OptionsSource, type Quote } from '../businesses/registry.ts';
 import type { Config } from '../config.ts';
 import { builtinBss } from '../core/builtin-bss.ts';
 import type { Db } from '../db/index.ts';
@@ -78,7 +78,8 @@ type Step =
   | { at: 'home'; offers: MenuOffer[] }
   | { at: 'choice'; draft: Draft; field: string; choices: Choice[] }
   | { at: 'input'; draft: Draft; field: string }
-  | { at: 'confirm'; draft: Draft; summary: L10n }
+  /** `priceFen`: the quoted price, checked again when the caller confirms (absent in older sessions). */
+  | { at: 'confirm'; draft: Draft; summary: L10n; priceFen?: number }
   | { at: 'result'; text: BusinessText; final: boolean };
 
 /** A dialogue's position, JSON all the way down so a session store can keep it between hops. */
@@ -116,6 +117,7 @@ export const MENU_TEXT = {
   invalidValue: l10n('输入有误，请重输', 'Invalid input, try again'),
   tooLong: l10n('输入过长，请重输', 'Input too long'),
   cancelled: l10n('已取消，未办理', 'Cancelled, nothing done'),
+  priceChanged: l10n('价格已变化，未扣费，请确认新价格', 'The price changed; nothing charged. Confirm the new price'),
   nothingToChoose: l10n('暂无可选项', 'Nothing to choose from now'),
   notSubscriber: l10n('您好，本服务仅限本网用户使用。', 'Sorry, this service is for our subscribers only.'),
   busy: l10n('系统繁忙，请稍后再试', 'The system is busy; please try again later'),
@@ -158,6 +160,10 @@ const MAX_CHOICES = 97; // numbers 98 and 99 are the USSD page and language keys
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isQuote(v: unknown): v is Quote {
+  return isRecord(v) && typeof v.priceFen === 'number' && isRecord(v.summary);
 }
 
 function str(v: unknown): string | undefined {
@@ -292,7 +298,11 @@ export class Menu {
       if (key === 'cancel') return { stack: [stack[0]!], notice: MENU_TEXT.cancelled };
       if (key !== 'confirm') return invalid;
       const b = this.business(step.draft.businessId);
-      return this.push(stack, await this.run(b, step.draft, caller, true));
+      const next = await this.run(b, step.draft, caller, true, step.priceFen);
+      // A confirmation in answer to a confirmation: the price changed and nothing was charged.
+      // It replaces the stale one, so going back cannot confirm the old price.
+      if (next.at === 'confirm') return { stack: [...stack.slice(0, -1), next], notice: MENU_TEXT.priceChanged };
+      return this.push(stack, next);
     }
     return invalid;
   }
@@ -313,7 +323,7 @@ export class Menu {
   }
 
   /** Calls the business through the one entry point; a charging one answers with its quote first. */
-  private async run(b: Business, draft: Draft, caller: MenuCaller, confirm: boolean): Promise<Step> {
+  private async run(b: Business, draft: Draft, caller: MenuCaller, confirm: boolean, quotedPriceFen?: number): Promise<Step> {
     try {
       const out = await this.invoker.invoke({
         channel: caller.channel,
@@ -322,11 +332,15 @@ export class Menu {
         businessId: b.id,
         input: draft.input,
         confirm,
+        quotedPriceFen,
         idempotencyKey: b.kind === 'transaction' ? caller.stepKey : null,
       });
-      if (out.status === 'confirmation_required') return { at: 'confirm', draft, summary: out.quote.summary };
+      if (out.status === 'confirmation_required') return { at: 'confirm', draft, summary: out.quote.summary, priceFen: out.quote.priceFen };
       return { at: 'result', text: out.text, final: b.kind === 'transaction' };
     } catch (e) {
+      if (isAppError(e) && e.code === 'PRICE_CHANGED' && isQuote(e.extra.quote)) {
+        return { at: 'confirm', draft, summary: e.extra.quote.summary, priceFen: e.extra.quote.priceFen };
+      }
       if (isAppError(e)) return result(e.text, false);
       throw e;
     }

@@ -14,6 +14,7 @@ export const ERRORS = {
   REWARD_NOT_FOUND: [404, '没有这个积分礼品', 'No such reward'],
   BILL_NOT_FOUND: [404, '该月没有账单', 'No bill for that month'],
   CONFIRMATION_REQUIRED: [409, '请确认后办理', 'Please confirm to proceed'],
+  PRICE_CHANGED: [409, '价格已变化，请按新价格确认', 'The price has changed; please confirm the new price'],
   ALREADY_SUBSCRIBED: [409, '您已订购该产品', 'You already have this product'],
   NOT_SUBSCRIBED: [409, '您没有订购该产品', 'You do not have this product'],
   SAME_PLAN: [409, '您已在使用该套餐', 'You are already on this plan'],

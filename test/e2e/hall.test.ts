@@ -1,6 +1,6 @@
 // The web hall and mobile hall in a real browser: sign in with an SMS code, read the balance,
 // order a pack through its confirmation, see it and the lowered balance, cancel it, recharge in
-// yuan, bills, a lost connection, an expired session, English, and every page at three sizes
+// yuan, a price that changes under a confirmation, bills, a lost connection, an expired session, English, and every page at three sizes
 // with no sideways overflow and no serious accessibility violations.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,7 +107,7 @@ describe('web hall in a browser', { skip }, () => {
     assert.ok(key && key.length >= 8, 'the attempt carries an idempotency key');
     assert.equal(second.headers()['idempotency-key'], key, 'the confirmation reuses the attempt’s key');
     assert.deepEqual(first.postDataJSON(), { input: { packId: pack.id } });
-    assert.deepEqual(second.postDataJSON(), { input: { packId: pack.id }, confirm: true });
+    assert.deepEqual(second.postDataJSON(), { input: { packId: pack.id }, confirm: true, quotedPriceFen: pack.priceFen });
   });
 
   test('the pack is in my subscriptions and the balance is lowered by its price', async () => {
@@ -149,7 +149,7 @@ describe('web hall in a browser', { skip }, () => {
     await page.getByRole('heading', { name: /办理成功/ }).waitFor();
     await page.getByTestId('recharge-balance').filter({ hasText: yuan(10_000 - pack.priceFen + 1250) }).waitFor();
     page.off('request', onRequest);
-    assert.deepEqual(bodies, [{ input: { amount: 1250 } }, { input: { amount: 1250 }, confirm: true }]);
+    assert.deepEqual(bodies, [{ input: { amount: 1250 } }, { input: { amount: 1250 }, confirm: true, quotedPriceFen: 1250 }]);
   });
 
   test('points are redeemed through a confirmation that names the reward and its cost', async () => {
@@ -192,6 +192,38 @@ describe('web hall in a browser', { skip }, () => {
     assert.equal((await page.locator('.quote-facts dd').nth(1).textContent())?.trim(), '2026-12-01');
     await page.getByRole('button', { name: '取消' }).click();
     await page.getByRole('button', { name: '下一步' }).waitFor();
+  });
+
+  test('a price changed while the confirmation is on screen is shown again and charged only once confirmed', async () => {
+    const db = hall.env.db;
+    const listed = await hall.env.s.invoker.invoke({ channel: 'api', principal: { kind: 'subscriber', subscriberId }, subscriberId, businessId: 'packs.list', input: {} });
+    const other = (listed.status === 'ok' ? (listed.result as { packs: { id: string; nameZh: string; priceFen: number }[] }).packs : [])
+      .find((p) => p.id !== pack.id && p.priceFen > 0 && p.priceFen < 5_000);
+    assert.ok(other, 'a second pack to order');
+    const price = await db.selectFrom('offering').select('priceId').where('id', '=', other.id).executeTakeFirstOrThrow();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '首页' }).click();
+    await page.getByRole('link', { name: '订购业务' }).first().click();
+    await page.getByRole('heading', { level: 1, name: '订购业务' }).waitFor();
+    await page.getByRole('radio', { name: new RegExp(other.nameZh) }).check();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    assert.equal((await page.locator('.quote-price').textContent())?.trim(), yuan(other.priceFen));
+    const before = await db.selectFrom('account').select('balanceFen').where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow();
+    await db.updateTable('offeringPrice').set({ amountFen: other.priceFen + 100 }).where('id', '=', price.priceId).execute();
+    try {
+      await page.getByRole('button', { name: '确认办理' }).click();
+      await page.getByRole('alert').filter({ hasText: '价格已变化，未扣费。请确认新的价格。' }).waitFor();
+      assert.equal((await page.locator('.quote-price').textContent())?.trim(), yuan(other.priceFen + 100));
+      const unchanged = await db.selectFrom('account').select('balanceFen').where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow();
+      assert.equal(unchanged.balanceFen, before.balanceFen, 'nothing charged');
+      await page.getByRole('button', { name: '确认办理' }).click();
+      await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+      const afterwards = await db.selectFrom('account').select('balanceFen').where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow();
+      assert.equal(afterwards.balanceFen, before.balanceFen - other.priceFen - 100, 'charged the price confirmed');
+    } finally {
+      await db.updateTable('offeringPrice').set({ amountFen: other.priceFen }).where('id', '=', price.priceId).execute();
+      hall.env.s.catalogue.invalidate();
+    }
   });
 
   test('a lost connection is said plainly, and a retry works once it is back', async () => {

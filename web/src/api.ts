@@ -81,6 +81,8 @@ export interface ClientOptions {
 export interface RunOptions {
   input?: Record<string, unknown>;
   confirm?: boolean;
+  /** The confirmed quote's price: a changed price is refused (PRICE_CHANGED) instead of charged. */
+  quotedPriceFen?: number;
   idempotencyKey?: string;
 }
 
@@ -135,6 +137,7 @@ export function createClient(o: ClientOptions): Client {
     run: (businessId, opts = {}) => {
       const body: Record<string, unknown> = { input: opts.input ?? {} };
       if (opts.confirm) body.confirm = true;
+      if (opts.confirm && opts.quotedPriceFen !== undefined) body.quotedPriceFen = opts.quotedPriceFen;
       const extra: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
       return call('POST', `/businesses/${encodeURIComponent(businessId)}`, body, extra);
     },

@@ -37,7 +37,7 @@ export function useQuery<T>(businessId: string, input: Record<string, unknown> =
 export type RunState =
   | { step: 'idle' }
   | { step: 'sending'; confirming: boolean; quote?: Quote }
-  | { step: 'confirm'; quote: Quote }
+  | { step: 'confirm'; quote: Quote; priceChanged?: boolean }
   | { step: 'done'; result: RunResult; quote?: Quote; key: string }
   | { step: 'failed'; error: ApiError; confirming: boolean; quote?: Quote };
 
@@ -75,7 +75,7 @@ export function useRun(businessId: string, onDone?: (r: RunResult) => void): Run
     const a = attempt.current;
     if (!a) return;
     setState({ step: 'sending', confirming: confirm, quote: a.quote });
-    client.run(businessId, { input: a.input, confirm, idempotencyKey: a.key }).then(
+    client.run(businessId, { input: a.input, confirm, quotedPriceFen: a.quote?.priceFen, idempotencyKey: a.key }).then(
       (result) => {
         if (!live.current || attempt.current !== a) return;
         recordUse(businessId);
@@ -88,6 +88,10 @@ export function useRun(businessId: string, onDone?: (r: RunResult) => void): Run
         if (!confirm && error.code === 'CONFIRMATION_REQUIRED' && error.problem.quote) {
           a.quote = error.problem.quote;
           setState({ step: 'confirm', quote: a.quote });
+        } else if (confirm && error.code === 'PRICE_CHANGED' && error.problem.quote) {
+          // Nothing was charged: the same attempt asks again at the new price.
+          a.quote = error.problem.quote;
+          setState({ step: 'confirm', quote: a.quote, priceChanged: true });
         } else {
           setState({ step: 'failed', error, confirming: confirm, quote: a.quote });
         }

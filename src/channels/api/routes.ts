@@ -70,13 +70,16 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
         summary: 'Run a business for the signed-in subscriber',
         description:
           'Transactions need an `Idempotency-Key` header; a repeated key returns the first answer. ' +
-          'A business that charges answers 409 CONFIRMATION_REQUIRED with a `quote` until called with `confirm: true`. ' +
+          'A business that charges answers 409 CONFIRMATION_REQUIRED with a `quote` until called with `confirm: true`; ' +
+          'send the quote\'s `priceFen` as `quotedPriceFen` and a changed price is refused with 409 PRICE_CHANGED and the new quote. ' +
           'Staff with the right role may act for a subscriber by giving `msisdn`.',
         params: z.object({ id: z.string().max(64) }),
         headers: z.object({ 'idempotency-key': z.string().min(8).max(128).optional() }).loose(),
         body: z.object({
           input: z.record(z.string(), z.unknown()).optional(),
           confirm: z.boolean().optional(),
+          quotedPriceFen: z.number().int().min(0).optional()
+            .describe('The priceFen of the quote being confirmed: if the price is no longer this, nothing is charged and the answer is 409 PRICE_CHANGED with the new quote'),
           msisdn: msisdnSchema.optional(),
         }).strict().optional(),
         response: {
@@ -102,7 +105,7 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
       }
       const out = await s.invoker.invoke({
         channel: principal.kind === 'staff' ? 'agent' : 'api',
-        principal, subscriberId, businessId: req.params.id, input: body.input ?? {}, confirm: body.confirm,
+        principal, subscriberId, businessId: req.params.id, input: body.input ?? {}, confirm: body.confirm, quotedPriceFen: body.quotedPriceFen,
         idempotencyKey: req.headers['idempotency-key'] ?? null,
       });
       const lang = requestLang(req);

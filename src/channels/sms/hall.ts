@@ -2,7 +2,7 @@
 // (SMPP and Kannel HTTP) call this; it knows nothing of either. Charging businesses take two
 // steps: a quote with a random 4-digit code, then that code from the same number within 10 minutes.
 import { z } from 'zod';
-import type { Principal } from '../../businesses/registry.ts';
+import type { Principal, Quote } from '../../businesses/registry.ts';
 import type { InvokeOutcome } from '../../businesses/invoke.ts';
 import { isAppError, type AppError, type ErrorCode } from '../../lib/errors.ts';
 import { l10n, type L10n, type Lang } from '../../lib/i18n.ts';
@@ -51,6 +51,8 @@ interface PendingConfirmation {
   businessId: string;
   input: Record<string, unknown>;
   summary: L10n;
+  /** The quoted price; the confirmation is refused, not charged, if it has changed since. */
+  priceFen?: number;
   lang: Lang;
   expiresAt: number;
   wrong: number;
@@ -80,6 +82,7 @@ const T = {
   tooManyWrong: l10n('验证码错误次数过多，本次办理已取消，未扣费。', 'Too many wrong codes: the request is cancelled and nothing was charged.'),
   busy: l10n('系统繁忙，未办理任何业务，请稍后再试。', 'The system is busy; nothing was done. Please try again later.'),
   nothingSubscribed: l10n('您目前没有可退订的业务。', 'You have no packs or services to cancel.'),
+  priceChanged: l10n('价格已变化，未扣费。', 'The price has changed; nothing was charged. '),
 } as const;
 
 /** What to add after an error so the subscriber knows the next step. */
@@ -89,6 +92,14 @@ const ERROR_HINTS: Partial<Record<ErrorCode, L10n>> = {
   INSUFFICIENT_BALANCE: l10n('发送CZ加金额充值，如CZ 50。', 'Send TOPUP and an amount, e.g. TOPUP 50.'),
   BILL_NOT_FOUND: l10n('发送ZD查最近账单。', 'Send BILL for your latest bill.'),
 };
+
+/** The quote a PRICE_CHANGED refusal carries. */
+const quoteSchema = z.object({
+  businessId: z.string(),
+  summary: z.object({ 'zh-CN': z.string(), en: z.string() }),
+  priceFen: z.number().int(),
+  effectiveFrom: z.string().optional(),
+});
 
 const subscribedData = z.object({
   plan: z.object({ nameZh: z.string(), nameEn: z.string() }).nullable(),
@@ -209,14 +220,15 @@ export class SmsHall {
       return this.error(err, who.lang, command);
     }
     if (out.status === 'ok') return this.render(out.text, who.lang, command?.reply ?? 'long');
-    return this.askToConfirm(who, businessId, input, out.quote.summary);
+    return this.askToConfirm(who, businessId, input, out.quote);
   }
 
-  private async askToConfirm(who: Who, businessId: string, input: Record<string, unknown>, summary: L10n): Promise<string> {
+  private async askToConfirm(who: Who, businessId: string, input: Record<string, unknown>, quote: Quote): Promise<string> {
+    const summary = quote.summary;
     // Never 0000: that is the "what have I subscribed" command.
     const code = String(this.s.random.int(1000, 10_000));
     const pending: PendingConfirmation = {
-      id: this.s.random.uuid(), code, businessId, input, summary, lang: who.lang,
+      id: this.s.random.uuid(), code, businessId, input, summary, priceFen: quote.priceFen, lang: who.lang,
       expiresAt: this.s.clock.now().getTime() + CONFIRM_TTL_MS, wrong: 0,
     };
     await this.s.sessions.set(confirmKey(who.msisdn), pending, CONFIRM_TTL_MS);
@@ -260,7 +272,7 @@ export class SmsHall {
     try {
       const out = await this.s.invoker.invoke({
         channel: CHANNEL, principal: this.principal(who.subscriberId), subscriberId: who.subscriberId,
-        businessId: taken.businessId, input: taken.input, confirm: true,
+        businessId: taken.businessId, input: taken.input, confirm: true, quotedPriceFen: taken.priceFen,
         // Tied to this confirmation: however often it is replayed, it charges once.
         idempotencyKey: `sms:confirm:${taken.id}`,
       });
@@ -268,6 +280,12 @@ export class SmsHall {
       await this.s.sessions.set<UsedConfirmation>(usedKey(who.msisdn), { code: taken.code, summary: taken.summary }, CONFIRM_TTL_MS);
       return this.render(out.text, lang, 'long');
     } catch (err) {
+      const quote = isAppError(err) && err.code === 'PRICE_CHANGED' ? quoteSchema.safeParse(err.extra.quote) : undefined;
+      if (quote?.success) {
+        // Nothing was charged: a new code for the new price.
+        const again = await this.askToConfirm({ ...who, lang }, taken.businessId, taken.input, quote.data);
+        return `${T.priceChanged[lang]}${again}`;
+      }
       return this.error(err, lang, null);
     }
   }

@@ -38,6 +38,7 @@ export function RunPanel({ run, business, onEdit, doneActions }: { run: Run; bus
     return (
       <section className="run-panel confirm" aria-labelledby="run-confirm-title">
         <h2 id="run-confirm-title" ref={heading} tabIndex={-1}>{t('run.confirmTitle')}</h2>
+        {s.priceChanged && <p className="notice" role="alert">{t('run.priceChanged')}</p>}
         <p className="quote-summary">{pick(q.summary)}</p>
         <dl className="quote-facts">
           <dt>{t('run.price')}</dt>
