@@ -72,6 +72,9 @@ export async function loadCatalogue(db: Q): Promise<OfferingView[]> {
  * where what is charged must be what the database says now.
  */
 export class BuiltinBss implements Bss {
+  /** Offerings this transaction has read: a confirmation's quote and its charge see one read. */
+  private readInTransaction: Map<string, OfferingView | undefined> | undefined;
+
   constructor(private readonly q: Q, private readonly catalogue?: CatalogueCache) {}
 
   private get cachedCatalogue(): CatalogueCache | undefined {
@@ -138,8 +141,11 @@ export class BuiltinBss implements Bss {
   async offering(id: string): Promise<OfferingView | undefined> {
     const cached = this.cachedCatalogue;
     if (cached) return cached.offering(id);
+    if (this.readInTransaction?.has(id)) return this.readInTransaction.get(id);
     const r = await offeringById.first(this.q, id);
-    return r && toOffering(r);
+    const o = r && toOffering(r);
+    if (this.q.isTransaction) (this.readInTransaction ??= new Map()).set(id, o);
+    return o;
   }
 
   async offerings(kinds: OfferingKind[]): Promise<OfferingView[]> {
