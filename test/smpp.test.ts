@@ -9,7 +9,7 @@ import { buildServices, type Services } from '../src/services.ts';
 import { SmsHall, type SmsLog } from '../src/channels/sms/hall.ts';
 import { SmppLink, SmppSendError } from '../src/channels/sms/smpp.ts';
 import { SmscSimulator, type Submitted } from '../src/channels/sms/smsc-simulator.ts';
-import { ReceiptRecorder, type SmsReceiptTable } from '../src/channels/sms/receipts.ts';
+import { ReceiptRecorder, parseReceipt, type SmsReceiptTable } from '../src/channels/sms/receipts.ts';
 import { readConcat } from '../src/lib/gsm-encoding.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
 
@@ -228,11 +228,32 @@ describe('sending', () => {
     assert.equal(await count(), 30);
     const ids = await table.selectFrom('smsReceipt').select('id').where('messageId', 'like', 'grp-%').orderBy('id').execute();
     assert.equal(ids.at(-1)!.id - ids[0]!.id, 29, 'one insert: consecutive ids');
-    // A group that cannot be written fails every receipt in it, so the SMSC delivers them again.
-    const bad = [recorder.record(receipt(100), new Date()), recorder.record({ ...receipt(101), messageId: null as unknown as string }, new Date())];
-    const results = await Promise.allSettled(bad);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
-    assert.equal(await count(), 30);
+    // A receipt that cannot be written is refused (so the SMSC delivers it again); the others in
+    // its group are still written and answered.
+    const mixed = [
+      recorder.record(receipt(100), new Date()),
+      recorder.record({ ...receipt(101), messageId: null as unknown as string }, new Date()),
+      recorder.record(receipt(102), new Date()),
+    ];
+    const results = await Promise.allSettled(mixed);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.equal(await count(), 32);
+  });
+
+  test('a receipt text is read field by field, TLVs first, and a NUL in it does not stop it being written', async () => {
+    const text = 'id:77 sub:001 dlvrd:000 submit date:2611250210 done date:2611250211 stat:UNDELIV err:034 text:ab\0c';
+    const r = parseReceipt(text, '13900000002')!;
+    assert.equal(r.messageId, '77');
+    assert.equal(r.state, 'UNDELIV');
+    assert.equal(r.errorCode, '034');
+    assert.equal(r.doneAt?.toISOString(), '2026-11-25T02:11:00.000Z');
+    assert.ok(!r.raw.includes('\0'));
+    assert.equal(parseReceipt('id:1 stat:DELIVRD err:000', '1', { messageId: 'tlv-9', state: 5 })?.state, 'UNDELIV', 'message_state TLV wins');
+    assert.equal(parseReceipt('no id here', '1'), null);
+    await new ReceiptRecorder(env.db, { maxDelayMs: 1 }).record({ ...r, messageId: 'nul-1' }, new Date());
+    const table = env.db.withTables<{ smsReceipt: SmsReceiptTable }>();
+    const row = await table.selectFrom('smsReceipt').select('raw').where('messageId', '=', 'nul-1').executeTakeFirstOrThrow();
+    assert.match(row.raw, /text:abc$/u);
   });
 });
 

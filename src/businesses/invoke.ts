@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../lib/errors.ts';
 import { l10n } from '../lib/i18n.ts';
 import type { Clock, Random } from '../lib/ports.ts';
 import type { InteractionLog } from './interaction-log.ts';
-import type { Business, BusinessContext, BusinessText, Principal, Quote, Registry } from './registry.ts';
+import { withTerms, type Business, type BusinessContext, type BusinessText, type Principal, type Quote, type Registry } from './registry.ts';
 
 // The idempotency record's two writes on every transaction, compiled once (src/db/fixed-query.ts).
 const claimKey = new FixedQuery((q, principal: string, key: string, businessId: string, requestHash: string, createdAt: Date) => q
@@ -29,10 +29,12 @@ export interface InvokeRequest {
   input: unknown;
   confirm?: boolean;
   /**
-   * The price (fen) of the quote the subscriber confirmed. When given, the business is quoted
-   * again inside its transaction and nothing is charged if the price is no longer this one
-   * (PRICE_CHANGED, with the new quote): a subscriber is never charged more than they agreed to.
+   * The `terms` of the quote the subscriber confirmed. When given, the business is quoted again
+   * inside its transaction and nothing is charged if any amount is no longer the same
+   * (PRICE_CHANGED, with the new quote): a subscriber is never held to terms they did not see.
    */
+  quoteTerms?: string;
+  /** The same check for the price alone, for clients that only keep the quote's `priceFen`. */
   quotedPriceFen?: number;
   /** Required for transactions: a repeated key returns the first answer and changes nothing. */
   idempotencyKey?: string | null;
@@ -129,7 +131,7 @@ export class Invoker {
 
     if (b.confirm && req.confirm !== true) {
       const ctx = await this.context(db, req, null);
-      const quote = await b.quote!(ctx, input);
+      const quote = withTerms(await b.quote!(ctx, input));
       return { status: 'confirmation_required', businessId: b.id, quote, text: { short: quote.summary, long: quote.summary } };
     }
 
@@ -155,9 +157,11 @@ export class Invoker {
         return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };
       }
       const ctx = await this.context(trx, req, key);
-      if (b.confirm && b.quote && req.quotedPriceFen !== undefined) {
-        const now = await b.quote(ctx, input);
-        if (now.priceFen !== req.quotedPriceFen) throw new AppError('PRICE_CHANGED', { detail: now.summary, extra: { quote: now } });
+      if (b.confirm && b.quote && (req.quoteTerms !== undefined || req.quotedPriceFen !== undefined)) {
+        const now = withTerms(await b.quote(ctx, input));
+        if ((req.quoteTerms !== undefined && now.terms !== req.quoteTerms) || (req.quotedPriceFen !== undefined && now.priceFen !== req.quotedPriceFen)) {
+          throw new AppError('PRICE_CHANGED', { detail: now.summary, extra: { quote: now } });
+        }
       }
       const r = await b.run(ctx, input);
       const outcome: InvokeOutcome = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };

@@ -31,6 +31,7 @@ export const planChange = defineBusiness({
     return {
       businessId: 'plan.change',
       priceFen: 0,
+      recurringFen: plan.priceFen,
       effectiveFrom: from,
       summary: l10n(
         `${from}起改为${plan.nameZh}（月费${p['zh-CN']}，含${allowanceText(plan)['zh-CN']}），本月不扣费`,

@@ -26,6 +26,7 @@ export const pointsRedeem = defineBusiness({
     return {
       businessId: 'points.redeem',
       priceFen: 0,
+      costPoints: r.costPoints,
       summary: l10n(`用${r.costPoints}积分兑换${r.nameZh}`, `Spend ${r.costPoints} points on ${r.nameEn}`),
     };
   },

@@ -20,8 +20,25 @@ export interface Quote {
   summary: L10n;
   /** What it costs, in fen; 0 when nothing is charged now. */
   priceFen: number;
+  /** A monthly fee it commits the subscriber to from `effectiveFrom`, in fen (plan.change). */
+  recurringFen?: number;
+  /** Points it spends (points.redeem). */
+  costPoints?: number;
   /** When it takes effect, `YYYY-MM-DD`, when not at once. */
   effectiveFrom?: string;
+  /**
+   * Every amount the subscriber agrees to, as one string (`fen=500;monthly=0;points=0`). A
+   * confirmation that sends it back is refused with PRICE_CHANGED if any amount is now different.
+   */
+  terms: string;
+}
+
+/** A quote as a business states it; the entry point adds its `terms`. */
+export type QuoteDraft = Omit<Quote, 'terms'>;
+
+/** The quote with its terms: the amounts a confirmation agrees to, nothing else. */
+export function withTerms(q: QuoteDraft): Quote {
+  return { ...q, terms: `fen=${q.priceFen};monthly=${q.recurringFen ?? 0};points=${q.costPoints ?? 0}` };
 }
 
 export interface BusinessText {
@@ -68,7 +85,7 @@ export interface Business<S extends z.ZodObject = z.ZodObject> {
   staffRoles: readonly StaffRole[];
   /** Choices for inputs, by input name. */
   options?: Partial<Record<keyof z.infer<S> & string, OptionsSource>>;
-  quote?(ctx: BusinessContext, input: z.infer<S>): Promise<Quote>;
+  quote?(ctx: BusinessContext, input: z.infer<S>): Promise<QuoteDraft>;
   run(ctx: BusinessContext, input: z.infer<S>): Promise<BusinessResult>;
 }
 

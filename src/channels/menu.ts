@@ -78,8 +78,8 @@ type Step =
   | { at: 'home'; offers: MenuOffer[] }
   | { at: 'choice'; draft: Draft; field: string; choices: Choice[] }
   | { at: 'input'; draft: Draft; field: string }
-  /** `priceFen`: the quoted price, checked again when the caller confirms (absent in older sessions). */
-  | { at: 'confirm'; draft: Draft; summary: L10n; priceFen?: number }
+  /** `terms`: the quote's amounts, checked again when the caller confirms (absent in older sessions). */
+  | { at: 'confirm'; draft: Draft; summary: L10n; terms?: string }
   | { at: 'result'; text: BusinessText; final: boolean };
 
 /** A dialogue's position, JSON all the way down so a session store can keep it between hops. */
@@ -163,7 +163,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function isQuote(v: unknown): v is Quote {
-  return isRecord(v) && typeof v.priceFen === 'number' && isRecord(v.summary);
+  return isRecord(v) && typeof v.priceFen === 'number' && typeof v.terms === 'string' && isRecord(v.summary);
 }
 
 function str(v: unknown): string | undefined {
@@ -298,7 +298,7 @@ export class Menu {
       if (key === 'cancel') return { stack: [stack[0]!], notice: MENU_TEXT.cancelled };
       if (key !== 'confirm') return invalid;
       const b = this.business(step.draft.businessId);
-      const next = await this.run(b, step.draft, caller, true, step.priceFen);
+      const next = await this.run(b, step.draft, caller, true, step.terms);
       // A confirmation in answer to a confirmation: the price changed and nothing was charged.
       // It replaces the stale one, so going back cannot confirm the old price.
       if (next.at === 'confirm') return { stack: [...stack.slice(0, -1), next], notice: MENU_TEXT.priceChanged };
@@ -323,7 +323,7 @@ export class Menu {
   }
 
   /** Calls the business through the one entry point; a charging one answers with its quote first. */
-  private async run(b: Business, draft: Draft, caller: MenuCaller, confirm: boolean, quotedPriceFen?: number): Promise<Step> {
+  private async run(b: Business, draft: Draft, caller: MenuCaller, confirm: boolean, quoteTerms?: string): Promise<Step> {
     try {
       const out = await this.invoker.invoke({
         channel: caller.channel,
@@ -332,14 +332,14 @@ export class Menu {
         businessId: b.id,
         input: draft.input,
         confirm,
-        quotedPriceFen,
+        quoteTerms,
         idempotencyKey: b.kind === 'transaction' ? caller.stepKey : null,
       });
-      if (out.status === 'confirmation_required') return { at: 'confirm', draft, summary: out.quote.summary, priceFen: out.quote.priceFen };
+      if (out.status === 'confirmation_required') return { at: 'confirm', draft, summary: out.quote.summary, terms: out.quote.terms };
       return { at: 'result', text: out.text, final: b.kind === 'transaction' };
     } catch (e) {
       if (isAppError(e) && e.code === 'PRICE_CHANGED' && isQuote(e.extra.quote)) {
-        return { at: 'confirm', draft, summary: e.extra.quote.summary, priceFen: e.extra.quote.priceFen };
+        return { at: 'confirm', draft, summary: e.extra.quote.summary, terms: e.extra.quote.terms };
       }
       if (isAppError(e)) return result(e.text, false);
       throw e;

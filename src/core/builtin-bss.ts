@@ -72,7 +72,7 @@ export async function loadCatalogue(db: Q): Promise<OfferingView[]> {
  * where what is charged must be what the database says now.
  */
 export class BuiltinBss implements Bss {
-  /** Offerings this transaction has read: a confirmation's quote and its charge see one read. */
+  /** Offerings this transaction has read: a confirmation's quote and its charge see one read (by id or in a list). */
   private readInTransaction: Map<string, OfferingView | undefined> | undefined;
 
   constructor(private readonly q: Q, private readonly catalogue?: CatalogueCache) {}
@@ -153,7 +153,17 @@ export class BuiltinBss implements Bss {
     const cached = this.cachedCatalogue;
     if (cached) return cached.offerings(kinds);
     const rows = await offeringQuery(this.q).where('o.kind', 'in', kinds).where('o.lifecycleStatus', '=', 'Active').orderBy('p.amountFen').orderBy('o.id').execute();
-    return rows.map(toOffering);
+    if (!this.q.isTransaction) return rows.map(toOffering);
+    // In a transaction the first read of an offering stands, whether it came by id or in a list
+    // (a pack ordered by its code is found in the list): the quote and the charge see one price.
+    const seen = (this.readInTransaction ??= new Map());
+    return rows.map((r) => {
+      const earlier = seen.get(r.id);
+      if (earlier) return earlier;
+      const o = toOffering(r);
+      seen.set(o.id, o);
+      return o;
+    });
   }
 
   async subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]> {

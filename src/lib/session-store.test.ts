@@ -38,6 +38,18 @@ describe('session store', () => {
     assert.equal(await s.get('live-0'), 'x');
   });
 
+  test('in-process: a clock stepped back does not stop the sweeps', async () => {
+    let t = 1_000_000;
+    const s = new MemorySessionStore(() => t);
+    t -= 3_600_000; // the wall clock is corrected by an hour
+    for (let i = 0; i < 100; i++) await s.set(`old-${i}`, i, 1000);
+    t += 2000;
+    await s.set('live', 'x', 60_000);
+    t += SWEEP_INTERVAL_MS;
+    await s.set('live', 'y', 60_000);
+    assert.equal(s.size, 1, 'expired entries are swept on the stepped-back clock too');
+  });
+
   test('Redis, when REDIS_URL is set', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
     const s = new RedisSessionStore(process.env.REDIS_URL!, `omnihall:test:${process.pid}:`);
     try {

@@ -53,7 +53,8 @@ export class MemorySessionStore implements SessionStore {
     this.entries.set(key, { value: JSON.stringify(value), expiresAt: t + ttlMs });
     // A sweep visits every entry, so it runs on a clock, not per write: with many sessions open,
     // a sweep per write would make every USSD hop cost as much as all of them.
-    if (t - this.lastSweep >= SWEEP_INTERVAL_MS) this.sweep(t);
+    // A clock stepped back (NTP) counts as due, or sweeps would stop until it caught up again.
+    if (t - this.lastSweep >= SWEEP_INTERVAL_MS || t < this.lastSweep) this.sweep(t);
   }
 
   async delete(key: string): Promise<void> {

@@ -107,7 +107,7 @@ describe('web hall in a browser', { skip }, () => {
     assert.ok(key && key.length >= 8, 'the attempt carries an idempotency key');
     assert.equal(second.headers()['idempotency-key'], key, 'the confirmation reuses the attempt’s key');
     assert.deepEqual(first.postDataJSON(), { input: { packId: pack.id } });
-    assert.deepEqual(second.postDataJSON(), { input: { packId: pack.id }, confirm: true, quotedPriceFen: pack.priceFen });
+    assert.deepEqual(second.postDataJSON(), { input: { packId: pack.id }, confirm: true, quoteTerms: `fen=${pack.priceFen};monthly=0;points=0` });
   });
 
   test('the pack is in my subscriptions and the balance is lowered by its price', async () => {
@@ -149,7 +149,7 @@ describe('web hall in a browser', { skip }, () => {
     await page.getByRole('heading', { name: /办理成功/ }).waitFor();
     await page.getByTestId('recharge-balance').filter({ hasText: yuan(10_000 - pack.priceFen + 1250) }).waitFor();
     page.off('request', onRequest);
-    assert.deepEqual(bodies, [{ input: { amount: 1250 } }, { input: { amount: 1250 }, confirm: true, quotedPriceFen: 1250 }]);
+    assert.deepEqual(bodies, [{ input: { amount: 1250 } }, { input: { amount: 1250 }, confirm: true, quoteTerms: 'fen=1250;monthly=0;points=0' }]);
   });
 
   test('points are redeemed through a confirmation that names the reward and its cost', async () => {
@@ -189,7 +189,8 @@ describe('web hall in a browser', { skip }, () => {
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('heading', { name: '请确认办理' }).waitFor();
     assert.equal((await page.locator('.quote-price').textContent())?.trim(), '本次不扣费');
-    assert.equal((await page.locator('.quote-facts dd').nth(1).textContent())?.trim(), '2026-12-01');
+    assert.match((await page.locator('.quote-facts dt:text-is("月费") + dd').textContent())?.trim() ?? '', /^¥[\d,]+\.\d\d$/u, 'the monthly fee it commits to');
+    assert.equal((await page.locator('.quote-facts dt:text-is("生效日期") + dd').textContent())?.trim(), '2026-12-01');
     await page.getByRole('button', { name: '取消' }).click();
     await page.getByRole('button', { name: '下一步' }).waitFor();
   });

@@ -44,7 +44,7 @@ function isL10n(v: unknown): v is L10n {
 
 function problemOf(status: number, body: unknown): Problem {
   if (isRecord(body) && typeof body.code === 'string') {
-    const quote = isRecord(body.quote) && isL10n(body.quote.summary) && typeof body.quote.priceFen === 'number'
+    const quote = isRecord(body.quote) && isL10n(body.quote.summary) && typeof body.quote.priceFen === 'number' && typeof body.quote.terms === 'string'
       ? (body.quote as unknown as Quote)
       : undefined;
     return {
@@ -81,8 +81,8 @@ export interface ClientOptions {
 export interface RunOptions {
   input?: Record<string, unknown>;
   confirm?: boolean;
-  /** The confirmed quote's price: a changed price is refused (PRICE_CHANGED) instead of charged. */
-  quotedPriceFen?: number;
+  /** The confirmed quote's terms: changed amounts are refused (PRICE_CHANGED) instead of charged. */
+  quoteTerms?: string;
   idempotencyKey?: string;
 }
 
@@ -137,7 +137,7 @@ export function createClient(o: ClientOptions): Client {
     run: (businessId, opts = {}) => {
       const body: Record<string, unknown> = { input: opts.input ?? {} };
       if (opts.confirm) body.confirm = true;
-      if (opts.confirm && opts.quotedPriceFen !== undefined) body.quotedPriceFen = opts.quotedPriceFen;
+      if (opts.confirm && opts.quoteTerms !== undefined) body.quoteTerms = opts.quoteTerms;
       const extra: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
       return call('POST', `/businesses/${encodeURIComponent(businessId)}`, body, extra);
     },

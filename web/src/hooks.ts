@@ -75,7 +75,7 @@ export function useRun(businessId: string, onDone?: (r: RunResult) => void): Run
     const a = attempt.current;
     if (!a) return;
     setState({ step: 'sending', confirming: confirm, quote: a.quote });
-    client.run(businessId, { input: a.input, confirm, quotedPriceFen: a.quote?.priceFen, idempotencyKey: a.key }).then(
+    client.run(businessId, { input: a.input, confirm, quoteTerms: a.quote?.terms, idempotencyKey: a.key }).then(
       (result) => {
         if (!live.current || attempt.current !== a) return;
         recordUse(businessId);

@@ -63,7 +63,13 @@ export interface Quote {
   businessId: string;
   summary: L10n;
   priceFen: number;
+  /** A monthly fee it commits to (plan changes). */
+  recurringFen?: number;
+  /** Points it spends (rewards). */
+  costPoints?: number;
   effectiveFrom?: string;
+  /** Every amount agreed to; sent back with the confirmation, so changed terms are refused. */
+  terms: string;
 }
 
 // ---- result data of the registry's businesses ------------------------------------------------

@@ -71,15 +71,17 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
         description:
           'Transactions need an `Idempotency-Key` header; a repeated key returns the first answer. ' +
           'A business that charges answers 409 CONFIRMATION_REQUIRED with a `quote` until called with `confirm: true`; ' +
-          'send the quote\'s `priceFen` as `quotedPriceFen` and a changed price is refused with 409 PRICE_CHANGED and the new quote. ' +
+          'send the quote\'s `terms` back as `quoteTerms` and, if any amount has changed, nothing is charged and the answer is 409 PRICE_CHANGED with the new quote. ' +
           'Staff with the right role may act for a subscriber by giving `msisdn`.',
         params: z.object({ id: z.string().max(64) }),
         headers: z.object({ 'idempotency-key': z.string().min(8).max(128).optional() }).loose(),
         body: z.object({
           input: z.record(z.string(), z.unknown()).optional(),
           confirm: z.boolean().optional(),
+          quoteTerms: z.string().max(200).optional()
+            .describe('The terms of the quote being confirmed: if any amount in them has changed, nothing is charged and the answer is 409 PRICE_CHANGED with the new quote'),
           quotedPriceFen: z.number().int().min(0).optional()
-            .describe('The priceFen of the quote being confirmed: if the price is no longer this, nothing is charged and the answer is 409 PRICE_CHANGED with the new quote'),
+            .describe('The priceFen of the quote being confirmed, for clients that keep only the price: if it is no longer this, nothing is charged and the answer is 409 PRICE_CHANGED with the new quote'),
           msisdn: msisdnSchema.optional(),
         }).strict().optional(),
         response: {
@@ -105,7 +107,8 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
       }
       const out = await s.invoker.invoke({
         channel: principal.kind === 'staff' ? 'agent' : 'api',
-        principal, subscriberId, businessId: req.params.id, input: body.input ?? {}, confirm: body.confirm, quotedPriceFen: body.quotedPriceFen,
+        principal, subscriberId, businessId: req.params.id, input: body.input ?? {}, confirm: body.confirm,
+        quoteTerms: body.quoteTerms, quotedPriceFen: body.quotedPriceFen,
         idempotencyKey: req.headers['idempotency-key'] ?? null,
       });
       const lang = requestLang(req);

@@ -51,7 +51,9 @@ interface PendingConfirmation {
   businessId: string;
   input: Record<string, unknown>;
   summary: L10n;
-  /** The quoted price; the confirmation is refused, not charged, if it has changed since. */
+  /** The quote's amounts; the confirmation is refused, not charged, if any has changed since. */
+  terms?: string;
+  /** Kept by older versions in place of `terms`: the price alone. */
   priceFen?: number;
   lang: Lang;
   expiresAt: number;
@@ -98,7 +100,10 @@ const quoteSchema = z.object({
   businessId: z.string(),
   summary: z.object({ 'zh-CN': z.string(), en: z.string() }),
   priceFen: z.number().int(),
+  recurringFen: z.number().int().optional(),
+  costPoints: z.number().int().optional(),
   effectiveFrom: z.string().optional(),
+  terms: z.string(),
 });
 
 const subscribedData = z.object({
@@ -228,7 +233,7 @@ export class SmsHall {
     // Never 0000: that is the "what have I subscribed" command.
     const code = String(this.s.random.int(1000, 10_000));
     const pending: PendingConfirmation = {
-      id: this.s.random.uuid(), code, businessId, input, summary, priceFen: quote.priceFen, lang: who.lang,
+      id: this.s.random.uuid(), code, businessId, input, summary, terms: quote.terms, lang: who.lang,
       expiresAt: this.s.clock.now().getTime() + CONFIRM_TTL_MS, wrong: 0,
     };
     await this.s.sessions.set(confirmKey(who.msisdn), pending, CONFIRM_TTL_MS);
@@ -272,7 +277,8 @@ export class SmsHall {
     try {
       const out = await this.s.invoker.invoke({
         channel: CHANNEL, principal: this.principal(who.subscriberId), subscriberId: who.subscriberId,
-        businessId: taken.businessId, input: taken.input, confirm: true, quotedPriceFen: taken.priceFen,
+        businessId: taken.businessId, input: taken.input, confirm: true,
+        quoteTerms: taken.terms, quotedPriceFen: taken.terms === undefined ? taken.priceFen : undefined,
         // Tied to this confirmation: however often it is replayed, it charges once.
         idempotencyKey: `sms:confirm:${taken.id}`,
       });

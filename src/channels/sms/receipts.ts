@@ -48,9 +48,11 @@ function receiptDate(v: string | undefined): Date | null {
  *
  * @example parseReceipt('id:7 sub:001 dlvrd:001 submit date:2611150200 done date:2611150201 stat:DELIVRD err:000 text:x', '8613800000001')
  */
-export function parseReceipt(text: string, msisdn: string, tlv: { messageId?: unknown; state?: unknown } = {}): Receipt | null {
+export function parseReceipt(received: string, msisdn: string, tlv: { messageId?: unknown; state?: unknown } = {}): Receipt | null {
+  // PostgreSQL text cannot hold NUL, and a receipt is informal text from another system.
+  const text = received.replaceAll('\0', '');
   const field = (name: string) => new RegExp(`(?:^|\\s)${name}:(\\S*)`, 'iu').exec(text)?.[1];
-  const messageId = typeof tlv.messageId === 'string' && tlv.messageId ? tlv.messageId : field('id');
+  const messageId = typeof tlv.messageId === 'string' && tlv.messageId ? tlv.messageId.replaceAll('\0', '') : field('id');
   if (!messageId) return null;
   const stateFromTlv = typeof tlv.state === 'number' ? STATE_NAMES[tlv.state] : undefined;
   const state = (stateFromTlv ?? field('stat') ?? 'UNKNOWN').toUpperCase();
@@ -95,11 +97,23 @@ export class ReceiptRecorder {
     this.pending = [];
     this.writing = this.writing.then(async () => {
       if (batch.length === 0) return;
+      const insert = (rows: (Receipt & { receivedAt: Date })[]) =>
+        this.db.withTables<{ smsReceipt: SmsReceiptTable }>().insertInto('smsReceipt').values(rows).execute();
       try {
-        await this.db.withTables<{ smsReceipt: SmsReceiptTable }>().insertInto('smsReceipt').values(batch.map((b) => b.row)).execute();
+        await insert(batch.map((b) => b.row));
         for (const b of batch) b.done();
       } catch (e) {
-        for (const b of batch) b.done(e);
+        if (batch.length === 1) return batch[0]!.done(e);
+        // One receipt that cannot be written must not turn the others away: each alone, each
+        // caller told its own outcome (a refused one is delivered again by the SMSC).
+        for (const b of batch) {
+          try {
+            await insert([b.row]);
+            b.done();
+          } catch (one) {
+            b.done(one);
+          }
+        }
       }
     });
     return this.writing;

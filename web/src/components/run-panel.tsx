@@ -43,6 +43,8 @@ export function RunPanel({ run, business, onEdit, doneActions }: { run: Run; bus
         <dl className="quote-facts">
           <dt>{t('run.price')}</dt>
           <dd className="quote-price">{q.priceFen > 0 ? formatFen(q.priceFen) : t('run.noCharge')}</dd>
+          {q.recurringFen !== undefined && (<><dt>{t('run.monthly')}</dt><dd>{formatFen(q.recurringFen)}</dd></>)}
+          {q.costPoints !== undefined && (<><dt>{t('run.points')}</dt><dd>{q.costPoints}</dd></>)}
           {q.effectiveFrom && (<><dt>{t('run.effectiveFrom')}</dt><dd>{q.effectiveFrom}</dd></>)}
         </dl>
         <div className="actions">
