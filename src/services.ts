@@ -2,7 +2,7 @@
 import type { Config } from './config.ts';
 import { Metrics } from './ops/metrics.ts';
 import type { Db } from './db/index.ts';
-import { builtinBss, loadCatalogue } from './core/builtin-bss.ts';
+import { builtinBss, CustomerReads, loadCatalogue } from './core/builtin-bss.ts';
 import { CatalogueCache } from './core/catalogue-cache.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { InteractionLog } from './businesses/interaction-log.ts';
@@ -42,7 +42,8 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });
   const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row) });
   const catalogue = new CatalogueCache(() => loadCatalogue(db), config.catalogueCacheSeconds * 1000);
-  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, catalogue), log: interactions, clock, random });
+  const shared = { catalogue, customers: new CustomerReads(db) };
+  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, clock, random });
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
   const sms = smsTransport(config, random);

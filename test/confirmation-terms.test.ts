@@ -109,7 +109,7 @@ describe('one read of an offering per transaction', () => {
       .where('offering.lifecycleStatus', '=', 'Active').orderBy('offering.id').executeTakeFirstOrThrow();
     try {
       await env.db.transaction().execute(async (trx) => {
-        const bss = builtinBss(trx, env.s.catalogue);
+        const bss = builtinBss(trx, { catalogue: env.s.catalogue });
         const customer = (await bss.customer(s.id))!;
         const ctx = { bss, db: trx, ...customer } as unknown as BusinessContext;
         const first = await findOffering(ctx, row.code.toLowerCase());

@@ -1,4 +1,5 @@
 // The built-in BSS: the operator's customer and billing facts in omnihall's own tables.
+import DataLoader from 'dataloader';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Subscriber } from '../db/schema.ts';
 import { FixedQuery } from '../db/fixed-query.ts';
@@ -30,9 +31,11 @@ function toReward(r: { id: string; nameZh: string; nameEn: string; costPoints: n
 }
 
 // The statements every business call or channel hop runs, compiled once (src/db/fixed-query.ts).
-const customerById = new FixedQuery((q: Q, id: number) => q.selectFrom('subscriber as s').innerJoin('account as a', 'a.subscriberId', 's.id')
-  .selectAll('s').select(['a.type as accountType', 'a.balanceFen', 'a.creditLimitFen'])
-  .where('s.id', '=', id));
+const customerQuery = (q: Q) => q.selectFrom('subscriber as s').innerJoin('account as a', 'a.subscriberId', 's.id')
+  .selectAll('s').select(['a.type as accountType', 'a.balanceFen', 'a.creditLimitFen']);
+const customerById = new FixedQuery((q: Q, id: number) => customerQuery(q).where('s.id', '=', id));
+const customersByIds = new FixedQuery((q: Q, ids: number[]) => customerQuery(q).where(sql<boolean>`s.id = any(${ids}::bigint[])`));
+type CustomerRow = Awaited<ReturnType<typeof customerById.first>>;
 const subscriberById = new FixedQuery((q: Q, id: number) => q.selectFrom('subscriber').selectAll().where('id', '=', id));
 const subscriberByMsisdn = new FixedQuery((q: Q, msisdn: string) => q.selectFrom('subscriber').selectAll().where('msisdn', '=', msisdn));
 const accountBySubscriber = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('account').selectAll().where('subscriberId', '=', subscriberId));
@@ -67,6 +70,36 @@ export async function loadCatalogue(db: Q): Promise<OfferingView[]> {
 }
 
 /**
+ * Customer reads outside transactions, coalesced: every read asked for in one turn of the event
+ * loop goes to the database as one statement (`id = any(...)`). Every business call starts with
+ * this read, so a burst of SMS or USSD hops costs one round trip per turn instead of one each; a
+ * lone request still makes its one read, a turn later. Nothing is kept between turns.
+ */
+export class CustomerReads {
+  private readonly loader: DataLoader<number, CustomerRow>;
+
+  constructor(db: Q, maxBatch = 500) {
+    this.loader = new DataLoader<number, CustomerRow>(async (ids) => {
+      const rows = await customersByIds.execute(db, [...new Set(ids)]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id));
+    }, { cache: false, maxBatchSize: maxBatch, batchScheduleFn: (run) => setImmediate(run) });
+  }
+
+  load(id: number): Promise<CustomerRow> {
+    return this.loader.load(id);
+  }
+}
+
+/** What every BuiltinBss of one omnihall node shares. */
+export interface BssShared {
+  /** Catalogue reads outside transactions. */
+  catalogue?: CatalogueCache;
+  /** Customer reads outside transactions. */
+  customers?: CustomerReads;
+}
+
+/**
  * The built-in BSS bound to one connection or transaction. A class, so binding costs one object.
  * Catalogue reads come from `catalogue` (a few seconds old at most) except inside a transaction,
  * where what is charged must be what the database says now.
@@ -75,10 +108,10 @@ export class BuiltinBss implements Bss {
   /** Offerings this transaction has read: a confirmation's quote and its charge see one read (by id or in a list). */
   private readInTransaction: Map<string, OfferingView | undefined> | undefined;
 
-  constructor(private readonly q: Q, private readonly catalogue?: CatalogueCache) {}
+  constructor(private readonly q: Q, private readonly shared: BssShared = {}) {}
 
   private get cachedCatalogue(): CatalogueCache | undefined {
-    return this.q.isTransaction ? undefined : this.catalogue;
+    return this.q.isTransaction ? undefined : this.shared.catalogue;
   }
 
   private async accountRow(subscriberId: number) {
@@ -124,7 +157,8 @@ export class BuiltinBss implements Bss {
   }
 
   async customer(subscriberId: number): Promise<{ subscriber: Subscriber; account: AccountView } | undefined> {
-    const r = await customerById.first(this.q, subscriberId);
+    const batched = this.q.isTransaction ? undefined : this.shared.customers;
+    const r = batched ? await batched.load(subscriberId) : await customerById.first(this.q, subscriberId);
     if (!r) return undefined;
     const { accountType, balanceFen, creditLimitFen, ...subscriber } = r;
     return { subscriber, account: { subscriberId, type: accountType, balanceFen, creditLimitFen } };
@@ -268,8 +302,8 @@ export class BuiltinBss implements Bss {
   }
 }
 
-export function builtinBss(q: Q, catalogue?: CatalogueCache): Bss {
-  return new BuiltinBss(q, catalogue);
+export function builtinBss(q: Q, shared?: BssShared): Bss {
+  return new BuiltinBss(q, shared);
 }
 
 export type { Subscriber };
