@@ -112,24 +112,9 @@ const compiler = new Kysely<Database>({
 });
 const SELECT_CUSTOMER = hotStatements.customerById.sql(compiler);
 const SELECT_OFFERING = hotStatements.offeringById.sql(compiler);
-const INSERT_SUBSCRIPTION =
-  'insert into "subscription" ("subscriber_id", "offering_id", "status", "starts_at", "ends_at", "created_at") values ($1, $2, $3, $4, $5, $6) ' +
-  'on conflict ("subscriber_id", "offering_id") where status = \'active\' do nothing returning "id"';
-// The money moves as omnihall's BuiltinBss.move sends it: the checked update and its ledger entry
-// in one statement.
-const CHARGE_WITH_LEDGER = `
-      with moved as (
-        update account set balance_fen = balance_fen + $1, updated_at = $2
-        where subscriber_id = $3 and balance_fen + credit_limit_fen + $4 >= 0
-        returning id, balance_fen
-      )
-      insert into ledger_entry (account_id, kind, amount_fen, balance_after_fen, channel, reference, note_zh, note_en, created_at)
-      select id, $5::text, $6::bigint, balance_fen, $7::text, $8::text, $9::text, $10::text, $11::timestamptz
-      from moved
-      returning balance_after_fen
-    `;
-const INSERT_POINTS =
-  'insert into "points_entry" ("subscriber_id", "delta", "reason", "reference", "note_zh", "note_en", "created_at") values ($1, $2, $3, $4, $5, $6, $7)';
+// The order as omnihall's BuiltinBss.order sends it: subscription, checked charge with its ledger
+// entry and the points earned, in one statement.
+const ORDER = hotStatements.orderSql;
 
 const args = readServerArgs();
 const sql = await open(args);
@@ -163,15 +148,11 @@ app.post<{ Params: { id: string }; Body: Body | undefined }>('/api/v1/businesses
         const priceFen = o.price_fen as number;
         const validityDays = o.validity_days as number | null;
         const endsAt = validityDays ? new Date(now.getTime() + validityDays * 86_400_000) : null;
-        const subscriptionId = (await q(INSERT_SUBSCRIPTION, [subscriberId, packId, 'active', now, endsAt, now]))[0]?.id;
-        if (subscriptionId === undefined) throw new Refused(409, 'ALREADY_SUBSCRIBED');
-        const noteZh = `订购${String(o.name_zh)}`;
-        const noteEn = `Ordered ${String(o.name_en)}`;
-        const [moved] = await q(CHARGE_WITH_LEDGER, [-priceFen, now, subscriberId, -priceFen, 'charge', -priceFen, 'api', reference, noteZh, noteEn, now]);
-        if (!moved) throw new Refused(422, 'INSUFFICIENT_BALANCE');
         const earned = Math.trunc(priceFen / 100);
-        if (earned > 0) await q(INSERT_POINTS, [subscriberId, earned, 'earned', reference, noteZh, noteEn, now]);
-        return { subscriptionId, offeringId: packId, priceFen, balanceFen: moved.balance_after_fen, endsAt: endsAt?.toISOString() ?? null, pointsEarned: earned };
+        const [r] = await q(ORDER, [subscriberId, packId, now, endsAt, priceFen, 'api', reference, `订购${String(o.name_zh)}`, `Ordered ${String(o.name_en)}`, earned]);
+        if (r?.subscription_id == null) throw new Refused(409, 'ALREADY_SUBSCRIBED');
+        if (r.balance_after_fen == null) throw new Refused(422, 'INSUFFICIENT_BALANCE');
+        return { subscriptionId: r.subscription_id, offeringId: packId, priceFen, balanceFen: r.balance_after_fen, endsAt: endsAt?.toISOString() ?? null, pointsEarned: earned };
       });
       return { status: 'ok', businessId: 'pack.subscribe', result };
     } catch (e) {

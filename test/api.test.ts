@@ -123,6 +123,10 @@ describe('businesses', () => {
     const done = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack.id }, confirm: true }, 'key-order-0001');
     assert.equal(done.statusCode, 200, done.body);
     assert.equal(done.json().result.balanceFen, 50_000 - pack.priceFen);
+    const earned = Math.trunc(pack.priceFen / 100);
+    assert.equal(done.json().result.pointsEarned, earned);
+    const points = async () => (await callBusiness(env, token, 'points.query')).json().result.points as number;
+    assert.equal(await points(), earned, 'one point per whole yuan, written with the order');
 
     const subs = await callBusiness(env, token, 'subscriptions.query');
     assert.ok(subs.json().result.subscriptions.some((s: { offeringId: string }) => s.offeringId === pack.id));
@@ -130,6 +134,8 @@ describe('businesses', () => {
     const again = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack.id }, confirm: true }, 'key-order-0002');
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().code, 'ALREADY_SUBSCRIBED');
+    assert.equal(await points(), earned, 'a refused order earns nothing');
+    assert.equal((await balanceAndLedger(env.db, id)).ledgerFen, 50_000 - pack.priceFen, 'and charges nothing');
 
     const cancel = await callBusiness(env, token, 'pack.unsubscribe', { input: { packId: pack.code } }, 'key-cancel-001');
     assert.equal(cancel.statusCode, 200, cancel.body);

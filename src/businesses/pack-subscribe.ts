@@ -37,13 +37,12 @@ export const packSubscribe = defineBusiness({
   },
   async run(ctx, { packId }) {
     const o = await orderable(ctx, packId);
-    const sub = await ctx.bss.subscribe(ctx.subscriber.id, o, ctx.now);
-    const { balanceFen } = await ctx.bss.charge(ctx.subscriber.id, o.priceFen, {
-      channel: ctx.channel, reference: ctx.idempotencyKey, noteZh: `订购${o.nameZh}`, noteEn: `Ordered ${o.nameEn}`, at: ctx.now,
-    });
     // One point per whole yuan spent.
     const earned = Math.trunc(o.priceFen / 100);
-    if (earned > 0) await ctx.bss.addPoints(ctx.subscriber.id, earned, 'earned', ctx.idempotencyKey, `订购${o.nameZh}`, `Ordered ${o.nameEn}`, ctx.now);
+    const { subscription: sub, balanceFen } = await ctx.bss.order(ctx.subscriber.id, o, {
+      priceFen: o.priceFen, pointsEarned: earned,
+      channel: ctx.channel, reference: ctx.idempotencyKey, noteZh: `订购${o.nameZh}`, noteEn: `Ordered ${o.nameEn}`, at: ctx.now,
+    });
     const p = money(o.priceFen);
     const b = money(balanceFen);
     return {

@@ -73,6 +73,12 @@ export interface MoneyMovement {
   at: Date;
 }
 
+/** What ordering an offering takes: its price from the account, and the points it earns. */
+export interface OrderTerms extends MoneyMovement {
+  priceFen: number;
+  pointsEarned: number;
+}
+
 /** The BSS as one business handler sees it: bound to the handler's transaction. */
 export interface Bss {
   subscriber(id: number): Promise<Subscriber | undefined>;
@@ -89,6 +95,12 @@ export interface Bss {
   subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]>;
   /** Throws ALREADY_SUBSCRIBED when an active subscription to the offering exists. */
   subscribe(subscriberId: number, offering: OfferingView, at: Date): Promise<SubscriptionView>;
+  /**
+   * Subscribes, takes the price with its ledger entry and credits the points earned, as one
+   * change (one round trip in the built-in BSS). Throws ALREADY_SUBSCRIBED, INSUFFICIENT_BALANCE
+   * or NOT_A_SUBSCRIBER; it runs in the handler's transaction, which a throw rolls back whole.
+   */
+  order(subscriberId: number, offering: OfferingView, terms: OrderTerms): Promise<{ subscription: SubscriptionView; balanceFen: number }>;
   /** Throws NOT_SUBSCRIBED when there is no active subscription to cancel. */
   unsubscribe(subscriberId: number, offeringId: string, at: Date): Promise<void>;
   schedulePlanChange(subscriberId: number, planId: string, from: string): Promise<void>;

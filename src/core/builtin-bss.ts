@@ -1,11 +1,11 @@
 // The built-in BSS: the operator's customer and billing facts in omnihall's own tables.
 import DataLoader from 'dataloader';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Subscriber } from '../db/schema.ts';
 import { FixedQuery } from '../db/fixed-query.ts';
 import type { CatalogueCache } from './catalogue-cache.ts';
 import { AppError } from '../lib/errors.ts';
-import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OfferingView, RewardView, SubscriptionView, UsageView } from './bss.ts';
+import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OfferingView, OrderTerms, RewardView, SubscriptionView, UsageView } from './bss.ts';
 import type { OfferingKind } from '../db/schema.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -57,8 +57,34 @@ const insertSubscription = new FixedQuery((q: Q, subscriberId: number, offeringI
 const insertPoints = new FixedQuery((q: Q, subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus', reference: string | null, noteZh: string, noteEn: string, createdAt: Date) => q
   .insertInto('pointsEntry').values({ subscriberId, delta, reason, reference, noteZh, noteEn, createdAt }));
 
+/**
+ * An order in one statement: the subscription (if none is live), the charge (if the balance and
+ * credit allow it, and only for a new subscription) with its ledger entry, and the points earned.
+ * Returns the subscription's id (null: one is live already) and the balance after (null: short).
+ * $1 subscriber, $2 offering, $3 time, $4 end, $5 price, $6 channel, $7 reference, $8/$9 notes, $10 points.
+ */
+const ORDER_SQL = `
+  with sub as (
+    insert into subscription (subscriber_id, offering_id, status, starts_at, ends_at, created_at)
+    values ($1::bigint, $2::text, 'active', $3::timestamptz, $4::timestamptz, $3::timestamptz)
+    on conflict (subscriber_id, offering_id) where status = 'active' do nothing
+    returning id
+  ), moved as (
+    update account set balance_fen = balance_fen - $5::bigint, updated_at = $3::timestamptz
+    where subscriber_id = $1::bigint and balance_fen + credit_limit_fen - $5::bigint >= 0 and exists (select 1 from sub)
+    returning id, balance_fen
+  ), entry as (
+    insert into ledger_entry (account_id, kind, amount_fen, balance_after_fen, channel, reference, note_zh, note_en, created_at)
+    select id, 'charge', -$5::bigint, balance_fen, $6::text, $7::text, $8::text, $9::text, $3::timestamptz from moved
+    returning balance_after_fen
+  ), earned as (
+    insert into points_entry (subscriber_id, delta, reason, reference, note_zh, note_en, created_at)
+    select $1::bigint, $10::integer, 'earned', $7::text, $8::text, $9::text, $3::timestamptz from moved where $10::integer > 0
+  )
+  select (select id from sub) as subscription_id, (select balance_after_fen from entry) as balance_after_fen`;
+
 /** The hot reads, for the benchmark's bare handler to run the very same SQL (bench/bare-server.ts). */
-export const hotStatements = { customerById, offeringById } as const;
+export const hotStatements = { customerById, offeringById, orderSql: ORDER_SQL } as const;
 const pointsTotal = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('pointsEntry')
   .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('delta'), eb.lit(0)).as('total'))
   .where('subscriberId', '=', subscriberId));
@@ -211,15 +237,39 @@ export class BuiltinBss implements Bss {
     const insert = () => insertSubscription.first(q, subscriberId, offering.id, at, endsAt);
     let row = await insert();
     if (!row) {
-      // A pack that ran out still says "active" until someone looks: close it and try once more.
-      const expired = await q.updateTable('subscription').set({ status: 'expired' })
-        .where('subscriberId', '=', subscriberId).where('offeringId', '=', offering.id)
-        .where('status', '=', 'active').where('endsAt', '<=', at).executeTakeFirst();
-      if (expired.numUpdatedRows === 0n) throw new AppError('ALREADY_SUBSCRIBED');
+      if (!(await this.expireLapsed(subscriberId, offering.id, at))) throw new AppError('ALREADY_SUBSCRIBED');
       row = await insert();
       if (!row) throw new AppError('ALREADY_SUBSCRIBED');
     }
     return { id: row.id, offering, startsAt: at, endsAt };
+  }
+
+  async order(subscriberId: number, offering: OfferingView, t: OrderTerms): Promise<{ subscription: SubscriptionView; balanceFen: number }> {
+    // A subscription inserted for an order that then finds the balance short is undone by the
+    // rollback a throw causes: outside a transaction it would stay.
+    if (!this.q.isTransaction) throw new Error('order() runs inside the business transaction');
+    const endsAt = offering.validityDays ? new Date(t.at.getTime() + offering.validityDays * 86_400_000) : null;
+    const params = [subscriberId, offering.id, t.at, endsAt, t.priceFen, t.channel, t.reference, t.noteZh, t.noteEn, t.pointsEarned];
+    const run = async () => (await this.q.executeQuery<{ subscriptionId: number | null; balanceAfterFen: number | null }>(CompiledQuery.raw(ORDER_SQL, params))).rows[0]!;
+    let r = await run();
+    if (r.subscriptionId === null) {
+      if (!(await this.expireLapsed(subscriberId, offering.id, t.at))) throw new AppError('ALREADY_SUBSCRIBED');
+      r = await run();
+      if (r.subscriptionId === null) throw new AppError('ALREADY_SUBSCRIBED');
+    }
+    if (r.balanceAfterFen === null) {
+      await this.accountRow(subscriberId); // NOT_A_SUBSCRIBER if the account is missing
+      throw new AppError('INSUFFICIENT_BALANCE');
+    }
+    return { subscription: { id: r.subscriptionId, offering, startsAt: t.at, endsAt }, balanceFen: r.balanceAfterFen };
+  }
+
+  /** A pack that ran out still says "active" until someone looks: closes it; false if none had. */
+  private async expireLapsed(subscriberId: number, offeringId: string, at: Date): Promise<boolean> {
+    const expired = await this.q.updateTable('subscription').set({ status: 'expired' })
+      .where('subscriberId', '=', subscriberId).where('offeringId', '=', offeringId)
+      .where('status', '=', 'active').where('endsAt', '<=', at).executeTakeFirst();
+    return expired.numUpdatedRows > 0n;
   }
 
   async unsubscribe(subscriberId: number, offeringId: string, at: Date): Promise<void> {
