@@ -2,7 +2,8 @@
 import type { Config } from './config.ts';
 import { Metrics } from './ops/metrics.ts';
 import type { Db } from './db/index.ts';
-import { builtinBss, CustomerReads, loadCatalogue } from './core/builtin-bss.ts';
+import { builtinBss, CoalescedReads, loadCatalogue } from './core/builtin-bss.ts';
+import { CallerDirectory } from './channels/caller-directory.ts';
 import { CatalogueCache } from './core/catalogue-cache.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { InteractionLog } from './businesses/interaction-log.ts';
@@ -31,6 +32,8 @@ export interface Services {
   tokens: TokenSigner;
   /** Channel session state: USSD dialogues, pending SMS confirmations, IVR calls. */
   sessions: SessionStore;
+  /** Calling number → subscriber, for SMS, USSD and IVR. */
+  callers: CallerDirectory;
   /** Closes what the services opened (not the database, which the caller owns). */
   close(): Promise<void>;
 }
@@ -42,13 +45,14 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });
   const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row) });
   const catalogue = new CatalogueCache(() => loadCatalogue(db), config.catalogueCacheSeconds * 1000);
-  const shared = { catalogue, customers: new CustomerReads(db) };
+  const shared = { catalogue, reads: new CoalescedReads(db) };
   const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, clock, random });
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
   const sms = smsTransport(config, random);
   return {
     config, db, clock, random, registry, catalogue, invoker, interactions, metrics, sessions,
+    callers: new CallerDirectory(db, clock),
     sms,
     otp: new OtpService(db, key, clock, random, sms.otpSender),
     tokens: new TokenSigner(key),

@@ -243,6 +243,13 @@ describe('bad input', () => {
     assert.match(await sms('not-a-number', 'YE'), /不是本网用户/u);
     const closed = await addSubscriber(env.db, { status: 'closed' });
     assert.match(await sms(closed.msisdn, 'YE'), /不是本网用户/u);
+    // Closed after the hall has seen it: the number may still be remembered, but nothing is done.
+    const soon = await addSubscriber(env.db, { balanceFen: 4_321 });
+    assert.match(await sms(soon.msisdn, 'YE'), /43\.21/u);
+    await env.db.updateTable('subscriber').set({ status: 'closed' }).where('id', '=', soon.id).execute();
+    const reply = await sms(soon.msisdn, 'YE');
+    assert.doesNotMatch(reply, /43\.21/u);
+    assert.match(reply, /不是本网用户/u);
   });
 
   test('a missing from is a 400 problem, not a crash', async () => {

@@ -297,6 +297,19 @@ describe('bad input', () => {
     }
   });
 
+  test('a number closed while the hall still remembers it gets no business done', async () => {
+    const { id, msisdn } = await addSubscriber(env.db, { balanceFen: 4_321 });
+    const first = new Dialogue(msisdn);
+    await first.send();
+    assert.match((await first.send('1')).screen, /43\.21/u, 'balance while open');
+    await env.db.updateTable('subscriber').set({ status: 'closed' }).where('id', '=', id).execute();
+    const later = new Dialogue(msisdn);
+    await later.send();
+    const r = await later.send('1');
+    assert.doesNotMatch(r.screen, /43\.21/u);
+    assert.match(r.screen, /不是本网用户/u);
+  });
+
   test('phone numbers with and without +86 reach the same subscriber', async () => {
     const sub = await addSubscriber(env.db, { balanceFen: 4321 });
     for (const phoneNumber of [sub.msisdn, `+86${sub.msisdn}`, `0086${sub.msisdn}`]) {

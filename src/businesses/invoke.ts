@@ -115,7 +115,8 @@ export class Invoker {
   private async context(db: Db, req: InvokeRequest, idempotencyKey: string | null): Promise<BusinessContext> {
     const bss = this.deps.bss(db);
     const customer = await bss.customer(req.subscriberId);
-    if (!customer) throw new AppError('NOT_A_SUBSCRIBER');
+    // A closed number does nothing on any channel, whatever a channel remembered about it.
+    if (!customer || customer.subscriber.status === 'closed') throw new AppError('NOT_A_SUBSCRIBER');
     const { subscriber, account } = customer;
     return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random };
   }

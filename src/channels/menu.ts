@@ -6,10 +6,8 @@ import { monthInput } from '../businesses/common.ts';
 import type { Invoker } from '../businesses/invoke.ts';
 import { inputJsonSchema, type Business, type BusinessText, type OptionsSource, type Quote } from '../businesses/registry.ts';
 import type { Config } from '../config.ts';
-import { builtinBss } from '../core/builtin-bss.ts';
-import type { Db } from '../db/index.ts';
 import { isAppError } from '../lib/errors.ts';
-import { l10n, yuan, type L10n, type Lang } from '../lib/i18n.ts';
+import { l10n, yuan, type L10n } from '../lib/i18n.ts';
 
 /** One numbered choice on a screen; `key` is what the channel hands back when it is chosen. */
 export interface MenuItem {
@@ -142,12 +140,6 @@ export function normalizeMsisdn(raw: string): string | null {
   return /^1\d{10}$/.test(s) ? s : null;
 }
 
-/** The subscriber behind a calling number, or null for a number that is not (or no longer) ours. */
-export async function findCaller(db: Db, msisdn: string): Promise<{ subscriberId: number; language: Lang } | null> {
-  const sub = await builtinBss(db).subscriberByMsisdn(msisdn);
-  if (!sub || sub.status === 'closed') return null;
-  return { subscriberId: sub.id, language: sub.language };
-}
 
 /** A price on a menu line: `10元` / `¥10`, with fen only when there are some. */
 export function priceLabel(fen: number): L10n {

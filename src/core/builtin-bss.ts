@@ -36,6 +36,14 @@ const customerQuery = (q: Q) => q.selectFrom('subscriber as s').innerJoin('accou
 const customerById = new FixedQuery((q: Q, id: number) => customerQuery(q).where('s.id', '=', id));
 const customersByIds = new FixedQuery((q: Q, ids: number[]) => customerQuery(q).where(sql<boolean>`s.id = any(${ids}::bigint[])`));
 type CustomerRow = Awaited<ReturnType<typeof customerById.first>>;
+const liveSubscriptionsOf = new FixedQuery((q: Q, subscriberIds: number[], at: Date) => offeringQuery(q)
+  .innerJoin('subscription as s', 's.offeringId', 'o.id')
+  .select(['s.subscriberId', 's.id as subscriptionId', 's.startsAt', 's.endsAt'])
+  .where(sql<boolean>`s.subscriber_id = any(${subscriberIds}::bigint[])`)
+  .where('s.status', '=', 'active')
+  .where((eb) => eb.or([eb('s.endsAt', 'is', null), eb('s.endsAt', '>', at)]))
+  .orderBy('s.startsAt'));
+type SubscriptionRow = Omit<NonNullable<Awaited<ReturnType<typeof liveSubscriptionsOf.first>>>, 'subscriberId'>;
 const subscriberById = new FixedQuery((q: Q, id: number) => q.selectFrom('subscriber').selectAll().where('id', '=', id));
 const subscriberByMsisdn = new FixedQuery((q: Q, msisdn: string) => q.selectFrom('subscriber').selectAll().where('msisdn', '=', msisdn));
 const accountBySubscriber = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('account').selectAll().where('subscriberId', '=', subscriberId));
@@ -96,24 +104,39 @@ export async function loadCatalogue(db: Q): Promise<OfferingView[]> {
 }
 
 /**
- * Customer reads outside transactions, coalesced: every read asked for in one turn of the event
- * loop goes to the database as one statement (`id = any(...)`). Every business call starts with
- * this read, so a burst of SMS or USSD hops costs one round trip per turn instead of one each; a
- * lone request still makes its one read, a turn later. Nothing is kept between turns.
+ * The per-subscriber reads outside transactions, coalesced: every read of one kind asked for in
+ * one turn of the event loop goes to the database as one statement (`id = any(...)`). Every
+ * business call starts with the customer read, and the pack list reads the subscriptions, so a
+ * burst of SMS or USSD hops costs a round trip per turn instead of one each; a lone request still
+ * makes its one read, a turn later. Nothing is kept between turns.
  */
-export class CustomerReads {
-  private readonly loader: DataLoader<number, CustomerRow>;
+export class CoalescedReads {
+  private readonly customers: DataLoader<number, CustomerRow>;
+  private readonly subscriptions: DataLoader<{ subscriberId: number; at: Date }, SubscriptionRow[]>;
 
   constructor(db: Q, maxBatch = 500) {
-    this.loader = new DataLoader<number, CustomerRow>(async (ids) => {
+    const options = { cache: false, maxBatchSize: maxBatch, batchScheduleFn: (run: () => void) => setImmediate(run) } as const;
+    this.customers = new DataLoader(async (ids) => {
       const rows = await customersByIds.execute(db, [...new Set(ids)]);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id));
-    }, { cache: false, maxBatchSize: maxBatch, batchScheduleFn: (run) => setImmediate(run) });
+    }, options);
+    this.subscriptions = new DataLoader(async (keys) => {
+      // Read from the earliest time asked for; each caller keeps what is live at its own time.
+      const earliest = new Date(Math.min(...keys.map((k) => k.at.getTime())));
+      const rows = await liveSubscriptionsOf.execute(db, [...new Set(keys.map((k) => k.subscriberId))], earliest);
+      return keys.map((k) => rows
+        .filter((r) => r.subscriberId === k.subscriberId && (r.endsAt === null || r.endsAt > k.at))
+        .map(({ subscriberId: _, ...r }) => r));
+    }, options);
   }
 
-  load(id: number): Promise<CustomerRow> {
-    return this.loader.load(id);
+  customer(id: number): Promise<CustomerRow> {
+    return this.customers.load(id);
+  }
+
+  liveSubscriptions(subscriberId: number, at: Date): Promise<SubscriptionRow[]> {
+    return this.subscriptions.load({ subscriberId, at });
   }
 }
 
@@ -121,8 +144,8 @@ export class CustomerReads {
 export interface BssShared {
   /** Catalogue reads outside transactions. */
   catalogue?: CatalogueCache;
-  /** Customer reads outside transactions. */
-  customers?: CustomerReads;
+  /** Customer and subscription reads outside transactions. */
+  reads?: CoalescedReads;
 }
 
 /**
@@ -183,8 +206,8 @@ export class BuiltinBss implements Bss {
   }
 
   async customer(subscriberId: number): Promise<{ subscriber: Subscriber; account: AccountView } | undefined> {
-    const batched = this.q.isTransaction ? undefined : this.shared.customers;
-    const r = batched ? await batched.load(subscriberId) : await customerById.first(this.q, subscriberId);
+    const batched = this.q.isTransaction ? undefined : this.shared.reads;
+    const r = batched ? await batched.customer(subscriberId) : await customerById.first(this.q, subscriberId);
     if (!r) return undefined;
     const { accountType, balanceFen, creditLimitFen, ...subscriber } = r;
     return { subscriber, account: { subscriberId, type: accountType, balanceFen, creditLimitFen } };
@@ -227,7 +250,8 @@ export class BuiltinBss implements Bss {
   }
 
   async subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]> {
-    const rows = await liveSubscriptions.execute(this.q, subscriberId, at);
+    const batched = this.q.isTransaction ? undefined : this.shared.reads;
+    const rows = batched ? await batched.liveSubscriptions(subscriberId, at) : await liveSubscriptions.execute(this.q, subscriberId, at);
     return rows.map(({ subscriptionId, startsAt, endsAt, ...o }) => ({ id: subscriptionId, startsAt, endsAt, offering: toOffering(o) }));
   }
 

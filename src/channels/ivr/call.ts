@@ -2,7 +2,7 @@
 // in, the next VoiceXML document out.
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
-import { channelSetting, findCaller, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState } from '../menu.ts';
+import { channelSetting, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState } from '../menu.ts';
 import { goodbyeDocument, ivrKeys, ivrPages, screenDocument, transferDocument, type CallLinks } from './vxml.ts';
 
 /** Where `0` sends a caller unless the operator configures another number: the 10086 hotline. */
@@ -60,7 +60,7 @@ export class IvrCalls {
   /** The root document: a new call from `caller` starts at the home menu. */
   async open(callerRaw: string | undefined): Promise<string> {
     const msisdn = callerRaw ? normalizeMsisdn(callerRaw) : null;
-    const caller = msisdn ? await findCaller(this.s.db, msisdn) : null;
+    const caller = msisdn ? await this.s.callers.find(msisdn) : null;
     if (!msisdn || !caller) return goodbyeDocument(MENU_TEXT.notSubscriber['zh-CN']);
     const id = this.s.random.token(12);
     const menu = await this.menu.start({ subscriberId: caller.subscriberId, channel: 'ivr' });

@@ -15,8 +15,6 @@ export const CONFIRM_TTL_MS = 10 * 60_000;
 export const MAX_MO_CHARS = 1000;
 const MAX_WRONG_CODES = 3;
 /** How long a number's subscriber id and language are reused before being read again. */
-const DIRECTORY_TTL_MS = 60_000;
-const DIRECTORY_MAX = 100_000;
 
 /** A text a subscriber sent: `text` is null when it was binary (8-bit data, not characters). */
 export interface MoMessage {
@@ -42,7 +40,7 @@ export interface SmsHallOptions {
   log?: SmsLog;
 }
 
-export type SmsHallDeps = Pick<Services, 'db' | 'invoker' | 'registry' | 'sessions' | 'random' | 'clock'>;
+export type SmsHallDeps = Pick<Services, 'db' | 'invoker' | 'registry' | 'sessions' | 'random' | 'clock' | 'callers'>;
 
 /** A charging business waiting for its code, kept in the session store under the number. */
 interface PendingConfirmation {
@@ -133,7 +131,6 @@ export class SmsHall {
    * subscriber again anyway, so this only saves a round trip. Only numbers that are subscribers
    * are kept, so a newly activated number is served at once.
    */
-  private readonly directory = new Map<string, { id: number; lang: Lang; until: number }>();
 
   constructor(private readonly s: SmsHallDeps, opts: SmsHallOptions = {}) {
     this.parser = new CommandParser(s.registry, opts.commands ?? DEFAULT_COMMANDS);
@@ -154,10 +151,10 @@ export class SmsHall {
 
   private async handleOrThrow(mo: MoMessage): Promise<string> {
     const msisdn = normaliseMsisdn(mo.from);
-    const sub = msisdn ? await this.subscriber(msisdn) : null;
+    const sub = msisdn ? await this.s.callers.find(msisdn) : null;
     if (!msisdn || !sub) return T.notSubscriber['zh-CN'];
-    const own = sub.lang;
-    const who = { msisdn, subscriberId: sub.id, lang: own };
+    const own = sub.language;
+    const who = { msisdn, subscriberId: sub.subscriberId, lang: own };
 
     if (mo.text === null) return T.binary[own];
     if ([...mo.text].length > MAX_MO_CHARS) return T.tooLong[own];
@@ -187,22 +184,6 @@ export class SmsHall {
         return this.run({ ...who, lang }, parsed.businessId, parsed.input, parsed.command);
       }
     }
-  }
-
-  private async subscriber(msisdn: string): Promise<{ id: number; lang: Lang } | null> {
-    const now = this.s.clock.now().getTime();
-    const hit = this.directory.get(msisdn);
-    if (hit && hit.until > now) return hit;
-    const row = await this.s.db.selectFrom('subscriber').select(['id', 'status', 'language']).where('msisdn', '=', msisdn).executeTakeFirst();
-    if (!row || row.status === 'closed') {
-      this.directory.delete(msisdn);
-      return null;
-    }
-    const entry = { id: row.id, lang: (row.language === 'en' ? 'en' : 'zh-CN') as Lang, until: now + DIRECTORY_TTL_MS };
-    // Oldest first out: a Map keeps insertion order.
-    if (this.directory.size >= DIRECTORY_MAX) this.directory.delete(this.directory.keys().next().value!);
-    this.directory.set(msisdn, entry);
-    return entry;
   }
 
   help(lang: Lang): string {

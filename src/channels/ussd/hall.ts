@@ -3,7 +3,7 @@
 import type { Lang } from '../../lib/i18n.ts';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
-import { channelSetting, findCaller, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState, type Screen } from '../menu.ts';
+import { channelSetting, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState, type Screen } from '../menu.ts';
 import { renderUssd } from './render.ts';
 
 export const DEFAULT_SERVICE_CODE = '*100#';
@@ -109,7 +109,7 @@ export class UssdHall {
 
   private async open(key: string, req: UssdHop): Promise<UssdReply> {
     const msisdn = normalizeMsisdn(req.phoneNumber);
-    const caller = msisdn ? await findCaller(this.s.db, msisdn) : null;
+    const caller = msisdn ? await this.s.callers.find(msisdn) : null;
     if (!msisdn || !caller) return farewell(MENU_TEXT.notSubscriber);
     const menu = await this.menu.start({ subscriberId: caller.subscriberId, channel: 'ussd' });
     const view = renderUssd(this.menu.screen(menu), caller.language, 0);
