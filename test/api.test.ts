@@ -211,6 +211,19 @@ describe('businesses', () => {
     assert.deepEqual(await balanceAndLedger(env.db, id), { balanceFen: 1_000, ledgerFen: 1_000 });
   });
 
+  test('the same order sent concurrently under one key subscribes and charges once, and every copy gets its answer', async () => {
+    const { id, msisdn } = await addSubscriber(env.db, { balanceFen: 100_000 });
+    const token = await signIn(env, msisdn);
+    const pack = await orderablePack(token);
+    const rs = await Promise.all(Array.from({ length: 6 }, () => callBusiness(env, token, 'pack.subscribe', { input: { packId: pack.id }, confirm: true }, 'key-order-concurrent')));
+    for (const r of rs) assert.equal(r.statusCode, 200, r.body);
+    for (const r of rs) assert.deepEqual(r.json().result, rs[0]!.json().result);
+    assert.equal(rs.filter((r) => r.headers['idempotent-replayed'] === 'true').length, 5);
+    const subs = await env.db.selectFrom('subscription').select('id').where('subscriberId', '=', id).execute();
+    assert.equal(subs.length, 1);
+    assert.deepEqual(await balanceAndLedger(env.db, id), { balanceFen: 100_000 - pack.priceFen, ledgerFen: 100_000 - pack.priceFen });
+  });
+
   test('two different concurrent orders that together exceed the balance: at most one succeeds', async () => {
     const probe = await addSubscriber(env.db, { balanceFen: 1_000_000 });
     const packs = (await callBusiness(env, await signIn(env, probe.msisdn), 'packs.list')).json().result.packs as { id: string; priceFen: number }[];

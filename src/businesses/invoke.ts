@@ -11,14 +11,18 @@ import type { Clock, Random } from '../lib/ports.ts';
 import type { InteractionLog } from './interaction-log.ts';
 import { withTerms, type Business, type BusinessContext, type BusinessText, type Principal, type Quote, type Registry } from './registry.ts';
 
-// The idempotency record's two writes on every transaction, compiled once (src/db/fixed-query.ts).
-const claimKey = new FixedQuery((q, principal: string, key: string, businessId: string, requestHash: string, createdAt: Date) => q
+// The idempotency record, written once with the answer at the end of the business's transaction
+// (src/db/fixed-query.ts compiles it once).
+const recordAnswer = new FixedQuery((q, principal: string, key: string, businessId: string, requestHash: string, response: string, createdAt: Date) => q
   .insertInto('idempotencyRecord')
-  .values({ principal, key, businessId, requestHash, response: 'null', createdAt })
+  .values({ principal, key, businessId, requestHash, response, createdAt })
   .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
   .returning('key'));
-const storeAnswer = new FixedQuery((q, response: string, principal: string, key: string) => q
-  .updateTable('idempotencyRecord').set({ response }).where('principal', '=', principal).where('key', '=', key));
+const recordedAnswer = new FixedQuery((q, principal: string, key: string) => q
+  .selectFrom('idempotencyRecord').select(['requestHash', 'response']).where('principal', '=', principal).where('key', '=', key));
+
+/** Thrown inside a transaction that lost its key to a duplicate: rolls it back, then replays. */
+class KeyTaken extends Error {}
 
 export interface InvokeRequest {
   channel: string;
@@ -147,27 +151,36 @@ export class Invoker {
     const principal = req.principal.kind === 'subscriber' ? `s:${req.subscriberId}` : `staff:${req.principal.staffId}`;
     const requestHash = createHash('sha256').update(`${b.id}\n${req.subscriberId}\n${canonical(input)}`).digest('base64url');
 
-    return db.transaction().execute(async (trx) => {
-      // The key row is claimed first: a concurrent request with the same key waits on it here
-      // and then finds the committed answer instead of doing the work again.
-      const claimed = await claimKey.first(trx, principal, key, b.id, requestHash, this.deps.clock.now());
-      if (!claimed) {
-        const first = await trx.selectFrom('idempotencyRecord').select(['requestHash', 'response'])
-          .where('principal', '=', principal).where('key', '=', key).executeTakeFirstOrThrow();
-        if (first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-        return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };
-      }
-      const ctx = await this.context(trx, req, key);
-      if (b.confirm && b.quote && (req.quoteTerms !== undefined || req.quotedPriceFen !== undefined)) {
-        const now = withTerms(await b.quote(ctx, input));
-        if ((req.quoteTerms !== undefined && now.terms !== req.quoteTerms) || (req.quotedPriceFen !== undefined && now.priceFen !== req.quotedPriceFen)) {
-          throw new AppError('PRICE_CHANGED', { detail: now.summary, extra: { quote: now } });
+    // The key is recorded with the answer, in the same transaction as the work: of two requests
+    // with one key only one can commit (the primary key), and a loser rolls back and replays the
+    // winner's answer. A repeat after the first has committed does the work again inside its
+    // transaction, finds the key taken and rolls that work back, so it changes nothing.
+    const replay = async (error: unknown): Promise<InvokeOutcome> => {
+      const first = await recordedAnswer.first(db, principal, key);
+      if (!first) throw error;
+      if (first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+      return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };
+    };
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const ctx = await this.context(trx, req, key);
+        if (b.confirm && b.quote && (req.quoteTerms !== undefined || req.quotedPriceFen !== undefined)) {
+          const now = withTerms(await b.quote(ctx, input));
+          if ((req.quoteTerms !== undefined && now.terms !== req.quoteTerms) || (req.quotedPriceFen !== undefined && now.priceFen !== req.quotedPriceFen)) {
+            throw new AppError('PRICE_CHANGED', { detail: now.summary, extra: { quote: now } });
+          }
         }
-      }
-      const r = await b.run(ctx, input);
-      const outcome: InvokeOutcome = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
-      await storeAnswer.execute(trx, JSON.stringify(outcome), principal, key);
-      return outcome;
-    });
+        const r = await b.run(ctx, input);
+        const outcome: InvokeOutcome = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
+        const recorded = await recordAnswer.first(trx, principal, key, b.id, requestHash, JSON.stringify(outcome), this.deps.clock.now());
+        if (!recorded) throw new KeyTaken();
+        return outcome;
+      });
+    } catch (e) {
+      // A refusal may only be this request meeting the work of a duplicate that committed first
+      // (ALREADY_SUBSCRIBED under the same key): the committed answer is the answer.
+      if (e instanceof KeyTaken || isAppError(e)) return replay(e);
+      throw e;
+    }
   }
 }
