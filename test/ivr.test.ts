@@ -2,7 +2,7 @@
 // money, confirmation, transfer to an agent, re-prompts, and polite refusals.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spoken, spokenMoney } from '../src/channels/ivr/speech.ts';
+import { spoken, spokenMoney, spokenMoneyEn } from '../src/channels/ivr/speech.ts';
 import { addSubscriber, balanceAndLedger, startTestEnv, type TestEnv } from './helpers.ts';
 import { checkVxml, docVar, mainPrompt, prompts, type ParsedVxml } from './vxml-check.ts';
 
@@ -81,7 +81,22 @@ describe('speech', () => {
     assert.equal(spokenMoney(-1230), '负12元3角');
     assert.equal(spoken('余额为123.45元，欠费-0.05元，流量1.5GB'), '余额为123元4角5分，欠费负5分，流量1.5GB');
   });
+
+  test('in English, money is read as yuan and fen, never as yen or a decimal point', () => {
+    assert.equal(spokenMoneyEn(12345), '123 yuan 45 fen');
+    assert.equal(spokenMoneyEn(12300), '123 yuan');
+    assert.equal(spokenMoneyEn(5), '5 fen');
+    assert.equal(spokenMoneyEn(-500), 'minus 5 yuan');
+    assert.equal(spoken('Your balance is ¥123.45; owed -¥0.05; a ¥10 pack', 'en'), 'Your balance is 123 yuan 45 fen; owed minus 5 fen; a 10 yuan pack');
+    assert.equal(spoken('Your number 13800000001', 'en'), 'Your number 1 3 8 0 0 0 0 0 0 0 1', 'a number digit by digit');
+    assert.equal(spoken('号码13800000001余额为5.00元'), '号码1 3 8 0 0 0 0 0 0 0 1余额为5元');
+  });
 });
+
+/** The language a document is spoken in. */
+function docLang(doc: ParsedVxml): string | undefined {
+  return doc.elements.find((e) => e.name === 'vxml')?.attrs['xml:lang'];
+}
 
 describe('calls', () => {
   test('the root greets a subscriber with the home menu, 0 for an agent, and re-prompts', async () => {
@@ -147,6 +162,42 @@ describe('calls', () => {
     ]);
   });
 
+  test('the main menu offers English in English; * there switches the call to English and back', async () => {
+    const { call } = await newCall(12_345);
+    assert.equal(docLang(call.doc), 'zh-CN');
+    const other = call.doc.elements.filter((e) => e.name === 'prompt' && e.attrs['xml:lang'] === 'en-US');
+    assert.deepEqual(other.map((e) => e.text), ['For English, press star.']);
+    const en = await call.press('*');
+    assert.equal(docLang(call.doc), 'en-US');
+    assert.match(en, /^Choose a service\./u);
+    assert.match(en, /For Balance, press 1; for Usage, press 2/u);
+    assert.match(en, /For more options, press 9\./u);
+    assert.match(en, /To speak to an agent, press 0\./u);
+    assert.doesNotMatch(en, /[\u4e00-\u9fff]/u, 'no Chinese in the English prompt');
+    assert.equal(call.doc.elements.find((e) => e.name === 'prompt' && e.attrs['xml:lang'] === 'zh-CN')?.text, '中文服务请按星号键。');
+    const balance = await call.press('1');
+    assert.match(balance, /123 yuan 45 fen/u);
+    assert.match(balance, /To hear this again, press 1\. For the main menu, press 2\./u);
+    assert.match(prompts(call.doc), /Connecting you to an agent/u, 'the transfer is announced in English too');
+    await call.press('2');
+    assert.match(await call.press('*'), /^请选择业务/u);
+    assert.equal(docLang(call.doc), 'zh-CN');
+  });
+
+  test('a subscriber whose language is English is answered in English from the first word', async () => {
+    const sub = await addSubscriber(env.db);
+    await env.db.updateTable('subscriber').set({ language: 'en' }).where('id', '=', sub.id).execute();
+    const call = new Call(sub.msisdn);
+    assert.match(await call.dial(), /^Welcome to the self-service line\./u);
+    assert.equal(docLang(call.doc), 'en-US');
+    const more = await call.press('9');
+    const key = /[Ff]or Recharge, press (\d)/u.exec(more)?.[1];
+    assert.ok(key, more);
+    const ask = await call.press(key);
+    assert.match(ask, /Press the pound key when you are done\./u);
+    assert.doesNotMatch(prompts(call.doc), /[\u4e00-\u9fff]/u, 'no Chinese anywhere in the document');
+  });
+
   test('* goes back; 0 reaching the server transfers to an agent', async () => {
     const { call } = await newCall();
     await call.choose('订购业务');
@@ -206,6 +257,8 @@ describe('bad input', () => {
     for (const caller of ['13012345678', 'tel:+8613012345678', 'anonymous', '']) {
       const { doc } = await fetchDoc(`/channels/ivr/vxml?caller=${encodeURIComponent(caller)}`);
       assert.match(prompts(doc), /仅限本网用户/);
+      const en = doc.elements.find((e) => e.name === 'prompt' && e.attrs['xml:lang'] === 'en-US');
+      assert.match(en?.text ?? '', /for our subscribers only/u, 'then in English, for a caller whose language is not known');
       assert.ok(doc.elements.some((e) => e.name === 'disconnect'));
     }
   });

@@ -32,7 +32,7 @@ function walk(nodes: Node[], out: ParsedVxml['elements']): string {
 }
 
 /** Parses and checks one document; returns its elements for further assertions. */
-export function checkVxml(body: string, base = '/channels/ivr/vxml'): ParsedVxml {
+export function checkVxml(body: string, base = '/channels/ivr/vxml', lang?: 'zh-CN' | 'en-US'): ParsedVxml {
   const valid = XMLValidator.validate(body);
   assert.equal(valid, true, `well-formed XML: ${JSON.stringify(valid)}\n${body}`);
   const elements: ParsedVxml['elements'] = [];
@@ -42,7 +42,11 @@ export function checkVxml(body: string, base = '/channels/ivr/vxml'): ParsedVxml
   assert.equal(root.name, 'vxml');
   assert.equal(root.attrs.xmlns, 'http://www.w3.org/2001/vxml');
   assert.equal(root.attrs.version, '2.1');
-  assert.equal(root.attrs['xml:lang'], 'zh-CN');
+  if (lang) assert.equal(root.attrs['xml:lang'], lang);
+  else assert.ok(['zh-CN', 'en-US'].includes(root.attrs['xml:lang'] ?? ''), `xml:lang ${root.attrs['xml:lang']}`);
+  for (const e of elements) {
+    if (e.name === 'prompt' && e.attrs['xml:lang'] !== undefined) assert.ok(['zh-CN', 'en-US'].includes(e.attrs['xml:lang']), 'a prompt in a language of ours');
+  }
   for (const e of elements) {
     const next = e.attrs.next;
     if (next !== undefined) assert.ok(next.startsWith('#') || next.startsWith(base), `<${e.name} next="${next}"> goes back to omnihall`);

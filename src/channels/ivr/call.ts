@@ -1,6 +1,7 @@
 // The IVR's dialogue: a call's menu state kept in the session store under a call id, DTMF digits
 // in, the next VoiceXML document out.
 import type { Config } from '../../config.ts';
+import type { Lang } from '../../lib/i18n.ts';
 import type { Services } from '../../services.ts';
 import { channelSetting, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState } from '../menu.ts';
 import { goodbyeDocument, ivrKeys, ivrPages, screenDocument, transferDocument, type CallLinks } from './vxml.ts';
@@ -29,6 +30,8 @@ export function ivrSettings(config: Config): IvrSettings {
 interface IvrCall {
   msisdn: string;
   subscriberId: number;
+  /** The caller's language: the subscriber's own, until `*` on the main menu switches it. */
+  lang?: Lang;
   menu: MenuState;
   page: number;
   /** The step the documents now with the caller carry; a step is processed once. */
@@ -53,19 +56,20 @@ export class IvrCalls {
     private readonly base: string,
   ) {}
 
-  private links(call: string, hop: number, caller: string): CallLinks {
-    return { base: this.base, call, hop, caller, transferNumber: this.settings.transferNumber };
+  private links(call: string, hop: number, caller: string, lang: Lang): CallLinks {
+    return { base: this.base, call, hop, caller, transferNumber: this.settings.transferNumber, lang };
   }
 
   /** The root document: a new call from `caller` starts at the home menu. */
   async open(callerRaw: string | undefined): Promise<string> {
     const msisdn = callerRaw ? normalizeMsisdn(callerRaw) : null;
     const caller = msisdn ? await this.s.callers.find(msisdn) : null;
-    if (!msisdn || !caller) return goodbyeDocument(MENU_TEXT.notSubscriber['zh-CN']);
+    if (!msisdn || !caller) return goodbyeDocument(MENU_TEXT.notSubscriber);
     const id = this.s.random.token(12);
+    const lang = caller.language;
     const menu = await this.menu.start({ subscriberId: caller.subscriberId, channel: 'ivr' });
-    const doc = screenDocument(this.menu.screen(menu), 0, this.links(id, 0, msisdn), { welcome: true });
-    await this.s.sessions.set<IvrCall>(`ivr:${id}`, { msisdn, subscriberId: caller.subscriberId, menu, page: 0, hop: 0, doc }, this.settings.idleMs);
+    const doc = screenDocument(this.menu.screen(menu), 0, this.links(id, 0, msisdn, lang), { welcome: true });
+    await this.s.sessions.set<IvrCall>(`ivr:${id}`, { msisdn, subscriberId: caller.subscriberId, lang, menu, page: 0, hop: 0, doc }, this.settings.idleMs);
     return doc;
   }
 
@@ -84,10 +88,12 @@ export class IvrCalls {
     const screen = this.menu.screen(state);
     const keys = ivrKeys(screen, call.page);
     const d = (q.d ?? '').replace(/\s+/g, '');
+    let lang: Lang = call.lang ?? 'zh-CN';
     let page = 0;
     let action: MenuAction | null = null;
     if (q.go === 'home') action = { kind: 'home' };
-    else if (d === '0') return transferDocument(this.links(q.call, call.hop, call.msisdn));
+    else if (d === '0') return transferDocument(this.links(q.call, call.hop, call.msisdn, lang));
+    else if (d === '*' && keys.language) lang = lang === 'en' ? 'zh-CN' : 'en';
     else if (d.length === 0 || d.length > MAX_DIGITS || !/^[0-9*#]+$/.test(d)) action = { kind: 'invalid', notice: MENU_TEXT.invalidOption };
     else if (d === '*' && call.page > 0 && screen.kind !== 'input') page = call.page - 1;
     else if (d === '*') action = { kind: 'back' };
@@ -106,8 +112,8 @@ export class IvrCalls {
     }
     const next = this.menu.screen(menu);
     page = Math.min(page, ivrPages(next) - 1);
-    const doc = screenDocument(next, page, this.links(q.call, hop + 1, call.msisdn));
-    await this.s.sessions.set<IvrCall>(key, { ...call, menu, page, hop: hop + 1, doc }, this.settings.idleMs);
+    const doc = screenDocument(next, page, this.links(q.call, hop + 1, call.msisdn, lang));
+    await this.s.sessions.set<IvrCall>(key, { ...call, lang, menu, page, hop: hop + 1, doc }, this.settings.idleMs);
     return doc;
   }
 }

@@ -25,7 +25,7 @@ export function ivrRoutes(s: Services, opts: IvrOptions = {}): FastifyPluginAsyn
       const malformed = status !== undefined && status >= 400 && status < 500;
       if (!malformed) req.log.error({ err }, 'ivr step failed');
       const text = malformed ? MENU_TEXT.badRequest : MENU_TEXT.busy;
-      return reply.code(200).type(VXML_TYPE).send(goodbyeDocument(text['zh-CN']));
+      return reply.code(200).type(VXML_TYPE).send(goodbyeDocument(text));
     });
 
     const param = z.string().max(64).optional();

@@ -1,4 +1,5 @@
-// Text for the IVR's text-to-speech: money read as 元/角/分 the way a Chinese prompt says it.
+// Text for the IVR's text-to-speech: money read the way a prompt says it in each language.
+import type { Lang } from '../../lib/i18n.ts';
 
 /** 12345 fen → `123元4角5分`; 12305 → `123元零5分`; 12300 → `123元`; 50 → `5角`. */
 export function spokenMoney(fen: number): string {
@@ -15,13 +16,27 @@ export function spokenMoney(fen: number): string {
   return sign + s;
 }
 
+/** 12345 fen → `123 yuan 45 fen`; 12300 → `123 yuan`; 5 → `5 fen`; -500 → `minus 5 yuan`. */
+export function spokenMoneyEn(fen: number): string {
+  const sign = fen < 0 ? 'minus ' : '';
+  const abs = Math.abs(Math.trunc(fen));
+  const yuan = Math.trunc(abs / 100);
+  const cents = abs % 100;
+  if (cents === 0) return `${sign}${yuan} yuan`;
+  return yuan > 0 ? `${sign}${yuan} yuan ${cents} fen` : `${sign}${cents} fen`;
+}
+
 /**
- * A business text as a prompt: every `123.45元` the businesses write becomes `123元4角5分` (a TTS
- * engine would say "point four five"); data amounts stay in MB/GB, which callers know.
+ * A business text as a prompt. Every `123.45元` the businesses write becomes `123元4角5分`, and
+ * every `¥123.45` or `¥10` becomes `123 yuan 45 fen` or `10 yuan` (a TTS engine would otherwise
+ * say "point four five", or read the sign as yen); a phone number is read digit by digit; data
+ * amounts stay in MB/GB, which callers know.
  */
-export function spoken(text: string): string {
-  return text
-    .replace(/(-?)(\d+)\.(\d{2})元/g, (_m, sign: string, y: string, c: string) => spokenMoney((sign ? -1 : 1) * (Number(y) * 100 + Number(c))))
-    .replace(/\s+/g, ' ')
-    .trim();
+export function spoken(text: string, lang: Lang = 'zh-CN'): string {
+  const out = lang === 'en'
+    ? text.replace(/(-?)¥(-?)(\d+)(?:\.(\d{2}))?/g, (_m, s1: string, s2: string, y: string, c: string | undefined) =>
+      spokenMoneyEn((s1 || s2 ? -1 : 1) * (Number(y) * 100 + Number(c ?? 0))))
+    : text.replace(/(-?)(\d+)\.(\d{2})元/g, (_m, sign: string, y: string, c: string) => spokenMoney((sign ? -1 : 1) * (Number(y) * 100 + Number(c))));
+  // A phone number is read digit by digit, not as "thirteen billion ..." (7 or more digits).
+  return out.replace(/\d{7,}/g, (digits) => digits.split('').join(' ')).replace(/\s+/g, ' ').trim();
 }
