@@ -198,13 +198,25 @@ describe('calls', () => {
     assert.doesNotMatch(prompts(call.doc), /[\u4e00-\u9fff]/u, 'no Chinese anywhere in the document');
   });
 
-  test('* goes back; 0 reaching the server transfers to an agent', async () => {
-    const { call } = await newCall();
+  test('* goes back; 0 goes by omnihall to an agent, and every transfer is counted', async () => {
+    const { call, id } = await newCall();
     await call.choose('订购业务');
     assert.match(await call.press('*'), /^请选择业务/);
     const { doc } = await fetchDoc(call.stepUrl('0'));
     assert.ok(doc.elements.some((e) => e.name === 'transfer' && e.attrs.dest === 'tel:10086'));
     assert.match(prompts(doc), /转接人工服务/);
+    // A third wrong key on the main menu goes the same way.
+    const third = call.doc.elements.find((e) => e.name === 'nomatch' && e.attrs.count === '3');
+    const next = call.doc.elements[call.doc.elements.indexOf(third!) + 1];
+    assert.equal(next?.name, 'goto');
+    assert.match(next?.attrs.next ?? '', /go=agent/);
+    const { doc: viaNomatch } = await fetchDoc(next!.attrs.next!);
+    assert.ok(viaNomatch.elements.some((e) => e.name === 'transfer'));
+    await env.s.interactions.flush();
+    const rows = await env.db.selectFrom('interaction').select(['channel', 'businessId']).where('subscriberId', '=', id).where('businessId', '=', 'agent.transfer').execute();
+    assert.deepEqual(rows.map((r) => r.channel), ['ivr', 'ivr']);
+    const metrics = await env.app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, /omnihall_business_calls_total\{channel="ivr",business="agent.transfer",outcome="ok",code=""\} \d+/);
   });
 
   test('the transfer number comes from the config when the operator sets one', async () => {

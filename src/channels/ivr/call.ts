@@ -48,6 +48,9 @@ export interface IvrStep {
   go?: string;
 }
 
+/** The interaction row's business for a caller handed to the agents (not a registry business). */
+export const AGENT_TRANSFER = 'agent.transfer';
+
 export class IvrCalls {
   constructor(
     private readonly s: Services,
@@ -73,7 +76,19 @@ export class IvrCalls {
     return doc;
   }
 
-  /** One answer from a document: digits `d`, or `go=home` from a re-prompt that gave up. */
+  /**
+   * Hands the caller to the agents, and records it with the interactions: how many callers the
+   * phone hall could not help is what the operator measures self-service by (it shows in
+   * /metrics as business `agent.transfer` on channel `ivr`).
+   */
+  private transfer(call: IvrCall, id: string): string {
+    this.s.interactions.record({
+      at: this.s.clock.now(), channel: 'ivr', subscriberId: call.subscriberId, businessId: AGENT_TRANSFER, outcome: 'ok', errorCode: null, latencyMs: 0,
+    });
+    return transferDocument(this.links(id, call.hop, call.msisdn, call.lang ?? 'zh-CN'));
+  }
+
+  /** One answer from a document: digits `d`, `go=home` from a re-prompt that gave up, `go=agent`. */
   async step(q: IvrStep): Promise<string> {
     const key = `ivr:${q.call ?? ''}`;
     const call = q.call ? await this.s.sessions.get<IvrCall>(key) : undefined;
@@ -92,7 +107,7 @@ export class IvrCalls {
     let page = 0;
     let action: MenuAction | null = null;
     if (q.go === 'home') action = { kind: 'home' };
-    else if (d === '0') return transferDocument(this.links(q.call, call.hop, call.msisdn, lang));
+    else if (d === '0' || q.go === 'agent') return this.transfer(call, q.call);
     else if (d === '*' && keys.language) lang = lang === 'en' ? 'zh-CN' : 'en';
     else if (d.length === 0 || d.length > MAX_DIGITS || !/^[0-9*#]+$/.test(d)) action = { kind: 'invalid', notice: MENU_TEXT.invalidOption };
     else if (d === '*' && call.page > 0 && screen.kind !== 'input') page = call.page - 1;

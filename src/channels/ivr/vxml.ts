@@ -200,8 +200,9 @@ function speech(screen: Screen, page: number, welcome: boolean, lang: Lang): { s
 
 /**
  * The document for one screen: one DTMF field whose answer is submitted back with the call id and
- * step number; `0` transfers in-document; no input or no match re-prompts once, then goes home
- * (on the home menu itself: a third silence says goodbye, a third wrong key reaches an agent).
+ * step number (`0` too: omnihall answers it with the transfer and counts it); no input or no match
+ * re-prompts once, then goes home (on the home menu itself: a third silence says goodbye, a third
+ * wrong key reaches an agent).
  */
 export function screenDocument(screen: Screen, page: number, links: CallLinks, opts: { welcome?: boolean } = {}): string {
   const lang = links.lang;
@@ -219,12 +220,10 @@ export function screenDocument(screen: Screen, page: number, links: CallLinks, o
     ...(atHome ? [el('noinput', { count: '3' }, prompt(IVR_TEXT.goodbye[lang]), el('disconnect'))] : []),
     el('nomatch', { count: '1' }, prompt(IVR_TEXT.noMatch[lang]), el('reprompt')),
     atHome ? el('nomatch', { count: '2' }, prompt(IVR_TEXT.noMatch[lang]), el('reprompt')) : el('nomatch', { count: '2' }, el('goto', { next: home })),
-    ...(atHome ? [el('nomatch', { count: '3' }, el('goto', { next: '#agent' }))] : []),
+    // A third wrong key on the main menu, like `0`, goes by omnihall, which counts the transfer.
+    ...(atHome ? [el('nomatch', { count: '3' }, el('goto', { next: stepUrl(links, { go: 'agent' }) }))] : []),
     el('filled', {},
-      el('if', { cond: "d == '0'" },
-        el('goto', { next: '#agent' }),
-        el('else'),
-        el('submit', { next: `${links.base}/vxml/step`, method: 'get', namelist: 'call h caller d' }))));
+      el('submit', { next: `${links.base}/vxml/step`, method: 'get', namelist: 'call h caller d' })));
   return document(lang,
     el('var', { name: 'call', expr: jsString(links.call) }),
     el('var', { name: 'h', expr: jsString(String(links.hop)) }),
@@ -233,7 +232,7 @@ export function screenDocument(screen: Screen, page: number, links: CallLinks, o
     agentForm(links));
 }
 
-/** The transfer alone, for a `0` that reaches the server (a platform that submitted it). */
+/** The transfer to the agents, for a `0` or a caller the menu could not help. */
 export function transferDocument(links: CallLinks): string {
   return document(links.lang, el('form', { id: 'go' }, el('block', {}, el('goto', { next: '#agent' }))), agentForm(links));
 }
