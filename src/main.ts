@@ -28,6 +28,12 @@ await app.listen({ port: config.port, host: config.host });
 // The SMS centre link (only when SMPP_URL is set): texts to the short code, replies and one-time codes out.
 const smpp = startSmpp(services, log);
 const where = `http://localhost:${(app.server.address() as { port: number }).port}`;
+// One-time codes go where the SMS transport sends them: the SMS centre, Kannel, or the outbox.
+const codesGo = services.sms.link
+  ? `the code goes out over SMPP to ${config.smppUrl}`
+  : services.sms.kannel
+    ? 'the code goes out through Kannel (KANNEL_SENDSMS_URL)'
+    : `read the code at ${where}/api/v1/demo/sms-outbox?msisdn=13800000001`;
 const store = opened.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
 process.stderr.write(
   `\nomnihall is running on ${where} with ${store}\n` +
@@ -36,7 +42,7 @@ process.stderr.write(
     `  TM Forum     ${where}/tmf-api/productCatalogManagement/v4/productOffering\n` +
     (config.demo
       ? `  demo numbers 13800000001 (prepaid), 13800000002 (postpaid), 13800000003 (suspended)\n` +
-        `  sign in      POST /api/v1/auth/otp {"msisdn":"13800000001"}, read the code at ${where}/api/v1/demo/sms-outbox?msisdn=13800000001\n`
+        `  sign in      POST /api/v1/auth/otp {"msisdn":"13800000001"}, ${codesGo}\n`
       : '') +
     '\n',
 );

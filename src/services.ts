@@ -50,6 +50,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
   const sms = smsTransport(config, random);
+  if (sms.link) metrics.watchSmpp(sms.link);
   return {
     config, db, clock, random, registry, catalogue, invoker, interactions, metrics, sessions,
     callers: new CallerDirectory(db, clock),

@@ -338,6 +338,12 @@ describe('one-time codes over SMPP', () => {
       assert.equal(outbox.length, 0);
       const tok = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { msisdn: sub.msisdn, code } });
       assert.equal(tok.statusCode, 200, tok.body);
+      // The link shows in /metrics: bound, nothing waiting, the code counted as submitted.
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(metrics, /^omnihall_smpp_bound 1$/m);
+      assert.match(metrics, /^omnihall_smpp_parts\{state="queued"\} 0$/m);
+      assert.match(metrics, /^omnihall_smpp_events_total\{event="binds"\} 1$/m);
+      assert.match(metrics, /^omnihall_smpp_events_total\{event="submitted"\} [1-9]\d*$/m);
 
       // With the link down the request fails clearly (503) and stores no code.
       await started.stop();

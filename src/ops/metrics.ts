@@ -1,6 +1,14 @@
-// Prometheus metrics at /metrics: business calls by channel, business and outcome, and latency.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Prometheus metrics at /metrics: business calls by channel, business and outcome, and latency;
+// the SMS centre link when there is one.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { InteractionRow } from '../businesses/interaction-log.ts';
+
+/** What the metrics read of an SMPP link. */
+export interface SmppLinkView {
+  readonly bound: boolean;
+  readonly pending: { queued: number; inflight: number };
+  readonly stats: Readonly<Record<string, number>>;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -21,6 +29,39 @@ export class Metrics {
       labelNames: ['channel', 'business'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
+    });
+  }
+
+  /** Reads the SMPP link's state and counters at each scrape. */
+  watchSmpp(link: SmppLinkView): void {
+    new Gauge({
+      name: 'omnihall_smpp_bound',
+      help: '1 while the link to the SMS centre is bound',
+      registers: [this.registry],
+      collect() {
+        this.set(link.bound ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'omnihall_smpp_parts',
+      help: 'Message parts waiting to be submitted (queued) and submitted but not yet answered (inflight)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const p = link.pending;
+        this.set({ state: 'queued' }, p.queued);
+        this.set({ state: 'inflight' }, p.inflight);
+      },
+    });
+    new Counter({
+      name: 'omnihall_smpp_events_total',
+      help: 'SMPP link events: binds, parts submitted, retried and failed, texts received, receipts',
+      labelNames: ['event'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [event, n] of Object.entries(link.stats)) this.inc({ event }, n);
+      },
     });
   }
 
