@@ -26,6 +26,8 @@ const schema = z.object({
   KANNEL_SERVICE_TOKEN: z.string().min(16).optional(),
   USSD_SERVICE_CODE: z.string().regex(/^\*[0-9*]+#$/, 'a service code such as *100#').default('*100#'),
   USSD_SESSION_IDLE_SECONDS: z.coerce.number().int().min(10).max(3600).default(180),
+  USSD_GATEWAY_TOKEN: z.string().min(16).optional(),
+  IVR_PLATFORM_TOKEN: z.string().min(16).optional(),
   IVR_TRANSFER_NUMBER: z.string().regex(/^\+?\d{3,20}$/, 'digits').default('10086'),
   IVR_CALL_IDLE_SECONDS: z.coerce.number().int().min(30).max(7200).default(600),
 });
@@ -62,6 +64,10 @@ export interface Config {
   kannelSendsmsUrl: string | undefined;
   /** Shared secret Kannel's get-url must carry as `token`; required for the endpoint in production. */
   kannelServiceToken: string | undefined;
+  /** Shared secret the USSD gateway's callback URL must carry as `token`; required in production. */
+  ussdGatewayToken: string | undefined;
+  /** Shared secret the voice platform's root URL carries as `token` (every document passes it on); required in production. */
+  ivrPlatformToken: string | undefined;
   /** The USSD hall's service code, e.g. `*100#`. */
   ussdServiceCode: string;
   /** A USSD dialogue is forgotten after this long without a hop. */
@@ -105,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsConfirmWithYes: ['true', '1', 'yes'].includes(e.SMS_CONFIRM_WITH_YES),
     kannelSendsmsUrl: e.KANNEL_SENDSMS_URL,
     kannelServiceToken: e.KANNEL_SERVICE_TOKEN,
+    ussdGatewayToken: e.USSD_GATEWAY_TOKEN,
+    ivrPlatformToken: e.IVR_PLATFORM_TOKEN,
     ussdServiceCode: e.USSD_SERVICE_CODE,
     ussdSessionIdleSeconds: e.USSD_SESSION_IDLE_SECONDS,
     ivrTransferNumber: e.IVR_TRANSFER_NUMBER,

@@ -15,6 +15,8 @@ export const MAX_DIGITS = 32;
 export interface IvrSettings {
   transferNumber: string;
   idleMs: number;
+  /** The platform's shared secret, when configured: every document's URLs carry it. */
+  token?: string;
 }
 
 export function ivrSettings(config: Config): IvrSettings {
@@ -24,6 +26,7 @@ export function ivrSettings(config: Config): IvrSettings {
     // Only a dialable number goes into the `tel:` URI.
     transferNumber: configured && /^\+?[0-9]{3,20}$/.test(configured) ? configured : DEFAULT_TRANSFER_NUMBER,
     idleMs: (Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_CALL_IDLE_SECONDS) * 1000,
+    token: config.ivrPlatformToken,
   };
 }
 
@@ -60,7 +63,7 @@ export class IvrCalls {
   ) {}
 
   private links(call: string, hop: number, caller: string, lang: Lang): CallLinks {
-    return { base: this.base, call, hop, caller, transferNumber: this.settings.transferNumber, lang };
+    return { base: this.base, call, hop, caller, transferNumber: this.settings.transferNumber, lang, token: this.settings.token };
   }
 
   /** The root document: a new call from `caller` starts at the home menu. */

@@ -2,6 +2,7 @@
 // new call and one step URL that every document submits back to.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sameSecret } from '../../lib/secrets.ts';
 import type { Services } from '../../services.ts';
 import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
 import { IvrCalls, ivrSettings } from './call.ts';
@@ -16,7 +17,16 @@ export interface IvrOptions {
 
 export function ivrRoutes(s: Services, opts: IvrOptions = {}): FastifyPluginAsyncZod {
   return async (app) => {
-    const calls = new IvrCalls(s, new Menu(s.invoker, { offers: opts.offers }), ivrSettings(s.config), app.prefix);
+    const settings = ivrSettings(s.config);
+    const token = settings.token;
+    // The platform is trusted to say who is calling: in production only with the shared token.
+    if (!token && s.config.production) return;
+    const calls = new IvrCalls(s, new Menu(s.invoker, { offers: opts.offers }), settings, app.prefix);
+    // Requests without the platform's token are not from the platform.
+    app.addHook('preHandler', async (req, reply) => {
+      if (!token || sameSecret((req.query as { token?: string }).token, token)) return;
+      return reply.code(403).type(VXML_TYPE).send(goodbyeDocument(MENU_TEXT.badRequest));
+    });
 
     // The platform can only play a document: every failure, even a malformed request, is a
     // spoken apology rather than a problem JSON the caller would hear as silence.
@@ -34,7 +44,7 @@ export function ivrRoutes(s: Services, opts: IvrOptions = {}): FastifyPluginAsyn
       schema: {
         tags: ['channels'],
         summary: 'IVR root document (VoiceXML 2.1) for a call from `caller`',
-        querystring: z.object({ caller: param }).loose(),
+        querystring: z.object({ caller: param, token: param }).loose(),
       },
     }, async (req, reply) => reply.type(VXML_TYPE).send(await calls.open(req.query.caller)));
 
@@ -43,7 +53,7 @@ export function ivrRoutes(s: Services, opts: IvrOptions = {}): FastifyPluginAsyn
         tags: ['channels'],
         summary: 'IVR step: the DTMF answer to a document, and the next document',
         // Overlong digits are re-prompted by the call, not refused here.
-        querystring: z.object({ call: param, h: param, caller: param, d: z.string().max(4096).optional(), go: param }).loose(),
+        querystring: z.object({ call: param, h: param, caller: param, token: param, d: z.string().max(4096).optional(), go: param }).loose(),
       },
     }, async (req, reply) => reply.type(VXML_TYPE).send(await calls.step(req.query)));
   };

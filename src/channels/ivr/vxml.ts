@@ -90,10 +90,12 @@ export interface CallLinks {
   caller: string;
   transferNumber: string;
   lang: Lang;
+  /** The platform's shared secret, carried on to every URL when one is configured. */
+  token?: string;
 }
 
 function stepUrl(l: CallLinks, params: Record<string, string>): string {
-  const q = new URLSearchParams({ call: l.call, h: String(l.hop), caller: l.caller, ...params });
+  const q = new URLSearchParams({ call: l.call, h: String(l.hop), caller: l.caller, ...(l.token ? { token: l.token } : {}), ...params });
   return `${l.base}/vxml/step?${q.toString()}`;
 }
 
@@ -223,11 +225,12 @@ export function screenDocument(screen: Screen, page: number, links: CallLinks, o
     // A third wrong key on the main menu, like `0`, goes by omnihall, which counts the transfer.
     ...(atHome ? [el('nomatch', { count: '3' }, el('goto', { next: stepUrl(links, { go: 'agent' }) }))] : []),
     el('filled', {},
-      el('submit', { next: `${links.base}/vxml/step`, method: 'get', namelist: 'call h caller d' })));
+      el('submit', { next: `${links.base}/vxml/step`, method: 'get', namelist: links.token ? 'call h caller token d' : 'call h caller d' })));
   return document(lang,
     el('var', { name: 'call', expr: jsString(links.call) }),
     el('var', { name: 'h', expr: jsString(String(links.hop)) }),
     el('var', { name: 'caller', expr: jsString(links.caller) }),
+    ...(links.token ? [el('var', { name: 'token', expr: jsString(links.token) })] : []),
     el('form', { id: 'main' }, field),
     agentForm(links));
 }

@@ -1,9 +1,9 @@
 // The SMS hall as a Fastify plugin (Kannel's sms-service get-url under /channels/sms) and the
 // start of the SMPP link; both feed the same SmsHall.
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../lib/errors.ts';
+import { sameSecret } from '../../lib/secrets.ts';
 import type { Services } from '../../services.ts';
 import { SmsHall, type SmsLog } from './hall.ts';
 import { ReceiptRecorder } from './receipts.ts';
@@ -13,11 +13,6 @@ export function smsHall(s: Services, log?: SmsLog): SmsHall {
   return new SmsHall(s, { confirmWithYes: s.config.smsConfirmWithYes, log });
 }
 
-function sameSecret(given: string | undefined, want: string): boolean {
-  const a = Buffer.from(given ?? '');
-  const b = Buffer.from(want);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /**
  * `GET /channels/sms/kannel?from=%p&to=%P&text=%a[&coding=%c][&token=...]`: Kannel's sms-service

@@ -2,6 +2,7 @@
 import formbody from '@fastify/formbody';
 import { hasZodFastifySchemaValidationErrors, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sameSecret } from '../../lib/secrets.ts';
 import type { Services } from '../../services.ts';
 import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
 import { UssdHall, ussdSettings } from './hall.ts';
@@ -15,6 +16,9 @@ export interface UssdOptions {
 
 export function ussdRoutes(s: Services, opts: UssdOptions = {}): FastifyPluginAsyncZod {
   return async (app) => {
+    const token = s.config.ussdGatewayToken;
+    // The gateway is trusted to say who is dialling: in production only with the shared token.
+    if (!token && s.config.production) return;
     // Gateways post HTML-form bodies; the parser stays inside this plugin.
     await app.register(formbody);
     const hall = new UssdHall(s, new Menu(s.invoker, { offers: opts.offers }), ussdSettings(s.config));
@@ -33,7 +37,9 @@ export function ussdRoutes(s: Services, opts: UssdOptions = {}): FastifyPluginAs
       schema: {
         tags: ['channels'],
         summary: 'USSD gateway callback (Africa’s Talking form): one hop in, `CON` or `END` screen out',
+        description: 'Set the gateway\'s callback URL to `/channels/ussd/africastalking?token=<USSD_GATEWAY_TOKEN>` when a token is configured.',
         consumes: ['application/x-www-form-urlencoded'],
+        querystring: z.object({ token: z.string().max(256).optional() }).loose(),
         body: z.object({
           sessionId: z.string().min(1).max(128),
           serviceCode: z.string().max(40).default(''),
@@ -43,6 +49,7 @@ export function ussdRoutes(s: Services, opts: UssdOptions = {}): FastifyPluginAs
         }).loose(),
       },
     }, async (req, reply) => {
+      if (token && !sameSecret(req.query.token, token)) return reply.code(403).type(TEXT_PLAIN).send(`END ${MENU_TEXT.badRequest['zh-CN']}`);
       const out = await hall.hop(req.body);
       return reply.type(TEXT_PLAIN).send(`${out.end ? 'END' : 'CON'} ${out.text}`);
     });
