@@ -404,6 +404,30 @@ describe('TMF622 product orders', () => {
     assert.equal((await balanceAndLedger(env.db, sub.id)).balanceFen, 4000, 'a plan change charges nothing now');
   });
 
+  test('an item that names the price the customer saw fails with PRICE_CHANGED, charging nothing, when it is no longer that price', async () => {
+    const sub = await addSubscriber(env.db, { balanceFen: 5000, planId: 'PLAN-4G-38' });
+    const token = await signIn(env, sub.msisdn);
+    const priced = (id: string, offering: string, prices: [string, number | string][]) => ({
+      id, action: 'add', productOffering: { id: offering },
+      itemPrice: prices.map(([priceType, value]) => ({ priceType, price: { taxIncludedAmount: { unit: 'CNY', value } } })),
+    });
+    const stale = await send('POST', ORDERS, token, { productOrderItem: [priced('1', 'PK-DATA-1G', [['oneTime', 9.5]])] }, { 'idempotency-key': 'priced-1' });
+    assert.equal(stale.statusCode, 201, stale.body);
+    assert.equal(stale.json().productOrderItem[0].omnihall.errorCode, 'PRICE_CHANGED');
+    assert.deepEqual(await balanceAndLedger(env.db, sub.id), { balanceFen: 5000, ledgerFen: 5000 });
+    assert.equal(await activeSubscription(sub.id, 'PK-DATA-1G'), false);
+
+    const current = await send('POST', ORDERS, token, {
+      productOrderItem: [priced('1', 'PK-DATA-1G', [['oneTime', '10.00']]), priced('2', 'PLAN-4G-58', [['recurring', 58]])],
+    }, { 'idempotency-key': 'priced-2' });
+    assert.equal(current.json().state, 'completed', current.body);
+    assert.equal((await balanceAndLedger(env.db, sub.id)).balanceFen, 4000);
+    const plan = await send('POST', ORDERS, token, { productOrderItem: [priced('1', 'PLAN-4G-88', [['recurring', 1]])] }, { 'idempotency-key': 'priced-3' });
+    assert.equal(plan.json().productOrderItem[0].omnihall.errorCode, 'PRICE_CHANGED', 'a plan\'s monthly price is part of what is agreed');
+
+    assertTmfError(await send('POST', ORDERS, token, { productOrderItem: [priced('1', 'PK-DATA-1G', [['oneTime', 10.001]])] }, { 'idempotency-key': 'priced-4' }), 400);
+  });
+
   test('a bad order is refused with 400 and changes nothing', async () => {
     const sub = await addSubscriber(env.db, { balanceFen: 5000 });
     const token = await signIn(env, sub.msisdn);

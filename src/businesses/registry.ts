@@ -36,9 +36,14 @@ export interface Quote {
 /** A quote as a business states it; the entry point adds its `terms`. */
 export type QuoteDraft = Omit<Quote, 'terms'>;
 
-/** The quote with its terms: the amounts a confirmation agrees to, nothing else. */
+/** The terms for these amounts: what a confirmation agrees to, nothing else. */
+export function quoteTerms(a: { priceFen: number; recurringFen?: number; costPoints?: number }): string {
+  return `fen=${a.priceFen};monthly=${a.recurringFen ?? 0};points=${a.costPoints ?? 0}`;
+}
+
+/** The quote with its terms. */
 export function withTerms(q: QuoteDraft): Quote {
-  return { ...q, terms: `fen=${q.priceFen};monthly=${q.recurringFen ?? 0};points=${q.costPoints ?? 0}` };
+  return { ...q, terms: quoteTerms(q) };
 }
 
 export interface BusinessText {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Principal } from '../../businesses/registry.ts';
+import { quoteTerms, type Principal } from '../../businesses/registry.ts';
 import type { ProductOrderItemRow } from '../../db/schema.ts';
 import { AppError, ERRORS, isAppError, type ErrorCode } from '../../lib/errors.ts';
 import { l10n, type Lang } from '../../lib/i18n.ts';
@@ -11,7 +11,7 @@ import type { Services } from '../../services.ts';
 import { requirePrincipal } from '../api/auth.ts';
 import { requestLang } from '../api/problem.ts';
 import {
-  anyOf, fieldsQuery, href, invalid, listQuery, page, project, refInput, refOutput, requireViewer, sendPage, tmfErrorSchema,
+  anyOf, fieldsQuery, href, invalid, listQuery, page, project, refInput, refOutput, requireViewer, sendPage, tmfErrorSchema, yuanInput,
 } from './common.ts';
 import { customerHref, customerIdOf } from './customer.ts';
 import { getOrder, insertOrderIfAbsent, listOrders, offeringsByIds, subscriberExists, type OrderRow } from './order-repository.ts';
@@ -106,13 +106,34 @@ function toProductOrder(o: OrderRow, names: Map<string, { nameZh: string }>, lan
 
 // ---- what clients send ------------------------------------------------------------------------
 
+/** TMF622 OrderPrice: the price the customer agreed to for an item, in yuan. */
+const orderPriceInput = z.object({
+  '@type': z.literal('OrderPrice').optional(),
+  name: z.string().max(100).optional(),
+  priceType: z.enum(['oneTime', 'recurring']),
+  recurringChargePeriod: z.string().max(20).optional(),
+  price: z.object({
+    '@type': z.literal('Price').optional(),
+    taxIncludedAmount: z.object({ unit: z.literal('CNY'), value: yuanInput }),
+  }),
+}).strict();
+
 const orderItemInput = z.object({
   '@type': z.literal('ProductOrderItem').optional(),
   id: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
   action: z.enum(['add', 'delete']),
   quantity: z.literal(1).optional(),
   productOffering: refInput,
+  /** The prices the customer saw: an added item whose price is no longer these fails with PRICE_CHANGED. */
+  itemPrice: z.array(orderPriceInput).min(1).max(2).optional(),
 }).strict();
+
+/** The terms an item's `itemPrice` agrees to (one-time price now, monthly price), if it has one. */
+function agreedTerms(item: z.infer<typeof orderItemInput>): string | undefined {
+  if (!item.itemPrice || item.action !== 'add') return undefined;
+  const sum = (type: 'oneTime' | 'recurring') => item.itemPrice!.filter((p) => p.priceType === type).reduce((n, p) => n + p.price.taxIncludedAmount.value, 0);
+  return quoteTerms({ priceFen: sum('oneTime'), recurringFen: sum('recurring') });
+}
 
 const orderCreate = z.object({
   '@type': z.literal('ProductOrder').optional(),
@@ -180,7 +201,9 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
           'Placing the order is the customer’s confirmation of what it charges. A subscriber orders for themselves; ' +
           'an agent orders for relatedParty [{ id, role: "Customer" }]. Each item runs one business: add → pack.subscribe ' +
           '(plan.change for a plan), delete → pack.unsubscribe. Needs an `Idempotency-Key` header, or `externalId`: ' +
-          'a retried POST returns the first order and changes nothing. Items that fail (e.g. INSUFFICIENT_BALANCE) are ' +
+          'a retried POST returns the first order and changes nothing. An added item may carry the `itemPrice` the customer saw ' +
+          '(oneTime and recurring, CNY, yuan with at most 2 decimals): if the price is no longer that, the item fails with PRICE_CHANGED. ' +
+          'Items that fail (e.g. INSUFFICIENT_BALANCE) are ' +
           'reported on the item and in errorMessage; the order is still created (201) with state completed, partial or failed.',
         headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(128).optional() }).loose(),
         body: orderCreate,
@@ -224,7 +247,7 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
           await s.invoker.invoke({
             channel: 'tmf', principal, subscriberId, businessId,
             input: isPlan ? { planId: offeringId } : { packId: offeringId },
-            confirm: true, idempotencyKey: `${key}:${item.id}`,
+            confirm: true, quoteTerms: agreedTerms(item), idempotencyKey: `${key}:${item.id}`,
           });
           items.push({ id: item.id, action: item.action, offeringId, state: 'completed' });
         } catch (e) {
