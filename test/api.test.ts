@@ -365,6 +365,19 @@ describe('isolation', () => {
     const ops = await staffToken(env, ['ops']);
     assert.equal((await callBusiness(env, ops, 'balance.query', { msisdn: s.msisdn })).statusCode, 403);
   });
+
+  test('a closed number does nothing for itself, but an agent can still look up its account', async () => {
+    const s = await addSubscriber(env.db, { balanceFen: 1_234 });
+    const token = await signIn(env, s.msisdn);
+    await env.db.updateTable('subscriber').set({ status: 'closed' }).where('id', '=', s.id).execute();
+    const own = await callBusiness(env, token, 'balance.query');
+    assert.equal(own.statusCode, 404, own.body);
+    assert.equal(own.json().code, 'NOT_A_SUBSCRIBER');
+    const agent = await staffToken(env, ['agent']);
+    const q = await callBusiness(env, agent, 'balance.query', { msisdn: s.msisdn });
+    assert.equal(q.statusCode, 200, q.body);
+    assert.equal(q.json().result.balanceFen, 1_234);
+  });
 });
 
 describe('interaction log', () => {

@@ -129,3 +129,33 @@ describe('one read of an offering per transaction', () => {
 });
 
 class Rollback extends Error {}
+
+describe('confirmations kept by older versions', () => {
+  test('a USSD or IVR confirmation saved with only its price is still checked against the price now', async () => {
+    const { Menu } = await import('../src/channels/menu.ts');
+    const s = await addSubscriber(env.db, { balanceFen: 50_000 });
+    const menu = new Menu(env.s.invoker);
+    const caller = { subscriberId: s.id, channel: 'ussd', stepKey: `legacy-${s.id}` };
+    let state = await menu.start(caller);
+    state = await menu.act(state, { kind: 'select', key: 'b:pack.subscribe' }, caller);
+    state = await menu.act(state, { kind: 'select', key: 'c:0' }, caller);
+    const top = state.stack.at(-1) as { at: string; draft: { input: { packId: string } }; terms?: string; priceFen?: number };
+    assert.equal(top.at, 'confirm');
+    const packId = top.draft.input.packId;
+    const o = await env.db.selectFrom('offering').innerJoin('offeringPrice as p', 'p.id', 'offering.priceId')
+      .select(['p.id as priceId', 'p.amountFen']).where('offering.id', '=', packId).executeTakeFirstOrThrow();
+    // As an older version stored it: the price, no terms.
+    delete top.terms;
+    top.priceFen = o.amountFen;
+    await env.db.updateTable('offeringPrice').set({ amountFen: o.amountFen + 300 }).where('id', '=', o.priceId).execute();
+    try {
+      const after = await menu.act(state, { kind: 'select', key: 'confirm' }, caller);
+      assert.equal(after.stack.at(-1)?.at, 'confirm', 'asked again');
+      assert.ok(after.notice, 'with a notice that the price changed');
+      assert.deepEqual(await balanceAndLedger(env.db, s.id), { balanceFen: 50_000, ledgerFen: 50_000 }, 'nothing charged');
+    } finally {
+      await env.db.updateTable('offeringPrice').set({ amountFen: o.amountFen }).where('id', '=', o.priceId).execute();
+      env.s.catalogue.invalidate();
+    }
+  });
+});

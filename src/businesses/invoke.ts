@@ -119,8 +119,10 @@ export class Invoker {
   private async context(db: Db, req: InvokeRequest, idempotencyKey: string | null): Promise<BusinessContext> {
     const bss = this.deps.bss(db);
     const customer = await bss.customer(req.subscriberId);
-    // A closed number does nothing on any channel, whatever a channel remembered about it.
-    if (!customer || customer.subscriber.status === 'closed') throw new AppError('NOT_A_SUBSCRIBER');
+    if (!customer) throw new AppError('NOT_A_SUBSCRIBER');
+    // A closed number does nothing for itself on any channel, whatever a channel remembered about
+    // it; staff may still look up a closed customer's bills and history for them.
+    if (customer.subscriber.status === 'closed' && req.principal.kind === 'subscriber') throw new AppError('NOT_A_SUBSCRIBER');
     const { subscriber, account } = customer;
     return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random };
   }

@@ -25,7 +25,7 @@ export class CallerDirectory {
   constructor(db: Db, private readonly clock: Clock) {
     this.lookups = new DataLoader(async (numbers) => {
       const rows = await db.selectFrom('subscriber').select(['id', 'msisdn', 'status', 'language'])
-        .where(sql<boolean>`msisdn = any(${[...new Set(numbers)]}::text[])`).execute();
+        .where(sql<boolean>`msisdn = any(${[...new Set(numbers)]}::bpchar[])`).execute();
       const byNumber = new Map(rows.map((r) => [r.msisdn, r]));
       return numbers.map((n) => byNumber.get(n));
     }, { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) });

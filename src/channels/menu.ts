@@ -76,8 +76,8 @@ type Step =
   | { at: 'home'; offers: MenuOffer[] }
   | { at: 'choice'; draft: Draft; field: string; choices: Choice[] }
   | { at: 'input'; draft: Draft; field: string }
-  /** `terms`: the quote's amounts, checked again when the caller confirms (absent in older sessions). */
-  | { at: 'confirm'; draft: Draft; summary: L10n; terms?: string }
+  /** `terms`: the quote's amounts, checked again when the caller confirms; sessions saved by older versions have `priceFen`. */
+  | { at: 'confirm'; draft: Draft; summary: L10n; terms?: string; priceFen?: number }
   | { at: 'result'; text: BusinessText; final: boolean };
 
 /** A dialogue's position, JSON all the way down so a session store can keep it between hops. */
@@ -290,7 +290,7 @@ export class Menu {
       if (key === 'cancel') return { stack: [stack[0]!], notice: MENU_TEXT.cancelled };
       if (key !== 'confirm') return invalid;
       const b = this.business(step.draft.businessId);
-      const next = await this.run(b, step.draft, caller, true, step.terms);
+      const next = await this.run(b, step.draft, caller, true, step.terms !== undefined ? { quoteTerms: step.terms } : { quotedPriceFen: step.priceFen });
       // A confirmation in answer to a confirmation: the price changed and nothing was charged.
       // It replaces the stale one, so going back cannot confirm the old price.
       if (next.at === 'confirm') return { stack: [...stack.slice(0, -1), next], notice: MENU_TEXT.priceChanged };
@@ -315,7 +315,7 @@ export class Menu {
   }
 
   /** Calls the business through the one entry point; a charging one answers with its quote first. */
-  private async run(b: Business, draft: Draft, caller: MenuCaller, confirm: boolean, quoteTerms?: string): Promise<Step> {
+  private async run(b: Business, draft: Draft, caller: MenuCaller, confirm: boolean, agreed: { quoteTerms?: string; quotedPriceFen?: number } = {}): Promise<Step> {
     try {
       const out = await this.invoker.invoke({
         channel: caller.channel,
@@ -324,7 +324,7 @@ export class Menu {
         businessId: b.id,
         input: draft.input,
         confirm,
-        quoteTerms,
+        ...agreed,
         idempotencyKey: b.kind === 'transaction' ? caller.stepKey : null,
       });
       if (out.status === 'confirmation_required') return { at: 'confirm', draft, summary: out.quote.summary, terms: out.quote.terms };
