@@ -20,10 +20,14 @@ describe('quote terms', () => {
   test('every charging business states its terms: price, monthly fee and points', async () => {
     const s = await addSubscriber(env.db, { balanceFen: 50_000, points: 5_000 });
     const token = await signIn(env, s.msisdn);
-    const packs = (await callBusiness(env, token, 'packs.list')).json().result.packs as { id: string; priceFen: number }[];
-    const pack = await callBusiness(env, token, 'pack.subscribe', { input: { packId: packs[0]!.id } });
+    const packs = (await callBusiness(env, token, 'packs.list')).json().result.packs as { id: string; priceFen: number; priceType: string }[];
+    const once = packs.find((p) => p.priceType === 'oneTime')!;
+    const pack = await callBusiness(env, token, 'pack.subscribe', { input: { packId: once.id } });
     assert.equal(pack.statusCode, 409, pack.body);
-    assert.equal(pack.json().quote.terms, `fen=${packs[0]!.priceFen};monthly=0;points=0`);
+    assert.equal(pack.json().quote.terms, `fen=${once.priceFen};monthly=0;points=0`);
+    const monthly = packs.find((p) => p.priceType === 'recurring')!;
+    const mq = await callBusiness(env, token, 'pack.subscribe', { input: { packId: monthly.id } });
+    assert.equal(mq.json().quote.terms, `fen=${monthly.priceFen};monthly=${monthly.priceFen};points=0`, 'a monthly pack: now and every month');
 
     const plans = (await callBusiness(env, token, 'plans.list')).json().result.plans as { id: string; priceFen: number; current?: boolean }[];
     const other = plans.find((p) => !p.current)!;
@@ -139,7 +143,7 @@ describe('confirmations kept by older versions', () => {
     let state = await menu.start(caller);
     state = await menu.act(state, { kind: 'select', key: 'b:pack.subscribe' }, caller);
     state = await menu.act(state, { kind: 'select', key: 'c:0' }, caller);
-    const top = state.stack.at(-1) as { at: string; draft: { input: { packId: string } }; terms?: string; priceFen?: number };
+    const top = state.stack.at(-1) as unknown as { at: string; draft: { input: { packId: string } }; terms?: string; priceFen?: number };
     assert.equal(top.at, 'confirm');
     const packId = top.draft.input.packId;
     const o = await env.db.selectFrom('offering').innerJoin('offeringPrice as p', 'p.id', 'offering.priceId')

@@ -426,6 +426,16 @@ describe('TMF622 product orders', () => {
     assert.equal(plan.json().productOrderItem[0].omnihall.errorCode, 'PRICE_CHANGED', 'a plan\'s monthly price is part of what is agreed');
 
     assertTmfError(await send('POST', ORDERS, token, { productOrderItem: [priced('1', 'PK-DATA-1G', [['oneTime', 10.001]])] }, { 'idempotency-key': 'priced-4' }), 400);
+
+    // A monthly pack is agreed at its monthly price, as the catalogue lists it.
+    const monthly = await env.db.selectFrom('offering').innerJoin('offeringPrice as p', 'p.id', 'offering.priceId')
+      .select(['offering.id', 'p.amountFen', 'p.priceType']).where('offering.id', '=', 'PK-VOICE-100').executeTakeFirstOrThrow();
+    assert.equal(monthly.priceType, 'recurring');
+    const m = await send('POST', ORDERS, token, { productOrderItem: [priced('1', monthly.id, [['recurring', monthly.amountFen / 100]])] }, { 'idempotency-key': 'priced-5' });
+    assert.equal(m.json().productOrderItem[0].state, 'completed', m.body);
+    // A retry must name the same prices; other prices under the same key are a different request.
+    const other = await send('POST', ORDERS, token, { productOrderItem: [priced('1', monthly.id, [['recurring', monthly.amountFen / 100 + 1]])] }, { 'idempotency-key': 'priced-5' });
+    assertTmfError(other, 422, 'IDEMPOTENCY_KEY_REUSED');
   });
 
   test('a bad order is refused with 400 and changes nothing', async () => {

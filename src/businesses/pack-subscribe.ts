@@ -29,6 +29,8 @@ export const packSubscribe = defineBusiness({
     return {
       businessId: 'pack.subscribe',
       priceFen: o.priceFen,
+      // A monthly pack commits to its price every month, not only now.
+      ...(o.priceType === 'recurring' ? { recurringFen: o.priceFen } : {}),
       summary: l10n(
         `订购${o.nameZh}（${[allowanceText(o)['zh-CN'], validity['zh-CN']].filter(Boolean).join('，')}），扣费${p['zh-CN']}`,
         `Order ${o.nameEn} (${[allowanceText(o).en, validity.en].filter(Boolean).join(', ')}) for ${p.en}`,

@@ -22,7 +22,7 @@ export const packsList = defineBusiness({
       .filter((o) => !have.has(o.id) && ineligibility(o, subscriber, account, salesChannel(channel)) === null)
       .map((o) => ({
         id: o.id, code: o.code, kind: o.kind, nameZh: o.nameZh, nameEn: o.nameEn,
-        descriptionZh: o.descriptionZh, descriptionEn: o.descriptionEn, priceFen: o.priceFen,
+        descriptionZh: o.descriptionZh, descriptionEn: o.descriptionEn, priceFen: o.priceFen, priceType: o.priceType,
         validityDays: o.validityDays, dataMb: o.dataMb, voiceMin: o.voiceMin, sms: o.sms,
       }));
     const lineZh = packs.slice(0, 3).map((p) => `${p.nameZh}${money(p.priceFen)['zh-CN']}(回复KT ${p.code})`).join('；');

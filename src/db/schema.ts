@@ -220,6 +220,8 @@ export interface ProductOrderItemRow {
   offeringId: string;
   state: 'completed' | 'failed';
   errorCode?: string;
+  /** The prices the item's itemPrice agreed to (`oneTime=1000;recurring=0`, fen), when it carried one. */
+  agreedPrice?: string;
 }
 
 export interface ProductOrderTable {

@@ -128,11 +128,26 @@ const orderItemInput = z.object({
   itemPrice: z.array(orderPriceInput).min(1).max(2).optional(),
 }).strict();
 
-/** The terms an item's `itemPrice` agrees to (one-time price now, monthly price), if it has one. */
-function agreedTerms(item: z.infer<typeof orderItemInput>): string | undefined {
+/** What an added item's `itemPrice` says, in fen: the one-time and the monthly price. */
+function agreedPrice(item: z.infer<typeof orderItemInput>): { oneTime: number; monthly: number } | undefined {
   if (!item.itemPrice || item.action !== 'add') return undefined;
   const sum = (type: 'oneTime' | 'recurring') => item.itemPrice!.filter((p) => p.priceType === type).reduce((n, p) => n + p.price.taxIncludedAmount.value, 0);
-  return quoteTerms({ priceFen: sum('oneTime'), recurringFen: sum('recurring') });
+  return { oneTime: sum('oneTime'), monthly: sum('recurring') };
+}
+
+function agreedPriceKey(item: z.infer<typeof orderItemInput>): string | undefined {
+  const p = agreedPrice(item);
+  return p && `oneTime=${p.oneTime};recurring=${p.monthly}`;
+}
+
+/**
+ * The quote terms an agreed price stands for, as the item's business quotes: a pack is charged its
+ * price now (one-time, or the first month of a monthly pack) and a monthly pack every month
+ * after; a plan charges nothing now and its monthly price from next month.
+ */
+function agreedTerms(p: { oneTime: number; monthly: number } | undefined, isPlan: boolean): string | undefined {
+  if (!p) return undefined;
+  return quoteTerms(isPlan ? { priceFen: p.oneTime, recurringFen: p.monthly } : { priceFen: p.oneTime + p.monthly, recurringFen: p.monthly });
 }
 
 const orderCreate = z.object({
@@ -175,7 +190,8 @@ function orderIdFor(principal: Principal, key: string): string {
 function sameRequest(o: OrderRow, subscriberId: number, items: OrderCreate['productOrderItem']): boolean {
   return o.subscriberId === subscriberId && o.items.length === items.length && o.items.every((stored, n) => {
     const asked = items[n]!;
-    return stored.id === asked.id && stored.action === asked.action && stored.offeringId === asked.productOffering.id;
+    return stored.id === asked.id && stored.action === asked.action && stored.offeringId === asked.productOffering.id
+      && stored.agreedPrice === agreedPriceKey(asked);
   });
 }
 
@@ -243,16 +259,18 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
         const offeringId = item.productOffering.id;
         const isPlan = offerings.get(offeringId)!.kind === 'plan';
         const businessId = item.action === 'delete' ? 'pack.unsubscribe' : isPlan ? 'plan.change' : 'pack.subscribe';
+        const terms = agreedTerms(agreedPrice(item), isPlan);
+        const agreed = agreedPriceKey(item);
         try {
           await s.invoker.invoke({
             channel: 'tmf', principal, subscriberId, businessId,
             input: isPlan ? { planId: offeringId } : { packId: offeringId },
-            confirm: true, quoteTerms: agreedTerms(item), idempotencyKey: `${key}:${item.id}`,
+            confirm: true, quoteTerms: terms, idempotencyKey: `${key}:${item.id}`,
           });
-          items.push({ id: item.id, action: item.action, offeringId, state: 'completed' });
+          items.push({ id: item.id, action: item.action, offeringId, state: 'completed', ...(agreed ? { agreedPrice: agreed } : {}) });
         } catch (e) {
           if (!isAppError(e)) throw e;
-          items.push({ id: item.id, action: item.action, offeringId, state: 'failed', errorCode: e.code satisfies ErrorCode });
+          items.push({ id: item.id, action: item.action, offeringId, state: 'failed', errorCode: e.code satisfies ErrorCode, ...(agreed ? { agreedPrice: agreed } : {}) });
         }
       }
       const done = s.clock.now();
