@@ -4,14 +4,14 @@ import { loadConfig } from '../src/config.ts';
 import { openDb } from '../src/db/index.ts';
 import { buildServices } from '../src/services.ts';
 import { buildApp } from '../src/app.ts';
-import { readServerArgs, serveParent } from './lib/child.ts';
+import { BENCH_GATEWAY_TOKEN, readServerArgs, serveParent } from './lib/child.ts';
 import { countDriverQueries, queryCount } from './lib/query-counter.ts';
 
 const args = readServerArgs();
 countDriverQueries();
 const opened = await openDb({ databaseUrl: args.databaseUrl, dataDir: args.dataDir, poolSize: args.poolSize });
 const config = {
-  ...loadConfig({ NODE_ENV: 'production' }),
+  ...loadConfig({ NODE_ENV: 'production', USSD_GATEWAY_TOKEN: BENCH_GATEWAY_TOKEN, IVR_PLATFORM_TOKEN: BENCH_GATEWAY_TOKEN }),
   databaseUrl: args.databaseUrl, dataDir: args.dataDir, dbPoolSize: args.poolSize, logLevel: args.logLevel,
 };
 const services = await buildServices(config, opened.db);

@@ -224,6 +224,19 @@ describe('businesses', () => {
     assert.deepEqual(await balanceAndLedger(env.db, id), { balanceFen: 100_000 - pack.priceFen, ledgerFen: 100_000 - pack.priceFen });
   });
 
+  test('retries of different requests arriving together each get their own first answer', async () => {
+    const { id, msisdn } = await addSubscriber(env.db, { balanceFen: 0 });
+    const token = await signIn(env, msisdn);
+    const amounts = [100, 200, 300];
+    const first = await Promise.all(amounts.map((amount, i) => callBusiness(env, token, 'recharge', { input: { amount }, confirm: true }, `key-batch-${id}-${i}`)));
+    for (const r of first) assert.equal(r.statusCode, 200, r.body);
+    // The same three again with a fourth, new one: the three are replayed, the fourth runs.
+    const again = await Promise.all([...amounts, 400].map((amount, i) => callBusiness(env, token, 'recharge', { input: { amount }, confirm: true }, `key-batch-${id}-${i}`)));
+    assert.deepEqual(again.map((r) => r.headers['idempotent-replayed'] === 'true'), [true, true, true, false]);
+    again.slice(0, 3).forEach((r, i) => assert.deepEqual(r.json().result, first[i]!.json().result));
+    assert.deepEqual(await balanceAndLedger(env.db, id), { balanceFen: 1_000, ledgerFen: 1_000 });
+  });
+
   test('two different concurrent orders that together exceed the balance: at most one succeeds', async () => {
     const probe = await addSubscriber(env.db, { balanceFen: 1_000_000 });
     const packs = (await callBusiness(env, await signIn(env, probe.msisdn), 'packs.list')).json().result.packs as { id: string; priceFen: number }[];

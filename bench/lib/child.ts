@@ -198,3 +198,6 @@ export async function startServer(script: string, args: ServerArgs, logFile: str
     },
   };
 }
+
+/** The shared secret the benchmark's omnihall expects from its USSD gateway and voice platform (production mode needs one). */
+export const BENCH_GATEWAY_TOKEN = 'omnihall-bench-gateway-secret';

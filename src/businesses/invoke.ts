@@ -1,6 +1,8 @@
 // The one entry point every channel calls: who may run it, input validation, confirmation of
 // anything that charges, idempotency, one database transaction, and the interaction log.
 import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { FixedQuery } from '../db/fixed-query.ts';
@@ -20,6 +22,11 @@ const recordAnswer = new FixedQuery((q, principal: string, key: string, business
   .returning('key'));
 const recordedAnswer = new FixedQuery((q, principal: string, key: string) => q
   .selectFrom('idempotencyRecord').select(['requestHash', 'response']).where('principal', '=', principal).where('key', '=', key));
+type RecordedAnswer = NonNullable<Awaited<ReturnType<typeof recordedAnswer.first>>>;
+// Many keys at once, for the look-before-work of requests arriving together.
+const recordedAnswers = new FixedQuery((q, principals: string[], keys: string[]) => q
+  .selectFrom('idempotencyRecord').select(['principal', 'key', 'requestHash', 'response'])
+  .where(sql<boolean>`(principal, key) in (select * from unnest(${principals}::text[], ${keys}::text[]))`));
 
 /** Thrown inside a transaction that lost its key to a duplicate: rolls it back, then replays. */
 class KeyTaken extends Error {}
@@ -77,7 +84,16 @@ function invalidInput(error: z.ZodError): AppError {
 }
 
 export class Invoker {
-  constructor(private readonly deps: InvokerDeps) {}
+  /** Answers already recorded, looked up for every request of one event-loop turn in one statement. */
+  private readonly answers: DataLoader<{ principal: string; key: string }, RecordedAnswer | undefined>;
+
+  constructor(private readonly deps: InvokerDeps) {
+    this.answers = new DataLoader(async (ids) => {
+      const rows = await recordedAnswers.execute(deps.db, ids.map((i) => i.principal), ids.map((i) => i.key));
+      const found = new Map(rows.map((r) => [`${r.principal}\n${r.key}`, r]));
+      return ids.map((i) => found.get(`${i.principal}\n${i.key}`));
+    }, { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) });
+  }
 
   get registry(): Registry {
     return this.deps.registry;
@@ -154,15 +170,17 @@ export class Invoker {
     const requestHash = createHash('sha256').update(`${b.id}\n${req.subscriberId}\n${canonical(input)}`).digest('base64url');
 
     // The key is recorded with the answer, in the same transaction as the work: of two requests
-    // with one key only one can commit (the primary key), and a loser rolls back and replays the
-    // winner's answer. A repeat after the first has committed does the work again inside its
-    // transaction, finds the key taken and rolls that work back, so it changes nothing.
-    const replay = async (error: unknown): Promise<InvokeOutcome> => {
-      const first = await recordedAnswer.first(db, principal, key);
-      if (!first) throw error;
+    // with one key only one can commit (the primary key), and the other rolls its work back and
+    // answers with the committed answer. A repeat after the first has committed (the common
+    // retry) finds the answer before it starts, so it does no work at all.
+    const committed = async (batched = false): Promise<InvokeOutcome | undefined> => {
+      const first = batched ? await this.answers.load({ principal, key }) : await recordedAnswer.first(db, principal, key);
+      if (!first) return undefined;
       if (first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };
     };
+    const earlier = await committed(true);
+    if (earlier) return earlier;
     try {
       return await db.transaction().execute(async (trx) => {
         const ctx = await this.context(trx, req, key);
@@ -179,9 +197,12 @@ export class Invoker {
         return outcome;
       });
     } catch (e) {
-      // A refusal may only be this request meeting the work of a duplicate that committed first
-      // (ALREADY_SUBSCRIBED under the same key): the committed answer is the answer.
-      if (e instanceof KeyTaken || isAppError(e)) return replay(e);
+      // A refusal, or a failure such as a deadlock, may only be this request meeting the work of
+      // a duplicate that committed first (ALREADY_SUBSCRIBED under the same key): then the
+      // committed answer is the answer. If the lookup itself fails, the first failure stands.
+      const first = await committed().catch((lookup: unknown) => (isAppError(lookup) ? Promise.reject(lookup) : undefined));
+      if (first) return first;
+      if (e instanceof KeyTaken) throw new Error(`idempotency key ${key} was taken but its answer is not readable`);
       throw e;
     }
   }
