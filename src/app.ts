@@ -16,12 +16,27 @@ import { ivrRoutes } from './channels/ivr/index.ts';
 import { webApp } from './channels/web/index.ts';
 
 export interface AppOptions {
-  logger?: boolean | { level: string };
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
+}
+
+/** A request URL as it may be logged: gateway secrets in the query (`token=`) replaced. */
+export function loggableUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/g, '$1[redacted]');
 }
 
 export async function buildApp(s: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Gateways (Kannel, the USSD gateway, the voice platform) put their shared secret in the URL.
+    logger: opts.logger
+      ? {
+          ...(opts.logger === true ? {} : opts.logger),
+          serializers: {
+            req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+              method: req.method, url: loggableUrl(req.url), hostname: req.hostname, remoteAddress: req.ip,
+            }),
+          },
+        }
+      : false,
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();

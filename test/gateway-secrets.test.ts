@@ -88,3 +88,18 @@ test('in production, each of the three is off until its token is set', async () 
     await app.close();
   }
 });
+
+test('a gateway secret in a request URL never reaches the log', async () => {
+  const lines: string[] = [];
+  const app = await buildApp({ ...env.s, config: { ...env.s.config, kannelServiceToken: 'k'.repeat(20) } }, { logger: { level: 'info', stream: { write: (l: string) => void lines.push(l) } } });
+  try {
+    const sub = await addSubscriber(env.db);
+    const r = await app.inject({ method: 'GET', url: `/channels/sms/kannel?from=${sub.msisdn}&text=YE&token=${'k'.repeat(20)}` });
+    assert.equal(r.statusCode, 200);
+    const log = lines.join('');
+    assert.match(log, /token=\[redacted\]/);
+    assert.doesNotMatch(log, /kkkkkkkkkkkkkkkkkkkk/);
+  } finally {
+    await app.close();
+  }
+});

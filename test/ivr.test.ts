@@ -205,16 +205,18 @@ describe('calls', () => {
     const { doc } = await fetchDoc(call.stepUrl('0'));
     assert.ok(doc.elements.some((e) => e.name === 'transfer' && e.attrs.dest === 'tel:10086'));
     assert.match(prompts(doc), /转接人工服务/);
-    // A third wrong key on the main menu goes the same way.
-    const third = call.doc.elements.find((e) => e.name === 'nomatch' && e.attrs.count === '3');
-    const next = call.doc.elements[call.doc.elements.indexOf(third!) + 1];
+    await fetchDoc(call.stepUrl('0')); // the platform fetches the same step again: counted once
+    // A third wrong key on the main menu goes the same way (another call).
+    const { call: other, id: otherId } = await newCall();
+    const third = other.doc.elements.find((e) => e.name === 'nomatch' && e.attrs.count === '3');
+    const next = other.doc.elements[other.doc.elements.indexOf(third!) + 1];
     assert.equal(next?.name, 'goto');
     assert.match(next?.attrs.next ?? '', /go=agent/);
     const { doc: viaNomatch } = await fetchDoc(next!.attrs.next!);
     assert.ok(viaNomatch.elements.some((e) => e.name === 'transfer'));
     await env.s.interactions.flush();
-    const rows = await env.db.selectFrom('interaction').select(['channel', 'businessId']).where('subscriberId', '=', id).where('businessId', '=', 'agent.transfer').execute();
-    assert.deepEqual(rows.map((r) => r.channel), ['ivr', 'ivr']);
+    const rows = await env.db.selectFrom('interaction').select(['subscriberId', 'channel']).where('subscriberId', 'in', [id, otherId]).where('businessId', '=', 'agent.transfer').orderBy('id').execute();
+    assert.deepEqual(rows.map((r) => [r.subscriberId, r.channel]), [[id, 'ivr'], [otherId, 'ivr']], 'one row per transfer, the re-fetch not counted');
     const metrics = await env.app.inject({ method: 'GET', url: '/metrics' });
     assert.match(metrics.body, /omnihall_business_calls_total\{channel="ivr",business="agent.transfer",outcome="ok",code=""\} \d+/);
   });

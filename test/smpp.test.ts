@@ -240,6 +240,21 @@ describe('sending', () => {
     assert.equal(await count(), 32);
   });
 
+  test('when the database itself fails, a group fails at once rather than row by row', async () => {
+    let inserts = 0;
+    const failing = {
+      withTables: () => ({ insertInto: () => ({ values: () => ({ execute: async () => {
+        inserts++;
+        throw Object.assign(new Error('connection terminated'), { code: '57P01' });
+      } }) }) }),
+    } as unknown as ConstructorParameters<typeof ReceiptRecorder>[0];
+    const recorder = new ReceiptRecorder(failing, { maxDelayMs: 5 });
+    const r = (i: number) => ({ messageId: `down-${i}`, msisdn: '13900000002', state: 'DELIVRD', errorCode: null, submittedAt: null, doneAt: null, raw: '' });
+    const results = await Promise.allSettled([0, 1, 2, 3].map((i) => recorder.record(r(i), new Date())));
+    assert.deepEqual(results.map((x) => x.status), ['rejected', 'rejected', 'rejected', 'rejected']);
+    assert.equal(inserts, 1);
+  });
+
   test('a receipt text is read field by field, TLVs first, and a NUL in it does not stop it being written', async () => {
     const text = 'id:77 sub:001 dlvrd:000 submit date:2611250210 done date:2611250211 stat:UNDELIV err:034 text:ab\0c';
     const r = parseReceipt(text, '13900000002')!;

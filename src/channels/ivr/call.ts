@@ -41,6 +41,8 @@ interface IvrCall {
   hop: number;
   /** The last document, sent again when the platform fetches the same step twice. */
   doc: string;
+  /** The step at which the caller was handed to the agents, so a re-fetch is not counted again. */
+  transferredAt?: number;
 }
 
 export interface IvrStep {
@@ -84,10 +86,13 @@ export class IvrCalls {
    * phone hall could not help is what the operator measures self-service by (it shows in
    * /metrics as business `agent.transfer` on channel `ivr`).
    */
-  private transfer(call: IvrCall, id: string): string {
-    this.s.interactions.record({
-      at: this.s.clock.now(), channel: 'ivr', subscriberId: call.subscriberId, businessId: AGENT_TRANSFER, outcome: 'ok', errorCode: null, latencyMs: 0,
-    });
+  private async transfer(call: IvrCall, id: string): Promise<string> {
+    if (call.transferredAt !== call.hop) {
+      this.s.interactions.record({
+        at: this.s.clock.now(), channel: 'ivr', subscriberId: call.subscriberId, businessId: AGENT_TRANSFER, outcome: 'ok', errorCode: null, latencyMs: 0,
+      });
+      await this.s.sessions.set<IvrCall>(`ivr:${id}`, { ...call, transferredAt: call.hop }, this.settings.idleMs);
+    }
     return transferDocument(this.links(id, call.hop, call.msisdn, call.lang ?? 'zh-CN'));
   }
 

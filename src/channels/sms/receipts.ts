@@ -103,7 +103,14 @@ export class ReceiptRecorder {
         await insert(batch.map((b) => b.row));
         for (const b of batch) b.done();
       } catch (e) {
-        if (batch.length === 1) return batch[0]!.done(e);
+        // Only a row the database refuses (SQLSTATE class 22 data, 23 constraint) is worth trying
+        // alone; when the database itself is failing, each alone would only fail slower.
+        const code = (e as { code?: unknown }).code;
+        const rowRefused = typeof code === 'string' && /^2[23]/.test(code);
+        if (batch.length === 1 || !rowRefused) {
+          for (const b of batch) b.done(e);
+          return;
+        }
         // One receipt that cannot be written must not turn the others away: each alone, each
         // caller told its own outcome (a refused one is delivered again by the SMSC).
         for (const b of batch) {
