@@ -37,6 +37,13 @@ export async function freshDatabase(): Promise<{ url: string | undefined; drop()
     async drop() {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
+      // pg's pool.end() resolves once its clients are told to end, not once they have gone: a
+      // forced drop before then kills them mid-goodbye and their error has no listener left.
+      for (let i = 0; i < 100; i++) {
+        const r = await c.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+        if (Number(r.rows[0]!.n) === 0) break;
+        await new Promise((done) => setTimeout(done, 20));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
