@@ -17,6 +17,7 @@ import { startSmpp } from '../src/channels/sms/index.ts';
 import { silentLog } from '../src/channels/sms/hall.ts';
 import { SmscSimulator, type Submitted } from '../src/channels/sms/smsc-simulator.ts';
 import { scratchDatabase } from './lib/data.ts';
+import { shippedNodeFlags } from './lib/child.ts';
 
 const CREDS = { systemId: 'bench', password: 'bench' };
 const SHORT_CODE = '10086';
@@ -142,7 +143,8 @@ async function spawnEsme(role: 'bare' | 'omnihall', url: string, databaseUrl: st
   const script = fileURLToPath(import.meta.url);
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=.bench/profiles`) goes to the ESME processes.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, '--import', 'tsx', script, '--role', role, '--url', url, '--concurrency', flags.concurrency!, '--subscribers', flags.subscribers!];
+  // Both ESMEs run with the flags `npm start` gives omnihall, as every benchmark server does.
+  const args = [...shippedNodeFlags(), ...nodeArgs, '--import', 'tsx', script, '--role', role, '--url', url, '--concurrency', flags.concurrency!, '--subscribers', flags.subscribers!];
   if (databaseUrl) args.push('--database-url', databaseUrl);
   else args.push('--database-url', '');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) });

@@ -45,15 +45,17 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });
   const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row) });
   const catalogue = new CatalogueCache(() => loadCatalogue(db), config.catalogueCacheSeconds * 1000);
-  const shared = { catalogue, reads: new CoalescedReads(db) };
-  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, clock, random });
+  // PGlite is one connection: one batch at a time lets the next grow while it runs.
+  const reads = { inFlight: config.databaseUrl ? 4 : 1 };
+  const shared = { catalogue, reads: new CoalescedReads(db, reads) };
+  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, clock, random, reads });
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
   const sms = smsTransport(config, random);
   if (sms.link) metrics.watchSmpp(sms.link);
   return {
     config, db, clock, random, registry, catalogue, invoker, interactions, metrics, sessions,
-    callers: new CallerDirectory(db, clock),
+    callers: new CallerDirectory(db, clock, reads),
     sms,
     otp: new OtpService(db, key, clock, random, sms.otpSender),
     tokens: new TokenSigner(key),

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KyselyPlugin } from 'kysely';
 import { CoalescedReads } from '../src/core/builtin-bss.ts';
+import { coalesced } from '../src/db/coalesce.ts';
 import { addSubscriber, startTestEnv, type TestEnv } from './helpers.ts';
 
 let env: TestEnv;
@@ -47,7 +48,7 @@ test('reads asked for in one turn are one statement; each gets its own customer,
 test('a batch is capped, so a flood of reads is a few statements, not one unbounded one', async () => {
   const subs = await Promise.all(Array.from({ length: 12 }, () => addSubscriber(env.db)));
   const { db, statements } = counting();
-  const reads = new CoalescedReads(db, 5);
+  const reads = new CoalescedReads(db, { maxBatch: 5 });
   const got = await Promise.all(subs.map((s) => reads.customer(s.id)));
   assert.equal(statements(), 3);
   assert.deepEqual(got.map((r) => r?.id), subs.map((s) => s.id));
@@ -87,4 +88,26 @@ test('a burst of business calls through the entry point answers each subscriber 
     assert.equal(o.status, 'ok');
     assert.equal((o as { result: { balanceFen: number } }).result.balanceFen, 1000 + i);
   });
+});
+
+test('while a batch runs, new keys wait and go together in the next one', async () => {
+  const batches: number[][] = [];
+  let release: () => void = () => {};
+  const load = coalesced(async (keys: readonly number[]) => {
+    batches.push([...keys]);
+    if (batches.length === 1) await new Promise<void>((r) => (release = r));
+    return keys.map((k) => k * 10);
+  }, { inFlight: 1 });
+  const first = load(1);
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  // The first batch is running: these three arrive in different turns and still go as one.
+  const later = [load(2)];
+  await new Promise((r) => setImmediate(r));
+  later.push(load(3));
+  await new Promise((r) => setImmediate(r));
+  later.push(load(4));
+  release();
+  assert.deepEqual(await Promise.all([first, ...later]), [10, 20, 30, 40]);
+  assert.deepEqual(batches, [[1], [2, 3, 4]]);
 });

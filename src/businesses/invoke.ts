@@ -1,11 +1,11 @@
 // The one entry point every channel calls: who may run it, input validation, confirmation of
 // anything that charges, idempotency, one database transaction, and the interaction log.
 import { createHash } from 'node:crypto';
-import DataLoader from 'dataloader';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { FixedQuery } from '../db/fixed-query.ts';
+import { coalesced, type CoalesceOptions } from '../db/coalesce.ts';
 import type { Bss } from '../core/bss.ts';
 import { AppError, isAppError } from '../lib/errors.ts';
 import { l10n } from '../lib/i18n.ts';
@@ -62,6 +62,8 @@ export interface InvokerDeps {
   log: InteractionLog;
   clock: Clock;
   random: Random;
+  /** How reads outside transactions are coalesced. */
+  reads?: CoalesceOptions;
 }
 
 /** Stable JSON: object keys sorted, so the same input always hashes the same. */
@@ -85,14 +87,14 @@ function invalidInput(error: z.ZodError): AppError {
 
 export class Invoker {
   /** Answers already recorded, looked up for every request of one event-loop turn in one statement. */
-  private readonly answers: DataLoader<{ principal: string; key: string }, RecordedAnswer | undefined>;
+  private readonly answer: (id: { principal: string; key: string }) => Promise<RecordedAnswer | undefined>;
 
   constructor(private readonly deps: InvokerDeps) {
-    this.answers = new DataLoader(async (ids) => {
+    this.answer = coalesced(async (ids) => {
       const rows = await recordedAnswers.execute(deps.db, ids.map((i) => i.principal), ids.map((i) => i.key));
       const found = new Map(rows.map((r) => [`${r.principal}\n${r.key}`, r]));
       return ids.map((i) => found.get(`${i.principal}\n${i.key}`));
-    }, { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) });
+    }, deps.reads);
   }
 
   get registry(): Registry {
@@ -174,7 +176,7 @@ export class Invoker {
     // answers with the committed answer. A repeat after the first has committed (the common
     // retry) finds the answer before it starts, so it does no work at all.
     const committed = async (batched = false): Promise<InvokeOutcome | undefined> => {
-      const first = batched ? await this.answers.load({ principal, key }) : await recordedAnswer.first(db, principal, key);
+      const first = batched ? await this.answer({ principal, key }) : await recordedAnswer.first(db, principal, key);
       if (!first) return undefined;
       if (first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };

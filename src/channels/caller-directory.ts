@@ -4,8 +4,8 @@
 // new subscriber is served at once. A number closed within that minute still gets its greeting,
 // but no business: the entry point reads the customer afresh and refuses a closed one. Lookups
 // asked for in one turn of the event loop (a burst of sessions opening) are one statement.
-import DataLoader from 'dataloader';
 import { sql } from 'kysely';
+import { coalesced, type CoalesceOptions } from '../db/coalesce.ts';
 import type { Db } from '../db/index.ts';
 import type { Lang } from '../lib/i18n.ts';
 import type { Clock } from '../lib/ports.ts';
@@ -20,15 +20,15 @@ export interface Caller {
 
 export class CallerDirectory {
   private readonly found = new Map<string, Caller & { until: number }>();
-  private readonly lookups: DataLoader<string, { id: number; status: string; language: string } | undefined>;
+  private readonly lookup: (msisdn: string) => Promise<{ id: number; status: string; language: string } | undefined>;
 
-  constructor(db: Db, private readonly clock: Clock) {
-    this.lookups = new DataLoader(async (numbers) => {
+  constructor(db: Db, private readonly clock: Clock, opts: CoalesceOptions = {}) {
+    this.lookup = coalesced(async (numbers) => {
       const rows = await db.selectFrom('subscriber').select(['id', 'msisdn', 'status', 'language'])
         .where(sql<boolean>`msisdn = any(${[...new Set(numbers)]}::bpchar[])`).execute();
       const byNumber = new Map(rows.map((r) => [r.msisdn, r]));
       return numbers.map((n) => byNumber.get(n));
-    }, { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) });
+    }, opts);
   }
 
   /** The subscriber for a national number (`13800000001`), or null if it is not (or no longer) ours. */
@@ -36,7 +36,7 @@ export class CallerDirectory {
     const now = this.clock.now().getTime();
     const hit = this.found.get(msisdn);
     if (hit && hit.until > now) return hit;
-    const row = await this.lookups.load(msisdn);
+    const row = await this.lookup(msisdn);
     if (!row || row.status === 'closed') {
       this.found.delete(msisdn);
       return null;

@@ -1,8 +1,8 @@
 // The built-in BSS: the operator's customer and billing facts in omnihall's own tables.
-import DataLoader from 'dataloader';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Subscriber } from '../db/schema.ts';
 import { FixedQuery } from '../db/fixed-query.ts';
+import { coalesced, type CoalesceOptions } from '../db/coalesce.ts';
 import type { CatalogueCache } from './catalogue-cache.ts';
 import { AppError } from '../lib/errors.ts';
 import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OfferingView, OrderTerms, RewardView, SubscriptionView, UsageView } from './bss.ts';
@@ -104,39 +104,32 @@ export async function loadCatalogue(db: Q): Promise<OfferingView[]> {
 }
 
 /**
- * The per-subscriber reads outside transactions, coalesced: every read of one kind asked for in
- * one turn of the event loop goes to the database as one statement (`id = any(...)`). Every
- * business call starts with the customer read, and the pack list reads the subscriptions, so a
- * burst of SMS or USSD hops costs a round trip per turn instead of one each; a lone request still
- * makes its one read, a turn later. Nothing is kept between turns.
+ * The per-subscriber reads outside transactions, coalesced (src/db/coalesce.ts): every business
+ * call starts with the customer read, and the pack list reads the subscriptions, so a burst of
+ * SMS or USSD hops costs a statement per batch (`id = any(...)`) instead of one each.
  */
 export class CoalescedReads {
-  private readonly customers: DataLoader<number, CustomerRow>;
-  private readonly subscriptions: DataLoader<{ subscriberId: number; at: Date }, SubscriptionRow[]>;
+  readonly customer: (id: number) => Promise<CustomerRow>;
+  private readonly subscriptions: (key: { subscriberId: number; at: Date }) => Promise<SubscriptionRow[]>;
 
-  constructor(db: Q, maxBatch = 500) {
-    const options = { cache: false, maxBatchSize: maxBatch, batchScheduleFn: (run: () => void) => setImmediate(run) } as const;
-    this.customers = new DataLoader(async (ids) => {
+  constructor(db: Q, opts: CoalesceOptions = {}) {
+    this.customer = coalesced(async (ids) => {
       const rows = await customersByIds.execute(db, [...new Set(ids)]);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id));
-    }, options);
-    this.subscriptions = new DataLoader(async (keys) => {
+    }, opts);
+    this.subscriptions = coalesced(async (keys) => {
       // Read from the earliest time asked for; each caller keeps what is live at its own time.
       const earliest = new Date(Math.min(...keys.map((k) => k.at.getTime())));
       const rows = await liveSubscriptionsOf.execute(db, [...new Set(keys.map((k) => k.subscriberId))], earliest);
       return keys.map((k) => rows
         .filter((r) => r.subscriberId === k.subscriberId && (r.endsAt === null || r.endsAt > k.at))
         .map(({ subscriberId: _, ...r }) => r));
-    }, options);
-  }
-
-  customer(id: number): Promise<CustomerRow> {
-    return this.customers.load(id);
+    }, opts);
   }
 
   liveSubscriptions(subscriberId: number, at: Date): Promise<SubscriptionRow[]> {
-    return this.subscriptions.load({ subscriberId, at });
+    return this.subscriptions({ subscriberId, at });
   }
 }
 
