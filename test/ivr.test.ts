@@ -90,6 +90,8 @@ describe('speech', () => {
     assert.equal(spoken('Your balance is ¥123.45; owed -¥0.05; a ¥10 pack', 'en'), 'Your balance is 123 yuan 45 fen; owed minus 5 fen; a 10 yuan pack');
     assert.equal(spoken('Your number 13800000001', 'en'), 'Your number 1 3 8 0 0 0 0 0 0 0 1', 'a number digit by digit');
     assert.equal(spoken('号码13800000001余额为5.00元'), '号码1 3 8 0 0 0 0 0 0 0 1余额为5元');
+    assert.equal(spoken('彩铃 5元/月'), '彩铃 5元每月');
+    assert.equal(spoken('Ring-back tone ¥5/month', 'en'), 'Ring-back tone 5 yuan a month');
   });
 });
 
@@ -148,7 +150,7 @@ describe('calls', () => {
   test('a pack is chosen from the list read out by name and price, then confirmed', async () => {
     const { call, id } = await newCall(10_000);
     const list = await call.choose('订购业务');
-    const m = /^订购业务：请选择。(.+?) (\d+)元，请按1/.exec(list);
+    const m = /^订购业务：请选择。(.+?) (\d+)元(?:每月)?，请按1/.exec(list);
     assert.ok(m, list);
     await call.press('1');
     assert.match(mainPrompt(call.doc), /扣费/);

@@ -110,7 +110,8 @@ describe('menu', () => {
     assert.equal(again.screen, home.screen);
     const list = await d.send(homeOption('订购业务'));
     assert.match(list.screen, /^订购业务：请选择\n1\./);
-    const first = /^1\.(.+?) (\d+(?:\.\d+)?)元$/m.exec(list.screen);
+    assert.match(list.screen, /元\/月$/m, 'a monthly pack says it is monthly');
+    const first = /^1\.(.+?) (\d+(?:\.\d+)?)元(?:\/月)?$/m.exec(list.screen);
     assert.ok(first, list.screen);
     const priceFen = Math.round(Number(first[2]) * 100);
 

@@ -17,7 +17,7 @@ export const plansList = defineBusiness({
     const plans = all
       .filter((o) => ineligibility(o, subscriber, account, salesChannel(channel)) === null)
       .map((o) => ({
-        id: o.id, code: o.code, nameZh: o.nameZh, nameEn: o.nameEn, priceFen: o.priceFen,
+        id: o.id, code: o.code, nameZh: o.nameZh, nameEn: o.nameEn, priceFen: o.priceFen, priceType: o.priceType,
         dataMb: o.dataMb, voiceMin: o.voiceMin, sms: o.sms, current: o.id === subscriber.planId,
       }));
     return {

@@ -168,7 +168,9 @@ function choiceLabel(item: Record<string, unknown>, fallback: string): L10n {
   const en = str(item.nameEn) ?? str(item.name) ?? zh;
   if (typeof item.priceFen === 'number') {
     const p = priceLabel(item.priceFen);
-    return l10n(`${zh} ${p['zh-CN']}`, `${en} ${p.en}`);
+    // A monthly price says so: 8元/月 is not 8元 once.
+    const [perZh, perEn] = item.priceType === 'recurring' ? ['/月', '/month'] : ['', ''];
+    return l10n(`${zh} ${p['zh-CN']}${perZh}`, `${en} ${p.en}${perEn}`);
   }
   if (typeof item.costPoints === 'number') return l10n(`${zh} ${item.costPoints}积分`, `${en} ${item.costPoints} pts`);
   return l10n(zh, en);

@@ -138,6 +138,7 @@ const zh = {
   'offer.sms': '短信{n}条',
   'offer.validity': '有效期{n}天',
   'offer.validityOne': '有效期1天',
+  'offer.perMonth': '/月',
 
   'run.sending': '正在提交…',
   'run.processing': '正在办理，请稍候…',
@@ -364,6 +365,7 @@ const en: Record<MessageKey, string> = {
   'offer.sms': '{n} SMS',
   'offer.validity': 'valid {n} days',
   'offer.validityOne': 'valid 1 day',
+  'offer.perMonth': '/month',
 
   'run.sending': 'Sending…',
   'run.processing': 'Working on it…',

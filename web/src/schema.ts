@@ -103,6 +103,8 @@ export interface Choice {
   detailZh?: string;
   detailEn?: string;
   priceFen?: number;
+  /** The price is charged every month. */
+  monthly?: boolean;
   costPoints?: number;
   dataMb?: number;
   voiceMin?: number;
@@ -137,7 +139,7 @@ export function choicesFrom(result: unknown, source: OptionsSource): Choice[] {
     out.push({
       value, nameZh, nameEn,
       detailZh: str(o.descriptionZh), detailEn: str(o.descriptionEn),
-      priceFen: num(o.priceFen), costPoints: num(o.costPoints),
+      priceFen: num(o.priceFen), monthly: o.priceType === 'recurring' || undefined, costPoints: num(o.costPoints),
       dataMb: num(o.dataMb), voiceMin: num(o.voiceMin), sms: num(o.sms),
       validityDays: o.validityDays === null ? null : num(o.validityDays),
       disabled: o.current === true ? 'current' : o.affordable === false ? 'unaffordable' : undefined,

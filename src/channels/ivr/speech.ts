@@ -37,6 +37,7 @@ export function spoken(text: string, lang: Lang = 'zh-CN'): string {
     ? text.replace(/(-?)¥(-?)(\d+)(?:\.(\d{2}))?/g, (_m, s1: string, s2: string, y: string, c: string | undefined) =>
       spokenMoneyEn((s1 || s2 ? -1 : 1) * (Number(y) * 100 + Number(c ?? 0))))
     : text.replace(/(-?)(\d+)\.(\d{2})元/g, (_m, sign: string, y: string, c: string) => spokenMoney((sign ? -1 : 1) * (Number(y) * 100 + Number(c))));
-  // A phone number is read digit by digit, not as "thirteen billion ..." (7 or more digits).
-  return out.replace(/\d{7,}/g, (digits) => digits.split('').join(' ')).replace(/\s+/g, ' ').trim();
+  // A phone number is read digit by digit, not as "thirteen billion ..." (7 or more digits); a
+  // slash is not spoken: 8元/月 is "8元每月", ¥8/month "8 yuan a month".
+  return out.replaceAll('/月', '每月').replaceAll('/month', ' a month').replace(/\d{7,}/g, (digits) => digits.split('').join(' ')).replace(/\s+/g, ' ').trim();
 }

@@ -54,7 +54,7 @@ function ChoiceList({ field, value, onChange, problemId, label }: { field: Field
               />
               <span className="choice-body">
                 <span className="choice-name">{lang === 'en' ? c.nameEn : c.nameZh}</span>
-                {c.priceFen !== undefined && <span className="choice-price">{formatFen(c.priceFen)}</span>}
+                {c.priceFen !== undefined && <span className="choice-price">{formatFen(c.priceFen)}{c.monthly ? t('offer.perMonth') : ''}</span>}
                 {c.costPoints !== undefined && <span className="choice-price">{t('points.cost', { n: c.costPoints })}</span>}
                 {detail && <span className="choice-detail">{detail}</span>}
                 {desc && <span className="choice-desc">{desc}</span>}
