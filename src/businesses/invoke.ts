@@ -20,10 +20,7 @@ const recordAnswer = new FixedQuery((q, principal: string, key: string, business
   .values({ principal, key, businessId, requestHash, response, createdAt })
   .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
   .returning('key'));
-const recordedAnswer = new FixedQuery((q, principal: string, key: string) => q
-  .selectFrom('idempotencyRecord').select(['requestHash', 'response']).where('principal', '=', principal).where('key', '=', key));
-type RecordedAnswer = NonNullable<Awaited<ReturnType<typeof recordedAnswer.first>>>;
-// Many keys at once, for the look-before-work of requests arriving together.
+// The recorded answers of many keys at once: requests arriving together look theirs up together.
 const recordedAnswers = new FixedQuery((q, principals: string[], keys: string[]) => q
   .selectFrom('idempotencyRecord').select(['principal', 'key', 'requestHash', 'response'])
   .where(sql<boolean>`(principal, key) in (select * from unnest(${principals}::text[], ${keys}::text[]))`));
@@ -87,7 +84,7 @@ function invalidInput(error: z.ZodError): AppError {
 
 export class Invoker {
   /** Answers already recorded, looked up for every request of one event-loop turn in one statement. */
-  private readonly answer: (id: { principal: string; key: string }) => Promise<RecordedAnswer | undefined>;
+  private readonly answer: (id: { principal: string; key: string }) => Promise<{ requestHash: string; response: unknown } | undefined>;
 
   constructor(private readonly deps: InvokerDeps) {
     this.answer = coalesced(async (ids) => {
@@ -175,13 +172,13 @@ export class Invoker {
     // with one key only one can commit (the primary key), and the other rolls its work back and
     // answers with the committed answer. A repeat after the first has committed (the common
     // retry) finds the answer before it starts, so it does no work at all.
-    const committed = async (batched = false): Promise<InvokeOutcome | undefined> => {
-      const first = batched ? await this.answer({ principal, key }) : await recordedAnswer.first(db, principal, key);
+    const committed = async (): Promise<InvokeOutcome | undefined> => {
+      const first = await this.answer({ principal, key });
       if (!first) return undefined;
       if (first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };
     };
-    const earlier = await committed(true);
+    const earlier = await committed();
     if (earlier) return earlier;
     try {
       return await db.transaction().execute(async (trx) => {

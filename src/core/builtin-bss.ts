@@ -36,6 +36,7 @@ const customerQuery = (q: Q) => q.selectFrom('subscriber as s').innerJoin('accou
 const customerById = new FixedQuery((q: Q, id: number) => customerQuery(q).where('s.id', '=', id));
 const customersByIds = new FixedQuery((q: Q, ids: number[]) => customerQuery(q).where(sql<boolean>`s.id = any(${ids}::bigint[])`));
 type CustomerRow = Awaited<ReturnType<typeof customerById.first>>;
+// Live subscriptions of one subscriber or (coalesced) of many.
 const liveSubscriptionsOf = new FixedQuery((q: Q, subscriberIds: number[], at: Date) => offeringQuery(q)
   .innerJoin('subscription as s', 's.offeringId', 'o.id')
   .select(['s.subscriberId', 's.id as subscriptionId', 's.startsAt', 's.endsAt'])
@@ -44,17 +45,14 @@ const liveSubscriptionsOf = new FixedQuery((q: Q, subscriberIds: number[], at: D
   .where((eb) => eb.or([eb('s.endsAt', 'is', null), eb('s.endsAt', '>', at)]))
   .orderBy('s.startsAt'));
 type SubscriptionRow = Omit<NonNullable<Awaited<ReturnType<typeof liveSubscriptionsOf.first>>>, 'subscriberId'>;
+/** A row as one subscriber's read returns it. */
+function withoutSubscriber<R extends { subscriberId: number }>({ subscriberId: _, ...rest }: R): Omit<R, 'subscriberId'> {
+  return rest;
+}
 const subscriberById = new FixedQuery((q: Q, id: number) => q.selectFrom('subscriber').selectAll().where('id', '=', id));
 const subscriberByMsisdn = new FixedQuery((q: Q, msisdn: string) => q.selectFrom('subscriber').selectAll().where('msisdn', '=', msisdn));
 const accountBySubscriber = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('account').selectAll().where('subscriberId', '=', subscriberId));
 const offeringById = new FixedQuery((q: Q, id: string) => offeringQuery(q).where('o.id', '=', id));
-const liveSubscriptions = new FixedQuery((q: Q, subscriberId: number, at: Date) => offeringQuery(q)
-  .innerJoin('subscription as s', 's.offeringId', 'o.id')
-  .select(['s.id as subscriptionId', 's.startsAt', 's.endsAt'])
-  .where('s.subscriberId', '=', subscriberId)
-  .where('s.status', '=', 'active')
-  .where((eb) => eb.or([eb('s.endsAt', 'is', null), eb('s.endsAt', '>', at)]))
-  .orderBy('s.startsAt'));
 // A new live subscription; the partial unique index allows one per offering, and a conflict is
 // not an error here (the caller decides).
 const insertSubscription = new FixedQuery((q: Q, subscriberId: number, offeringId: string, startsAt: Date, endsAt: Date | null) => q
@@ -124,7 +122,7 @@ export class CoalescedReads {
       const rows = await liveSubscriptionsOf.execute(db, [...new Set(keys.map((k) => k.subscriberId))], earliest);
       return keys.map((k) => rows
         .filter((r) => r.subscriberId === k.subscriberId && (r.endsAt === null || r.endsAt > k.at))
-        .map(({ subscriberId: _, ...r }) => r));
+        .map(withoutSubscriber));
     }, opts);
   }
 
@@ -244,7 +242,7 @@ export class BuiltinBss implements Bss {
 
   async subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]> {
     const batched = this.q.isTransaction ? undefined : this.shared.reads;
-    const rows = batched ? await batched.liveSubscriptions(subscriberId, at) : await liveSubscriptions.execute(this.q, subscriberId, at);
+    const rows = batched ? await batched.liveSubscriptions(subscriberId, at) : (await liveSubscriptionsOf.execute(this.q, [subscriberId], at)).map(withoutSubscriber);
     return rows.map(({ subscriptionId, startsAt, endsAt, ...o }) => ({ id: subscriptionId, startsAt, endsAt, offering: toOffering(o) }));
   }
 
