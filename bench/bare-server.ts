@@ -4,8 +4,8 @@
 // idempotency record and no interaction log.
 import Fastify from 'fastify';
 import { CamelCasePlugin, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
-import { hotStatements } from '../src/core/builtin-bss.ts';
-import type { Database } from '../src/db/schema.ts';
+import { hotStatements } from '../src/modules/subscriber/builtin-bss.ts';
+import type { Database } from '../src/platform/db/database.ts';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { readServerArgs, serveParent, type ServerArgs } from './lib/child.ts';

@@ -1,8 +1,8 @@
 // Benchmark child: omnihall as it ships, on 127.0.0.1 port 0, over the database core.ts prepared.
 // Token check, registry, validation, idempotency record and interaction log all included.
 import { loadConfig } from '../src/config.ts';
-import { openDb } from '../src/db/index.ts';
-import { buildServices } from '../src/services.ts';
+import { openDb } from '../src/platform/db/index.ts';
+import { buildServices } from '../src/container.ts';
 import { buildApp } from '../src/app.ts';
 import { BENCH_GATEWAY_TOKEN, readServerArgs, serveParent } from './lib/child.ts';
 import { countDriverQueries, queryCount } from './lib/query-counter.ts';

@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import smpp, { type PDU } from 'smpp';
 import { loadConfig } from '../src/config.ts';
-import { migrate, openDb, type Db } from '../src/db/index.ts';
+import { migrate, openDb, type Db } from '../src/platform/db/index.ts';
 import { seedCatalogue } from '../src/demo/catalogue.ts';
-import { buildServices } from '../src/services.ts';
+import { buildServices } from '../src/container.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
 import { silentLog } from '../src/channels/sms/hall.ts';
-import { SmscSimulator, type Submitted } from '../src/channels/sms/smsc-simulator.ts';
+import { SmscSimulator, type Submitted } from '../src/platform/sms/smsc-simulator.ts';
 import { scratchDatabase } from './lib/data.ts';
 import { shippedNodeFlags } from './lib/child.ts';
 

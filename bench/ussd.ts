@@ -208,7 +208,7 @@ async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }
 }
 
 async function prepare(url: string, perSystem: number): Promise<void> {
-  const { migrate, openDb } = await import('../src/db/index.ts');
+  const { migrate, openDb } = await import('../src/platform/db/index.ts');
   const { seedCatalogue } = await import('../src/demo/catalogue.ts');
   const opened = await openDb({ databaseUrl: url, dataDir: 'memory://' });
   await migrate(opened.db);

@@ -1,9 +1,9 @@
 // Start-up: read config, open the database, migrate, seed the demo operator, build the app, listen.
 import { loadConfig } from './config.ts';
-import { migrate, openDb } from './db/index.ts';
+import { migrate, openDb } from './platform/db/index.ts';
 import { seedDemo } from './demo/generate.ts';
-import { ensureAdmin } from './identity/staff.ts';
-import { buildServices } from './services.ts';
+import { ensureAdmin } from './modules/staff/staff.service.ts';
+import { buildServices } from './container.ts';
 import { buildApp } from './app.ts';
 import { startSmpp } from './channels/sms/index.ts';
 

@@ -2,8 +2,8 @@
 // that is not the one confirmed), writes through TMF620 on this node are seen at once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CatalogueCache } from '../src/core/catalogue-cache.ts';
-import type { OfferingView } from '../src/core/bss.ts';
+import { CatalogueCache } from '../src/modules/catalogue/catalogue-cache.ts';
+import type { OfferingView } from '../src/modules/subscriber/bss.ts';
 import { addSubscriber, balanceAndLedger, callBusiness, signIn, staffToken, startTestEnv, type TestEnv } from './helpers.ts';
 
 function offering(id: string, priceFen: number, lifecycleStatus = 'Active'): OfferingView {

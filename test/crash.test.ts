@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb } from '../src/db/index.ts';
+import { openDb } from '../src/platform/db/index.ts';
 import { freshDatabase } from './helpers.ts';
 
 interface Server {

@@ -1,7 +1,7 @@
 // Fixed-shape queries compiled once: each call binds its own values, constants stay, transactions work.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FixedQuery } from '../src/db/fixed-query.ts';
+import { FixedQuery } from '../src/platform/db/fixed-query.ts';
 import { addSubscriber, startTestEnv, type TestEnv } from './helpers.ts';
 
 let env: TestEnv;

@@ -3,12 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
-import { migrate, openDb, type Db } from '../src/db/index.ts';
+import { migrate, openDb, type Db } from '../src/platform/db/index.ts';
 import { seedCatalogue } from '../src/demo/catalogue.ts';
-import { createStaffUser } from '../src/identity/staff.ts';
-import { ManualClock } from '../src/lib/ports.ts';
+import { createStaffUser } from '../src/modules/staff/staff.service.ts';
+import { ManualClock } from '../src/platform/ports.ts';
 import type { StaffRole } from '../src/businesses/registry.ts';
-import { buildServices, type Services } from '../src/services.ts';
+import { buildServices, type Services } from '../src/container.ts';
 import { buildApp } from '../src/app.ts';
 
 export interface TestEnv {

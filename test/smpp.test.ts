@@ -5,12 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addSubscriber, balanceAndLedger, startTestEnv, type TestEnv } from './helpers.ts';
 import { buildApp } from '../src/app.ts';
-import { buildServices, type Services } from '../src/services.ts';
+import { buildServices, type Services } from '../src/container.ts';
 import { SmsHall, type SmsLog } from '../src/channels/sms/hall.ts';
-import { SmppLink, SmppSendError } from '../src/channels/sms/smpp.ts';
-import { SmscSimulator, type Submitted } from '../src/channels/sms/smsc-simulator.ts';
-import { ReceiptRecorder, parseReceipt, type SmsReceiptTable } from '../src/channels/sms/receipts.ts';
-import { readConcat } from '../src/lib/gsm-encoding.ts';
+import { SmppLink, SmppSendError } from '../src/platform/sms/smpp.ts';
+import { SmscSimulator, type Submitted } from '../src/platform/sms/smsc-simulator.ts';
+import { ReceiptRecorder, parseReceipt, type SmsReceiptTable } from '../src/platform/sms/receipts.ts';
+import { readConcat } from '../src/platform/sms/gsm-encoding.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
 
 const CREDS = { systemId: 'omnihall', password: 'secret1' };

@@ -7,16 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { addSubscriber, balanceAndLedger, startTestEnv, type TestEnv } from './helpers.ts';
 import { buildApp } from '../src/app.ts';
-import { buildServices } from '../src/services.ts';
+import { buildServices } from '../src/container.ts';
 import { BUSINESSES } from '../src/businesses/index.ts';
 import { Registry, defineBusiness, type Business } from '../src/businesses/registry.ts';
-import { l10n } from '../src/lib/i18n.ts';
+import { l10n } from '../src/platform/i18n.ts';
 import { Invoker } from '../src/businesses/invoke.ts';
-import { builtinBss } from '../src/core/builtin-bss.ts';
+import { builtinBss } from '../src/modules/subscriber/builtin-bss.ts';
 import { CommandParser, parseMonth, parseYuan } from '../src/channels/sms/commands.ts';
 import { SmsHall, normaliseMsisdn } from '../src/channels/sms/hall.ts';
-import { KannelSender } from '../src/channels/sms/kannel.ts';
-import { splitMessage } from '../src/lib/gsm-encoding.ts';
+import { KannelSender } from '../src/platform/sms/kannel.ts';
+import { splitMessage } from '../src/platform/sms/gsm-encoding.ts';
 
 let env: TestEnv;
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { migrate, openDb, type Db } from '../../src/db/index.ts';
+import { migrate, openDb, type Db } from '../../src/platform/db/index.ts';
 import { seedDemo } from '../../src/demo/generate.ts';
-import { SUBSCRIBER_TOKEN_TTL_S, TokenSigner, loadTokenKey } from '../../src/identity/tokens.ts';
-import { cryptoRandom } from '../../src/lib/ports.ts';
+import { SUBSCRIBER_TOKEN_TTL_S, TokenSigner, loadTokenKey } from '../../src/modules/identity/tokens.ts';
+import { cryptoRandom } from '../../src/platform/ports.ts';
 
 export type DbKind = 'postgres' | 'pglite';
 

@@ -1,5 +1,5 @@
 // balance.query: the account balance (话费余额).
-import { money, l10n } from '../lib/i18n.ts';
+import { money, l10n } from '../platform/i18n.ts';
 import { defineBusiness } from './registry.ts';
 import { noInput } from './common.ts';
 

@@ -1,7 +1,7 @@
 // bill.query: one month's bill with its items (the latest when no month is given).
 import { z } from 'zod';
-import { AppError } from '../lib/errors.ts';
-import { l10n, money } from '../lib/i18n.ts';
+import { AppError } from '../platform/errors.ts';
+import { l10n, money } from '../platform/i18n.ts';
 import { monthInput } from './common.ts';
 import { defineBusiness } from './registry.ts';
 

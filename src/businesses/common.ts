@@ -1,8 +1,8 @@
 // Pieces several businesses share: offering lookup by id or code, and offering names.
 import { z } from 'zod';
-import type { OfferingView } from '../core/bss.ts';
-import { AppError } from '../lib/errors.ts';
-import { dataAmount, l10n, type L10n } from '../lib/i18n.ts';
+import type { OfferingView } from '../modules/subscriber/bss.ts';
+import { AppError } from '../platform/errors.ts';
+import { dataAmount, l10n, type L10n } from '../platform/i18n.ts';
 import type { BusinessContext } from './registry.ts';
 
 /** An offering id (`PK-DATA-1G`) or the short code subscribers type (`LL1G`). */

@@ -3,14 +3,14 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../db/index.ts';
-import { FixedQuery } from '../db/fixed-query.ts';
-import { coalesced, type CoalesceOptions } from '../db/coalesce.ts';
-import type { Bss } from '../core/bss.ts';
-import { AppError, isAppError } from '../lib/errors.ts';
-import { l10n } from '../lib/i18n.ts';
-import type { Clock, Random } from '../lib/ports.ts';
-import type { InteractionLog } from './interaction-log.ts';
+import type { Db } from '../platform/db/index.ts';
+import { FixedQuery } from '../platform/db/fixed-query.ts';
+import { coalesced, type CoalesceOptions } from '../platform/db/coalesce.ts';
+import type { Bss } from '../modules/subscriber/bss.ts';
+import { AppError, isAppError } from '../platform/errors.ts';
+import { l10n } from '../platform/i18n.ts';
+import type { Clock, Random } from '../platform/ports.ts';
+import type { InteractionLog } from '../modules/interactions/interaction-log.ts';
 import { withTerms, type Business, type BusinessContext, type BusinessText, type Principal, type Quote, type Registry } from './registry.ts';
 
 // The idempotency record, written once with the answer at the end of the business's transaction

@@ -1,8 +1,8 @@
 // pack.subscribe: order a pack or service; charges its price now, so it needs confirmation.
 import { z } from 'zod';
-import { assertEligible } from '../core/catalogue.ts';
-import { AppError } from '../lib/errors.ts';
-import { l10n, money } from '../lib/i18n.ts';
+import { assertEligible } from '../modules/catalogue/eligibility.ts';
+import { AppError } from '../platform/errors.ts';
+import { l10n, money } from '../platform/i18n.ts';
 import { allowanceText, findOffering, offeringRef, salesChannel } from './common.ts';
 import { defineBusiness, type BusinessContext } from './registry.ts';
 

@@ -1,6 +1,6 @@
 // pack.unsubscribe: cancel a pack or service; nothing is charged or refunded.
 import { z } from 'zod';
-import { l10n } from '../lib/i18n.ts';
+import { l10n } from '../platform/i18n.ts';
 import { findOffering, offeringRef } from './common.ts';
 import { defineBusiness } from './registry.ts';
 

@@ -1,6 +1,6 @@
 // packs.list: the packs and services this subscriber may order on this channel now.
-import { ineligibility } from '../core/catalogue.ts';
-import { l10n, money } from '../lib/i18n.ts';
+import { ineligibility } from '../modules/catalogue/eligibility.ts';
+import { l10n, money } from '../platform/i18n.ts';
 import { allowanceText, noInput, salesChannel } from './common.ts';
 import { defineBusiness } from './registry.ts';
 

@@ -1,9 +1,9 @@
 // plan.change: move to another plan from the first day of the next billing cycle.
 import { z } from 'zod';
-import { assertEligible } from '../core/catalogue.ts';
-import { nextCycleStart } from '../lib/cycle.ts';
-import { AppError } from '../lib/errors.ts';
-import { l10n, money } from '../lib/i18n.ts';
+import { assertEligible } from '../modules/catalogue/eligibility.ts';
+import { nextCycleStart } from '../platform/cycle.ts';
+import { AppError } from '../platform/errors.ts';
+import { l10n, money } from '../platform/i18n.ts';
 import { allowanceText, findOffering, offeringRef, salesChannel } from './common.ts';
 import { defineBusiness, type BusinessContext } from './registry.ts';
 

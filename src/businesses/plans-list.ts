@@ -1,6 +1,6 @@
 // plans.list: the plans this subscriber may change to.
-import { ineligibility } from '../core/catalogue.ts';
-import { l10n, money } from '../lib/i18n.ts';
+import { ineligibility } from '../modules/catalogue/eligibility.ts';
+import { l10n, money } from '../platform/i18n.ts';
 import { allowanceText, noInput, salesChannel } from './common.ts';
 import { defineBusiness } from './registry.ts';
 

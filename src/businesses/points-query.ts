@@ -1,5 +1,5 @@
 // points.query: the points balance and the rewards it can buy.
-import { l10n } from '../lib/i18n.ts';
+import { l10n } from '../platform/i18n.ts';
 import { defineBusiness } from './registry.ts';
 import { noInput } from './common.ts';
 

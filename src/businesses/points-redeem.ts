@@ -1,7 +1,7 @@
 // points.redeem: spend points on a reward (a pack, or credit on the account).
 import { z } from 'zod';
-import { AppError } from '../lib/errors.ts';
-import { l10n, money } from '../lib/i18n.ts';
+import { AppError } from '../platform/errors.ts';
+import { l10n, money } from '../platform/i18n.ts';
 import { defineBusiness, type BusinessContext } from './registry.ts';
 
 async function rewardFor(ctx: BusinessContext, rewardId: string) {

@@ -1,6 +1,6 @@
 // recharge: top up the account (充值). Amounts are integer fen, from ¥1 to ¥5,000.
 import { z } from 'zod';
-import { l10n, money } from '../lib/i18n.ts';
+import { l10n, money } from '../platform/i18n.ts';
 import { defineBusiness } from './registry.ts';
 
 export const RECHARGE_MIN_FEN = 100;

@@ -1,10 +1,10 @@
 // The business registry: every business (业务) declared once, served on every channel.
 import { z } from 'zod';
-import type { Db } from '../db/index.ts';
-import type { Subscriber } from '../db/schema.ts';
-import type { AccountView, Bss } from '../core/bss.ts';
-import type { L10n } from '../lib/i18n.ts';
-import type { Clock, Random } from '../lib/ports.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { Subscriber } from '../platform/db/database.ts';
+import type { AccountView, Bss } from '../modules/subscriber/bss.ts';
+import type { L10n } from '../platform/i18n.ts';
+import type { Clock, Random } from '../platform/ports.ts';
 
 export type StaffRole = 'admin' | 'product' | 'marketing' | 'agent' | 'ops';
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'product', 'marketing', 'agent', 'ops'];

@@ -1,5 +1,5 @@
 // subscriptions.query: the plan and every pack or service the subscriber has now.
-import { l10n } from '../lib/i18n.ts';
+import { l10n } from '../platform/i18n.ts';
 import { defineBusiness } from './registry.ts';
 import { noInput } from './common.ts';
 

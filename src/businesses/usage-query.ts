@@ -1,7 +1,7 @@
 // usage.query: this cycle's data, voice and SMS use against the allowances of plan and packs.
 import { z } from 'zod';
-import { cycleOf } from '../lib/cycle.ts';
-import { dataAmount, l10n } from '../lib/i18n.ts';
+import { cycleOf } from '../platform/cycle.ts';
+import { dataAmount, l10n } from '../platform/i18n.ts';
 import { monthInput } from './common.ts';
 import { defineBusiness } from './registry.ts';
 

@@ -6,8 +6,8 @@ import { monthInput } from '../businesses/common.ts';
 import type { Invoker } from '../businesses/invoke.ts';
 import { inputJsonSchema, type Business, type BusinessText, type OptionsSource, type Quote } from '../businesses/registry.ts';
 import type { Config } from '../config.ts';
-import { isAppError } from '../lib/errors.ts';
-import { l10n, yuan, type L10n } from '../lib/i18n.ts';
+import { isAppError } from '../platform/errors.ts';
+import { l10n, yuan, type L10n } from '../platform/i18n.ts';
 
 /** One numbered choice on a screen; `key` is what the channel hands back when it is chosen. */
 export interface MenuItem {

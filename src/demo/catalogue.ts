@@ -2,8 +2,8 @@
 // packs (流量包、语音包、短信包), value-added services (增值业务), converged broadband (融合宽带) and
 // points rewards (积分兑换). Data first, then `seedCatalogue` which inserts it idempotently.
 // Prices are integer fen. Every offering has exactly one price row, `PR-<offering id>`.
-import type { Db } from '../db/index.ts';
-import type { Eligibility, LifecycleStatus, OfferingKind } from '../db/schema.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { Eligibility, LifecycleStatus, OfferingKind } from '../platform/db/database.ts';
 
 export const ALL_CHANNELS = ['web', 'mobile', 'kiosk', 'sms', 'ussd', 'ivr', 'api', 'agent', 'mall'] as const;
 const ALL = [...ALL_CHANNELS];

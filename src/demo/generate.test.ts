@@ -5,8 +5,8 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { freshDatabase } from '../../test/helpers.ts';
-import { migrate, openDb, type Db } from '../db/index.ts';
-import { cycleMonthsAgo, cycleOf } from '../lib/cycle.ts';
+import { migrate, openDb, type Db } from '../platform/db/index.ts';
+import { cycleMonthsAgo, cycleOf } from '../platform/cycle.ts';
 import { OFFERINGS, REWARDS, seedCatalogue } from './catalogue.ts';
 import { DEMO_NUMBERS, Rng, seedDemo } from './generate.ts';
 

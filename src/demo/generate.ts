@@ -21,9 +21,9 @@
 // total is the sum of its items; at most one active subscription per (subscriber, offering),
 // none ended; points never go below zero.
 import { sql, type Transaction } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { Database } from '../db/schema.ts';
-import { cycleMonthsAgo, nextCycleStart, startOfDay } from '../lib/cycle.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { Database } from '../platform/db/database.ts';
+import { cycleMonthsAgo, nextCycleStart, startOfDay } from '../platform/cycle.ts';
 import { OFFERINGS, REWARDS, offering, seedCatalogue, type CatalogueOffering } from './catalogue.ts';
 
 export const DEMO_NUMBERS = {

@@ -1,8 +1,8 @@
 // Who is calling: the bearer token on a request, checked without a database round trip.
 import type { FastifyRequest } from 'fastify';
 import type { Principal, StaffRole } from '../../businesses/registry.ts';
-import { AppError } from '../../lib/errors.ts';
-import type { Services } from '../../services.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Services } from '../../container.ts';
 
 export function principalOf(s: Services, req: FastifyRequest): Principal | null {
   const h = req.headers.authorization;

@@ -1,7 +1,7 @@
 // RFC 9457 problem details: every REST error has this shape and a stable `code`.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERRORS, type ErrorCode } from '../../lib/errors.ts';
-import type { Lang } from '../../lib/i18n.ts';
+import { AppError, ERRORS, type ErrorCode } from '../../platform/errors.ts';
+import type { Lang } from '../../platform/i18n.ts';
 
 /** zh-CN unless the client prefers English. */
 export function requestLang(req: FastifyRequest): Lang {

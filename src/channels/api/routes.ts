@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { inputJsonSchema } from '../../businesses/registry.ts';
-import { authenticateStaff } from '../../identity/staff.ts';
-import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../identity/tokens.ts';
-import { AppError } from '../../lib/errors.ts';
-import type { Services } from '../../services.ts';
+import { authenticateStaff } from '../../modules/staff/staff.service.ts';
+import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identity/tokens.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Services } from '../../container.ts';
 import { requirePrincipal } from './auth.ts';
 import { requestLang, sendProblem } from './problem.ts';
 

@@ -1,8 +1,8 @@
 // The IVR's dialogue: a call's menu state kept in the session store under a call id, DTMF digits
 // in, the next VoiceXML document out.
 import type { Config } from '../../config.ts';
-import type { Lang } from '../../lib/i18n.ts';
-import type { Services } from '../../services.ts';
+import type { Lang } from '../../platform/i18n.ts';
+import type { Services } from '../../container.ts';
 import { channelSetting, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState } from '../menu.ts';
 import { goodbyeDocument, ivrKeys, ivrPages, screenDocument, transferDocument, type CallLinks } from './vxml.ts';
 

@@ -1,5 +1,5 @@
 // Text for the IVR's text-to-speech: money read the way a prompt says it in each language.
-import type { Lang } from '../../lib/i18n.ts';
+import type { Lang } from '../../platform/i18n.ts';
 
 /** 12345 fen → `123元4角5分`; 12305 → `123元零5分`; 12300 → `123元`; 50 → `5角`. */
 export function spokenMoney(fen: number): string {

@@ -1,7 +1,7 @@
 // VoiceXML 2.1 documents for the IVR, built as an element tree so every document is well-formed
 // and every text and URL is escaped: one DTMF field per screen, with re-prompts and a transfer,
 // spoken in the caller's language (zh-CN first, English on `*` at the start of the main menu).
-import { l10n, type L10n, type Lang } from '../../lib/i18n.ts';
+import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
 import type { Screen } from '../menu.ts';
 import { spoken } from './speech.ts';
 

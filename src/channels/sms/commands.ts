@@ -3,7 +3,7 @@
 // registry is also reachable by its id (`plans.list`, `points.redeem RW-1`) with no table entry.
 import { z } from 'zod';
 import type { Business, Registry } from '../../businesses/registry.ts';
-import { l10n, type L10n, type Lang } from '../../lib/i18n.ts';
+import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
 
 /** How a command's argument is read: an offering code or id, an amount in yuan, or a month. */
 export type ArgKind = 'code' | 'yuan' | 'month';

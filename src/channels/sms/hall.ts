@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import type { Principal, Quote } from '../../businesses/registry.ts';
 import type { InvokeOutcome } from '../../businesses/invoke.ts';
-import { isAppError, type AppError, type ErrorCode } from '../../lib/errors.ts';
-import { l10n, type L10n, type Lang } from '../../lib/i18n.ts';
-import type { Services } from '../../services.ts';
+import { isAppError, type AppError, type ErrorCode } from '../../platform/errors.ts';
+import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
+import type { Services } from '../../container.ts';
 import { CommandParser, DEFAULT_COMMANDS, helpMenu, normaliseText, type SmsCommand } from './commands.ts';
-import { partsNeeded } from '../../lib/gsm-encoding.ts';
+import { partsNeeded } from '../../platform/sms/gsm-encoding.ts';
 
 export const CHANNEL = 'sms';
 export const CONFIRM_TTL_MS = 10 * 60_000;

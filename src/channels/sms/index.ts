@@ -2,12 +2,12 @@
 // start of the SMPP link; both feed the same SmsHall.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AppError } from '../../lib/errors.ts';
-import { sameSecret } from '../../lib/secrets.ts';
-import type { Services } from '../../services.ts';
+import { AppError } from '../../platform/errors.ts';
+import { sameSecret } from '../../platform/secrets.ts';
+import type { Services } from '../../container.ts';
 import { SmsHall, type SmsLog } from './hall.ts';
-import { ReceiptRecorder } from './receipts.ts';
-import type { SmppLink } from './smpp.ts';
+import { ReceiptRecorder } from '../../platform/sms/receipts.ts';
+import type { SmppLink } from '../../platform/sms/smpp.ts';
 
 export function smsHall(s: Services, log?: SmsLog): SmsHall {
   return new SmsHall(s, { confirmWithYes: s.config.smsConfirmWithYes, log });

@@ -4,9 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StaffRole } from '../../businesses/registry.ts';
-import { AppError, ERRORS, isAppError } from '../../lib/errors.ts';
-import { l10n, yuan } from '../../lib/i18n.ts';
-import type { Services } from '../../services.ts';
+import { AppError, ERRORS, isAppError } from '../../platform/errors.ts';
+import { l10n, yuan } from '../../platform/i18n.ts';
+import type { Services } from '../../container.ts';
 import { requirePrincipal, requireStaff } from '../api/auth.ts';
 import { fromFastifyError, requestLang } from '../api/problem.ts';
 

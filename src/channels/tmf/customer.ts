@@ -2,12 +2,12 @@
 // id). A subscriber reads only themselves; agents, marketing and admins read everyone.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SubscriberTable } from '../../db/schema.ts';
-import { AppError } from '../../lib/errors.ts';
-import { l10n } from '../../lib/i18n.ts';
-import type { Services } from '../../services.ts';
+import type { SubscriberTable } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import { l10n } from '../../platform/i18n.ts';
+import type { Services } from '../../container.ts';
 import { anyOf, fieldsQuery, href, listQuery, page, project, refOutput, requireViewer, sendPage, tmfErrorSchema, type Viewer } from './common.ts';
-import { getCustomer, listCustomers, type CustomerRow } from './customer-repository.ts';
+import { getCustomer, listCustomers, type CustomerRow } from '../../modules/subscriber/customer.repository.ts';
 
 const CUSTOMER_PATH = 'customerManagement/v4/customer';
 

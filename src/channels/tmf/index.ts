@@ -1,6 +1,6 @@
 // TM Forum Open API v4 for what the core owns: TMF620 catalogue, TMF622 ordering, TMF629 customer.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Services } from '../../services.ts';
+import type { Services } from '../../container.ts';
 import { useTmfErrors } from './common.ts';
 import { customerRoutes } from './customer.ts';
 import { productCatalogRoutes } from './product-catalog.ts';

@@ -3,11 +3,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Updateable } from 'kysely';
 import { z } from 'zod';
-import { SALES_CHANNELS } from '../../core/catalogue.ts';
-import type { Eligibility, LifecycleStatus, OfferingKind, OfferingPrice, OfferingPriceTable, OfferingTable } from '../../db/schema.ts';
-import { AppError } from '../../lib/errors.ts';
-import { l10n } from '../../lib/i18n.ts';
-import type { Services } from '../../services.ts';
+import { SALES_CHANNELS } from '../../modules/catalogue/eligibility.ts';
+import type { Eligibility, LifecycleStatus, OfferingKind, OfferingPrice, OfferingPriceTable, OfferingTable } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import { l10n } from '../../platform/i18n.ts';
+import type { Services } from '../../container.ts';
 import { requireStaff } from '../api/auth.ts';
 import {
   anyOf, fenToYuan, fieldsQuery, href, invalid, listQuery, page, project, refInput, refOutput, sendPage, tmfErrorSchema, yuanInput,
@@ -15,7 +15,7 @@ import {
 import {
   deleteOrRetireOffering, deleteOrRetirePrice, getOffering, getPrice, insertOffering, insertPrice, isUniqueViolation,
   listOfferings, listPrices, updateOffering, updatePrice, type OfferingRow,
-} from './catalog-repository.ts';
+} from '../../modules/catalogue/catalogue.repository.ts';
 
 const OFFERING_PATH = 'productCatalogManagement/v4/productOffering';
 const PRICE_PATH = 'productCatalogManagement/v4/productOfferingPrice';

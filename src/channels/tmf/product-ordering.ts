@@ -4,17 +4,17 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { quoteTerms, type Principal } from '../../businesses/registry.ts';
-import type { ProductOrderItemRow } from '../../db/schema.ts';
-import { AppError, ERRORS, isAppError, type ErrorCode } from '../../lib/errors.ts';
-import { l10n, type Lang } from '../../lib/i18n.ts';
-import type { Services } from '../../services.ts';
+import type { ProductOrderItemRow } from '../../platform/db/database.ts';
+import { AppError, ERRORS, isAppError, type ErrorCode } from '../../platform/errors.ts';
+import { l10n, type Lang } from '../../platform/i18n.ts';
+import type { Services } from '../../container.ts';
 import { requirePrincipal } from '../api/auth.ts';
 import { requestLang } from '../api/problem.ts';
 import {
   anyOf, fieldsQuery, href, invalid, listQuery, page, project, refInput, refOutput, requireViewer, sendPage, tmfErrorSchema, yuanInput,
 } from './common.ts';
 import { customerHref, customerIdOf } from './customer.ts';
-import { getOrder, insertOrderIfAbsent, listOrders, offeringsByIds, subscriberExists, type OrderRow } from './order-repository.ts';
+import { getOrder, insertOrderIfAbsent, listOrders, offeringsByIds, subscriberExists, type OrderRow } from '../../modules/ordering/ordering.repository.ts';
 import { offeringHref } from './product-catalog.ts';
 
 const ORDER_PATH = 'productOrderingManagement/v4/productOrder';

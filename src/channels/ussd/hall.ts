@@ -1,8 +1,8 @@
 // The USSD hall's dialogue: one gateway hop in, one screen out, with the dialogue's state kept in
 // the session store under the gateway's session id between hops.
-import type { Lang } from '../../lib/i18n.ts';
+import type { Lang } from '../../platform/i18n.ts';
 import type { Config } from '../../config.ts';
-import type { Services } from '../../services.ts';
+import type { Services } from '../../container.ts';
 import { channelSetting, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState, type Screen } from '../menu.ts';
 import { renderUssd } from './render.ts';
 

@@ -2,8 +2,8 @@
 import formbody from '@fastify/formbody';
 import { hasZodFastifySchemaValidationErrors, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sameSecret } from '../../lib/secrets.ts';
-import type { Services } from '../../services.ts';
+import { sameSecret } from '../../platform/secrets.ts';
+import type { Services } from '../../container.ts';
 import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
 import { UssdHall, ussdSettings } from './hall.ts';
 

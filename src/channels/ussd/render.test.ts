@@ -2,7 +2,7 @@
 // page breaks do not move when a notice is shown.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { l10n, type Lang } from '../../lib/i18n.ts';
+import { l10n, type Lang } from '../../platform/i18n.ts';
 import { MENU_TEXT, type Screen } from '../menu.ts';
 import { GSM7_LIMIT, measure, renderUssd, UCS2_LIMIT } from './render.ts';
 

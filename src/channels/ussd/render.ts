@@ -1,7 +1,7 @@
 // The one USSD screen renderer: turns a menu screen into numbered pages that each fit the
 // handset's limit for their encoding (182 GSM-7 characters, 80 UCS2 ones once any is not GSM-7).
-import { gsm7Length } from '../../lib/gsm-encoding.ts';
-import type { Lang } from '../../lib/i18n.ts';
+import { gsm7Length } from '../../platform/sms/gsm-encoding.ts';
+import type { Lang } from '../../platform/i18n.ts';
 import { MENU_TEXT, type Screen } from '../menu.ts';
 
 export const GSM7_LIMIT = 182;

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import smpp, { type PDU, type Session } from 'smpp';
-import { encodeGsm7, encodingFor, splitMessage } from '../../lib/gsm-encoding.ts';
+import { encodeGsm7, encodingFor, splitMessage } from './gsm-encoding.ts';
 
 export interface SimulatorOptions {
   systemId: string;

@@ -1,9 +1,9 @@
 // Bearer tokens: an HMAC-SHA256-signed payload, so any omnihall node can check one without a
 // database round trip. The key lives in the shared database, created by the first node.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../db/index.ts';
-import type { Principal, StaffRole } from '../businesses/registry.ts';
-import type { Random } from '../lib/ports.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { Principal, StaffRole } from '../../businesses/registry.ts';
+import type { Random } from '../../platform/ports.ts';
 
 interface Payload {
   /** 's' subscriber, 'u' staff user. */

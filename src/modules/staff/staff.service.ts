@@ -1,8 +1,8 @@
 // Staff users (admin, product, marketing, agent, ops): password sign-in, and the first admin.
-import type { Db } from '../db/index.ts';
-import { STAFF_ROLES, type StaffRole } from '../businesses/registry.ts';
-import { AppError } from '../lib/errors.ts';
-import type { Random } from '../lib/ports.ts';
+import type { Db } from '../../platform/db/index.ts';
+import { STAFF_ROLES, type StaffRole } from '../../businesses/registry.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Random } from '../../platform/ports.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 export async function createStaffUser(db: Db, u: { username: string; displayName: string; password: string; roles: StaffRole[] }): Promise<number> {

@@ -1,7 +1,7 @@
 // Delivery receipts: parsing the SMSC's receipt text (SMPP 3.4 Appendix B) and its TLVs, and
 // recording each in sms_receipt so operations can see which replies and codes reached a handset.
 import type { Generated } from 'kysely';
-import type { Db } from '../../db/index.ts';
+import type { Db } from '../db/index.ts';
 
 /** The sms_receipt table (migration 0002-sms); kept here because the SMS hall owns it. */
 export interface SmsReceiptTable {

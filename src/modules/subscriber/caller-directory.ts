@@ -5,10 +5,10 @@
 // but no business: the entry point reads the customer afresh and refuses a closed one. Lookups
 // asked for in one turn of the event loop (a burst of sessions opening) are one statement.
 import { sql } from 'kysely';
-import { coalesced, type CoalesceOptions } from '../db/coalesce.ts';
-import type { Db } from '../db/index.ts';
-import type { Lang } from '../lib/i18n.ts';
-import type { Clock } from '../lib/ports.ts';
+import { coalesced, type CoalesceOptions } from '../../platform/db/coalesce.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { Lang } from '../../platform/i18n.ts';
+import type { Clock } from '../../platform/ports.ts';
 
 export const CALLER_TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;

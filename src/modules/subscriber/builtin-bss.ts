@@ -1,12 +1,12 @@
 // The built-in BSS: the operator's customer and billing facts in omnihall's own tables.
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, Subscriber } from '../db/schema.ts';
-import { FixedQuery } from '../db/fixed-query.ts';
-import { coalesced, type CoalesceOptions } from '../db/coalesce.ts';
-import type { CatalogueCache } from './catalogue-cache.ts';
-import { AppError } from '../lib/errors.ts';
+import type { Database, Subscriber } from '../../platform/db/database.ts';
+import { FixedQuery } from '../../platform/db/fixed-query.ts';
+import { coalesced, type CoalesceOptions } from '../../platform/db/coalesce.ts';
+import type { CatalogueCache } from '../catalogue/catalogue-cache.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OfferingView, OrderTerms, RewardView, SubscriptionView, UsageView } from './bss.ts';
-import type { OfferingKind } from '../db/schema.ts';
+import type { OfferingKind } from '../../platform/db/database.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 

@@ -2,9 +2,9 @@
 // business, outcome, error code, latency). Rows are written in batches off the request path;
 // the ledger, not this log, is the record of money, so a crash may lose the last batches
 // (those buffered here and those committed without waiting for their WAL, well under a second).
-import type { Db } from '../db/index.ts';
+import type { Db } from '../../platform/db/index.ts';
 import { sql, type Insertable } from 'kysely';
-import type { InteractionTable } from '../db/schema.ts';
+import type { InteractionTable } from '../../platform/db/database.ts';
 
 export type InteractionRow = Insertable<InteractionTable>;
 

@@ -1,9 +1,9 @@
 // SQL behind TMF620: the catalogue's offering and offering_price tables, read and written here
 // until the core catalogue has a service of its own for product managers.
 import type { Expression, ExpressionBuilder, Insertable, SqlBool, Updateable } from 'kysely';
-import type { Db } from '../../db/index.ts';
-import type { Database, OfferingPriceTable, OfferingTable } from '../../db/schema.ts';
-import type { Page } from './common.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { Database, OfferingPriceTable, OfferingTable } from '../../platform/db/database.ts';
+import type { Page } from '../../channels/tmf/common.ts';
 
 export interface OfferingFilter {
   id?: string[];

@@ -1,6 +1,6 @@
 // The SMS hall's own table: delivery receipts from the SMS centre (SMPP deliver_sm with the receipt bit).
 import type { Kysely } from 'kysely';
-import { runStatements } from './0001-core.ts';
+import { runStatements } from './legacy-0001-core.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `

@@ -3,10 +3,10 @@
 // and a messages-per-second throttle for submit_sm, deliver_sm in (texts to the short code, and
 // delivery receipts), retries of throttled and other temporary errors, clear failure of the rest.
 import smpp, { type PDU, type Session } from 'smpp';
-import type { Random } from '../../lib/ports.ts';
-import { readConcat, splitMessage } from '../../lib/gsm-encoding.ts';
+import type { Random } from '../ports.ts';
+import { readConcat, splitMessage } from './gsm-encoding.ts';
 import { parseReceipt, type Receipt } from './receipts.ts';
-import { silentLog, type SmsLog } from './hall.ts';
+import { silentLog, type SmsLog } from '../../channels/sms/hall.ts';
 
 const STATUS_NAMES = new Map<number, string>(Object.entries(smpp.errors).map(([name, v]) => [v, name]));
 const ESME_ROK = 0x00;

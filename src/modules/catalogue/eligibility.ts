@@ -1,7 +1,7 @@
 // Catalogue rules that do not need the database: eligibility and channel availability.
-import type { Subscriber } from '../db/schema.ts';
-import type { AccountView, OfferingView } from './bss.ts';
-import { AppError } from '../lib/errors.ts';
+import type { Subscriber } from '../../platform/db/database.ts';
+import type { AccountView, OfferingView } from '../subscriber/bss.ts';
+import { AppError } from '../../platform/errors.ts';
 
 /** Channels an offering can be sold on; `api` covers the REST and TM Forum interfaces. */
 export const SALES_CHANNELS = ['web', 'mobile', 'kiosk', 'sms', 'ussd', 'ivr', 'api', 'agent', 'mall'] as const;

@@ -1,6 +1,6 @@
 // The port to the operator's customer and billing system (BSS). The built-in one keeps these
 // facts in omnihall's own tables; an operator with a real BSS implements this interface.
-import type { Eligibility, Offering, OfferingKind, Subscriber } from '../db/schema.ts';
+import type { Eligibility, Offering, OfferingKind, Subscriber } from '../../platform/db/database.ts';
 
 export interface AccountView {
   subscriberId: number;

@@ -6,9 +6,9 @@ import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, type Migration, typ
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import type { Database } from './schema.ts';
-import * as m0001 from './migrations/0001-core.ts';
-import * as m0002 from './migrations/0002-sms.ts';
+import type { Database } from './database.ts';
+import * as m0001 from './legacy-0001-core.ts';
+import * as m0002 from './legacy-0002-sms.ts';
 
 export type Db = Kysely<Database>;
 

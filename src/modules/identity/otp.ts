@@ -2,9 +2,9 @@
 // most 1 code a minute and 5 an hour per number.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../db/index.ts';
-import { AppError } from '../lib/errors.ts';
-import type { Clock, Random } from '../lib/ports.ts';
+import type { Db } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Clock, Random } from '../../platform/ports.ts';
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_MAX_ATTEMPTS = 5;

@@ -1,9 +1,9 @@
 // SQL behind TMF622: stored product orders, and the few catalogue and subscriber facts an order
 // needs before it calls the businesses.
 import type { Expression, ExpressionBuilder, Insertable, SqlBool } from 'kysely';
-import type { Db } from '../../db/index.ts';
-import type { Database, OfferingKind, ProductOrderTable } from '../../db/schema.ts';
-import type { Page } from './common.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { Database, OfferingKind, ProductOrderTable } from '../../platform/db/database.ts';
+import type { Page } from '../../channels/tmf/common.ts';
 
 export interface OrderFilter {
   /** Only this subscriber's orders (a subscriber asking). */

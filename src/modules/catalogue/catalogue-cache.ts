@@ -1,8 +1,8 @@
 // The catalogue as this node last read it: every offering with its price, reloaded after a few
 // seconds. Listing packs and quoting a price read it on every menu, SMS and web request, and it
 // changes a few times a day; a charge still reads the database inside its own transaction.
-import type { OfferingKind } from '../db/schema.ts';
-import type { OfferingView } from './bss.ts';
+import type { OfferingKind } from '../../platform/db/database.ts';
+import type { OfferingView } from '../subscriber/bss.ts';
 
 export const DEFAULT_CATALOGUE_CACHE_SECONDS = 5;
 

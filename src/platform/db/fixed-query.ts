@@ -2,7 +2,7 @@
 // Building and compiling a join costs more CPU than PostgreSQL spends running it by primary key
 // (bench/core.ts), and the same SQL text each time lets the driver reuse its prepared statement.
 import type { Compilable, CompiledQuery, Kysely, Transaction } from 'kysely';
-import type { Database } from './schema.ts';
+import type { Database } from './database.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 

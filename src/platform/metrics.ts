@@ -1,7 +1,7 @@
 // Prometheus metrics at /metrics: business calls by channel, business and outcome, and latency;
 // the SMS centre link when there is one.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { InteractionRow } from '../businesses/interaction-log.ts';
+import type { InteractionRow } from '../modules/interactions/interaction-log.ts';
 
 /** What the metrics read of an SMPP link. */
 export interface SmppLinkView {

@@ -1,19 +1,19 @@
 // Wires omnihall's parts together once; the app, the channels and the tests all use this.
 import type { Config } from './config.ts';
-import { Metrics } from './ops/metrics.ts';
-import type { Db } from './db/index.ts';
-import { builtinBss, CoalescedReads, loadCatalogue } from './core/builtin-bss.ts';
-import { CallerDirectory } from './channels/caller-directory.ts';
-import { CatalogueCache } from './core/catalogue-cache.ts';
+import { Metrics } from './platform/metrics.ts';
+import type { Db } from './platform/db/index.ts';
+import { builtinBss, CoalescedReads, loadCatalogue } from './modules/subscriber/builtin-bss.ts';
+import { CallerDirectory } from './modules/subscriber/caller-directory.ts';
+import { CatalogueCache } from './modules/catalogue/catalogue-cache.ts';
 import { BUSINESSES } from './businesses/index.ts';
-import { InteractionLog } from './businesses/interaction-log.ts';
+import { InteractionLog } from './modules/interactions/interaction-log.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
-import { OtpService } from './identity/otp.ts';
-import { smsTransport, type SmsTransport } from './channels/sms/outbound.ts';
-import { TokenSigner, loadTokenKey } from './identity/tokens.ts';
-import { MemorySessionStore, RedisSessionStore, type SessionStore } from './lib/session-store.ts';
-import { cryptoRandom, systemClock, type Clock, type Random } from './lib/ports.ts';
+import { OtpService } from './modules/identity/otp.ts';
+import { smsTransport, type SmsTransport } from './platform/sms/transport.ts';
+import { TokenSigner, loadTokenKey } from './modules/identity/tokens.ts';
+import { MemorySessionStore, RedisSessionStore, type SessionStore } from './platform/session-store.ts';
+import { cryptoRandom, systemClock, type Clock, type Random } from './platform/ports.ts';
 
 export interface Services {
   config: Config;

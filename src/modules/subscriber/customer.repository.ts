@@ -1,8 +1,8 @@
 // SQL behind TMF629: subscribers with their accounts, read-only.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import type { Db } from '../../db/index.ts';
-import type { Database, SubscriberTable } from '../../db/schema.ts';
-import type { Page } from './common.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { Database, SubscriberTable } from '../../platform/db/database.ts';
+import type { Page } from '../../channels/tmf/common.ts';
 
 export interface CustomerFilter {
   id?: number[];
