@@ -1,4 +1,5 @@
-// Builds the web app (web/ → web/dist) when it is missing or older than its sources, then writes
+// Builds the web apps (web/ → web/dist: the hall and the staff console) when either is missing or
+// older than its sources (web/ and the src/platform files the apps import), then writes
 // gzip and brotli copies of the text assets for @fastify/static to serve. Runs before `npm start`
 // and before the browser tests; `--force` always builds. Several callers at once build it once.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,13 @@ const web = join(root, 'web');
 const dist = join(web, 'dist');
 const stamp = join(dist, '.built');
 const lock = join(web, '.build-lock');
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => join(web, p));
+const SOURCES = [
+  ...['shared', 'hall', 'console', 'public', 'vite.config.ts'].map((p) => join(web, p)),
+  // Plain TS the apps share with the server: one money parser, one MSISDN normaliser.
+  ...['money.ts', 'msisdn.ts'].map((p) => join(root, 'src', 'platform', p)),
+];
+/** Each app's page; both must be there for the build to count as made. */
+const PAGES = ['hall', 'console'].map((app) => join(dist, app, 'index.html'));
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -23,7 +30,7 @@ function newest(path) {
 }
 
 function fresh() {
-  return existsSync(join(dist, 'index.html')) && existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...SOURCES.map(newest));
+  return PAGES.every((p) => existsSync(p)) && existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...SOURCES.map(newest));
 }
 
 function alive(pid) {
@@ -77,14 +84,14 @@ if (!force && fresh()) {
 acquire();
 try {
   if (force || !fresh()) {
-    process.stderr.write('omnihall: building the web app (web/ → web/dist)…\n');
+    process.stderr.write('omnihall: building the web apps (web/ → web/dist)…\n');
     // The tests run with NODE_ENV=test, which would make Vite bundle React's development build.
     process.env.NODE_ENV = 'production';
     const { build } = await import('vite');
     await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
     compressAll(dist);
     writeFileSync(stamp, new Date().toISOString());
-    process.stderr.write('omnihall: web app built\n');
+    process.stderr.write('omnihall: web apps built\n');
   }
 } finally {
   rmSync(lock, { recursive: true, force: true });

@@ -32,7 +32,7 @@ export function skipReason(): string | false {
   return `SKIPPED LOUDLY: ${why}`;
 }
 
-/** Builds web/dist when it is missing or older than web/src (a no-op when it is fresh). */
+/** Builds web/dist when it is missing or older than web/ (a no-op when it is fresh). */
 export function ensureWebBuilt(): void {
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`building the web app failed (exit ${r.status})`);

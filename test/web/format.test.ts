@@ -1,7 +1,7 @@
 // Money as the web app shows and reads it: yuan typed by a person become integer fen without floats.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatData, formatFen, maskMsisdn, parseYuan } from '../../web/src/format.ts';
+import { formatData, formatFen, maskMsisdn, parseYuan } from '../../web/shared/format.ts';
 
 test('a typed yuan amount becomes integer fen', () => {
   const cases: [string, number | null][] = [

@@ -1,7 +1,7 @@
 // The web app's dictionary: both languages have the same keys and the same {placeholders}.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { messages } from '../../web/src/messages.ts';
+import { messages } from '../../web/hall/messages.ts';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

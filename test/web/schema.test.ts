@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BUSINESSES } from '../../src/businesses/index.ts';
 import { inputJsonSchema } from '../../src/businesses/registry.ts';
-import { choicesFrom, fieldsOf, toInput } from '../../web/src/schema.ts';
-import type { JsonSchema } from '../../web/src/types.ts';
+import { choicesFrom, fieldsOf, toInput } from '../../web/shared/schema.ts';
+import type { JsonSchema } from '../../web/shared/types.ts';
 
 function schemaOf(id: string): JsonSchema {
   const b = BUSINESSES.find((x) => x.id === id);

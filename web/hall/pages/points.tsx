@@ -3,11 +3,11 @@ import { useEffect, useRef, useState } from 'react';
 import { Card, Page } from '../components/page.tsx';
 import { RunPanel } from '../components/run-panel.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { formatFen } from '../format.ts';
+import { formatFen } from '../../shared/format.ts';
 import { useQuery, useRun } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useRegistry } from '../registry.tsx';
-import type { PointsData, Reward } from '../types.ts';
+import type { PointsData, Reward } from '../results.ts';
 
 function Redeem({ reward, onClose, onDone }: { reward: Reward; onClose(): void; onDone(): void }) {
   const registry = useRegistry();

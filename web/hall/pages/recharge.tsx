@@ -4,11 +4,11 @@ import { NumPad } from '../components/numpad.tsx';
 import { Page } from '../components/page.tsx';
 import { RunPanel } from '../components/run-panel.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { fenToYuanText, formatFen, parseYuan } from '../format.ts';
+import { fenToYuanText, formatFen, parseYuan } from '../../shared/format.ts';
 import { useQuery, useRun } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useRegistry } from '../registry.tsx';
-import type { BalanceData } from '../types.ts';
+import type { BalanceData } from '../results.ts';
 
 const PRESETS_FEN = [1000, 2000, 3000, 5000, 10000, 20000];
 

@@ -3,7 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { toApiError, type ApiError } from './api.ts';
 import { useSession } from './session.tsx';
-import type { BusinessInfo } from './types.ts';
+import type { BusinessInfo } from '../shared/types.ts';
 
 type RegistryState =
   | { status: 'loading' }

@@ -5,8 +5,8 @@ import { ErrorBox, Loading } from '../components/status.tsx';
 import { useI18n } from '../i18n.tsx';
 import { pathFor } from '../links.ts';
 import { useRegistry } from '../registry.tsx';
-import { Link } from '../router.tsx';
-import type { BusinessInfo } from '../types.ts';
+import { Link } from '../../shared/router.tsx';
+import type { BusinessInfo } from '../../shared/types.ts';
 
 function List({ title, items }: { title: string; items: BusinessInfo[] }) {
   const { t, pick } = useI18n();

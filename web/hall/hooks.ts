@@ -1,9 +1,9 @@
 // Hooks the pages share: running a query, running a transaction through its confirmation,
 // the connection state, the screen size, the page title, and which businesses are used most.
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { newIdempotencyKey, toApiError, type ApiError } from './api.ts';
+import { newIdempotencyKey, quoteOf, toApiError, type ApiError } from './api.ts';
 import { useSession } from './session.tsx';
-import type { Quote, RunResult } from './types.ts';
+import type { Quote, RunResult } from '../shared/types.ts';
 
 export type QueryState<T> =
   | { status: 'loading'; data?: T }
@@ -85,12 +85,13 @@ export function useRun(businessId: string, onDone?: (r: RunResult) => void): Run
       (e: unknown) => {
         if (!live.current || attempt.current !== a) return;
         const error = toApiError(e);
-        if (!confirm && error.code === 'CONFIRMATION_REQUIRED' && error.problem.quote) {
-          a.quote = error.problem.quote;
+        const quote = quoteOf(error);
+        if (!confirm && error.code === 'CONFIRMATION_REQUIRED' && quote) {
+          a.quote = quote;
           setState({ step: 'confirm', quote: a.quote });
-        } else if (confirm && error.code === 'PRICE_CHANGED' && error.problem.quote) {
+        } else if (confirm && error.code === 'PRICE_CHANGED' && quote) {
           // Nothing was charged: the same attempt asks again at the new price.
-          a.quote = error.problem.quote;
+          a.quote = quote;
           setState({ step: 'confirm', quote: a.quote, priceChanged: true });
         } else {
           setState({ step: 'failed', error, confirming: confirm, quote: a.quote });

@@ -1,11 +1,11 @@
 // What happens after a form is sent: the quote to confirm, the answer, or what went wrong.
 import { useEffect, useRef, type ReactNode } from 'react';
-import { formatFen } from '../format.ts';
+import { formatFen } from '../../shared/format.ts';
 import type { Run } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import { Link } from '../router.tsx';
+import { Link } from '../../shared/router.tsx';
 import { useSession } from '../session.tsx';
-import type { BusinessInfo } from '../types.ts';
+import type { BusinessInfo } from '../../shared/types.ts';
 import { useReceiptSink } from './receipt.tsx';
 import { Loading, errorText } from './status.tsx';
 

@@ -3,10 +3,10 @@ import { useState } from 'react';
 import { BillChart } from '../components/charts.tsx';
 import { Card, Page } from '../components/page.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { formatFen } from '../format.ts';
+import { formatFen } from '../../shared/format.ts';
 import { useQuery } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { BillData } from '../types.ts';
+import type { BillData } from '../results.ts';
 
 function MonthBill({ month }: { month: string }) {
   const { t, name } = useI18n();

@@ -1,7 +1,7 @@
 // The web hall (desktop) and mobile hall (掌厅, phone-sized screens): one layout that adapts.
 import { OfflineBanner } from './components/status.tsx';
 import { LangSwitch, SkipLink } from './components/shell.tsx';
-import { maskMsisdn } from './format.ts';
+import { maskMsisdn } from '../shared/format.ts';
 import { useMediaQuery } from './hooks.ts';
 import { I18nProvider, useI18n } from './i18n.tsx';
 import { Bills } from './pages/bills.tsx';
@@ -12,7 +12,7 @@ import { Recharge } from './pages/recharge.tsx';
 import { BusinessPage, NotFound, Services } from './pages/services.tsx';
 import { Subscriptions } from './pages/subscriptions.tsx';
 import { RegistryProvider } from './registry.tsx';
-import { Link, RouterProvider, useRouter } from './router.tsx';
+import { Link, RouterProvider, useRouter } from '../shared/router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
 /** The pages behind sign-in, by path below the base; shared by the hall and the kiosk. */

@@ -1,8 +1,7 @@
 // The language of the app: zh-CN by default, English on request, kept in localStorage in the hall.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { messages, type MessageKey } from './messages.ts';
-import { interpolate } from './format.ts';
-import type { L10n, Lang } from './types.ts';
+import { interpolate, pickName, storedLang, storeLang, type L10n, type Lang } from '../shared/i18n.ts';
 
 const STORAGE_KEY = 'omnihall.lang';
 
@@ -18,26 +17,12 @@ export interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-function storedLang(): Lang {
-  try {
-    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
-  } catch {
-    return 'zh-CN';
-  }
-}
-
 /** `persist` is off in the kiosk: the next person at the terminal starts in the default language. */
 export function I18nProvider({ children, persist }: { children: ReactNode; persist: boolean }) {
-  const [lang, setLangState] = useState<Lang>(() => (persist ? storedLang() : 'zh-CN'));
+  const [lang, setLangState] = useState<Lang>(() => (persist ? storedLang(STORAGE_KEY) : 'zh-CN'));
   const setLang = useCallback((l: Lang) => {
     setLangState(l);
-    if (persist) {
-      try {
-        localStorage.setItem(STORAGE_KEY, l);
-      } catch {
-        // Private mode: the choice lasts for this page only.
-      }
-    }
+    if (persist) storeLang(STORAGE_KEY, l);
   }, [persist]);
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -47,7 +32,7 @@ export function I18nProvider({ children, persist }: { children: ReactNode; persi
     setLang,
     t: (key, vars) => interpolate(messages[lang][key], vars),
     pick: (text) => text[lang],
-    name: (o) => (lang === 'en' ? o.nameEn : o.nameZh),
+    name: (o) => pickName(lang, o),
   }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

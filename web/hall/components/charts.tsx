@@ -1,7 +1,7 @@
 // Hand-drawn SVG charts: usage rings against allowances, and six months of bills as bars.
-import { formatFen } from '../format.ts';
+import { formatFen } from '../../shared/format.ts';
 import { useI18n } from '../i18n.tsx';
-import type { BillSummary } from '../types.ts';
+import type { BillSummary } from '../results.ts';
 
 /** One allowance as a ring: the arc is what is used, the middle says what is left. */
 export function UsageRing({ label, used, total, format }: { label: string; used: number; total: number; format(n: number): string }) {

@@ -1,8 +1,8 @@
 // Any registry business as a page section: its generated form, then the confirmation and answer.
 import { useEffect, useRef } from 'react';
 import { useRun } from '../hooks.ts';
-import type { BusinessInfo } from '../types.ts';
-import { fieldsOf, type FormValues } from '../schema.ts';
+import type { BusinessInfo } from '../../shared/types.ts';
+import { fieldsOf, type FormValues } from '../../shared/schema.ts';
 import { RunPanel } from './run-panel.tsx';
 import { SchemaForm } from './schema-form.tsx';
 

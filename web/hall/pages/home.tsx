@@ -2,14 +2,14 @@
 import { Card, Page } from '../components/page.tsx';
 import { UsageRing } from '../components/charts.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { formatData, formatFen, maskMsisdn } from '../format.ts';
+import { formatData, formatFen, maskMsisdn } from '../../shared/format.ts';
 import { mostUsed, useQuery } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { DEFAULT_SHORTCUTS, pathFor } from '../links.ts';
 import { useRegistry } from '../registry.tsx';
-import { Link } from '../router.tsx';
+import { Link } from '../../shared/router.tsx';
 import { useSession } from '../session.tsx';
-import type { BalanceData, BillData, PointsData, UsageData } from '../types.ts';
+import type { BalanceData, BillData, PointsData, UsageData } from '../results.ts';
 
 function BalanceCard() {
   const { t } = useI18n();

@@ -3,12 +3,12 @@ import { useState } from 'react';
 import { Card, Page } from '../components/page.tsx';
 import { RunPanel } from '../components/run-panel.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { formatFen } from '../format.ts';
+import { formatFen } from '../../shared/format.ts';
 import { useQuery, useRun } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useRegistry } from '../registry.tsx';
-import { Link } from '../router.tsx';
-import type { SubscriptionItem, SubscriptionsData } from '../types.ts';
+import { Link } from '../../shared/router.tsx';
+import type { SubscriptionItem, SubscriptionsData } from '../results.ts';
 
 function date(iso: string, lang: string): string {
   return new Date(iso).toLocaleDateString(lang, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });

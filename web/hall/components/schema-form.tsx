@@ -1,12 +1,12 @@
 // A form generated from a business's input JSON Schema. Choices marked `x-options` are fetched
 // live by running the business they name; money in fen is typed in yuan.
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { formatData, formatFen } from '../format.ts';
+import { formatData, formatFen } from '../../shared/format.ts';
 import { useQuery } from '../hooks.ts';
 import { useI18n, type I18n } from '../i18n.tsx';
 import { isMessageKey } from '../messages.ts';
-import { choicesFrom, fieldsOf, toInput, type Choice, type Field, type FieldProblem, type FormValues } from '../schema.ts';
-import type { BusinessInfo } from '../types.ts';
+import { choicesFrom, fieldsOf, toInput, type Choice, type Field, type FieldProblem, type FormValues } from '../../shared/schema.ts';
+import type { BusinessInfo } from '../../shared/types.ts';
 import { NumPad } from './numpad.tsx';
 import { ErrorBox, Loading } from './status.tsx';
 

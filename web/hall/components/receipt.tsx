@@ -1,8 +1,8 @@
 // The kiosk's printable receipt (凭条) of the last transaction.
 import { createContext, useContext } from 'react';
-import { formatFen, maskMsisdn } from '../format.ts';
+import { formatFen, maskMsisdn } from '../../shared/format.ts';
 import { useI18n } from '../i18n.tsx';
-import type { L10n } from '../types.ts';
+import type { L10n } from '../../shared/types.ts';
 
 export interface ReceiptData {
   businessName: L10n;

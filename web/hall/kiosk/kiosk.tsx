@@ -5,12 +5,12 @@ import { Page } from '../components/page.tsx';
 import { Receipt, ReceiptContext, type ReceiptData, type ReceiptSink } from '../components/receipt.tsx';
 import { LangSwitch } from '../components/shell.tsx';
 import { OfflineBanner } from '../components/status.tsx';
-import { maskMsisdn } from '../format.ts';
+import { maskMsisdn } from '../../shared/format.ts';
 import { routePage } from '../hall.tsx';
 import { I18nProvider, useI18n } from '../i18n.tsx';
 import { Login } from '../pages/login.tsx';
 import { RegistryProvider } from '../registry.tsx';
-import { Link, RouterProvider, useRouter } from '../router.tsx';
+import { Link, RouterProvider, useRouter } from '../../shared/router.tsx';
 import { SessionProvider, useSession } from '../session.tsx';
 import { IdleGuard } from './idle.tsx';
 

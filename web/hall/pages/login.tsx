@@ -4,7 +4,7 @@ import { toApiError, type ApiError } from '../api.ts';
 import { NumPad } from '../components/numpad.tsx';
 import { Page } from '../components/page.tsx';
 import { ErrorBox } from '../components/status.tsx';
-import { isMsisdn } from '../format.ts';
+import { isMsisdn } from '../../shared/format.ts';
 import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 

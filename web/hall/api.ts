@@ -1,0 +1,58 @@
+// The hall's client of the subscriber REST API under /api/v1: sign-in by SMS code, the registry,
+// and running a business. Requests and errors go through web/shared/api.ts.
+import { ApiError, isL10n, isRecord, request, type RequestOptions } from '../shared/api.ts';
+import type { BusinessInfo, OutboxMessage, Quote, RunResult } from '../shared/types.ts';
+
+export { ApiError, newIdempotencyKey, toApiError } from '../shared/api.ts';
+
+export type ClientOptions = RequestOptions;
+
+export interface RunOptions {
+  input?: Record<string, unknown>;
+  confirm?: boolean;
+  /** The confirmed quote's terms: changed amounts are refused (PRICE_CHANGED) instead of charged. */
+  quoteTerms?: string;
+  idempotencyKey?: string;
+}
+
+export interface Client {
+  requestCode(msisdn: string): Promise<{ expiresInSeconds: number }>;
+  signIn(msisdn: string, code: string): Promise<{ token: string; expiresInSeconds: number }>;
+  businesses(): Promise<BusinessInfo[]>;
+  run<T>(businessId: string, opts?: RunOptions): Promise<RunResult<T>>;
+  /** The demo SMS outbox, or null when the server is not in demo mode. */
+  demoOutbox(msisdn: string): Promise<OutboxMessage[] | null>;
+}
+
+/** The quote a CONFIRMATION_REQUIRED or PRICE_CHANGED problem carries, when it is well formed. */
+export function quoteOf(e: ApiError): Quote | undefined {
+  const q = e.problem.body.quote;
+  return isRecord(q) && isL10n(q.summary) && typeof q.priceFen === 'number' && typeof q.terms === 'string' ? (q as unknown as Quote) : undefined;
+}
+
+export function createClient(o: ClientOptions): Client {
+  const call = async <T,>(method: 'GET' | 'POST', path: string, body?: unknown, extra?: Record<string, string>): Promise<T> =>
+    (await request<T>(o, method, path, body, extra)).data;
+
+  return {
+    requestCode: (msisdn) => call('POST', '/auth/otp', { msisdn }),
+    signIn: (msisdn, code) => call('POST', '/auth/token', { msisdn, code }),
+    businesses: async () => (await call<{ businesses: BusinessInfo[] }>('GET', '/businesses')).businesses,
+    run: (businessId, opts = {}) => {
+      const body: Record<string, unknown> = { input: opts.input ?? {} };
+      if (opts.confirm) body.confirm = true;
+      if (opts.confirm && opts.quoteTerms !== undefined) body.quoteTerms = opts.quoteTerms;
+      const extra: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
+      return call('POST', `/businesses/${encodeURIComponent(businessId)}`, body, extra);
+    },
+    demoOutbox: async (msisdn) => {
+      try {
+        const r = await call<{ messages: OutboxMessage[] }>('GET', `/demo/sms-outbox?msisdn=${encodeURIComponent(msisdn)}`);
+        return r.messages;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }
+    },
+  };
+}
