@@ -1,6 +1,6 @@
 // Each web app's first load stays within its budget of JavaScript (gzip): the hall (web hall,
 // mobile hall, kiosk: subscribers on phones and slow links) under 300 KB, the staff console
-// (Ant Design; staff on office desktops) under CONSOLE_LIMIT_KB, its pages beyond the sign-in
+// (Ant Design; staff on office desktops; 243 KB when the limit was set) under 280 KB, its pages beyond the sign-in
 // and the frame loaded when first visited. A size check on the built files, not a timing: it
 // builds web/dist if needed and measures what each index.html loads.
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const LIMITS_KB = { hall: 300, console: 450 } as const;
+const LIMITS_KB = { hall: 300, console: 280 } as const;
 
 interface AppReport { js: { file: string; gzipBytes: number }[]; jsGzipBytes: number }
 

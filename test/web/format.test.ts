@@ -1,15 +1,18 @@
-// Money as the web app shows and reads it: yuan typed by a person become integer fen without floats.
+// Money, numbers and times as the web apps show and read them: yuan typed by a person become
+// integer fen without floats (through the server's one parser), times show in Beijing time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatData, formatFen, maskMsisdn, parseYuan } from '../../web/shared/format.ts';
+import { formatBeijing, formatData, formatFen, formatPrice, formatRate, maskMsisdn, normaliseMsisdn, parseYuan } from '../../web/shared/format.ts';
 
 test('a typed yuan amount becomes integer fen', () => {
   const cases: [string, number | null][] = [
-    ['12', 1200], ['12.5', 1250], ['12.50', 1250], ['0.1', 10], ['0.07', 7], ['12.', 1200],
-    [' ¥1,000.05 ', 100005], ['￥3', 300], ['50元', 5000], ['¥ 8', 800], ['8 元', 800], ['１２．５', 1250],
+    ['12', 1200], ['12.5', 1250], ['12.50', 1250], ['0.1', 10], ['0.07', 7], [' ¥1000.05 ', 100005],
+    ['￥3', 300], ['50元', 5000], ['¥ 8', 800], ['8 元', 800], ['１２．５', 1250],
     // 0.1 + 0.2 style float traps: parsed digit by digit, so exact.
     ['0.29', 29], ['1.15', 115], ['4.35', 435], ['9999999.99', 999999999],
     ['', null], ['abc', null], ['1.234', null], ['-5', null], ['1e3', null], ['.5', null], ['12 34', null], ['1,00', null],
+    // The server's parser is the one parser: no half-typed decimals, no grouping commas.
+    ['12.', null], ['1,000.05', null],
   ];
   for (const [text, fen] of cases) assert.equal(parseYuan(text), fen, JSON.stringify(text));
 });
@@ -27,4 +30,22 @@ test('data amounts and masked numbers', () => {
   assert.equal(formatData(2300), '2.2GB');
   assert.equal(formatData(40 * 1024), '40GB');
   assert.equal(maskMsisdn('13800000001'), '138****0001');
+  assert.equal(normaliseMsisdn('+86 138 0000 0001'), '13800000001');
+  assert.equal(normaliseMsisdn('１３８-0000-0001'), '13800000001');
+  assert.equal(normaliseMsisdn('138000000o1'), null);
+});
+
+test('times show in Beijing time whatever the clock of the machine', () => {
+  assert.equal(formatBeijing('2026-11-15T02:00:00Z'), '2026-11-15 10:00');
+  assert.equal(formatBeijing('2026-11-15T16:30:05Z', { seconds: true }), '2026-11-16 00:30:05');
+  assert.equal(formatBeijing('2026-12-31T16:00:00.000Z', { date: true }), '2027-01-01');
+  assert.equal(formatBeijing('not a time'), 'not a time');
+});
+
+test('catalogue prices say when they are monthly; rates are percentages', () => {
+  assert.equal(formatPrice(800, 'oneTime', '/月'), '¥8.00');
+  assert.equal(formatPrice(3800, 'recurring', '/月'), '¥38.00/月');
+  assert.equal(formatRate(0.98765), '98.8%');
+  assert.equal(formatRate(1), '100.0%');
+  assert.equal(formatRate(null), '—');
 });

@@ -1,6 +1,7 @@
-// Money, data and number formatting, and parsing a typed yuan amount into integer fen.
-// No floats touch money here: amounts are parsed and printed as strings of digits.
-// Kept free of DOM types so the Node tests can import it.
+// Money, data, number and time formatting for both apps, and parsing a typed yuan amount into
+// integer fen. No floats touch money here: amounts are parsed and printed as strings of digits.
+// Times are shown in Beijing time wherever the browser is. Kept free of DOM types so the Node
+// tests can import it.
 
 /** `12345` → `¥123.45`; `-5` → `-¥0.05`; thousands grouped. */
 export function formatFen(fen: number): string {
@@ -18,25 +19,12 @@ export function fenToYuanText(fen: number): string {
   return cents === 0 ? String(whole) : `${whole}.${String(cents).padStart(2, '0')}`;
 }
 
-const FULL_WIDTH = /[０-９．]/g;
-
 /**
- * A yuan amount as a person types it (`12`, `12.5`, `¥12.50`, `１２．５`, `12元`) → integer fen,
- * or null when it is not an amount. Parsed digit by digit; never through a float.
+ * A yuan amount as a person types it (`12`, `12.5`, `¥12.50`, `１２．５`, `12元`) → integer fen, or
+ * null when it is not an amount: the server's one money parser (src/platform/money.ts), so the
+ * apps accept exactly what every channel accepts. Digit by digit; never through a float.
  */
-export function parseYuan(text: string): number | null {
-  const s = text
-    .replace(FULL_WIDTH, (c) => (c === '．' ? '.' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
-    .trim()
-    .replace(/,(?=\d{3}(?:\D|$))/g, '')
-    .replace(/^[¥￥]\s*/, '')
-    .replace(/\s*元$/, '');
-  const m = /^(\d{1,7})(?:\.(\d{0,2}))?$/.exec(s);
-  if (!m) return null;
-  const whole = Number.parseInt(m[1] ?? '0', 10);
-  const cents = Number.parseInt((m[2] ?? '').padEnd(2, '0'), 10);
-  return whole * 100 + cents;
-}
+export { parseYuanToFen as parseYuan } from '../../src/platform/money.ts';
 
 /** Data in MB, or GB once it is at least 1 GB (1024 MB), with at most one decimal. */
 export function formatData(mb: number): string {
@@ -45,17 +33,48 @@ export function formatData(mb: number): string {
   return tenths % 10 === 0 ? `${tenths / 10}GB` : `${Math.trunc(tenths / 10)}.${Math.abs(tenths % 10)}GB`;
 }
 
-/** `13800000001` → `138****0001`, so a number on screen or on a receipt is not shown whole. */
-export function maskMsisdn(msisdn: string): string {
-  return msisdn.length === 11 ? `${msisdn.slice(0, 3)}****${msisdn.slice(7)}` : msisdn;
+// The server's one MSISDN normaliser and mask (src/platform/msisdn.ts): `+86 138 0000 0001`,
+// full-width digits, spaces and dashes → `13800000001`; null for anything with letters.
+export { maskMsisdn, normaliseMsisdn } from '../../src/platform/msisdn.ts';
+
+export { interpolate } from './i18n.ts';
+
+/** Is this price charged every month? (The catalogue says `recurring`.) */
+export function isMonthly(priceType: string | null | undefined): boolean {
+  return priceType === 'recurring' || priceType === 'monthly';
 }
 
-/** An 11-digit mainland mobile number, as the API accepts. */
-export function isMsisdn(s: string): boolean {
-  return /^1\d{10}$/.test(s);
+/** A catalogue price as staff read it: `¥8.00`, `¥38.00/月` (`perMonth` is the language's suffix). */
+export function formatPrice(fen: number, priceType: string | null | undefined, perMonth: string): string {
+  return `${formatFen(fen)}${isMonthly(priceType) ? perMonth : ''}`;
 }
 
-/** Replaces `{name}` in a template with its value. */
-export function interpolate(template: string, vars: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+export const BEIJING = 'Asia/Shanghai';
+
+const beijingParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: BEIJING, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+
+/**
+ * An instant in Beijing time, `2026-11-15 10:00` (with `seconds`, `10:00:00`), the same in every
+ * language and wherever the browser's clock is set; `date` gives the day alone.
+ */
+export function formatBeijing(instant: string | number | Date, opts: { seconds?: boolean; date?: boolean } = {}): string {
+  const d = instant instanceof Date ? instant : new Date(instant);
+  if (Number.isNaN(d.getTime())) return String(instant);
+  const p = Object.fromEntries(beijingParts.formatToParts(d).map((x) => [x.type, x.value]));
+  const day = `${p.year}-${p.month}-${p.day}`;
+  if (opts.date) return day;
+  return `${day} ${p.hour}:${p.minute}${opts.seconds ? `:${p.second}` : ''}`;
+}
+
+/** Today's date in Beijing, `YYYY-MM-DD`. */
+export function beijingToday(now: Date = new Date()): string {
+  return formatBeijing(now, { date: true });
+}
+
+/** A 0..1 rate as a percentage with one decimal, `0.9876` → `98.8%`; null (no calls) → `—`. */
+export function formatRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
+  return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
 }

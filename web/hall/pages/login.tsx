@@ -4,7 +4,7 @@ import { toApiError, type ApiError } from '../api.ts';
 import { NumPad } from '../components/numpad.tsx';
 import { Page } from '../components/page.tsx';
 import { ErrorBox } from '../components/status.tsx';
-import { isMsisdn } from '../../shared/format.ts';
+import { normaliseMsisdn } from '../../shared/format.ts';
 import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 
@@ -49,15 +49,18 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
   const requestCode = async (e?: FormEvent) => {
     e?.preventDefault();
     setError(null);
-    if (!isMsisdn(msisdn)) {
+    // `+86 138 0000 0001` and full-width digits are the same number: the server's normaliser reads them.
+    const number = normaliseMsisdn(msisdn);
+    if (!number) {
       setProblem(t('login.badNumber'));
       numberInput.current?.focus();
       return;
     }
+    setMsisdn(number);
     setProblem(null);
     setBusy(true);
     try {
-      await client.requestCode(msisdn);
+      await client.requestCode(number);
       setStep('code');
       setCode('');
       setResendAt(Date.now() + 60_000);
@@ -144,7 +147,7 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
         <aside className="demo-note" aria-label={t('login.demoTitle')}>
           <h2>{t('login.demoTitle')}</h2>
           <p>{t('login.demoText')}</p>
-          {isMsisdn(msisdn) ? (
+          {normaliseMsisdn(msisdn) === msisdn ? (
             <p><a href={outbox} target="_blank" rel="noopener noreferrer">{t('login.demoLink', { number: msisdn })}</a></p>
           ) : (
             <p className="mono small">GET /api/v1/demo/sms-outbox?msisdn=…</p>

@@ -1,0 +1,44 @@
+// The staff console's dictionary: both languages have the same keys and {placeholders}, Chinese
+// is Chinese and English is not, and every status, kind, channel and role the API names has a name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { messages } from '../../web/console/messages.ts';
+import { CHANNELS, KINDS, LIFECYCLE, STAFF_ROLES } from '../../web/console/types.ts';
+import { navFor } from '../../web/console/nav.ts';
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+test('Chinese and English have the same keys, filled in, with the same placeholders', () => {
+  const zh = messages['zh-CN'];
+  const en = messages.en;
+  assert.deepEqual(Object.keys(en).sort(), Object.keys(zh).sort());
+  for (const [key, text] of Object.entries(zh)) {
+    const other = en[key as keyof typeof en];
+    assert.ok(text.trim() && other.trim(), `${key} is empty in a language`);
+    assert.deepEqual(placeholders(other), placeholders(text), `${key} has different placeholders`);
+  }
+});
+
+test('the Chinese side is Chinese and the English side is not', () => {
+  const han = /\p{Script=Han}/u;
+  // Texts that name the other language on purpose, or are the same code in both.
+  const neutral = new Set(['lang.other', 'lang.switch', 'offering.historyBy', 'businesses.switch']);
+  assert.deepEqual(Object.entries(messages['zh-CN']).filter(([k, v]) => !neutral.has(k) && !han.test(v)).map(([k]) => k), []);
+  assert.deepEqual(Object.entries(messages.en).filter(([k, v]) => !neutral.has(k) && han.test(v)).map(([k]) => k), []);
+});
+
+test('every lifecycle status, kind, channel and role has a name in both languages', () => {
+  for (const [prefix, codes] of [['lifecycle', LIFECYCLE], ['kind', KINDS], ['channel', CHANNELS], ['role', STAFF_ROLES]] as const) {
+    for (const code of codes) assert.ok(`${prefix}.${code}` in messages.en, `${prefix}.${code}`);
+  }
+});
+
+test('the side menu follows the roles', () => {
+  const keys = (roles: string[]) => navFor(roles).map((n) => n.key);
+  assert.deepEqual(keys(['admin']), ['home', 'offerings', 'reviews', 'businesses', 'staff', 'audit']);
+  assert.deepEqual(keys(['product']), ['home', 'offerings', 'reviews', 'businesses']);
+  assert.deepEqual(keys(['marketing']), ['home', 'offerings']);
+  assert.deepEqual(keys(['agent']), ['home', 'offerings']);
+  assert.deepEqual(keys(['ops']), ['home', 'businesses']);
+  assert.deepEqual(keys(['agent', 'ops']), ['home', 'offerings', 'businesses']);
+});

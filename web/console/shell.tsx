@@ -1,0 +1,113 @@
+// The signed-in frame: a side menu of the pages the user's roles reach (collapsed to icons on
+// narrow screens), a header with the language switch and the user menu (password, sign-out),
+// and the current page, each page loaded in a chunk of its own when first shown.
+import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { Button, Dropdown, Layout, Menu, Result, Spin, Tag, Typography } from 'antd';
+import {
+  AppstoreOutlined, AuditOutlined, CheckSquareOutlined, HomeOutlined, MenuFoldOutlined, MenuUnfoldOutlined, NodeIndexOutlined, TeamOutlined, UserOutlined,
+} from '@ant-design/icons';
+import { useRouter } from '../shared/router.tsx';
+import { useAuth } from './auth.tsx';
+import { useI18n } from './i18n.tsx';
+import { navFor, route, type PageKey } from './nav.ts';
+import { PasswordDialog } from './pages/password.tsx';
+
+const Home = lazy(() => import('./pages/home.tsx'));
+const Offerings = lazy(() => import('./pages/offerings.tsx'));
+const OfferingPage = lazy(() => import('./pages/offering.tsx'));
+const Reviews = lazy(() => import('./pages/reviews.tsx'));
+const BusinessesPage = lazy(() => import('./pages/businesses.tsx'));
+const Staff = lazy(() => import('./pages/staff.tsx'));
+const Audit = lazy(() => import('./pages/audit.tsx'));
+
+const ICONS: Record<PageKey, ReactNode> = {
+  home: <HomeOutlined />, offerings: <AppstoreOutlined />, reviews: <CheckSquareOutlined />,
+  businesses: <NodeIndexOutlined />, staff: <TeamOutlined />, audit: <AuditOutlined />,
+};
+
+export default function Shell() {
+  const i18n = useI18n();
+  const { t, lang, setLang } = i18n;
+  const { session, end, client } = useAuth();
+  const { sub, navigate } = useRouter();
+  const [collapsed, setCollapsed] = useState(() => window.matchMedia('(max-width: 991px)').matches);
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  const user = session!.user;
+  const items = navFor(user.roles);
+  const current = route(sub);
+  const allowed = current.key !== 'notFound' && items.some((n) => n.key === current.key);
+
+  const page = (() => {
+    if (current.key === 'notFound') return <Result status="404" title="404" subTitle={t('error.notFound')} />;
+    if (!allowed) return <Result status="403" title="403" subTitle={t('error.forbidden')} />;
+    switch (current.key) {
+      case 'home': return <Home />;
+      case 'offerings': return current.offeringId ? <OfferingPage id={current.offeringId} /> : <Offerings />;
+      case 'reviews': return <Reviews />;
+      case 'businesses': return <BusinessesPage />;
+      case 'staff': return <Staff />;
+      case 'audit': return <Audit />;
+    }
+  })();
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <a className="skip-link" href="#main">{t('app.skip')}</a>
+      <Layout.Sider
+        breakpoint="lg" collapsible collapsed={collapsed} onCollapse={setCollapsed} trigger={null}
+        collapsedWidth={64} width={208} theme="dark"
+      >
+        <div className="console-brand">
+          <img src="/favicon.svg" alt="" />
+          {!collapsed && <span>{t('app.title')}</span>}
+        </div>
+        <nav aria-label={t('nav.menu')}>
+          <Menu
+            theme="dark" mode="inline" selectedKeys={current.key === 'notFound' ? [] : [current.key]}
+            items={items.map((n) => ({ key: n.key, icon: ICONS[n.key], label: t(n.label), title: t(n.label) }))}
+            onClick={({ key }) => navigate(items.find((n) => n.key === key)!.path)}
+          />
+        </nav>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header className="console-header">
+          <Button
+            type="text" icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+            aria-label={collapsed ? t('nav.expand') : t('nav.collapse')} aria-expanded={!collapsed}
+            onClick={() => setCollapsed((c) => !c)}
+          />
+          <Typography.Text strong className="header-title">{t('app.brand')}</Typography.Text>
+          <span className="spacer" />
+          <Button type="text" lang={lang === 'en' ? 'zh-CN' : 'en'} aria-label={t('lang.switch')} onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>
+            {t('lang.other')}
+          </Button>
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [
+                { key: 'roles', label: <span>{user.roles.map((r) => <Tag key={r}>{i18n.role(r)}</Tag>)}</span>, disabled: true },
+                { type: 'divider' },
+                { key: 'password', label: t('user.changePassword') },
+                { key: 'signOut', label: t('user.signOut') },
+              ],
+              onClick: ({ key }) => {
+                if (key === 'password') setPasswordOpen(true);
+                if (key === 'signOut') end('user');
+              },
+            }}
+          >
+            <Button type="text" icon={<UserOutlined />} aria-label={t('user.menu', { name: user.displayName })} data-testid="user-menu">
+              {user.displayName}
+            </Button>
+          </Dropdown>
+        </Layout.Header>
+        <Layout.Content className="console-main">
+          <main id="main" className="console-content" tabIndex={-1}>
+            <Suspense fallback={<div className="console-loading"><Spin /></div>}>{page}</Suspense>
+          </main>
+        </Layout.Content>
+      </Layout>
+      <PasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} client={client} />
+    </Layout>
+  );
+}
