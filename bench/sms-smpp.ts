@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import smpp, { type PDU } from 'smpp';
 import { loadConfig } from '../src/config.ts';
-import { migrate, openDb, type Db } from '../src/platform/db/index.ts';
+import { openDb, type Db } from '../src/platform/db/index.ts';
+import { migrate } from '../src/migrations.ts';
 import { seedCatalogue } from '../src/demo/catalogue.ts';
 import { buildServices } from '../src/container.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
@@ -92,7 +93,7 @@ function bareEcho(url: string): void {
 async function prepare(db: Db, subscribers: number): Promise<void> {
   await migrate(db);
   await seedCatalogue(db);
-  const plan = await db.selectFrom('offering').select('id').where('kind', '=', 'plan').where('lifecycleStatus', '=', 'Active').orderBy('id').executeTakeFirstOrThrow();
+  const plan = await db.selectFrom('offering').select('id').where('kind', '=', 'plan').where('lifecycleStatus', '=', 'Launched').orderBy('id').executeTakeFirstOrThrow();
   for (let i = 0; i < subscribers; i++) {
     await db.transaction().execute(async (trx) => {
       const sub = await trx.insertInto('subscriber').values({

@@ -59,7 +59,7 @@ async function servePeer(databaseUrl: string, poolSize: number): Promise<{ serve
     const [offers, have] = await Promise.all([
       pool.query<{ id: string; name_zh: string; amount_fen: number; validity_days: number | null; channels: string[]; eligibility: { plans?: string[]; accountTypes?: string[]; statuses?: string[] } }>(
         `select o.id, o.name_zh, p.amount_fen, o.validity_days, o.channels, o.eligibility from offering o join offering_price p on p.id = o.price_id
-         where o.kind in ('data_pack','voice_pack','sms_pack','vas') and o.lifecycle_status = 'Active' order by p.amount_fen, o.id`),
+         where o.kind in ('data_pack','voice_pack','sms_pack','vas') and o.lifecycle_status = 'Launched' order by p.amount_fen, o.id`),
       pool.query<{ offering_id: string }>(
         `select offering_id from subscription where subscriber_id = $1 and status = 'active' and (ends_at is null or ends_at > now())`, [sub.id]),
     ]);
@@ -208,7 +208,8 @@ async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }
 }
 
 async function prepare(url: string, perSystem: number): Promise<void> {
-  const { migrate, openDb } = await import('../src/platform/db/index.ts');
+  const { openDb } = await import('../src/platform/db/index.ts');
+  const { migrate } = await import('../src/migrations.ts');
   const { seedCatalogue } = await import('../src/demo/catalogue.ts');
   const opened = await openDb({ databaseUrl: url, dataDir: 'memory://' });
   await migrate(opened.db);

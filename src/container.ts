@@ -1,19 +1,21 @@
-// Wires omnihall's parts together once; the app, the channels and the tests all use this.
+// Wires omnihall's parts together once; the app, the channels and the tests all use this. The
+// only place that knows every module: each channel is handed the services it uses.
 import type { Config } from './config.ts';
 import { Metrics } from './platform/metrics.ts';
 import type { Db } from './platform/db/index.ts';
-import { builtinBss, CoalescedReads, loadCatalogue } from './modules/subscriber/builtin-bss.ts';
-import { CallerDirectory } from './modules/subscriber/caller-directory.ts';
-import { CatalogueCache } from './modules/catalogue/catalogue-cache.ts';
+import type { AuditLog } from './platform/audit.ts';
+import { MemorySessionStore, RedisSessionStore, type SessionStore } from './platform/session-store.ts';
+import { smsTransport, type SmsTransport } from './platform/sms/transport.ts';
+import { cryptoRandom, systemClock, type Clock, type Random } from './platform/ports.ts';
+import { CatalogueCache, CatalogueReader, CatalogueService, loadCatalogue } from './modules/catalogue/index.ts';
+import { builtinBss, CallerDirectory, CoalescedReads, SubscriberService } from './modules/subscriber/index.ts';
+import { InteractionLog } from './modules/interactions/index.ts';
+import { OrderingService } from './modules/ordering/index.ts';
+import { OtpService, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
+import { auditLog, StaffDirectory } from './modules/staff/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
-import { InteractionLog } from './modules/interactions/interaction-log.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
-import { OtpService } from './modules/identity/otp.ts';
-import { smsTransport, type SmsTransport } from './platform/sms/transport.ts';
-import { TokenSigner, loadTokenKey } from './modules/identity/tokens.ts';
-import { MemorySessionStore, RedisSessionStore, type SessionStore } from './platform/session-store.ts';
-import { cryptoRandom, systemClock, type Clock, type Random } from './platform/ports.ts';
 
 export interface Services {
   config: Config;
@@ -23,6 +25,15 @@ export interface Services {
   registry: Registry;
   /** The catalogue lists and quotes read; catalogue writes on this node invalidate it. */
   catalogue: CatalogueCache;
+  /** Offerings as other modules read them (the snapshot outside transactions). */
+  catalogueReader: CatalogueReader;
+  /** Every write to the catalogue: lifecycle, reviews, channels (console and TMF620). */
+  catalogueService: CatalogueService;
+  subscribers: SubscriberService;
+  ordering: OrderingService;
+  audit: AuditLog;
+  /** Staff tokens to the actors their actions are recorded under. */
+  staff: StaffDirectory;
   invoker: Invoker;
   interactions: InteractionLog;
   metrics: Metrics;
@@ -38,28 +49,40 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean } = {}): Promise<Services> {
+/** How often each node records scheduled launches and retirements whose time has come. */
+const SCHEDULE_SWEEP_MS = 30_000;
+
+export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: boolean } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const registry = new Registry(BUSINESSES);
   const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });
   const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row) });
   const catalogue = new CatalogueCache(() => loadCatalogue(db), config.catalogueCacheSeconds * 1000);
+  const catalogueReader = new CatalogueReader(catalogue);
+  const catalogueService = new CatalogueService({ db, clock, random, cache: catalogue, audit: auditLog });
   // PGlite is one connection: one batch at a time lets the next grow while it runs.
   const reads = { inFlight: config.databaseUrl ? 4 : 1 };
-  const shared = { catalogue, reads: new CoalescedReads(db, reads) };
-  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, clock, random, reads });
+  const shared = { catalogue: catalogueReader, reads: new CoalescedReads(db, reads) };
+  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, catalogue: catalogueReader, clock, random, reads });
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
   const sms = smsTransport(config, random);
   if (sms.link) metrics.watchSmpp(sms.link);
+  const subscribers = new SubscriberService(db);
+  const sweep = opts.sweeps ? setInterval(() => void catalogueService.sweep().catch(() => undefined), SCHEDULE_SWEEP_MS) : undefined;
+  sweep?.unref();
   return {
-    config, db, clock, random, registry, catalogue, invoker, interactions, metrics, sessions,
+    config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, subscribers, invoker, interactions, metrics, sessions,
+    ordering: new OrderingService(db),
+    audit: auditLog,
+    staff: new StaffDirectory(db),
     callers: new CallerDirectory(db, clock, reads),
     sms,
-    otp: new OtpService(db, key, clock, random, sms.otpSender),
+    otp: new OtpService(db, subscribers, key, clock, random, sms.otpSender),
     tokens: new TokenSigner(key),
     async close() {
+      if (sweep) clearInterval(sweep);
       await interactions.flush();
       await sessions.close();
     },

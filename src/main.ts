@@ -1,6 +1,7 @@
 // Start-up: read config, open the database, migrate, seed the demo operator, build the app, listen.
 import { loadConfig } from './config.ts';
-import { migrate, openDb } from './platform/db/index.ts';
+import { openDb } from './platform/db/index.ts';
+import { migrate } from './migrations.ts';
 import { seedDemo } from './demo/generate.ts';
 import { ensureAdmin } from './modules/staff/staff.service.ts';
 import { buildServices } from './container.ts';

@@ -178,7 +178,7 @@ describe('businesses', () => {
   test('a suspended subscriber is not eligible to order', async () => {
     const { msisdn } = await addSubscriber(env.db, { status: 'suspended' });
     const token = await signIn(env, msisdn);
-    const packs = await env.db.selectFrom('offering').select(['id', 'eligibility']).where('kind', '=', 'data_pack').where('lifecycleStatus', '=', 'Active').execute();
+    const packs = await env.db.selectFrom('offering').select(['id', 'eligibility']).where('kind', '=', 'data_pack').where('lifecycleStatus', '=', 'Launched').execute();
     const pack = packs.find((p) => Object.keys(p.eligibility).length === 0)!.id;
     const r = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack }, confirm: true }, 'key-susp-00001');
     assert.equal(r.statusCode, 422);

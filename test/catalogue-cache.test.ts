@@ -6,7 +6,7 @@ import { CatalogueCache } from '../src/modules/catalogue/catalogue-cache.ts';
 import type { OfferingView } from '../src/modules/subscriber/bss.ts';
 import { addSubscriber, balanceAndLedger, callBusiness, signIn, staffToken, startTestEnv, type TestEnv } from './helpers.ts';
 
-function offering(id: string, priceFen: number, lifecycleStatus = 'Active'): OfferingView {
+function offering(id: string, priceFen: number, lifecycleStatus: LifecycleStatus = 'Launched'): OfferingView {
   return {
     id, kind: 'data_pack', code: id, nameZh: id, nameEn: id, descriptionZh: '', descriptionEn: '', priceFen, priceType: 'oneTime',
     dataMb: 1024, voiceMin: 0, sms: 0, validityDays: 30, eligibility: {}, channels: ['ussd'], lifecycleStatus,

@@ -110,7 +110,7 @@ describe('one read of an offering per transaction', () => {
     const s = await addSubscriber(env.db);
     const row = await env.db.selectFrom('offering').innerJoin('offeringPrice as p', 'p.id', 'offering.priceId')
       .select(['offering.id', 'offering.code', 'p.id as priceId', 'p.amountFen']).where('offering.kind', '=', 'data_pack')
-      .where('offering.lifecycleStatus', '=', 'Active').orderBy('offering.id').executeTakeFirstOrThrow();
+      .where('offering.lifecycleStatus', '=', 'Launched').orderBy('offering.id').executeTakeFirstOrThrow();
     try {
       await env.db.transaction().execute(async (trx) => {
         const bss = builtinBss(trx, { catalogue: env.s.catalogue });

@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
-import { migrate, openDb, type Db } from '../src/platform/db/index.ts';
+import { openDb, type Db } from '../src/platform/db/index.ts';
+import { migrate } from '../src/migrations.ts';
 import { seedCatalogue } from '../src/demo/catalogue.ts';
 import { createStaffUser } from '../src/modules/staff/staff.service.ts';
 import { ManualClock } from '../src/platform/ports.ts';
@@ -86,7 +87,7 @@ export interface NewSubscriber {
 /** Adds a subscriber with an account whose opening balance is in the ledger. */
 export async function addSubscriber(db: Db, n: NewSubscriber = {}): Promise<{ id: number; msisdn: string }> {
   const msisdn = n.msisdn ?? String(++nextMsisdn);
-  const planId = n.planId ?? (await db.selectFrom('offering').select('id').where('kind', '=', 'plan').where('lifecycleStatus', '=', 'Active').orderBy('id').executeTakeFirstOrThrow()).id;
+  const planId = n.planId ?? (await db.selectFrom('offering').select('id').where('kind', '=', 'plan').where('lifecycleStatus', '=', 'Launched').orderBy('id').executeTakeFirstOrThrow()).id;
   const balanceFen = n.balanceFen ?? 10_000;
   return db.transaction().execute(async (trx) => {
     const sub = await trx.insertInto('subscriber').values({

@@ -9,7 +9,7 @@ import { buildServices, type Services } from '../src/container.ts';
 import { SmsHall, type SmsLog } from '../src/channels/sms/hall.ts';
 import { SmppLink, SmppSendError } from '../src/platform/sms/smpp.ts';
 import { SmscSimulator, type Submitted } from '../src/platform/sms/smsc-simulator.ts';
-import { ReceiptRecorder, parseReceipt, type SmsReceiptTable } from '../src/platform/sms/receipts.ts';
+import { ReceiptRecorder, parseReceipt } from '../src/platform/sms/receipts.ts';
 import { readConcat } from '../src/platform/sms/gsm-encoding.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
 
@@ -208,7 +208,7 @@ describe('sending', () => {
 
   test('delivery receipts are recorded against the message id', async () => {
     const [id] = await link.send('13900000002', 'receipt please');
-    const receipts = env.db.withTables<{ smsReceipt: SmsReceiptTable }>();
+    const receipts = env.db;
     await until(async () => (await receipts.selectFrom('smsReceipt').select('id').where('messageId', '=', id!).execute()).length > 0, 'the receipt');
     const r = await receipts.selectFrom('smsReceipt').selectAll().where('messageId', '=', id!).executeTakeFirstOrThrow();
     assert.equal(r.state, 'DELIVRD');
@@ -220,7 +220,7 @@ describe('sending', () => {
   test('receipts arriving together are written in one commit, each answered only once it is written', async () => {
     const recorder = new ReceiptRecorder(env.db, { maxDelayMs: 20 });
     const receipt = (i: number) => ({ messageId: `grp-${i}`, msisdn: '13900000002', state: 'DELIVRD', errorCode: null, submittedAt: null, doneAt: null, raw: `id:grp-${i}` });
-    const table = env.db.withTables<{ smsReceipt: SmsReceiptTable }>();
+    const table = env.db;
     const count = async () => (await table.selectFrom('smsReceipt').select('id').where('messageId', 'like', 'grp-%').execute()).length;
     const waiting = Array.from({ length: 30 }, (_, i) => recorder.record(receipt(i), new Date()));
     assert.equal(await count(), 0, 'nothing is answered or written before the group is');
@@ -266,7 +266,7 @@ describe('sending', () => {
     assert.equal(parseReceipt('id:1 stat:DELIVRD err:000', '1', { messageId: 'tlv-9', state: 5 })?.state, 'UNDELIV', 'message_state TLV wins');
     assert.equal(parseReceipt('no id here', '1'), null);
     await new ReceiptRecorder(env.db, { maxDelayMs: 1 }).record({ ...r, messageId: 'nul-1' }, new Date());
-    const table = env.db.withTables<{ smsReceipt: SmsReceiptTable }>();
+    const table = env.db;
     const row = await table.selectFrom('smsReceipt').select('raw').where('messageId', '=', 'nul-1').executeTakeFirstOrThrow();
     assert.match(row.raw, /text:abc$/u);
   });

@@ -123,7 +123,7 @@ describe('TMF620 catalogue reads', () => {
     const packs = await get(`${CATALOG}/productOffering?category.id=data_pack&lifecycleStatus=Active`);
     const list = packs.json() as { category: { id: string }[]; lifecycleStatus: string }[];
     assert.ok(list.length > 0);
-    assert.ok(list.every((o) => o.category[0]!.id === 'data_pack' && o.lifecycleStatus === 'Active'));
+    assert.ok(list.every((o) => o.category[0]!.id === 'data_pack' && o.lifecycleStatus === 'Launched'));
 
     const either = await get(`${CATALOG}/productOffering?id=PK-DATA-1G,PLAN-4G-18`);
     assert.deepEqual((either.json() as Json[]).map((o) => o.id).sort(), ['PK-DATA-1G', 'PLAN-4G-18']);
@@ -274,7 +274,7 @@ describe('TMF620 staff writes', () => {
 
     env.clock.advance(60_000);
     const patched = await send('PATCH', o.href, productToken,
-      { lifecycleStatus: 'Active', description: null, omnihall: { eligibility: { accountTypes: ['prepaid'] }, validityDays: null } },
+      { lifecycleStatus: 'Launched', description: null, omnihall: { eligibility: { accountTypes: ['prepaid'] }, validityDays: null } },
       { 'content-type': 'application/merge-patch+json' });
     assert.equal(patched.statusCode, 200, patched.body);
     const p = patched.json();
@@ -303,7 +303,7 @@ describe('TMF620 staff writes', () => {
   test('an offering subscribers hold is retired, not deleted; so is a price an offering uses', async () => {
     const price = (await send('POST', `${CATALOG}/productOfferingPrice`, productToken, { name: '退市测试价', priceType: 'oneTime', price: { unit: 'CNY', value: 1 } })).json();
     const o = (await send('POST', `${CATALOG}/productOffering`, productToken, {
-      name: '退市测试包', lifecycleStatus: 'Active', category: [{ id: 'data_pack' }], channel: [{ id: 'api' }],
+      name: '退市测试包', lifecycleStatus: 'Launched', category: [{ id: 'data_pack' }], channel: [{ id: 'api' }],
       productOfferingPrice: [{ id: price.id }], omnihall: { code: 'RETIRE1', allowance: { dataMb: 100 }, validityDays: 1 },
     })).json();
     const sub = await addSubscriber(env.db, { balanceFen: 1000 });

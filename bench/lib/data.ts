@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { migrate, openDb, type Db } from '../../src/platform/db/index.ts';
+import { openDb, type Db } from '../../src/platform/db/index.ts';
+import { migrate } from '../../src/migrations.ts';
 import { seedDemo } from '../../src/demo/generate.ts';
 import { SUBSCRIBER_TOKEN_TTL_S, TokenSigner, loadTokenKey } from '../../src/modules/identity/tokens.ts';
 import { cryptoRandom } from '../../src/platform/ports.ts';
@@ -110,7 +111,7 @@ export async function prepare(db: Db, o: PrepareOptions): Promise<Workload> {
   o.onProgress?.(`  ${seeded.subscribers} subscribers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const offerings = await db.selectFrom('offering as o').innerJoin('offeringPrice as p', 'p.id', 'o.priceId')
-    .select(['o.id', 'o.kind', 'o.eligibility', 'o.channels', 'p.amountFen']).where('o.lifecycleStatus', '=', 'Active').orderBy('o.id').execute();
+    .select(['o.id', 'o.kind', 'o.eligibility', 'o.channels', 'p.amountFen']).where('o.lifecycleStatus', '=', 'Launched').orderBy('o.id').execute();
   // Packs with no eligibility rule at all, sold on the API: any active subscriber may order them.
   const packs = offerings.filter((x) => x.kind !== 'plan' && x.channels.includes('api') && Object.keys(x.eligibility ?? {}).length === 0);
   if (packs.length === 0) throw new Error('the demo catalogue has no pack every subscriber may order');

@@ -1,6 +1,6 @@
 // Pieces several businesses share: offering lookup by id or code, and offering names.
 import { z } from 'zod';
-import type { OfferingView } from '../modules/subscriber/bss.ts';
+import type { OfferingView } from '../modules/catalogue/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { dataAmount, l10n, type L10n } from '../platform/i18n.ts';
 import type { BusinessContext } from './registry.ts';

@@ -1,29 +1,16 @@
 // The one entry point every channel calls: who may run it, input validation, confirmation of
 // anything that charges, idempotency, one database transaction, and the interaction log.
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../platform/db/index.ts';
-import { FixedQuery } from '../platform/db/fixed-query.ts';
 import { coalesced, type CoalesceOptions } from '../platform/db/coalesce.ts';
-import type { Bss } from '../modules/subscriber/bss.ts';
+import type { Bss } from '../modules/subscriber/index.ts';
 import { AppError, isAppError } from '../platform/errors.ts';
 import { l10n } from '../platform/i18n.ts';
 import type { Clock, Random } from '../platform/ports.ts';
-import type { InteractionLog } from '../modules/interactions/interaction-log.ts';
+import { IdempotencyRecords, type InteractionLog } from '../modules/interactions/index.ts';
+import type { CatalogueReader } from '../modules/catalogue/index.ts';
 import { withTerms, type Business, type BusinessContext, type BusinessText, type Principal, type Quote, type Registry } from './registry.ts';
-
-// The idempotency record, written once with the answer at the end of the business's transaction
-// (src/db/fixed-query.ts compiles it once).
-const recordAnswer = new FixedQuery((q, principal: string, key: string, businessId: string, requestHash: string, response: string, createdAt: Date) => q
-  .insertInto('idempotencyRecord')
-  .values({ principal, key, businessId, requestHash, response, createdAt })
-  .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
-  .returning('key'));
-// The recorded answers of many keys at once: requests arriving together look theirs up together.
-const recordedAnswers = new FixedQuery((q, principals: string[], keys: string[]) => q
-  .selectFrom('idempotencyRecord').select(['principal', 'key', 'requestHash', 'response'])
-  .where(sql<boolean>`(principal, key) in (select * from unnest(${principals}::text[], ${keys}::text[]))`));
 
 /** Thrown inside a transaction that lost its key to a duplicate: rolls it back, then replays. */
 class KeyTaken extends Error {}
@@ -57,10 +44,17 @@ export interface InvokerDeps {
   registry: Registry;
   bss: (q: Db) => Bss;
   log: InteractionLog;
+  /** Which businesses staff have withdrawn on which channel. */
+  catalogue: Pick<CatalogueReader, 'businessEnabled'>;
   clock: Clock;
   random: Random;
   /** How reads outside transactions are coalesced. */
   reads?: CoalesceOptions;
+}
+
+/** The channel a business is switched on or off for: TMF622 orders count as the open API. */
+export function businessChannel(channel: string): string {
+  return channel === 'tmf' ? 'api' : channel;
 }
 
 /** Stable JSON: object keys sorted, so the same input always hashes the same. */
@@ -88,7 +82,7 @@ export class Invoker {
 
   constructor(private readonly deps: InvokerDeps) {
     this.answer = coalesced(async (ids) => {
-      const rows = await recordedAnswers.execute(deps.db, ids.map((i) => i.principal), ids.map((i) => i.key));
+      const rows = await IdempotencyRecords.answers(deps.db, ids.map((i) => i.principal), ids.map((i) => i.key));
       const found = new Map(rows.map((r) => [`${r.principal}\n${r.key}`, r]));
       return ids.map((i) => found.get(`${i.principal}\n${i.key}`));
     }, deps.reads);
@@ -146,6 +140,7 @@ export class Invoker {
     const b = this.deps.registry.get(req.businessId);
     if (!b) throw new AppError('BUSINESS_NOT_FOUND');
     this.authorise(b, req);
+    if (!(await this.deps.catalogue.businessEnabled(b.id, businessChannel(req.channel)))) throw new AppError('NOT_OFFERED_ON_CHANNEL');
     const parsed = b.input.safeParse(req.input ?? {});
     if (!parsed.success) throw invalidInput(parsed.error);
     const input = parsed.data;
@@ -191,7 +186,7 @@ export class Invoker {
         }
         const r = await b.run(ctx, input);
         const outcome: InvokeOutcome = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
-        const recorded = await recordAnswer.first(trx, principal, key, b.id, requestHash, JSON.stringify(outcome), this.deps.clock.now());
+        const recorded = await IdempotencyRecords.record(trx, principal, key, b.id, requestHash, JSON.stringify(outcome), this.deps.clock.now());
         if (!recorded) throw new KeyTaken();
         return outcome;
       });

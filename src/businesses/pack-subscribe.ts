@@ -1,6 +1,6 @@
 // pack.subscribe: order a pack or service; charges its price now, so it needs confirmation.
 import { z } from 'zod';
-import { assertEligible } from '../modules/catalogue/eligibility.ts';
+import { assertEligible } from '../modules/catalogue/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { l10n, money } from '../platform/i18n.ts';
 import { allowanceText, findOffering, offeringRef, salesChannel } from './common.ts';
@@ -9,7 +9,7 @@ import { defineBusiness, type BusinessContext } from './registry.ts';
 async function orderable(ctx: BusinessContext, packId: string) {
   const o = await findOffering(ctx, packId);
   if (o.kind === 'plan') throw new AppError('NOT_ELIGIBLE', { detail: l10n('套餐请通过套餐变更办理', 'Use plan.change to change plans') });
-  assertEligible(o, ctx.subscriber, ctx.account, salesChannel(ctx.channel));
+  assertEligible(o, ctx.subscriber, ctx.account, salesChannel(ctx.channel), ctx.now);
   return o;
 }
 

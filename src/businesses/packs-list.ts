@@ -1,5 +1,5 @@
 // packs.list: the packs and services this subscriber may order on this channel now.
-import { ineligibility } from '../modules/catalogue/eligibility.ts';
+import { ineligibility } from '../modules/catalogue/index.ts';
 import { l10n, money } from '../platform/i18n.ts';
 import { allowanceText, noInput, salesChannel } from './common.ts';
 import { defineBusiness } from './registry.ts';
@@ -19,7 +19,7 @@ export const packsList = defineBusiness({
     ]);
     const have = new Set(subs.map((s) => s.offering.id));
     const packs = all
-      .filter((o) => !have.has(o.id) && ineligibility(o, subscriber, account, salesChannel(channel)) === null)
+      .filter((o) => !have.has(o.id) && ineligibility(o, subscriber, account, salesChannel(channel), now) === null)
       .map((o) => ({
         id: o.id, code: o.code, kind: o.kind, nameZh: o.nameZh, nameEn: o.nameEn,
         descriptionZh: o.descriptionZh, descriptionEn: o.descriptionEn, priceFen: o.priceFen, priceType: o.priceType,

@@ -1,6 +1,6 @@
 // plan.change: move to another plan from the first day of the next billing cycle.
 import { z } from 'zod';
-import { assertEligible } from '../modules/catalogue/eligibility.ts';
+import { assertEligible } from '../modules/catalogue/index.ts';
 import { nextCycleStart } from '../platform/cycle.ts';
 import { AppError } from '../platform/errors.ts';
 import { l10n, money } from '../platform/i18n.ts';
@@ -11,7 +11,7 @@ async function target(ctx: BusinessContext, planId: string) {
   const plan = await findOffering(ctx, planId);
   if (plan.kind !== 'plan') throw new AppError('NOT_ELIGIBLE', { detail: l10n('这不是一个套餐', 'That is not a plan') });
   if (plan.id === ctx.subscriber.planId) throw new AppError('SAME_PLAN');
-  assertEligible(plan, ctx.subscriber, ctx.account, salesChannel(ctx.channel));
+  assertEligible(plan, ctx.subscriber, ctx.account, salesChannel(ctx.channel), ctx.now);
   return plan;
 }
 

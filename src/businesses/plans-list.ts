@@ -1,5 +1,5 @@
 // plans.list: the plans this subscriber may change to.
-import { ineligibility } from '../modules/catalogue/eligibility.ts';
+import { ineligibility } from '../modules/catalogue/index.ts';
 import { l10n, money } from '../platform/i18n.ts';
 import { allowanceText, noInput, salesChannel } from './common.ts';
 import { defineBusiness } from './registry.ts';
@@ -12,10 +12,10 @@ export const plansList = defineBusiness({
   input: noInput,
   confirm: false,
   staffRoles: ['agent', 'admin'],
-  async run({ bss, subscriber, account, channel }) {
+  async run({ bss, subscriber, account, channel, now }) {
     const all = await bss.offerings(['plan']);
     const plans = all
-      .filter((o) => ineligibility(o, subscriber, account, salesChannel(channel)) === null)
+      .filter((o) => ineligibility(o, subscriber, account, salesChannel(channel), now) === null)
       .map((o) => ({
         id: o.id, code: o.code, nameZh: o.nameZh, nameEn: o.nameEn, priceFen: o.priceFen, priceType: o.priceType,
         dataMb: o.dataMb, voiceMin: o.voiceMin, sms: o.sms, current: o.id === subscriber.planId,

@@ -1,18 +1,14 @@
 // The business registry: every business (业务) declared once, served on every channel.
 import { z } from 'zod';
 import type { Db } from '../platform/db/index.ts';
-import type { Subscriber } from '../platform/db/database.ts';
-import type { AccountView, Bss } from '../modules/subscriber/bss.ts';
+import type { Subscriber } from '../modules/subscriber/index.ts';
+import type { AccountView, Bss } from '../modules/subscriber/index.ts';
 import type { L10n } from '../platform/i18n.ts';
 import type { Clock, Random } from '../platform/ports.ts';
 
-export type StaffRole = 'admin' | 'product' | 'marketing' | 'agent' | 'ops';
-export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'product', 'marketing', 'agent', 'ops'];
+import type { Principal, StaffRole } from '../platform/principal.ts';
 
-/** Who is asking: a signed-in subscriber, or a staff member acting for one. */
-export type Principal =
-  | { kind: 'subscriber'; subscriberId: number }
-  | { kind: 'staff'; staffId: number; roles: StaffRole[] };
+export { STAFF_ROLES, type Principal, type StaffRole } from '../platform/principal.ts';
 
 /** What a charging business will do, shown to the subscriber before they confirm. */
 export interface Quote {

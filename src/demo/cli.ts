@@ -3,7 +3,8 @@
 // ./data by default) with the demo operator. Does nothing when it already has subscribers;
 // an interrupted run (Ctrl-C) resumes where it stopped when run again.
 import { loadConfig } from '../config.ts';
-import { migrate, openDb } from '../platform/db/index.ts';
+import { openDb } from '../platform/db/index.ts';
+import { migrate } from '../migrations.ts';
 import { DEMO_NUMBERS, seedDemo } from './generate.ts';
 
 const USAGE = `usage: npm run demo -- [--subscribers N] [--seed N] [--now ISO-8601] [--batch N]

@@ -5,7 +5,8 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { freshDatabase } from '../../test/helpers.ts';
-import { migrate, openDb, type Db } from '../platform/db/index.ts';
+import { openDb, type Db } from '../platform/db/index.ts';
+import { migrate } from '../migrations.ts';
 import { cycleMonthsAgo, cycleOf } from '../platform/cycle.ts';
 import { OFFERINGS, REWARDS, seedCatalogue } from './catalogue.ts';
 import { DEMO_NUMBERS, Rng, seedDemo } from './generate.ts';
@@ -178,7 +179,7 @@ function backend(label: string, fresh: () => Promise<Fresh>, skip: boolean) {
       assert.equal(ended.rows.length, 0);
       const notLaunched = await sql`
         select s.id from subscription s join offering o on o.id = s.offering_id
-        where o.lifecycle_status <> 'Active' or o.kind = 'plan'`.execute(a);
+        where o.lifecycle_status <> 'Launched' or o.kind = 'plan'`.execute(a);
       assert.equal(notLaunched.rows.length, 0);
       const beforeLaunch = await sql`
         select s.id from subscription s join offering o on o.id = s.offering_id where s.starts_at < o.created_at`.execute(a);

@@ -228,14 +228,14 @@ function packsFor(planId: string, type: AccountType): Weighted<CatalogueOffering
   let w = packChoices.get(key);
   if (!w) {
     w = new Weighted(OFFERINGS
-      .filter((o) => o.kind !== 'plan' && o.lifecycleStatus === 'Active' && eligible(o, planId, type))
+      .filter((o) => o.kind !== 'plan' && o.lifecycleStatus === 'Launched' && eligible(o, planId, type))
       .map((o) => [o, PACK_POPULARITY[o.id] ?? 1] as const));
     packChoices.set(key, w);
   }
   return w;
 }
 
-const ACTIVE_PLANS = OFFERINGS.filter((o) => o.kind === 'plan' && o.lifecycleStatus === 'Active');
+const ACTIVE_PLANS = OFFERINGS.filter((o) => o.kind === 'plan' && o.lifecycleStatus === 'Launched');
 const CREDIT_REWARDS = REWARDS.filter((r) => r.active && r.creditFen > 0).sort((a, b) => b.costPoints - a.costPoints);
 
 // ---- channels and businesses --------------------------------------------------------------------

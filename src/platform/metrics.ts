@@ -1,7 +1,14 @@
 // Prometheus metrics at /metrics: business calls by channel, business and outcome, and latency;
 // the SMS centre link when there is one.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { InteractionRow } from '../modules/interactions/interaction-log.ts';
+/** What metrics need of an interaction-log row. */
+export interface InteractionRow {
+  channel: string;
+  businessId: string;
+  outcome: string;
+  errorCode?: string | null;
+  latencyMs: number;
+}
 
 /** What the metrics read of an SMPP link. */
 export interface SmppLinkView {

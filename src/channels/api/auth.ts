@@ -1,6 +1,7 @@
 // Who is calling: the bearer token on a request, checked without a database round trip.
 import type { FastifyRequest } from 'fastify';
-import type { Principal, StaffRole } from '../../businesses/registry.ts';
+import type { Actor } from '../../platform/audit.ts';
+import type { Principal, StaffRole } from '../../platform/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Services } from '../../container.ts';
 
@@ -26,4 +27,13 @@ export function requireStaff(s: Services, req: FastifyRequest, roles: readonly S
   const p = requirePrincipal(s, req);
   if (p.kind !== 'staff' || !p.roles.some((r) => r === 'admin' || roles.includes(r))) throw new AppError('FORBIDDEN');
   return p;
+}
+
+/**
+ * The staff member acting, with their name for the audit log: a signed-in staff token whose user
+ * is still active. Which roles may do what is the services' rule; `roles` is a first filter.
+ */
+export async function staffActor(s: Pick<Services, 'tokens' | 'clock' | 'staff'>, req: FastifyRequest, roles?: readonly StaffRole[]): Promise<Actor> {
+  const p = requireStaff(s as Services, req, roles ?? ['admin', 'product', 'marketing', 'agent', 'ops']);
+  return s.staff.actor(p.staffId, p.roles, req.ip);
 }

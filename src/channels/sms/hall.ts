@@ -6,6 +6,7 @@ import type { Principal, Quote } from '../../businesses/registry.ts';
 import type { InvokeOutcome } from '../../businesses/invoke.ts';
 import { isAppError, type AppError, type ErrorCode } from '../../platform/errors.ts';
 import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
+import { silentLog, type SmsLog } from '../../platform/log.ts';
 import type { Services } from '../../container.ts';
 import { CommandParser, DEFAULT_COMMANDS, helpMenu, normaliseText, type SmsCommand } from './commands.ts';
 import { partsNeeded } from '../../platform/sms/gsm-encoding.ts';
@@ -23,13 +24,7 @@ export interface MoMessage {
 }
 
 /** A logger in pino's shape, so the hall logs wherever the app does. */
-export interface SmsLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-export const silentLog: SmsLog = { info() {}, warn() {}, error() {} };
+export { silentLog, type SmsLog } from '../../platform/log.ts';
 
 export interface SmsHallOptions {
   commands?: readonly SmsCommand[];

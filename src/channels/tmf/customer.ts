@@ -2,12 +2,11 @@
 // id). A subscriber reads only themselves; agents, marketing and admins read everyone.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SubscriberTable } from '../../platform/db/database.ts';
+import type { CustomerRow, SubscriberTable } from '../../modules/subscriber/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { l10n } from '../../platform/i18n.ts';
 import type { Services } from '../../container.ts';
 import { anyOf, fieldsQuery, href, listQuery, page, project, refOutput, requireViewer, sendPage, tmfErrorSchema, type Viewer } from './common.ts';
-import { getCustomer, listCustomers, type CustomerRow } from '../../modules/subscriber/customer.repository.ts';
 
 const CUSTOMER_PATH = 'customerManagement/v4/customer';
 
@@ -104,7 +103,7 @@ export function customerRoutes(s: Services): FastifyPluginAsyncZod {
       let ids = anyOf(q.id)?.map(customerIdOf).filter((n): n is number => n !== null);
       if (viewer.kind === 'subscriber') ids = (ids ?? [viewer.subscriberId]).filter((n) => n === viewer.subscriberId);
       const status = anyOf(q.status)?.map((v) => STATUS_FROM_TMF.get(v.toLowerCase())).filter((v) => v !== undefined);
-      const { rows, total } = await listCustomers(s.db, {
+      const { rows, total } = await s.subscribers.customers({
         id: ids, status, name: anyOf(q.name), msisdn: anyOf(q['contactMedium.characteristic.phoneNumber']),
       }, page(q));
       return sendPage(reply, rows.map(toCustomer), total, q.fields);
@@ -120,7 +119,7 @@ export function customerRoutes(s: Services): FastifyPluginAsyncZod {
     }, async (req) => {
       const viewer = requireViewer(s, req, STAFF_READERS);
       const id = customerIdOf(req.params.id);
-      const c = id !== null && visible(viewer, id) ? await getCustomer(s.db, id) : undefined;
+      const c = id !== null && visible(viewer, id) ? await s.subscribers.customer(id) : undefined;
       if (!c) throw customerNotFound(req.params.id);
       return project(toCustomer(c), req.query.fields);
     });

@@ -3,8 +3,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Updateable } from 'kysely';
 import { z } from 'zod';
-import { SALES_CHANNELS } from '../../modules/catalogue/eligibility.ts';
-import type { Eligibility, LifecycleStatus, OfferingKind, OfferingPrice, OfferingPriceTable, OfferingTable } from '../../platform/db/database.ts';
+import { SALES_CHANNELS, LIFECYCLE_STATUSES, OFFERING_KINDS } from '../../modules/catalogue/index.ts';
+import type { Eligibility, LifecycleStatus, OfferingKind, OfferingPrice, OfferingPriceTable, OfferingTable } from '../../modules/catalogue/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { l10n } from '../../platform/i18n.ts';
 import type { Services } from '../../container.ts';
@@ -20,7 +20,7 @@ import {
 const OFFERING_PATH = 'productCatalogManagement/v4/productOffering';
 const PRICE_PATH = 'productCatalogManagement/v4/productOfferingPrice';
 
-const LIFECYCLE = ['In design', 'In test', 'Active', 'Retired'] as const satisfies readonly LifecycleStatus[];
+const LIFECYCLE = LIFECYCLE_STATUSES as unknown as readonly [LifecycleStatus, ...LifecycleStatus[]];
 const KINDS = ['plan', 'data_pack', 'voice_pack', 'sms_pack', 'vas', 'broadband'] as const satisfies readonly OfferingKind[];
 
 /** TMF categories are omnihall's offering kinds; their names are zh-CN like every TMF `name` here. */
@@ -373,7 +373,7 @@ export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
           set.eligibility = JSON.stringify(next);
         }
       }
-      await writing(x?.code, () => updateOffering(s.db, cur.id, set));
+      await writing(x?.code, () => updateOffering(s.db, cur.id, null, set));
       return toProductOffering(await offeringOr404(cur.id));
     });
 
@@ -436,7 +436,7 @@ export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
       await insertPrice(s.db, {
         id, nameZh: b.name, nameEn: b.omnihall?.nameEn ?? b.name, priceType: b.priceType,
         recurringPeriod: b.priceType === 'recurring' ? 'month' : null, amountFen: b.price.value,
-        lifecycleStatus: b.lifecycleStatus ?? 'Active', lastUpdate: s.clock.now(),
+        lifecycleStatus: b.lifecycleStatus ?? 'Launched', lastUpdate: s.clock.now(),
       });
       const created = await getPrice(s.db, id);
       return reply.code(201).header('Location', href(PRICE_PATH, id)).send(toProductOfferingPrice(created!));

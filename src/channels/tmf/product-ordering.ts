@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { quoteTerms, type Principal } from '../../businesses/registry.ts';
-import type { ProductOrderItemRow } from '../../platform/db/database.ts';
+import type { OrderRow, ProductOrderItemRow } from '../../modules/ordering/index.ts';
 import { AppError, ERRORS, isAppError, type ErrorCode } from '../../platform/errors.ts';
 import { l10n, type Lang } from '../../platform/i18n.ts';
 import type { Services } from '../../container.ts';
@@ -14,7 +14,6 @@ import {
   anyOf, fieldsQuery, href, invalid, listQuery, page, project, refInput, refOutput, requireViewer, sendPage, tmfErrorSchema, yuanInput,
 } from './common.ts';
 import { customerHref, customerIdOf } from './customer.ts';
-import { getOrder, insertOrderIfAbsent, listOrders, offeringsByIds, subscriberExists, type OrderRow } from '../../modules/ordering/ordering.repository.ts';
 import { offeringHref } from './product-catalog.ts';
 
 const ORDER_PATH = 'productOrderingManagement/v4/productOrder';
@@ -174,7 +173,7 @@ async function customerOf(s: Services, principal: Principal, body: OrderCreate):
   if (!principal.roles.includes('agent')) throw new AppError('FORBIDDEN');
   if (!ref) throw invalid('请在 relatedParty 中给出客户（role: Customer）', 'Name the customer: relatedParty [{ id, role: "Customer" }]');
   const id = customerIdOf(ref.id);
-  if (id === null || !(await subscriberExists(s.db, id))) throw new AppError('NOT_A_SUBSCRIBER');
+  if (id === null || !(await s.subscribers.exists(id))) throw new AppError('NOT_A_SUBSCRIBER');
   return id;
 }
 
@@ -206,7 +205,7 @@ function orderNotFound(id: string): AppError {
 export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
     async function render(rows: OrderRow[], lang: Lang): Promise<ProductOrder[]> {
-      const names = await offeringsByIds(s.db, [...new Set(rows.flatMap((r) => r.items.map((i) => i.offeringId)))]);
+      const names = await s.catalogueReader.offeringsByIds(s.db, [...new Set(rows.flatMap((r) => r.items.map((i) => i.offeringId)))]);
       return rows.map((r) => toProductOrder(r, names, lang));
     }
 
@@ -234,7 +233,7 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
       const id = orderIdFor(principal, key);
       const lang = requestLang(req);
 
-      const earlier = await getOrder(s.db, id);
+      const earlier = await s.ordering.get(id);
       if (earlier) {
         if (!sameRequest(earlier, subscriberId, body.productOrderItem)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
         const [order] = await render([earlier], lang);
@@ -242,7 +241,7 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
       }
 
       // Refused as a whole before anything runs, so a malformed order changes nothing.
-      const offerings = await offeringsByIds(s.db, body.productOrderItem.map((i) => i.productOffering.id));
+      const offerings = await s.catalogueReader.offeringsByIds(s.db, body.productOrderItem.map((i) => i.productOffering.id));
       for (const item of body.productOrderItem) {
         const o = offerings.get(item.productOffering.id);
         if (!o) throw invalid(`第${item.id}项：没有这个产品 ${item.productOffering.id}`, `Item ${item.id}: no productOffering ${item.productOffering.id}`);
@@ -275,13 +274,13 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
       }
       const done = s.clock.now();
       const failed = items.filter((i) => i.state === 'failed').length;
-      await insertOrderIfAbsent(s.db, {
+      await s.ordering.recordIfAbsent({
         id, subscriberId, channel: 'tmf', externalId: body.externalId ?? null, description: body.description ?? null,
         state: failed === 0 ? 'completed' : failed === items.length ? 'failed' : 'partial',
         items: JSON.stringify(items), orderDate, completionDate: done, lastUpdate: done,
       });
       // Whichever of two concurrent retries stored first is the order both answer with.
-      const stored = (await getOrder(s.db, id))!;
+      const stored = (await s.ordering.get(id))!;
       const [order] = await render([stored], lang);
       return reply.code(201).header('Location', order!.href).send(order!);
     });
@@ -297,7 +296,7 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
       const viewer = requireViewer(s, req, ['agent']);
       const q = req.query;
       const customers = anyOf(q['relatedParty.id'])?.map(customerIdOf).filter((n): n is number => n !== null);
-      const { rows, total } = await listOrders(s.db, {
+      const { rows, total } = await s.ordering.list({
         subscriberId: viewer.kind === 'subscriber' ? viewer.subscriberId : undefined,
         customerIds: customers, state: anyOf(q.state), externalId: anyOf(q.externalId),
       }, page(q));
@@ -313,7 +312,7 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
       },
     }, async (req) => {
       const viewer = requireViewer(s, req, ['agent']);
-      const o = await getOrder(s.db, req.params.id);
+      const o = await s.ordering.get(req.params.id);
       if (!o || (viewer.kind === 'subscriber' && o.subscriberId !== viewer.subscriberId)) throw orderNotFound(req.params.id);
       const [order] = await render([o], requestLang(req));
       return project(order!, req.query.fields);

@@ -1,16 +1,27 @@
-// The catalogue as this node last read it: every offering with its price, reloaded after a few
+// The catalogue as this node last read it: every offering with its price and the businesses
+// withdrawn per channel, reloaded after a few
 // seconds. Listing packs and quoting a price read it on every menu, SMS and web request, and it
 // changes a few times a day; a charge still reads the database inside its own transaction.
-import type { OfferingKind } from '../../platform/db/database.ts';
-import type { OfferingView } from '../subscriber/bss.ts';
+import type { OfferingView } from './offering.ts';
+import type { OfferingKind } from './tables.ts';
 
 export const DEFAULT_CATALOGUE_CACHE_SECONDS = 5;
 
 export interface CatalogueSnapshot {
   byId: ReadonlyMap<string, OfferingView>;
-  /** Launched offerings in the loader's order (cheapest first, then by id, as `Bss.offerings`). */
-  active: readonly OfferingView[];
+  /** Offerings on sale to someone (launched, or in test), in the loader's order (cheapest first, then by id). */
+  listed: readonly OfferingView[];
+  /** `businessId channel` of every registry business staff have withdrawn on a channel. */
+  withdrawn: ReadonlySet<string>;
 }
+
+/** What the cache loads: every complete offering, and the businesses withdrawn per channel. */
+export interface CatalogueLoad {
+  offerings: OfferingView[];
+  withdrawn: { businessId: string; channel: string }[];
+}
+
+export const withdrawnKey = (businessId: string, channel: string): string => `${businessId} ${channel}`;
 
 export class CatalogueCache {
   private current: { snapshot: CatalogueSnapshot; loadedAt: number } | undefined;
@@ -24,7 +35,7 @@ export class CatalogueCache {
    */
   constructor(
     /** Every offering, cheapest first and then by id (the database's collation decides ties). */
-    private readonly load: () => Promise<OfferingView[]>,
+    private readonly load: () => Promise<CatalogueLoad>,
     private readonly ttlMs: number,
     private readonly now: () => number = () => performance.now(),
   ) {}
@@ -49,7 +60,12 @@ export class CatalogueCache {
   }
 
   async offerings(kinds: readonly OfferingKind[]): Promise<OfferingView[]> {
-    return (await this.snapshot()).active.filter((o) => kinds.includes(o.kind));
+    return (await this.snapshot()).listed.filter((o) => kinds.includes(o.kind));
+  }
+
+  /** False when staff have withdrawn the business on this channel. */
+  async businessEnabled(businessId: string, channel: string): Promise<boolean> {
+    return !(await this.snapshot()).withdrawn.has(withdrawnKey(businessId, channel));
   }
 
   private async reload(): Promise<CatalogueSnapshot> {
@@ -57,14 +73,17 @@ export class CatalogueCache {
     const startedAt = this.now();
     try {
       // Shared by every request until the next load: frozen, so no caller can change it for the others.
-      const all = (await this.load()).map((o) => {
+      const loaded = await this.load();
+      const all = loaded.offerings.map((o) => {
         Object.freeze(o.eligibility);
         Object.freeze(o.channels);
+        Object.freeze(o.testMsisdns);
         return Object.freeze(o);
       });
       const snapshot: CatalogueSnapshot = {
         byId: new Map(all.map((o) => [o.id, o])),
-        active: all.filter((o) => o.lifecycleStatus === 'Active'),
+        listed: all.filter((o) => o.lifecycleStatus === 'Launched' || o.lifecycleStatus === 'In test'),
+        withdrawn: new Set(loaded.withdrawn.map((w) => withdrawnKey(w.businessId, w.channel))),
       };
       if (generation === this.generation && this.ttlMs > 0) this.current = { snapshot, loadedAt: startedAt };
       return snapshot;

@@ -5,26 +5,19 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Clock, Random } from '../../platform/ports.ts';
+import { outboxSender, type SmsSender } from '../../platform/sms/outbox.ts';
+import type { SubscriberService } from '../subscriber/index.ts';
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_MAX_ATTEMPTS = 5;
 export const OTP_PER_MINUTE = 1;
 export const OTP_PER_HOUR = 5;
 
-/** Where a code goes: the SMS outbox until an SMS centre link is configured. */
-export interface SmsSender {
-  send(db: Db, msisdn: string, text: string, purpose: string): Promise<void>;
-}
-
-export const outboxSender: SmsSender = {
-  async send(db, msisdn, text, purpose) {
-    await db.insertInto('smsOutbox').values({ msisdn, text, purpose, status: 'queued' }).execute();
-  },
-};
 
 export class OtpService {
   constructor(
     private readonly db: Db,
+    private readonly subscribers: SubscriberService,
     private readonly key: Buffer,
     private readonly clock: Clock,
     private readonly random: Random,
@@ -39,7 +32,7 @@ export class OtpService {
   async request(msisdn: string): Promise<{ expiresInSeconds: number }> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const sub = await trx.selectFrom('subscriber').select(['id', 'status']).where('msisdn', '=', msisdn).executeTakeFirst();
+      const sub = await this.subscribers.byMsisdn(msisdn, trx);
       if (!sub || sub.status === 'closed') throw new AppError('NOT_A_SUBSCRIBER');
       // Serialise requests for one number so two at once cannot both pass the limits.
       await sql`select pg_advisory_xact_lock(hashtext(${`otp:${msisdn}`}))`.execute(trx);
@@ -81,7 +74,8 @@ export class OtpService {
         return fail(c.attempts + 1 >= OTP_MAX_ATTEMPTS ? 'OTP_TOO_MANY_ATTEMPTS' : 'OTP_INVALID');
       }
       await trx.updateTable('otpChallenge').set({ consumedAt: now }).where('id', '=', c.id).execute();
-      const sub = await trx.selectFrom('subscriber').select('id').where('msisdn', '=', msisdn).executeTakeFirstOrThrow();
+      const sub = await this.subscribers.byMsisdn(msisdn, trx);
+      if (!sub) return fail('OTP_INVALID');
       const ok: Verdict = { subscriberId: sub.id };
       return ok;
     });

@@ -2,7 +2,7 @@
 // database round trip. The key lives in the shared database, created by the first node.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../platform/db/index.ts';
-import type { Principal, StaffRole } from '../../businesses/registry.ts';
+import type { Principal, StaffRole } from '../../platform/principal.ts';
 import type { Random } from '../../platform/ports.ts';
 
 interface Payload {

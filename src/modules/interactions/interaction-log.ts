@@ -4,7 +4,7 @@
 // (those buffered here and those committed without waiting for their WAL, well under a second).
 import type { Db } from '../../platform/db/index.ts';
 import { sql, type Insertable } from 'kysely';
-import type { InteractionTable } from '../../platform/db/database.ts';
+import type { InteractionTable } from './tables.ts';
 
 export type InteractionRow = Insertable<InteractionTable>;
 

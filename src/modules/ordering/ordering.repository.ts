@@ -2,8 +2,9 @@
 // needs before it calls the businesses.
 import type { Expression, ExpressionBuilder, Insertable, SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
-import type { Database, OfferingKind, ProductOrderTable } from '../../platform/db/database.ts';
-import type { Page } from '../../channels/tmf/common.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { ProductOrderTable } from './tables.ts';
+import type { Page } from '../../platform/db/page.ts';
 
 export interface OrderFilter {
   /** Only this subscriber's orders (a subscriber asking). */
@@ -42,14 +43,4 @@ export async function listOrders(db: Db, f: OrderFilter, p: Page) {
 /** Stores an order unless one with its id is already there (a concurrent retry got there first). */
 export async function insertOrderIfAbsent(db: Db, row: Insertable<ProductOrderTable>): Promise<void> {
   await db.insertInto('productOrder').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
-}
-
-export async function offeringsByIds(db: Db, ids: string[]): Promise<Map<string, { id: string; kind: OfferingKind; nameZh: string }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('offering').select(['id', 'kind', 'nameZh']).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-export async function subscriberExists(db: Db, id: number): Promise<boolean> {
-  return (await db.selectFrom('subscriber').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }

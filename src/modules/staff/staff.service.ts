@@ -1,6 +1,6 @@
 // Staff users (admin, product, marketing, agent, ops): password sign-in, and the first admin.
 import type { Db } from '../../platform/db/index.ts';
-import { STAFF_ROLES, type StaffRole } from '../../businesses/registry.ts';
+import { STAFF_ROLES, type StaffRole } from '../../platform/principal.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Random } from '../../platform/ports.ts';
 import { hashPassword, verifyPassword } from './password.ts';

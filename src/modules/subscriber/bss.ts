@@ -1,31 +1,13 @@
 // The port to the operator's customer and billing system (BSS). The built-in one keeps these
 // facts in omnihall's own tables; an operator with a real BSS implements this interface.
-import type { Eligibility, Offering, OfferingKind, Subscriber } from '../../platform/db/database.ts';
+import type { OfferingKind, OfferingView } from '../catalogue/index.ts';
+import type { Subscriber } from './tables.ts';
 
 export interface AccountView {
   subscriberId: number;
   type: 'prepaid' | 'postpaid';
   balanceFen: number;
   creditLimitFen: number;
-}
-
-export interface OfferingView {
-  id: string;
-  kind: OfferingKind;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  descriptionZh: string;
-  descriptionEn: string;
-  priceFen: number;
-  priceType: 'recurring' | 'oneTime';
-  dataMb: number;
-  voiceMin: number;
-  sms: number;
-  validityDays: number | null;
-  eligibility: Eligibility;
-  channels: string[];
-  lifecycleStatus: string;
 }
 
 export interface SubscriptionView {
@@ -114,4 +96,4 @@ export interface Bss {
   reward(id: string): Promise<RewardView | undefined>;
 }
 
-export type { Offering, Subscriber };
+export type { OfferingView, Subscriber };

@@ -1,30 +1,14 @@
 // The built-in BSS: the operator's customer and billing facts in omnihall's own tables.
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, Subscriber } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { CatalogueReader, OfferingKind, OfferingView } from '../catalogue/index.ts';
+import type { Subscriber } from './tables.ts';
 import { FixedQuery } from '../../platform/db/fixed-query.ts';
 import { coalesced, type CoalesceOptions } from '../../platform/db/coalesce.ts';
-import type { CatalogueCache } from '../catalogue/catalogue-cache.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OfferingView, OrderTerms, RewardView, SubscriptionView, UsageView } from './bss.ts';
-import type { OfferingKind } from '../../platform/db/database.ts';
+import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OrderTerms, RewardView, SubscriptionView, UsageView } from './bss.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
-
-const offeringColumns = [
-  'o.id', 'o.kind', 'o.code', 'o.nameZh', 'o.nameEn', 'o.descriptionZh', 'o.descriptionEn',
-  'o.dataMb', 'o.voiceMin', 'o.sms', 'o.validityDays', 'o.eligibility', 'o.channels', 'o.lifecycleStatus',
-  'p.amountFen as priceFen', 'p.priceType',
-] as const;
-
-function offeringQuery(q: Q) {
-  return q.selectFrom('offering as o').innerJoin('offeringPrice as p', 'p.id', 'o.priceId').select(offeringColumns);
-}
-
-type OfferingRow = Awaited<ReturnType<ReturnType<typeof offeringQuery>['executeTakeFirstOrThrow']>>;
-
-function toOffering(r: OfferingRow): OfferingView {
-  return { ...r, eligibility: r.eligibility ?? {} };
-}
 
 function toReward(r: { id: string; nameZh: string; nameEn: string; costPoints: number; offeringId: string | null; creditFen: number }): RewardView {
   return { id: r.id, nameZh: r.nameZh, nameEn: r.nameEn, costPoints: r.costPoints, offeringId: r.offeringId, creditFen: r.creditFen };
@@ -36,10 +20,10 @@ const customerQuery = (q: Q) => q.selectFrom('subscriber as s').innerJoin('accou
 const customerById = new FixedQuery((q: Q, id: number) => customerQuery(q).where('s.id', '=', id));
 const customersByIds = new FixedQuery((q: Q, ids: number[]) => customerQuery(q).where(sql<boolean>`s.id = any(${ids}::bigint[])`));
 type CustomerRow = Awaited<ReturnType<typeof customerById.first>>;
-// Live subscriptions of one subscriber or (coalesced) of many.
-const liveSubscriptionsOf = new FixedQuery((q: Q, subscriberIds: number[], at: Date) => offeringQuery(q)
-  .innerJoin('subscription as s', 's.offeringId', 'o.id')
-  .select(['s.subscriberId', 's.id as subscriptionId', 's.startsAt', 's.endsAt'])
+// Live subscriptions of one subscriber or (coalesced) of many; their offerings come from the catalogue.
+const liveSubscriptionsOf = new FixedQuery((q: Q, subscriberIds: number[], at: Date) => q
+  .selectFrom('subscription as s')
+  .select(['s.subscriberId', 's.id as subscriptionId', 's.offeringId', 's.startsAt', 's.endsAt'])
   .where(sql<boolean>`s.subscriber_id = any(${subscriberIds}::bigint[])`)
   .where('s.status', '=', 'active')
   .where((eb) => eb.or([eb('s.endsAt', 'is', null), eb('s.endsAt', '>', at)]))
@@ -52,7 +36,6 @@ function withoutSubscriber<R extends { subscriberId: number }>({ subscriberId: _
 const subscriberById = new FixedQuery((q: Q, id: number) => q.selectFrom('subscriber').selectAll().where('id', '=', id));
 const subscriberByMsisdn = new FixedQuery((q: Q, msisdn: string) => q.selectFrom('subscriber').selectAll().where('msisdn', '=', msisdn));
 const accountBySubscriber = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('account').selectAll().where('subscriberId', '=', subscriberId));
-const offeringById = new FixedQuery((q: Q, id: string) => offeringQuery(q).where('o.id', '=', id));
 // A new live subscription; the partial unique index allows one per offering, and a conflict is
 // not an error here (the caller decides).
 const insertSubscription = new FixedQuery((q: Q, subscriberId: number, offeringId: string, startsAt: Date, endsAt: Date | null) => q
@@ -90,16 +73,10 @@ const ORDER_SQL = `
   select (select id from sub) as subscription_id, (select balance_after_fen from entry) as balance_after_fen`;
 
 /** The hot reads, for the benchmark's bare handler to run the very same SQL (bench/bare-server.ts). */
-export const hotStatements = { customerById, offeringById, orderSql: ORDER_SQL } as const;
+export const hotStatements = { customerById, orderSql: ORDER_SQL } as const;
 const pointsTotal = new FixedQuery((q: Q, subscriberId: number) => q.selectFrom('pointsEntry')
   .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('delta'), eb.lit(0)).as('total'))
   .where('subscriberId', '=', subscriberId));
-
-/** Every offering for the catalogue cache, in the order `offerings` lists them. */
-export async function loadCatalogue(db: Q): Promise<OfferingView[]> {
-  const rows = await offeringQuery(db).orderBy('p.amountFen').orderBy('o.id').execute();
-  return rows.map(toOffering);
-}
 
 /**
  * The per-subscriber reads outside transactions, coalesced (src/db/coalesce.ts): every business
@@ -133,8 +110,8 @@ export class CoalescedReads {
 
 /** What every BuiltinBss of one omnihall node shares. */
 export interface BssShared {
-  /** Catalogue reads outside transactions. */
-  catalogue?: CatalogueCache;
+  /** Offerings: this node's snapshot outside transactions, the database inside. */
+  catalogue: CatalogueReader;
   /** Customer and subscription reads outside transactions. */
   reads?: CoalescedReads;
 }
@@ -148,11 +125,7 @@ export class BuiltinBss implements Bss {
   /** Offerings this transaction has read: a confirmation's quote and its charge see one read (by id or in a list). */
   private readInTransaction: Map<string, OfferingView | undefined> | undefined;
 
-  constructor(private readonly q: Q, private readonly shared: BssShared = {}) {}
-
-  private get cachedCatalogue(): CatalogueCache | undefined {
-    return this.q.isTransaction ? undefined : this.shared.catalogue;
-  }
+  constructor(private readonly q: Q, private readonly shared: BssShared) {}
 
   private async accountRow(subscriberId: number) {
     const a = await accountBySubscriber.first(this.q, subscriberId);
@@ -213,28 +186,22 @@ export class BuiltinBss implements Bss {
   }
 
   async offering(id: string): Promise<OfferingView | undefined> {
-    const cached = this.cachedCatalogue;
-    if (cached) return cached.offering(id);
+    if (!this.q.isTransaction) return this.shared.catalogue.offering(this.q, id);
     if (this.readInTransaction?.has(id)) return this.readInTransaction.get(id);
-    const r = await offeringById.first(this.q, id);
-    const o = r && toOffering(r);
-    if (this.q.isTransaction) (this.readInTransaction ??= new Map()).set(id, o);
+    const o = await this.shared.catalogue.offering(this.q, id);
+    (this.readInTransaction ??= new Map()).set(id, o);
     return o;
   }
 
   async offerings(kinds: OfferingKind[]): Promise<OfferingView[]> {
-    if (kinds.length === 0) return [];
-    const cached = this.cachedCatalogue;
-    if (cached) return cached.offerings(kinds);
-    const rows = await offeringQuery(this.q).where('o.kind', 'in', kinds).where('o.lifecycleStatus', '=', 'Active').orderBy('p.amountFen').orderBy('o.id').execute();
-    if (!this.q.isTransaction) return rows.map(toOffering);
+    const all = await this.shared.catalogue.offerings(this.q, kinds);
+    if (!this.q.isTransaction) return all;
     // In a transaction the first read of an offering stands, whether it came by id or in a list
     // (a pack ordered by its code is found in the list): the quote and the charge see one price.
     const seen = (this.readInTransaction ??= new Map());
-    return rows.map((r) => {
-      const earlier = seen.get(r.id);
+    return all.map((o) => {
+      const earlier = seen.get(o.id);
       if (earlier) return earlier;
-      const o = toOffering(r);
       seen.set(o.id, o);
       return o;
     });
@@ -243,7 +210,14 @@ export class BuiltinBss implements Bss {
   async subscriptions(subscriberId: number, at: Date): Promise<SubscriptionView[]> {
     const batched = this.q.isTransaction ? undefined : this.shared.reads;
     const rows = batched ? await batched.liveSubscriptions(subscriberId, at) : (await liveSubscriptionsOf.execute(this.q, [subscriberId], at)).map(withoutSubscriber);
-    return rows.map(({ subscriptionId, startsAt, endsAt, ...o }) => ({ id: subscriptionId, startsAt, endsAt, offering: toOffering(o) }));
+    if (rows.length === 0) return [];
+    const offerings = await this.shared.catalogue.offeringsByIds(this.q, rows.map((r) => r.offeringId));
+    const out: SubscriptionView[] = [];
+    for (const r of rows) {
+      const offering = offerings.get(r.offeringId);
+      if (offering) out.push({ id: r.subscriptionId, startsAt: r.startsAt, endsAt: r.endsAt, offering });
+    }
+    return out;
   }
 
   async subscribe(subscriberId: number, offering: OfferingView, at: Date): Promise<SubscriptionView> {
@@ -305,7 +279,7 @@ export class BuiltinBss implements Bss {
     if (!sub) throw new AppError('NOT_A_SUBSCRIBER');
     const [counter, plan, packs] = await Promise.all([
       q.selectFrom('usageCounter').selectAll().where('subscriberId', '=', subscriberId).where('cycle', '=', cycle).executeTakeFirst(),
-      q.selectFrom('offering').select(['dataMb', 'voiceMin', 'sms']).where('id', '=', sub.planId).executeTakeFirst(),
+      this.offering(sub.planId),
       this.subscriptions(subscriberId, at),
     ]);
     const allowance: Allowance = { dataMb: plan?.dataMb ?? 0, voiceMin: plan?.voiceMin ?? 0, sms: plan?.sms ?? 0 };
@@ -367,7 +341,7 @@ export class BuiltinBss implements Bss {
   }
 }
 
-export function builtinBss(q: Q, shared?: BssShared): Bss {
+export function builtinBss(q: Q, shared: BssShared): Bss {
   return new BuiltinBss(q, shared);
 }
 

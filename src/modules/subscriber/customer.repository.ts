@@ -1,8 +1,9 @@
 // SQL behind TMF629: subscribers with their accounts, read-only.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
-import type { Database, SubscriberTable } from '../../platform/db/database.ts';
-import type { Page } from '../../channels/tmf/common.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { SubscriberTable } from './tables.ts';
+import type { Page } from '../../platform/db/page.ts';
 
 export interface CustomerFilter {
   id?: number[];

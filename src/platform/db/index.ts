@@ -2,13 +2,11 @@
 // Both speak the same SQL, so every query and every test runs on either.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, type Migration, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.ts';
-import * as m0001 from './legacy-0001-core.ts';
-import * as m0002 from './legacy-0002-sms.ts';
 
 export type Db = Kysely<Database>;
 
@@ -17,11 +15,6 @@ export interface OpenedDb {
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
 }
-
-const migrations: Record<string, Migration> = {
-  '0001-core': m0001,
-  '0002-sms': m0002,
-};
 
 /** bigint and numeric come back as JS numbers: money is integer fen, far below 2^53. */
 function toSafeNumber(text: string): number {
@@ -107,14 +100,4 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string; pool
   await client.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client), plugins });
   return { db, kind: 'pglite', close: () => db.destroy() };
-}
-
-/** Applies every migration not yet applied; safe to run on each start and from several nodes. */
-export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
-  }
 }

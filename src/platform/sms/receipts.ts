@@ -1,20 +1,6 @@
 // Delivery receipts: parsing the SMSC's receipt text (SMPP 3.4 Appendix B) and its TLVs, and
 // recording each in sms_receipt so operations can see which replies and codes reached a handset.
-import type { Generated } from 'kysely';
 import type { Db } from '../db/index.ts';
-
-/** The sms_receipt table (migration 0002-sms); kept here because the SMS hall owns it. */
-export interface SmsReceiptTable {
-  id: Generated<number>;
-  messageId: string;
-  msisdn: string;
-  state: string;
-  errorCode: string | null;
-  submittedAt: Date | null;
-  doneAt: Date | null;
-  receivedAt: Date;
-  raw: string;
-}
 
 export interface Receipt {
   messageId: string;
@@ -98,7 +84,7 @@ export class ReceiptRecorder {
     this.writing = this.writing.then(async () => {
       if (batch.length === 0) return;
       const insert = (rows: (Receipt & { receivedAt: Date })[]) =>
-        this.db.withTables<{ smsReceipt: SmsReceiptTable }>().insertInto('smsReceipt').values(rows).execute();
+        this.db.insertInto('smsReceipt').values(rows).execute();
       try {
         await insert(batch.map((b) => b.row));
         for (const b of batch) b.done();

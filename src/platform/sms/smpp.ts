@@ -6,7 +6,7 @@ import smpp, { type PDU, type Session } from 'smpp';
 import type { Random } from '../ports.ts';
 import { readConcat, splitMessage } from './gsm-encoding.ts';
 import { parseReceipt, type Receipt } from './receipts.ts';
-import { silentLog, type SmsLog } from '../../channels/sms/hall.ts';
+import { silentLog, type SmsLog } from '../log.ts';
 
 const STATUS_NAMES = new Map<number, string>(Object.entries(smpp.errors).map(([name, v]) => [v, name]));
 const ESME_ROK = 0x00;

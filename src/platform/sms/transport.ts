@@ -2,7 +2,7 @@
 // The SMPP link when SMPP_URL is set, else Kannel's sendsms when KANNEL_SENDSMS_URL is set, else
 // the sms_outbox table (the demo and tests read one-time codes there).
 import type { Config } from '../../config.ts';
-import { outboxSender, type SmsSender } from '../../modules/identity/otp.ts';
+import { outboxSender, type SmsSender } from './outbox.ts';
 import { AppError } from '../errors.ts';
 import type { Random } from '../ports.ts';
 import { KannelSender } from './kannel.ts';

@@ -1,0 +1,12 @@
+// The catalogue module's public face: offerings, prices and their lifecycle (CatalogueService),
+// reads for other modules (CatalogueReader), the rules of who may order what (offering.ts).
+export { CatalogueService, type OfferingInput, type OfferingSummary, type OfferingDetail, type Review, type CatalogueDeps } from './catalogue.service.ts';
+export { CatalogueReader, loadCatalogue } from './catalogue.reader.ts';
+export { CatalogueCache, DEFAULT_CATALOGUE_CACHE_SECONDS, type CatalogueSnapshot, type CatalogueLoad } from './catalogue-cache.ts';
+export { SALES_CHANNELS, assertEligible, ineligibility, saleState, type OfferingView, type Orderer, type SalesChannel } from './offering.ts';
+export type { OfferingFilter, OfferingRow, OfferingSort, Page, PriceFilter } from './catalogue.repository.ts';
+export { catalogueMigrations } from './migrations/index.ts';
+export {
+  LIFECYCLE_STATUSES, OFFERING_KINDS, type Eligibility, type LifecycleStatus, type Offering, type OfferingKind, type OfferingPrice,
+  type OfferingPriceTable, type OfferingTable,
+} from './tables.ts';

@@ -1,0 +1,5 @@
+// The interactions module's public face: the interaction log every channel's calls land in, and
+// the idempotency records of transactions.
+export { InteractionLog, type InteractionRow } from './interaction-log.ts';
+export { IdempotencyRecords } from './idempotency.repository.ts';
+export { interactionsMigrations } from './migrations/index.ts';

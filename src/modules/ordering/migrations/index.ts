@@ -1,0 +1,9 @@
+// The ordering module's migrations, applied with their own history table (ordering_migration).
+import type { ModuleMigrations } from '../../../platform/db/migrate.ts';
+import * as m0001 from './0001-tables.ts';
+
+export const orderingMigrations: ModuleMigrations = {
+  module: 'ordering',
+  migrations: { '0001-tables': m0001 },
+  adopts: { migration: '0001-tables', from: ['0001-core'] },
+};

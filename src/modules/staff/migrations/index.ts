@@ -1,0 +1,10 @@
+// The staff module's migrations, applied with their own history table (staff_migration).
+import type { ModuleMigrations } from '../../../platform/db/migrate.ts';
+import * as m0001 from './0001-tables.ts';
+import * as m0002 from './0002-audit.ts';
+
+export const staffMigrations: ModuleMigrations = {
+  module: 'staff',
+  migrations: { '0001-tables': m0001, '0002-audit': m0002 },
+  adopts: { migration: '0001-tables', from: ['0001-core'] },
+};
