@@ -3,14 +3,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CatalogueCache } from '../src/modules/catalogue/catalogue-cache.ts';
-import type { OfferingView } from '../src/modules/subscriber/bss.ts';
+import type { CatalogueLoad, LifecycleStatus, OfferingView } from '../src/modules/catalogue/index.ts';
 import { addSubscriber, balanceAndLedger, callBusiness, signIn, staffToken, startTestEnv, type TestEnv } from './helpers.ts';
 
 function offering(id: string, priceFen: number, lifecycleStatus: LifecycleStatus = 'Launched'): OfferingView {
   return {
     id, kind: 'data_pack', code: id, nameZh: id, nameEn: id, descriptionZh: '', descriptionEn: '', priceFen, priceType: 'oneTime',
     dataMb: 1024, voiceMin: 0, sms: 0, validityDays: 30, eligibility: {}, channels: ['ussd'], lifecycleStatus,
+    testMsisdns: [], launchAt: null, retireAt: null,
   };
+}
+
+/** What the cache loads: these offerings, no business withdrawn. */
+function load(offerings: OfferingView[]): CatalogueLoad {
+  return { offerings, withdrawn: [] };
 }
 
 describe('CatalogueCache', () => {
@@ -21,7 +27,7 @@ describe('CatalogueCache', () => {
     const cache = new CatalogueCache(async () => {
       loads++;
       await new Promise((r) => setTimeout(r, 5));
-      return [offering('A', price), offering('B', 50, 'Retired')];
+      return load([offering('A', price), offering('B', 50, 'Retired')]);
     }, 5000, () => t);
     const first = await Promise.all([cache.offering('A'), cache.offerings(['data_pack']), cache.offering('B')]);
     assert.equal(loads, 1);
@@ -42,7 +48,7 @@ describe('CatalogueCache', () => {
     const cache = new CatalogueCache(async () => {
       const seen = price;
       await new Promise<void>((r) => (release = r));
-      return [offering('A', seen)];
+      return load([offering('A', seen)]);
     }, 60_000, () => 0);
     const stale = cache.offering('A');
     price = 300;
@@ -55,7 +61,7 @@ describe('CatalogueCache', () => {
   });
 
   test('what it hands out cannot be changed by one caller for the others', async () => {
-    const cache = new CatalogueCache(async () => [offering('A', 100)], 60_000, () => 0);
+    const cache = new CatalogueCache(async () => load([offering('A', 100)]), 60_000, () => 0);
     const a = (await cache.offering('A'))!;
     assert.throws(() => {
       (a as { priceFen: number }).priceFen = 1;
@@ -67,7 +73,7 @@ describe('CatalogueCache', () => {
     let loads = 0;
     const cache = new CatalogueCache(async () => {
       loads++;
-      return [offering('A', 100)];
+      return load([offering('A', 100)]);
     }, 0, () => 0);
     await cache.offering('A');
     await cache.offering('A');

@@ -58,7 +58,7 @@ let app: FastifyInstance;
 
 /** The same channels over a registry with two more businesses and a stand-in offers source. */
 async function channelsOver(registry: Registry, offers?: OffersSource): Promise<FastifyInstance> {
-  const invoker = new Invoker({ db: env.db, registry, bss: builtinBss, log: env.s.interactions, clock: env.clock, random: env.s.random });
+  const invoker = new Invoker({ db: env.db, registry, bss: (q) => builtinBss(q, { catalogue: env.s.catalogueReader }), log: env.s.interactions, catalogue: env.s.catalogueReader, clock: env.clock, random: env.s.random });
   const s = { ...env.s, registry, invoker };
   const a = Fastify().withTypeProvider<ZodTypeProvider>();
   a.setValidatorCompiler(validatorCompiler);

@@ -113,22 +113,22 @@ describe('one read of an offering per transaction', () => {
       .where('offering.lifecycleStatus', '=', 'Launched').orderBy('offering.id').executeTakeFirstOrThrow();
     try {
       await env.db.transaction().execute(async (trx) => {
-        const bss = builtinBss(trx, { catalogue: env.s.catalogue });
+        const bss = builtinBss(trx, { catalogue: env.s.catalogueReader });
         const customer = (await bss.customer(s.id))!;
         const ctx = { bss, db: trx, ...customer } as unknown as BusinessContext;
-        const first = await findOffering(ctx, row.code.toLowerCase());
-        assert.equal(first.priceFen, row.amountFen);
+        const first = await findOffering(ctx, row.code!.toLowerCase());
+        assert.equal(first.priceFen, row.amountFen!);
         // Inside the same transaction the price moves (as another commit would between two reads).
-        await trx.updateTable('offeringPrice').set({ amountFen: row.amountFen + 500 }).where('id', '=', row.priceId).execute();
-        assert.equal((await findOffering(ctx, row.code)).priceFen, row.amountFen, 'by code: the first read stands');
-        assert.equal((await bss.offering(row.id))?.priceFen, row.amountFen, 'by id: the first read stands');
+        await trx.updateTable('offeringPrice').set({ amountFen: row.amountFen! + 500 }).where('id', '=', row.priceId).execute();
+        assert.equal((await findOffering(ctx, row.code!)).priceFen, row.amountFen!, 'by code: the first read stands');
+        assert.equal((await bss.offering(row.id))?.priceFen, row.amountFen!, 'by id: the first read stands');
         throw new Rollback();
       });
     } catch (e) {
       if (!(e instanceof Rollback)) throw e;
     }
     const now = await env.db.selectFrom('offeringPrice').select('amountFen').where('id', '=', row.priceId).executeTakeFirstOrThrow();
-    assert.equal(now.amountFen, row.amountFen);
+    assert.equal(now.amountFen, row.amountFen!);
   });
 });
 
@@ -150,15 +150,15 @@ describe('confirmations kept by older versions', () => {
       .select(['p.id as priceId', 'p.amountFen']).where('offering.id', '=', packId).executeTakeFirstOrThrow();
     // As an older version stored it: the price, no terms.
     delete top.terms;
-    top.priceFen = o.amountFen;
-    await env.db.updateTable('offeringPrice').set({ amountFen: o.amountFen + 300 }).where('id', '=', o.priceId).execute();
+    top.priceFen = o.amountFen!;
+    await env.db.updateTable('offeringPrice').set({ amountFen: o.amountFen! + 300 }).where('id', '=', o.priceId).execute();
     try {
       const after = await menu.act(state, { kind: 'select', key: 'confirm' }, caller);
       assert.equal(after.stack.at(-1)?.at, 'confirm', 'asked again');
       assert.ok(after.notice, 'with a notice that the price changed');
       assert.deepEqual(await balanceAndLedger(env.db, s.id), { balanceFen: 50_000, ledgerFen: 50_000 }, 'nothing charged');
     } finally {
-      await env.db.updateTable('offeringPrice').set({ amountFen: o.amountFen }).where('id', '=', o.priceId).execute();
+      await env.db.updateTable('offeringPrice').set({ amountFen: o.amountFen! }).where('id', '=', o.priceId).execute();
       env.s.catalogue.invalidate();
     }
   });

@@ -97,7 +97,7 @@ describe('commands', () => {
     const registry = new Registry([...BUSINESSES, hello as unknown as Business]);
     const parser = new CommandParser(registry);
     assert.deepEqual(parser.parse('hello.query 3', new Date()), { kind: 'business', businessId: 'hello.query', input: { times: 3 }, command: null, lang: null });
-    const invoker = new Invoker({ db: env.db, registry, bss: builtinBss, log: env.s.interactions, clock: env.clock, random: env.s.random });
+    const invoker = new Invoker({ db: env.db, registry, bss: (q) => builtinBss(q, { catalogue: env.s.catalogueReader }), log: env.s.interactions, catalogue: env.s.catalogueReader, clock: env.clock, random: env.s.random });
     const hall = new SmsHall({ ...env.s, registry, invoker });
     assert.equal(await hall.handle({ from: msisdn, text: 'HELLO.QUERY 3' }), '你好');
   });
@@ -153,19 +153,19 @@ describe('two-step confirmation', () => {
     const code = codeIn(await sms(sub.msisdn, 'KT LL1G'));
     const pack = await env.db.selectFrom('offering').innerJoin('offeringPrice as p', 'p.id', 'offering.priceId')
       .select(['p.id as priceId', 'p.amountFen']).where('offering.code', '=', 'LL1G').executeTakeFirstOrThrow();
-    await env.db.updateTable('offeringPrice').set({ amountFen: pack.amountFen + 200 }).where('id', '=', pack.priceId).execute();
+    await env.db.updateTable('offeringPrice').set({ amountFen: pack.amountFen! + 200 }).where('id', '=', pack.priceId).execute();
     try {
       const reply = await sms(sub.msisdn, code);
       assert.match(reply, /^价格已变化，未扣费。/u);
-      assert.match(reply, new RegExp(`扣费${((pack.amountFen + 200) / 100).toFixed(2)}元`, 'u'));
+      assert.match(reply, new RegExp(`扣费${((pack.amountFen! + 200) / 100).toFixed(2)}元`, 'u'));
       const fresh = codeIn(reply);
       assert.equal((await balanceAndLedger(env.db, sub.id)).balanceFen, 10_000, 'nothing charged');
       assert.match(await sms(sub.msisdn, fresh), /已成功订购1GB流量包/u);
       const after = await balanceAndLedger(env.db, sub.id);
-      assert.equal(after.balanceFen, 10_000 - pack.amountFen - 200, 'charged the price confirmed');
+      assert.equal(after.balanceFen, 10_000 - pack.amountFen! - 200, 'charged the price confirmed');
       assert.equal(after.ledgerFen, after.balanceFen);
     } finally {
-      await env.db.updateTable('offeringPrice').set({ amountFen: pack.amountFen }).where('id', '=', pack.priceId).execute();
+      await env.db.updateTable('offeringPrice').set({ amountFen: pack.amountFen! }).where('id', '=', pack.priceId).execute();
       env.s.catalogue.invalidate();
     }
   });

@@ -148,21 +148,21 @@ describe('menu', () => {
     const packId = await env.db.selectFrom('offering').innerJoin('offeringPrice as p', 'p.id', 'offering.priceId')
       .select(['p.id as priceId', 'p.amountFen', 'offering.nameZh']).where('offering.id', '=', second.id).executeTakeFirstOrThrow();
     assert.match(list.screen, new RegExp(`^2\\.${packId.nameZh} `, 'm'));
-    await env.db.updateTable('offeringPrice').set({ amountFen: packId.amountFen + 100 }).where('id', '=', packId.priceId).execute();
+    await env.db.updateTable('offeringPrice').set({ amountFen: packId.amountFen! + 100 }).where('id', '=', packId.priceId).execute();
     try {
       const again = await d.send('1');
       assert.ok(again.con, again.screen);
       assert.match(again.screen, /价格已变化，未扣费/);
-      assert.match(again.screen, new RegExp(`扣费${((packId.amountFen + 100) / 100).toFixed(2)}元`));
+      assert.match(again.screen, new RegExp(`扣费${((packId.amountFen! + 100) / 100).toFixed(2)}元`));
       assert.match(again.screen, /1\.确认办理/);
       assert.equal((await balanceAndLedger(env.db, id)).balanceFen, 10_000, 'nothing charged at the old or the new price');
       const done = await d.send('1');
       assert.ok(done.end, done.screen);
       const after = await balanceAndLedger(env.db, id);
-      assert.equal(after.balanceFen, 10_000 - packId.amountFen - 100, 'charged the price confirmed');
+      assert.equal(after.balanceFen, 10_000 - packId.amountFen! - 100, 'charged the price confirmed');
       assert.equal(after.ledgerFen, after.balanceFen);
     } finally {
-      await env.db.updateTable('offeringPrice').set({ amountFen: packId.amountFen }).where('id', '=', packId.priceId).execute();
+      await env.db.updateTable('offeringPrice').set({ amountFen: packId.amountFen! }).where('id', '=', packId.priceId).execute();
       env.s.catalogue.invalidate();
     }
   });
