@@ -2,4 +2,5 @@
 // the idempotency records of transactions.
 export { InteractionLog, type InteractionRow } from './interaction-log.ts';
 export { IdempotencyRecords } from './idempotency.repository.ts';
+export { callsSince, type CallCount } from './interaction-stats.ts';
 export { interactionsMigrations } from './migrations/index.ts';

@@ -5,6 +5,7 @@
 import type { Db } from '../../platform/db/index.ts';
 import { sql, type Insertable } from 'kysely';
 import type { InteractionTable } from './tables.ts';
+import { callsSince, type CallCount } from './interaction-stats.ts';
 
 export type InteractionRow = Insertable<InteractionTable>;
 
@@ -33,6 +34,11 @@ export class InteractionLog {
       this.timer = setTimeout(() => void this.flush(), this.opts.maxDelayMs ?? 100);
       this.timer.unref();
     }
+  }
+
+  /** Calls since a moment, per business and channel, as far as they are written. */
+  callsSince(since: Date): Promise<CallCount[]> {
+    return callsSince(this.db, since);
   }
 
   /** Writes what is buffered; resolves when it is in the database. */
