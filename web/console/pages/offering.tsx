@@ -12,7 +12,7 @@ import { toApiError, type ApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { CHANNELS, type Offering, type OfferingInput, type Review } from '../types.ts';
-import { ErrorAlert, errorText, PageTitle, StatusTag, useLoad } from '../ui.tsx';
+import { ErrorAlert, errorText, PageTitle, StatusTag, ToneTag, useLoad } from '../ui.tsx';
 import { OfferingForm } from './offering-form.tsx';
 import { describeReview } from './reviews.tsx';
 
@@ -278,7 +278,7 @@ export default function OfferingPage({ id }: { id: string }) {
               columns={[
                 { title: t('reviews.request'), key: 'what', render: (_v, r) => describeReview(r, i18n) },
                 { title: t('reviews.requestedBy'), key: 'by', render: (_v, r) => `${r.requestedBy.name} · ${formatBeijing(r.requestedAt)}` },
-                { title: t('offerings.status'), dataIndex: 'status', render: (s: Review['status']) => <Tag color={s === 'approved' ? 'green' : s === 'rejected' ? 'red' : 'orange'}>{s === 'pending' ? t('reviews.tabPending') : s === 'approved' ? t('reviews.approved') : t('reviews.rejected')}</Tag> },
+                { title: t('offerings.status'), dataIndex: 'status', render: (s: Review['status']) => <ToneTag tone={s === 'approved' ? 'green' : s === 'rejected' ? 'red' : 'gold'}>{s === 'pending' ? t('reviews.tabPending') : s === 'approved' ? t('reviews.approved') : t('reviews.rejected')}</ToneTag> },
               ]}
             />
           </Card>

@@ -11,7 +11,7 @@ import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { CHANNELS, KINDS, LIFECYCLE, type OfferingInput, type OfferingSummary } from '../types.ts';
-import { ErrorAlert, errorText, PageTitle, StatusTag, useLoad } from '../ui.tsx';
+import { ErrorAlert, errorText, PageTitle, StatusTag, ToneTag, useLoad } from '../ui.tsx';
 import { OfferingForm } from './offering-form.tsx';
 
 interface Filters {
@@ -61,7 +61,7 @@ export default function OfferingsPage() {
       render: (_v, o) => (
         <>
           <Link to={`/offerings/${encodeURIComponent(o.id)}`}>{i18n.name(o)}</Link>
-          {o.pendingReview && <Tag color="orange" style={{ marginInlineStart: 8 }}>{t('offerings.pending')}</Tag>}
+          {o.pendingReview && <span style={{ marginInlineStart: 8 }}><ToneTag tone="gold">{t('offerings.pending')}</ToneTag></span>}
         </>
       ),
     },

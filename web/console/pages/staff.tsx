@@ -9,7 +9,7 @@ import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { STAFF_ROLES, type StaffRole, type StaffUser } from '../types.ts';
-import { ErrorAlert, errorText, PageTitle, useLoad } from '../ui.tsx';
+import { ErrorAlert, errorText, PageTitle, ToneTag, useLoad } from '../ui.tsx';
 
 interface NewUser {
   username: string;
@@ -74,7 +74,7 @@ export default function StaffPage() {
     { title: t('staff.username'), dataIndex: 'username' },
     { title: t('staff.displayName'), dataIndex: 'displayName' },
     { title: t('staff.roles'), dataIndex: 'roles', render: (rs: string[]) => rs.map((r) => <Tag key={r}>{i18n.role(r)}</Tag>) },
-    { title: t('staff.status'), dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">{t('staff.active')}</Tag> : <Tag>{t('staff.inactive')}</Tag>) },
+    { title: t('staff.status'), dataIndex: 'active', render: (a: boolean) => (a ? <ToneTag tone="green">{t('staff.active')}</ToneTag> : <ToneTag tone="grey">{t('staff.inactive')}</ToneTag>) },
     { title: t('staff.createdAt'), dataIndex: 'createdAt', render: (v: string) => formatBeijing(v), responsive: ['lg'] },
     {
       title: t('common.actions'), key: 'actions',
