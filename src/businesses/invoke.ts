@@ -45,7 +45,7 @@ export interface InvokerDeps {
   bss: (q: Db) => Bss;
   log: InteractionLog;
   /** Which businesses staff have withdrawn on which channel. */
-  catalogue: Pick<CatalogueReader, 'businessEnabled'>;
+  catalogue: Pick<CatalogueReader, 'businessEnabled' | 'withdrawnOn'>;
   clock: Clock;
   random: Random;
   /** How reads outside transactions are coalesced. */
@@ -90,6 +90,11 @@ export class Invoker {
 
   get registry(): Registry {
     return this.deps.registry;
+  }
+
+  /** The businesses staff have withdrawn on a channel: menus, commands and pages leave them out. */
+  withdrawnOn(channel: string): Promise<ReadonlySet<string>> {
+    return this.deps.catalogue.withdrawnOn(businessChannel(channel));
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {

@@ -73,7 +73,7 @@ interface Draft {
 }
 
 type Step =
-  | { at: 'home'; offers: MenuOffer[] }
+  | { at: 'home'; offers: MenuOffer[]; hidden?: string[] }
   | { at: 'choice'; draft: Draft; field: string; choices: Choice[] }
   | { at: 'input'; draft: Draft; field: string }
   /** `terms`: the quote's amounts, checked again when the caller confirms; sessions saved by older versions have `priceFen`. */
@@ -200,7 +200,8 @@ export class Menu {
 
   /** A fresh dialogue at the home menu, with the subscriber's own offers when there is a source. */
   async start(caller: Pick<MenuCaller, 'subscriberId' | 'channel'>): Promise<MenuState> {
-    return { stack: [{ at: 'home', offers: await this.offers(caller) }] };
+    const [offers, withdrawn] = await Promise.all([this.offers(caller), this.invoker.withdrawnOn(caller.channel)]);
+    return { stack: [{ at: 'home', offers, ...(withdrawn.size ? { hidden: [...withdrawn] } : {}) }] };
   }
 
   /** What the current step shows; no I/O, so a channel can re-render (another page, language). */
@@ -209,7 +210,9 @@ export class Menu {
     const notice = state.notice;
     switch (step.at) {
       case 'home': {
-        const items = [...step.offers.map((o, i) => ({ key: `o:${i}`, label: o.label })), ...this.homeItems];
+        // Businesses withdrawn on this channel are left out (a stale menu is still refused when called).
+        const shown = step.hidden?.length ? this.homeItems.filter((i) => !step.hidden!.includes(i.key.slice(2))) : this.homeItems;
+        const items = [...step.offers.map((o, i) => ({ key: `o:${i}`, label: o.label })), ...shown];
         return { kind: 'home', title: MENU_TEXT.homeTitle, long: MENU_TEXT.homeTitle, items, notice, final: false };
       }
       case 'choice': {

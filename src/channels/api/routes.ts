@@ -6,12 +6,22 @@ import { authenticateStaff } from '../../modules/staff/staff.service.ts';
 import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identity/tokens.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Services } from '../../container.ts';
+import { outboxFor } from '../../platform/sms/outbox.ts';
 import { requirePrincipal } from './auth.ts';
 import { requestLang, sendProblem } from './problem.ts';
 
 export const msisdnSchema = z.string().regex(/^1\d{10}$/, 'an 11-digit mainland mobile number');
 const l10nSchema = z.object({ 'zh-CN': z.string(), en: z.string() });
 const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
+
+/**
+ * The hall a subscriber's request comes from: the web hall, mobile hall and kiosk say which in
+ * `X-Omnihall-Channel`, so a business withdrawn on one of them is gone there; other clients are
+ * the open API. (It only chooses which channel's catalogue applies; prices are the same.)
+ */
+export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
+const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
+  .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
 export function apiRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
@@ -49,6 +59,8 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
     app.get('/businesses', {
       schema: {
         tags: ['businesses'], summary: 'Every business in the registry, with its input JSON Schema',
+        description: 'With `channel`, only the businesses offered on that channel (staff may withdraw one on a channel).',
+        querystring: z.object({ channel: z.enum(HALL_CHANNELS).optional() }).strict(),
         response: {
           200: z.object({
             businesses: z.array(z.object({
@@ -58,11 +70,14 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
           }),
         },
       },
-    }, async () => ({
-      businesses: s.registry.list().map((b) => ({
-        id: b.id, kind: b.kind, names: b.names, descriptions: b.descriptions, confirm: b.confirm, input: inputJsonSchema(b),
-      })),
-    }));
+    }, async (req) => {
+      const hidden = req.query.channel ? await s.invoker.withdrawnOn(req.query.channel) : new Set<string>();
+      return {
+        businesses: s.registry.list().filter((b) => !hidden.has(b.id)).map((b) => ({
+          id: b.id, kind: b.kind, names: b.names, descriptions: b.descriptions, confirm: b.confirm, input: inputJsonSchema(b),
+        })),
+      };
+    });
 
     app.post('/businesses/:id', {
       schema: {
@@ -74,7 +89,7 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
           'send the quote\'s `terms` back as `quoteTerms` and, if any amount has changed, nothing is charged and the answer is 409 PRICE_CHANGED with the new quote. ' +
           'Staff with the right role may act for a subscriber by giving `msisdn`.',
         params: z.object({ id: z.string().max(64) }),
-        headers: z.object({ 'idempotency-key': z.string().min(8).max(128).optional() }).loose(),
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(128).optional(), 'x-omnihall-channel': hallChannelHeader }).loose(),
         body: z.object({
           input: z.record(z.string(), z.unknown()).optional(),
           confirm: z.boolean().optional(),
@@ -96,17 +111,17 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
       if (principal.kind === 'subscriber') {
         subscriberId = principal.subscriberId;
         if (body.msisdn) {
-          const other = await s.db.selectFrom('subscriber').select('id').where('msisdn', '=', body.msisdn).executeTakeFirst();
+          const other = await s.subscribers.byMsisdn(body.msisdn);
           if (other?.id !== subscriberId) throw new AppError('FORBIDDEN');
         }
       } else {
         if (!body.msisdn) throw new AppError('INVALID_INPUT', { detail: { 'zh-CN': '请提供客户号码 msisdn', en: 'Give the subscriber’s msisdn' } });
-        const sub = await s.db.selectFrom('subscriber').select('id').where('msisdn', '=', body.msisdn).executeTakeFirst();
+        const sub = await s.subscribers.byMsisdn(body.msisdn);
         if (!sub) throw new AppError('NOT_A_SUBSCRIBER');
         subscriberId = sub.id;
       }
       const out = await s.invoker.invoke({
-        channel: principal.kind === 'staff' ? 'agent' : 'api',
+        channel: principal.kind === 'staff' ? 'agent' : (req.headers['x-omnihall-channel'] ?? 'api'),
         principal, subscriberId, businessId: req.params.id, input: body.input ?? {}, confirm: body.confirm,
         quoteTerms: body.quoteTerms, quotedPriceFen: body.quotedPriceFen,
         idempotencyKey: req.headers['idempotency-key'] ?? null,
@@ -127,8 +142,7 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
           response: { 200: z.object({ messages: z.array(z.object({ id: z.number(), text: z.string(), purpose: z.string(), createdAt: z.string() })) }) },
         },
       }, async (req) => {
-        const rows = await s.db.selectFrom('smsOutbox').select(['id', 'text', 'purpose', 'createdAt'])
-          .where('msisdn', '=', req.query.msisdn).orderBy('id', 'desc').limit(20).execute();
+        const rows = await outboxFor(s.db, req.query.msisdn);
         return { messages: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) };
       });
     }

@@ -149,13 +149,14 @@ export class SmsHall {
     const sub = msisdn ? await this.s.callers.find(msisdn) : null;
     if (!msisdn || !sub) return T.notSubscriber['zh-CN'];
     const own = sub.language;
-    const who = { msisdn, subscriberId: sub.subscriberId, lang: own };
+    const hidden = await this.s.invoker.withdrawnOn(CHANNEL);
+    const who: Who = { msisdn, subscriberId: sub.subscriberId, lang: own, hidden };
 
     if (mo.text === null) return T.binary[own];
     if ([...mo.text].length > MAX_MO_CHARS) return T.tooLong[own];
     const text = normaliseText(mo.text);
-    if (!text) return sentence(own, T.empty[own], this.help(own));
-    if (/\p{Extended_Pictographic}/u.test(text)) return sentence(own, T.emoji[own], this.help(own));
+    if (!text) return sentence(own, T.empty[own], this.help(own, hidden));
+    if (/\p{Extended_Pictographic}/u.test(text)) return sentence(own, T.emoji[own], this.help(own, hidden));
     // Control characters other than line breaks mean binary content sent as text.
     if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/u.test(text)) return T.binary[own];
 
@@ -165,14 +166,14 @@ export class SmsHall {
     const parsed = this.parser.parse(text, this.s.clock.now());
     switch (parsed.kind) {
       case 'unknown':
-        return sentence(own, T.unknown[own], this.help(own));
+        return sentence(own, T.unknown[own], this.help(own, hidden));
       case 'hall': {
         const lang = parsed.lang ?? own;
-        return parsed.action === 'help' ? this.help(lang) : this.subscribed({ ...who, lang });
+        return parsed.action === 'help' ? this.help(lang, who.hidden) : this.subscribed({ ...who, lang });
       }
       case 'bad_argument': {
         const lang = parsed.lang ?? own;
-        return sentence(lang, parsed.reason ? `${parsed.reason[lang]}${lang === 'en' ? '.' : '。'}` : '', parsed.command?.usage?.[lang] ?? this.help(lang));
+        return sentence(lang, parsed.reason ? `${parsed.reason[lang]}${lang === 'en' ? '.' : '。'}` : '', parsed.command?.usage?.[lang] ?? this.help(lang, who.hidden));
       }
       case 'business': {
         const lang = parsed.lang ?? own;
@@ -181,8 +182,10 @@ export class SmsHall {
     }
   }
 
-  help(lang: Lang): string {
-    return `${T.helpTitle[lang]}${helpMenu(this.parser.commands, lang)}`;
+  /** The help menu, without the commands of businesses withdrawn on SMS. */
+  help(lang: Lang, hidden: ReadonlySet<string> = new Set()): string {
+    const offered = hidden.size ? this.parser.commands.filter((c) => !('business' in c.target) || !hidden.has(c.target.business)) : this.parser.commands;
+    return `${T.helpTitle[lang]}${helpMenu(offered, lang)}`;
   }
 
   private principal(subscriberId: number): Principal {
@@ -315,6 +318,8 @@ interface Who {
   msisdn: string;
   subscriberId: number;
   lang: Lang;
+  /** Businesses withdrawn on SMS: their commands are not offered in help. */
+  hidden: ReadonlySet<string>;
 }
 
 function confirmKey(msisdn: string): string {

@@ -63,6 +63,16 @@ export class CatalogueCache {
     return (await this.snapshot()).listed.filter((o) => kinds.includes(o.kind));
   }
 
+  /** The businesses staff have withdrawn on this channel. */
+  async withdrawnOn(channel: string): Promise<ReadonlySet<string>> {
+    const out = new Set<string>();
+    for (const k of (await this.snapshot()).withdrawn) {
+      const [businessId, ch] = k.split(' ');
+      if (ch === channel) out.add(businessId!);
+    }
+    return out;
+  }
+
   /** False when staff have withdrawn the business on this channel. */
   async businessEnabled(businessId: string, channel: string): Promise<boolean> {
     return !(await this.snapshot()).withdrawn.has(withdrawnKey(businessId, channel));

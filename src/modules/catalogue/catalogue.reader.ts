@@ -35,6 +35,10 @@ export class CatalogueReader {
     return out;
   }
 
+  withdrawnOn(channel: string): Promise<ReadonlySet<string>> {
+    return this.cache.withdrawnOn(channel);
+  }
+
   businessEnabled(businessId: string, channel: string): Promise<boolean> {
     return this.cache.businessEnabled(businessId, channel);
   }
