@@ -14,8 +14,9 @@ export interface OfferingQuery {
   channel?: string;
   offset: number;
   limit: number;
-  /** `field` or `-field` (newest first); sent only when chosen. */
-  sort?: string;
+  /** The column to sort by, and which way; the server's default is the newest change first. */
+  sort?: 'id' | 'nameZh' | 'lastUpdate' | 'priceFen' | 'lifecycleStatus';
+  order?: 'asc' | 'desc';
 }
 
 export interface AuditQuery {

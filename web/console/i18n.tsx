@@ -18,6 +18,8 @@ export interface I18n {
   kind(k: string | null | undefined): string;
   channel(c: string): string;
   role(r: string): string;
+  /** A kind of change in an offering's history (`update`, `channel`, …). */
+  historyKind(k: string): string;
   price(fen: number | null | undefined, priceType: string | null | undefined): string;
 }
 
@@ -47,6 +49,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       kind: (k) => (k ? named('kind', k) : '—'),
       channel: (c) => named('channel', c),
       role: (r) => named('role', r),
+      historyKind: (k) => named('history', k),
       price: (fen, type) => (fen === null || fen === undefined ? dict['price.none'] : formatPrice(fen, type, dict['price.perMonth'])),
     };
   }, [lang, setLang]);

@@ -195,6 +195,14 @@ const zh = {
   'offering.transitionTitle': '将产品转为{status}？',
   'offering.transitioned': '已转为{status}',
 
+  'history.status': '状态变更',
+  'history.channel': '渠道变更',
+  'history.schedule': '排期变更',
+  'history.test_numbers': '测试号码变更',
+  'history.update': '内容修改',
+  'history.launched': '上架：{channels}',
+  'history.withdrawn': '下架：{channels}',
+
   'reviews.title': '待审核',
   'reviews.tabPending': '待审核',
   'reviews.tabApproved': '已通过',
@@ -464,6 +472,14 @@ const en: Record<MessageKey, string> = {
   'offering.transition': 'Move to {status}',
   'offering.transitionTitle': 'Move the offering to {status}?',
   'offering.transitioned': 'Moved to {status}',
+
+  'history.status': 'Status change',
+  'history.channel': 'Channels changed',
+  'history.schedule': 'Schedule changed',
+  'history.test_numbers': 'Test numbers changed',
+  'history.update': 'Details changed',
+  'history.launched': 'Launched on: {channels}',
+  'history.withdrawn': 'Withdrawn from: {channels}',
 
   'reviews.title': 'Reviews',
   'reviews.tabPending': 'Pending',

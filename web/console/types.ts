@@ -70,11 +70,14 @@ export interface Eligibility {
   statuses?: string[];
 }
 
+/** One change in an offering's life: a status step (`from` → `to`) or another kind of change. */
 export interface HistoryEntry {
   at: string;
   actorName: string | null;
+  kind?: string;
   from: string | null;
-  to: string;
+  to: string | null;
+  detail?: unknown;
   reason: string | null;
 }
 

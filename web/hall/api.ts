@@ -5,7 +5,10 @@ import type { BusinessInfo, OutboxMessage, Quote, RunResult } from '../shared/ty
 
 export { ApiError, newIdempotencyKey, toApiError } from '../shared/api.ts';
 
-export type ClientOptions = RequestOptions;
+export interface ClientOptions extends RequestOptions {
+  /** Which hall this is: the server then leaves out what is withdrawn on it. */
+  channel: 'web' | 'mobile' | 'kiosk';
+}
 
 export interface RunOptions {
   input?: Record<string, unknown>;
@@ -31,13 +34,14 @@ export function quoteOf(e: ApiError): Quote | undefined {
 }
 
 export function createClient(o: ClientOptions): Client {
+  const hall = { 'x-omnihall-channel': o.channel };
   const call = async <T,>(method: 'GET' | 'POST', path: string, body?: unknown, extra?: Record<string, string>): Promise<T> =>
-    (await request<T>(o, method, path, body, extra)).data;
+    (await request<T>(o, method, path, body, { ...hall, ...extra })).data;
 
   return {
     requestCode: (msisdn) => call('POST', '/auth/otp', { msisdn }),
     signIn: (msisdn, code) => call('POST', '/auth/token', { msisdn, code }),
-    businesses: async () => (await call<{ businesses: BusinessInfo[] }>('GET', '/businesses')).businesses,
+    businesses: async () => (await call<{ businesses: BusinessInfo[] }>('GET', `/businesses?channel=${o.channel}`)).businesses,
     run: (businessId, opts = {}) => {
       const body: Record<string, unknown> = { input: opts.input ?? {} };
       if (opts.confirm) body.confirm = true;

@@ -2,6 +2,7 @@
 // kiosk keeps it in memory only, so the terminal forgets the subscriber.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { createClient, type Client } from './api.ts';
+import { useMediaQuery } from './hooks.ts';
 import { useI18n } from './i18n.tsx';
 
 const STORAGE_KEY = 'omnihall.session';
@@ -51,8 +52,16 @@ function save(s: Session | null): void {
   }
 }
 
-export function SessionProvider({ persist, children }: { persist: boolean; children: ReactNode }) {
+/** The hall a request comes from, sent as X-Omnihall-Channel so a business withdrawn there is gone. */
+export type HallChannel = 'web' | 'mobile' | 'kiosk';
+
+const PHONE = '(max-width: 640px)';
+
+export function SessionProvider({ persist, kiosk, children }: { persist: boolean; kiosk?: boolean; children: ReactNode }) {
   const { lang } = useI18n();
+  // The web hall on a phone-sized screen is the mobile hall (掌厅), as its layout says.
+  const phone = useMediaQuery(PHONE);
+  const channel: HallChannel = kiosk ? 'kiosk' : phone ? 'mobile' : 'web';
   const [session, setSession] = useState<Session | null>(() => (persist ? load() : null));
   const [ended, setEnded] = useState<EndReason | null>(null);
 
@@ -70,7 +79,7 @@ export function SessionProvider({ persist, children }: { persist: boolean; child
   }, [persist]);
 
   const token = session?.token ?? null;
-  const client = useMemo(() => createClient({ lang, token, onUnauthorized: () => end('expired') }), [lang, token, end]);
+  const client = useMemo(() => createClient({ lang, token, channel, onUnauthorized: () => end('expired') }), [lang, token, channel, end]);
   const value = useMemo<SessionState>(() => ({ session, ended, client, start, end }), [session, ended, client, start, end]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -632,7 +632,7 @@ export interface paths {
                             version?: string;
                             lastUpdate?: string;
                             /** @enum {string} */
-                            lifecycleStatus?: "In design" | "In test" | "Active" | "Retired";
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle?: boolean;
                             validFor?: {
                                 startDateTime: string;
@@ -719,7 +719,7 @@ export interface paths {
                         description?: string;
                         version?: string;
                         /** @enum {string} */
-                        lifecycleStatus?: "In design" | "In test" | "Active" | "Retired";
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                         /** @enum {boolean} */
                         isBundle?: false;
                         category: {
@@ -779,7 +779,7 @@ export interface paths {
                             version: string;
                             lastUpdate: string;
                             /** @enum {string} */
-                            lifecycleStatus: "In design" | "In test" | "Active" | "Retired";
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle: boolean;
                             validFor: {
                                 startDateTime: string;
@@ -937,7 +937,7 @@ export interface paths {
                             version?: string;
                             lastUpdate?: string;
                             /** @enum {string} */
-                            lifecycleStatus?: "In design" | "In test" | "Active" | "Retired";
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle?: boolean;
                             validFor?: {
                                 startDateTime: string;
@@ -1121,7 +1121,7 @@ export interface paths {
                         description?: string | null;
                         version?: string;
                         /** @enum {string} */
-                        lifecycleStatus?: "In design" | "In test" | "Active" | "Retired";
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                         /** @enum {boolean} */
                         isBundle?: false;
                         category?: {
@@ -1181,7 +1181,7 @@ export interface paths {
                             version: string;
                             lastUpdate: string;
                             /** @enum {string} */
-                            lifecycleStatus: "In design" | "In test" | "Active" | "Retired";
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle: boolean;
                             validFor: {
                                 startDateTime: string;
@@ -1340,7 +1340,7 @@ export interface paths {
                             name?: string;
                             lastUpdate?: string;
                             /** @enum {string} */
-                            lifecycleStatus?: "In design" | "In test" | "Active" | "Retired";
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle?: boolean;
                             /** @enum {string} */
                             priceType?: "recurring" | "oneTime";
@@ -1398,7 +1398,7 @@ export interface paths {
                         "@type"?: "ProductOfferingPrice";
                         name: string;
                         /** @enum {string} */
-                        lifecycleStatus?: "In design" | "In test" | "Active" | "Retired";
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                         /** @enum {boolean} */
                         isBundle?: false;
                         /** @enum {string} */
@@ -1431,7 +1431,7 @@ export interface paths {
                             name: string;
                             lastUpdate: string;
                             /** @enum {string} */
-                            lifecycleStatus: "In design" | "In test" | "Active" | "Retired";
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle: boolean;
                             /** @enum {string} */
                             priceType: "recurring" | "oneTime";
@@ -1560,7 +1560,7 @@ export interface paths {
                             name?: string;
                             lastUpdate?: string;
                             /** @enum {string} */
-                            lifecycleStatus?: "In design" | "In test" | "Active" | "Retired";
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle?: boolean;
                             /** @enum {string} */
                             priceType?: "recurring" | "oneTime";
@@ -1715,7 +1715,7 @@ export interface paths {
                         "@type"?: "ProductOfferingPrice";
                         name?: string;
                         /** @enum {string} */
-                        lifecycleStatus?: "In design" | "In test" | "Active" | "Retired";
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                         /** @enum {boolean} */
                         isBundle?: false;
                         /** @enum {string} */
@@ -1746,7 +1746,7 @@ export interface paths {
                             name: string;
                             lastUpdate: string;
                             /** @enum {string} */
-                            lifecycleStatus: "In design" | "In test" | "Active" | "Retired";
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle: boolean;
                             /** @enum {string} */
                             priceType: "recurring" | "oneTime";

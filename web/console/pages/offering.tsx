@@ -139,6 +139,17 @@ export default function OfferingPage({ id }: { id: string }) {
     });
   };
 
+  const channelChange = (detail: unknown) => {
+    const d = (typeof detail === 'object' && detail !== null ? detail : {}) as { launched?: unknown; withdrawn?: unknown };
+    const names = (v: unknown) => (Array.isArray(v) ? v.map((c) => i18n.channel(String(c))).join('、') : '');
+    return (
+      <>
+        {names(d.launched) && <div>{t('history.launched', { channels: names(d.launched) })}</div>}
+        {names(d.withdrawn) && <div>{t('history.withdrawn', { channels: names(d.withdrawn) })}</div>}
+      </>
+    );
+  };
+
   const steps = stepsOf(o);
   const pending = o.reviews.find((r) => r.status === 'pending');
   const allowance = [
@@ -175,7 +186,7 @@ export default function OfferingPage({ id }: { id: string }) {
     <>
       <PageTitle
         title={i18n.name(o)}
-        extra={<Space><StatusTag status={o.lifecycleStatus} /><Button onClick={() => navigate('/offerings')}>{t('nav.offerings')}</Button></Space>}
+        extra={<Space><span data-testid="offering-status"><StatusTag status={o.lifecycleStatus} /></span><Button onClick={() => navigate('/offerings')}>{t('nav.offerings')}</Button></Space>}
       />
       {pending && <Alert type="warning" showIcon title={`${t('offering.pendingReview')} ${describeReview(pending, i18n)}`} style={{ marginBottom: 16 }} />}
       {loaded.error && <ErrorAlert error={loaded.error} onRetry={loaded.reload} />}
@@ -258,11 +269,12 @@ export default function OfferingPage({ id }: { id: string }) {
                 data-testid="history"
                 items={[...o.history].reverse().map((h, i) => ({
                   key: i,
-                  color: h.to === 'Rejected' ? 'red' : h.to === 'Launched' ? 'green' : 'blue',
-                  title: `${h.from ? `${i18n.status(h.from)} → ` : ''}${i18n.status(h.to)}`,
+                  color: h.to === 'Rejected' ? 'red' : h.to === 'Launched' ? 'green' : h.to ? 'blue' : 'gray',
+                  title: h.to ? `${h.from ? `${i18n.status(h.from)} → ` : ''}${i18n.status(h.to)}` : i18n.historyKind(h.kind ?? ''),
                   content: (
                     <>
                       <div>{t('offering.historyBy', { name: h.actorName ?? '—', at: formatBeijing(h.at) })}</div>
+                      {channelChange(h.detail)}
                       {h.reason && <Typography.Text type="secondary">{h.reason}</Typography.Text>}
                     </>
                   ),

@@ -7,7 +7,7 @@ import type { SorterResult } from 'antd/es/table/interface';
 import { PlusOutlined } from '@ant-design/icons';
 import { formatBeijing } from '../../shared/format.ts';
 import { Link, useRouter } from '../../shared/router.tsx';
-import { toApiError } from '../api.ts';
+import { toApiError, type OfferingQuery } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { CHANNELS, KINDS, LIFECYCLE, type OfferingInput, type OfferingSummary } from '../types.ts';
@@ -21,7 +21,8 @@ interface Filters {
   channel?: string;
   page: number;
   pageSize: number;
-  sort?: string;
+  sort?: OfferingQuery['sort'];
+  order?: OfferingQuery['order'];
 }
 
 export default function OfferingsPage() {
@@ -35,7 +36,7 @@ export default function OfferingsPage() {
   const [creating, setCreating] = useState(false);
   const [saving, setSaving] = useState(false);
   const list = useLoad(
-    () => client.offerings({ q: f.q || undefined, kind: f.kind, status: f.status, channel: f.channel, offset: (f.page - 1) * f.pageSize, limit: f.pageSize, sort: f.sort }),
+    () => client.offerings({ q: f.q || undefined, kind: f.kind, status: f.status, channel: f.channel, offset: (f.page - 1) * f.pageSize, limit: f.pageSize, sort: f.sort, order: f.order }),
     [f],
   );
   const set = (patch: Partial<Filters>) => setF((old) => ({ ...old, page: 1, ...patch }));
@@ -55,9 +56,9 @@ export default function OfferingsPage() {
   };
 
   const columns: ColumnsType<OfferingSummary> = [
-    { title: t('offerings.code'), dataIndex: 'code', key: 'code', sorter: true, render: (v: string | null) => v ?? '—' },
+    { title: t('offerings.code'), dataIndex: 'code', key: 'code', render: (v: string | null) => v ?? '—' },
     {
-      title: t('offerings.name'), dataIndex: 'nameZh', key: 'name', sorter: true,
+      title: t('offerings.name'), dataIndex: 'nameZh', key: 'nameZh', sorter: true,
       render: (_v, o) => (
         <>
           <Link to={`/offerings/${encodeURIComponent(o.id)}`}>{i18n.name(o)}</Link>
@@ -66,8 +67,8 @@ export default function OfferingsPage() {
       ),
     },
     { title: t('offerings.kind'), dataIndex: 'kind', key: 'kind', render: (k: string | null) => i18n.kind(k) },
-    { title: t('offerings.price'), dataIndex: 'priceFen', key: 'price', sorter: true, align: 'right', render: (_v, o) => i18n.price(o.priceFen, o.priceType) },
-    { title: t('offerings.status'), dataIndex: 'lifecycleStatus', key: 'status', render: (s: string) => <StatusTag status={s} /> },
+    { title: t('offerings.price'), dataIndex: 'priceFen', key: 'priceFen', sorter: true, align: 'right', render: (_v, o) => i18n.price(o.priceFen, o.priceType) },
+    { title: t('offerings.status'), dataIndex: 'lifecycleStatus', key: 'lifecycleStatus', sorter: true, render: (s: string) => <StatusTag status={s} /> },
     {
       title: t('offerings.channels'), dataIndex: 'channels', key: 'channels', responsive: ['lg'],
       render: (cs: string[]) => (cs.length ? cs.map((c) => <Tag key={c}>{i18n.channel(c)}</Tag>) : '—'),
@@ -77,9 +78,10 @@ export default function OfferingsPage() {
 
   const onTable = (p: TablePaginationConfig, _filters: unknown, sorter: SorterResult<OfferingSummary> | SorterResult<OfferingSummary>[]) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = s?.order ? String(s.columnKey) : undefined;
-    const sort = field ? `${s?.order === 'descend' ? '-' : ''}${field === 'name' ? 'nameZh' : field === 'price' ? 'priceFen' : field}` : undefined;
-    setF((old) => ({ ...old, page: sort === old.sort ? p.current ?? 1 : 1, pageSize: p.pageSize ?? old.pageSize, sort }));
+    const sort = s?.order ? (String(s.columnKey) as Filters['sort']) : undefined;
+    const order: Filters['order'] = sort ? (s?.order === 'descend' ? 'desc' : 'asc') : undefined;
+    const same = sort === f.sort && order === f.order;
+    setF((old) => ({ ...old, page: same ? p.current ?? 1 : 1, pageSize: p.pageSize ?? old.pageSize, sort, order }));
   };
 
   return (

@@ -94,7 +94,7 @@ function Kiosk() {
 export function KioskRoot() {
   return (
     <I18nProvider persist={false}>
-      <SessionProvider persist={false}>
+      <SessionProvider persist={false} kiosk>
         <RegistryProvider>
           <RouterProvider base="/kiosk">
             <Kiosk />
