@@ -1,7 +1,7 @@
 // SQL on the catalogue's own tables (tables.ts), and nothing else. Every function takes the
 // executor it runs on: the database, or the transaction of a change that spans modules.
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool, type Updateable } from 'kysely';
-import type { Db } from '../../platform/db/index.ts';
+import { withSavepoint, type Db } from '../../platform/db/index.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { OfferingView } from './offering.ts';
 import type {
@@ -151,7 +151,7 @@ export async function updateOffering(q: Db, id: string, revision: number | null,
 async function deleteOrRetire(q: Db, table: 'offering' | 'offeringPrice', id: string, now: Date): Promise<'deleted' | 'retired' | 'missing'> {
   try {
     // A savepoint of its own, so the refused delete leaves the caller's transaction usable.
-    const r = await q.transaction().execute((t) => t.deleteFrom(table).where('id', '=', id).executeTakeFirst());
+    const r = await withSavepoint(q, (t) => t.deleteFrom(table).where('id', '=', id).executeTakeFirst());
     return r.numDeletedRows > 0n ? 'deleted' : 'missing';
   } catch (e) {
     if (!isForeignKeyViolation(e)) throw e;

@@ -3,7 +3,7 @@
 // product manager, per-channel launch and withdrawal, test numbers, scheduled launch and
 // retirement, and which registry businesses are withdrawn on which channel. The staff console
 // and TMF620 are thin mappings over this service; every change is audited in its transaction.
-import type { Db } from '../../platform/db/index.ts';
+import { withSavepoint, type Db } from '../../platform/db/index.ts';
 import { requireRole, SYSTEM_ACTOR, type Actor, type AuditLog } from '../../platform/audit.ts';
 import { startOfDay } from '../../platform/cycle.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -75,6 +75,14 @@ function toReview(r: repo.ReviewRow) {
 
 function invalid(zh: string, en: string): AppError {
   return new AppError('INVALID_INPUT', { detail: l10n(zh, en) });
+}
+
+/** The short code subscribers type: letters and digits, stored upper-case as they are matched. */
+function normaliseCode(code: string | null | undefined): string | null | undefined {
+  if (code === undefined || code === null) return code;
+  const c = code.trim().toUpperCase();
+  if (!/^[A-Z0-9]{1,16}$/.test(c)) throw invalid('产品编码只能是字母和数字，最多16位', 'A code is letters and digits, at most 16');
+  return c;
 }
 
 function isComplete(o: repo.OfferingRow): boolean {
@@ -191,6 +199,7 @@ export class CatalogueService {
   /** A new offering, In design (or In study): only a Chinese name is needed to start. */
   async create(actor: Actor, input: OfferingInput & { nameZh: string; id?: string; lifecycleStatus?: 'In study' | 'In design'; priceId?: string }) {
     requireRole(actor, ['product']);
+    input = { ...input, code: normaliseCode(input.code) };
     const id = input.id ?? this.d.random.uuid();
     await this.change(async (q, now) => {
       const base = { id, nameZh: input.nameZh, nameEn: input.nameEn ?? input.nameZh, priceId: input.priceId ?? null };
@@ -216,6 +225,7 @@ export class CatalogueService {
    */
   async update(actor: Actor, id: string, revision: number | null, p: OfferingInput & { priceId?: string }) {
     requireRole(actor, ['product']);
+    p = { ...p, code: normaliseCode(p.code) };
     await this.change(async (q, now) => {
       const cur = await this.locked(q, id);
       if (revision !== null && cur.revision !== revision) throw new AppError('CONFLICT', { extra: { revision: cur.revision } });
@@ -266,7 +276,7 @@ export class CatalogueService {
   private async pending(q: Db, insert: () => Promise<number>): Promise<number> {
     try {
       // A savepoint: a second pending review is refused by its unique index without ending the transaction.
-      return await q.transaction().execute(() => insert());
+      return await withSavepoint(q, () => insert());
     } catch (e) {
       if (repo.isUniqueViolation(e)) throw new AppError('REVIEW_PENDING');
       throw e;

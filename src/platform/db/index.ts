@@ -2,7 +2,7 @@
 // Both speak the same SQL, so every query and every test runs on either.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -100,4 +100,25 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string; pool
   await client.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client), plugins });
   return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+let savepoints = 0;
+
+/**
+ * Runs `work` so that its failure undoes only its own statements: in a savepoint inside a
+ * transaction (the transaction stays usable, e.g. after a unique index refused a row), in a
+ * transaction of its own otherwise.
+ */
+export async function withSavepoint<T>(q: Db, work: (q: Db) => Promise<T>): Promise<T> {
+  if (!q.isTransaction) return q.transaction().execute(work);
+  const name = sql.raw(`sp_${++savepoints}`);
+  await sql`savepoint ${name}`.execute(q);
+  try {
+    const out = await work(q);
+    await sql`release savepoint ${name}`.execute(q);
+    return out;
+  } catch (e) {
+    await sql`rollback to savepoint ${name}`.execute(q);
+    throw e;
+  }
 }
