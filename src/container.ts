@@ -52,7 +52,7 @@ export interface Services {
 /** How often each node records scheduled launches and retirements whose time has come. */
 const SCHEDULE_SWEEP_MS = 30_000;
 
-export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: boolean } = {}): Promise<Services> {
+export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void } } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const registry = new Registry(BUSINESSES);
@@ -70,7 +70,8 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const sms = smsTransport(config, random);
   if (sms.link) metrics.watchSmpp(sms.link);
   const subscribers = new SubscriberService(db);
-  const sweep = opts.sweeps ? setInterval(() => void catalogueService.sweep().catch(() => undefined), SCHEDULE_SWEEP_MS) : undefined;
+  const sweeps = opts.sweeps;
+  const sweep = sweeps ? setInterval(() => void catalogueService.sweep().catch((e: unknown) => sweeps.onError(e)), SCHEDULE_SWEEP_MS) : undefined;
   sweep?.unref();
   return {
     config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, subscribers, invoker, interactions, metrics, sessions,

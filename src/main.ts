@@ -12,7 +12,10 @@ const config = loadConfig();
 const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
 await migrate(opened.db);
 
-const services = await buildServices(config, opened.db);
+// Each node records scheduled launches and retirements whose time has come (safe on every node at once).
+const services = await buildServices(config, opened.db, {
+  sweeps: { onError: (err) => app.log.warn({ err }, 'catalogue schedule sweep failed; it runs again shortly') },
+});
 const app = await buildApp(services, { logger: { level: config.logLevel } });
 const log = app.log;
 
@@ -39,6 +42,7 @@ const store = opened.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${conf
 process.stderr.write(
   `\nomnihall is running on ${where} with ${store}\n` +
     `  web hall     ${where}/   (mobile hall on a phone; kiosk at ${where}/kiosk)\n` +
+    `  console      ${where}/console   (staff: ${admin.password ? `admin / ${admin.password}  ← the first admin's password, shown once` : 'sign in as admin'})\n` +
     `  API docs     ${where}/docs   (OpenAPI: ${where}/openapi.json)\n` +
     `  TM Forum     ${where}/tmf-api/productCatalogManagement/v4/productOffering\n` +
     (config.demo
