@@ -320,10 +320,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every business in the registry, with its input JSON Schema */
+        /**
+         * Every business in the registry, with its input JSON Schema
+         * @description With `channel`, only the businesses offered on that channel (staff may withdraw one on a channel).
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    channel?: "web" | "mobile" | "kiosk" | "api";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -385,6 +390,8 @@ export interface paths {
                 query?: never;
                 header?: {
                     "idempotency-key"?: string;
+                    /** @description The hall the request comes from: web, mobile, kiosk (the web app sends it), else api */
+                    "x-omnihall-channel"?: "web" | "mobile" | "kiosk" | "api";
                 };
                 path: {
                     id: string;
