@@ -4,7 +4,8 @@
 // idempotency record and no interaction log.
 import Fastify from 'fastify';
 import { CamelCasePlugin, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
-import { hotStatements } from '../src/modules/subscriber/builtin-bss.ts';
+import { hotStatements } from '../src/modules/subscriber/index.ts';
+import { offeringByIdStatement } from '../src/modules/catalogue/index.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -98,7 +99,7 @@ class Refused extends Error {
   }
 }
 
-// The reads are omnihall's own statements (src/core/builtin-bss.ts), compiled by Kysely without a
+// The reads are omnihall's own statements (modules/subscriber/builtin-bss.ts, modules/catalogue), compiled by Kysely without a
 // connection: the subscriber with their account, which every business call starts from, and the
 // offering. The writes below are the ones Kysely compiles for builtin-bss.ts, as plain text.
 const compiler = new Kysely<Database>({
@@ -111,7 +112,7 @@ const compiler = new Kysely<Database>({
   plugins: [new CamelCasePlugin()],
 });
 const SELECT_CUSTOMER = hotStatements.customerById.sql(compiler);
-const SELECT_OFFERING = hotStatements.offeringById.sql(compiler);
+const SELECT_OFFERING = offeringByIdStatement.sql(compiler);
 // The order as omnihall's BuiltinBss.order sends it: subscription, checked charge with its ledger
 // entry and the points earned, in one statement.
 const ORDER = hotStatements.orderSql;

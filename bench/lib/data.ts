@@ -115,7 +115,7 @@ export async function prepare(db: Db, o: PrepareOptions): Promise<Workload> {
   // Packs with no eligibility rule at all, sold on the API: any active subscriber may order them.
   const packs = offerings.filter((x) => x.kind !== 'plan' && x.channels.includes('api') && Object.keys(x.eligibility ?? {}).length === 0);
   if (packs.length === 0) throw new Error('the demo catalogue has no pack every subscriber may order');
-  const packsFen = packs.reduce((sum, p) => sum + p.amountFen, 0);
+  const packsFen = packs.reduce((sum, p) => sum + (p.amountFen ?? 0), 0);
 
   const ids = (await db.selectFrom('subscriber').select('id').where('status', '=', 'active').orderBy('id').execute()).map((r) => r.id);
   if (ids.length < o.clients) throw new Error(`only ${ids.length} active subscribers; ask for fewer clients or more subscribers`);

@@ -2,6 +2,7 @@
 // executor it runs on: the database, or the transaction of a change that spans modules.
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool, type Updateable } from 'kysely';
 import { withSavepoint, type Db } from '../../platform/db/index.ts';
+import { FixedQuery } from '../../platform/db/fixed-query.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { OfferingView } from './offering.ts';
 import type {
@@ -45,8 +46,11 @@ export async function loadViews(q: Db): Promise<OfferingView[]> {
   return (await viewQuery(q).orderBy('p.amountFen').orderBy('o.id').execute()).map(toView);
 }
 
+/** One offering by id: what every charge's transaction reads, compiled once (platform/db/fixed-query.ts). */
+export const offeringById = new FixedQuery((q: Db, id: string) => viewQuery(q).where('o.id', '=', id));
+
 export async function viewById(q: Db, id: string): Promise<OfferingView | undefined> {
-  const r = await viewQuery(q).where('o.id', '=', id).executeTakeFirst();
+  const r = await offeringById.first(q, id);
   return r && toView(r);
 }
 
