@@ -73,8 +73,8 @@ test('subscriptions asked for in one turn are one statement, each live at its ow
     reads.liveSubscriptions(b.id, t0),
   ]);
   assert.equal(statements(), 1);
-  assert.deepEqual(before.map((r) => r.subscriptionId).sort(), [packs[0]!.id, packs[1]!.id].sort());
-  assert.deepEqual(after.map((r) => r.subscriptionId), [packs[1]!.id], 'the pack that ran out is not live a day later');
+  assert.deepEqual(before.map((r) => r.offeringId).sort(), [packs[0]!.id, packs[1]!.id].sort());
+  assert.deepEqual(after.map((r) => r.offeringId), [packs[1]!.id], 'the pack that ran out is not live a day later');
   assert.deepEqual(none, [], 'a cancelled subscription is not live');
   assert.ok(!('subscriberId' in before[0]!), 'rows look as the single read returns them');
 });

@@ -243,10 +243,10 @@ describe('sending', () => {
   test('when the database itself fails, a group fails at once rather than row by row', async () => {
     let inserts = 0;
     const failing = {
-      withTables: () => ({ insertInto: () => ({ values: () => ({ execute: async () => {
+      insertInto: () => ({ values: () => ({ execute: async () => {
         inserts++;
         throw Object.assign(new Error('connection terminated'), { code: '57P01' });
-      } }) }) }),
+      } }) }),
     } as unknown as ConstructorParameters<typeof ReceiptRecorder>[0];
     const recorder = new ReceiptRecorder(failing, { maxDelayMs: 5 });
     const r = (i: number) => ({ messageId: `down-${i}`, msisdn: '13900000002', state: 'DELIVRD', errorCode: null, submittedAt: null, doneAt: null, raw: '' });
