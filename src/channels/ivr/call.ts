@@ -56,9 +56,12 @@ export interface IvrStep {
 /** The interaction row's business for a caller handed to the agents (not a registry business). */
 export const AGENT_TRANSFER = 'agent.transfer';
 
+/** What the IVR uses of omnihall's services. */
+export type IvrDeps = Pick<Services, 'callers' | 'clock' | 'interactions' | 'random' | 'sessions'>;
+
 export class IvrCalls {
   constructor(
-    private readonly s: Services,
+    private readonly s: IvrDeps,
     private readonly menu: Menu,
     private readonly settings: IvrSettings,
     private readonly base: string,

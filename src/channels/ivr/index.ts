@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { sameSecret } from '../../platform/secrets.ts';
 import type { Services } from '../../container.ts';
 import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
-import { IvrCalls, ivrSettings } from './call.ts';
+import { IvrCalls, ivrSettings, type IvrDeps } from './call.ts';
 import { goodbyeDocument } from './vxml.ts';
 
 const VXML_TYPE = 'application/voicexml+xml; charset=utf-8';
@@ -15,7 +15,7 @@ export interface IvrOptions {
   offers?: OffersSource;
 }
 
-export function ivrRoutes(s: Services, opts: IvrOptions = {}): FastifyPluginAsyncZod {
+export function ivrRoutes(s: IvrDeps & Pick<Services, 'config' | 'invoker'>, opts: IvrOptions = {}): FastifyPluginAsyncZod {
   return async (app) => {
     const settings = ivrSettings(s.config);
     const token = settings.token;

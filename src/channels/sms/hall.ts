@@ -35,7 +35,7 @@ export interface SmsHallOptions {
   log?: SmsLog;
 }
 
-export type SmsHallDeps = Pick<Services, 'db' | 'invoker' | 'registry' | 'sessions' | 'random' | 'clock' | 'callers'>;
+export type SmsHallDeps = Pick<Services, 'invoker' | 'registry' | 'sessions' | 'random' | 'clock' | 'callers'>;
 
 /** A charging business waiting for its code, kept in the session store under the number. */
 interface PendingConfirmation {

@@ -5,11 +5,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../platform/errors.ts';
 import { sameSecret } from '../../platform/secrets.ts';
 import type { Services } from '../../container.ts';
-import { SmsHall, type SmsLog } from './hall.ts';
-import { ReceiptRecorder } from '../../platform/sms/receipts.ts';
+import { SmsHall, type SmsHallDeps, type SmsLog } from './hall.ts';
 import type { SmppLink } from '../../platform/sms/smpp.ts';
 
-export function smsHall(s: Services, log?: SmsLog): SmsHall {
+/** What the SMS hall and its links use of omnihall's services. */
+export type SmsDeps = SmsHallDeps & Pick<Services, 'config' | 'sms'>;
+
+export function smsHall(s: SmsDeps, log?: SmsLog): SmsHall {
   return new SmsHall(s, { confirmWithYes: s.config.smsConfirmWithYes, log });
 }
 
@@ -18,7 +20,7 @@ export function smsHall(s: Services, log?: SmsLog): SmsHall {
  * `GET /channels/sms/kannel?from=%p&to=%P&text=%a[&coding=%c][&token=...]`: Kannel's sms-service
  * get-url. The response body is the reply Kannel sends back to the subscriber.
  */
-export function smsRoutes(s: Services): FastifyPluginAsyncZod {
+export function smsRoutes(s: SmsDeps): FastifyPluginAsyncZod {
   return async (app) => {
     const token = s.config.kannelServiceToken;
     // The caller is trusted to say who sent the text: in production only with the shared token.
@@ -50,11 +52,11 @@ export function smsRoutes(s: Services): FastifyPluginAsyncZod {
 }
 
 /** Starts the SMPP link (when SMPP_URL is set): texts to the hall, receipts to sms_receipt. */
-export function startSmpp(s: Services, log: SmsLog): SmppLink | null {
+export function startSmpp(s: SmsDeps, log: SmsLog): SmppLink | null {
   const link = s.sms.link;
   if (!link) return null;
   const hall = smsHall(s, log);
-  const receipts = new ReceiptRecorder(s.db);
+  const receipts = s.sms.receipts;
   link.start({
     onMessage: (mo) => hall.handle({ from: mo.from, text: mo.text }),
     onReceipt: (r) => receipts.record(r, s.clock.now()),

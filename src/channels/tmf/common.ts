@@ -7,7 +7,7 @@ import type { StaffRole } from '../../businesses/registry.ts';
 import { AppError, ERRORS, isAppError } from '../../platform/errors.ts';
 import { l10n, yuan } from '../../platform/i18n.ts';
 import type { Services } from '../../container.ts';
-import { requirePrincipal, requireStaff } from '../api/auth.ts';
+import { requirePrincipal, requireStaff, type TokenDeps } from '../api/auth.ts';
 import { fromFastifyError, requestLang } from '../api/problem.ts';
 
 export const TMF_PREFIX = '/tmf-api';
@@ -167,7 +167,7 @@ export const refOutput = z.object({
 export type Viewer = { kind: 'subscriber'; subscriberId: number } | { kind: 'staff'; staffId: number };
 
 /** A signed-in subscriber (who sees only their own), or staff with one of the roles (admin always). */
-export function requireViewer(s: Services, req: FastifyRequest, staffRoles: readonly StaffRole[]): Viewer {
+export function requireViewer(s: TokenDeps, req: FastifyRequest, staffRoles: readonly StaffRole[]): Viewer {
   const p = requirePrincipal(s, req);
   if (p.kind === 'subscriber') return p;
   const staff = requireStaff(s, req, staffRoles);

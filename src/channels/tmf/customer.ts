@@ -87,7 +87,7 @@ function visible(viewer: Viewer, id: number): boolean {
   return viewer.kind === 'staff' || viewer.subscriberId === id;
 }
 
-export function customerRoutes(s: Services): FastifyPluginAsyncZod {
+export function customerRoutes(s: Pick<Services, 'subscribers' | 'tokens' | 'clock'>): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(`/${CUSTOMER_PATH}`, {
       schema: {

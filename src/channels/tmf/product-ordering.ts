@@ -162,7 +162,7 @@ const orderCreate = z.object({
 type OrderCreate = z.infer<typeof orderCreate>;
 
 /** Who the order is for: a subscriber orders for themselves; an agent names the customer. */
-async function customerOf(s: Services, principal: Principal, body: OrderCreate): Promise<number> {
+async function customerOf(s: OrderingDeps, principal: Principal, body: OrderCreate): Promise<number> {
   const named = body.relatedParty?.filter((p) => p.role.toLowerCase() === 'customer') ?? [];
   if (named.length > 1) throw invalid('只能有一个客户（role: Customer）', 'Give at most one relatedParty with role Customer');
   const ref = named[0];
@@ -202,10 +202,13 @@ function orderNotFound(id: string): AppError {
   return new AppError('NOT_FOUND', { detail: l10n(`没有这个订单：${id}`, `No productOrder ${id}`) });
 }
 
-export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
+/** What TMF622 uses of omnihall's services. */
+export type OrderingDeps = Pick<Services, 'catalogueReader' | 'clock' | 'invoker' | 'ordering' | 'subscribers' | 'tokens' | 'random'>;
+
+export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
   return async (app) => {
     async function render(rows: OrderRow[], lang: Lang): Promise<ProductOrder[]> {
-      const names = await s.catalogueReader.offeringsByIds(s.db, [...new Set(rows.flatMap((r) => r.items.map((i) => i.offeringId)))]);
+      const names = await s.catalogueReader.cachedByIds([...new Set(rows.flatMap((r) => r.items.map((i) => i.offeringId)))]);
       return rows.map((r) => toProductOrder(r, names, lang));
     }
 
@@ -241,7 +244,7 @@ export function productOrderingRoutes(s: Services): FastifyPluginAsyncZod {
       }
 
       // Refused as a whole before anything runs, so a malformed order changes nothing.
-      const offerings = await s.catalogueReader.offeringsByIds(s.db, body.productOrderItem.map((i) => i.productOffering.id));
+      const offerings = await s.catalogueReader.cachedByIds(body.productOrderItem.map((i) => i.productOffering.id));
       for (const item of body.productOrderItem) {
         const o = offerings.get(item.productOffering.id);
         if (!o) throw invalid(`第${item.id}项：没有这个产品 ${item.productOffering.id}`, `Item ${item.id}: no productOffering ${item.productOffering.id}`);

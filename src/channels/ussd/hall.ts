@@ -70,7 +70,7 @@ function farewell(text: { 'zh-CN': string; en: string }): UssdReply {
 
 export class UssdHall {
   constructor(
-    private readonly s: Services,
+    private readonly s: Pick<Services, 'callers' | 'sessions'>,
     private readonly menu: Menu,
     private readonly settings: UssdSettings,
   ) {}

@@ -14,7 +14,7 @@ export interface UssdOptions {
   offers?: OffersSource;
 }
 
-export function ussdRoutes(s: Services, opts: UssdOptions = {}): FastifyPluginAsyncZod {
+export function ussdRoutes(s: Pick<Services, 'config' | 'invoker' | 'callers' | 'sessions'>, opts: UssdOptions = {}): FastifyPluginAsyncZod {
   return async (app) => {
     const token = s.config.ussdGatewayToken;
     // The gateway is trusted to say who is dialling: in production only with the shared token.

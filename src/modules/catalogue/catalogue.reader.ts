@@ -26,6 +26,11 @@ export class CatalogueReader {
 
   async offeringsByIds(q: Db, ids: readonly string[]): Promise<Map<string, OfferingView>> {
     if (q.isTransaction) return new Map((await repo.viewsByIds(q, ids)).map((o) => [o.id, o]));
+    return this.cachedByIds(ids);
+  }
+
+  /** Offerings by id from this node's snapshot (a few seconds old at most): for showing, not charging. */
+  async cachedByIds(ids: readonly string[]): Promise<Map<string, OfferingView>> {
     const snap = await this.cache.snapshot();
     const out = new Map<string, OfferingView>();
     for (const id of ids) {

@@ -2,16 +2,17 @@
 // The SMPP link when SMPP_URL is set, else Kannel's sendsms when KANNEL_SENDSMS_URL is set, else
 // the sms_outbox table (the demo and tests read one-time codes there).
 import type { Config } from '../../config.ts';
-import { outboxSender, type SmsSender } from './outbox.ts';
+import { outboxFor, outboxSender, type SmsSender } from './outbox.ts';
+import { ReceiptRecorder } from './receipts.ts';
+import type { Db } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import type { Random } from '../ports.ts';
 import { KannelSender } from './kannel.ts';
 import { SmppLink } from './smpp.ts';
 
-/** Sends one text to one number; resolves once the SMS centre (or gateway) has accepted it. */
-export interface MtSender {
-  send(to: string, text: string): Promise<void>;
-}
+import type { MtSender } from './mt-sender.ts';
+
+export type { MtSender };
 
 /**
  * A one-time code sender over an MT link. It waits for the SMS centre to accept the code, so the
@@ -37,9 +38,13 @@ export interface SmsTransport {
   kannel: KannelSender | null;
   /** Where the core's one-time codes go. */
   otpSender: SmsSender;
+  /** Delivery receipts from the SMS centre, written to sms_receipt. */
+  receipts: ReceiptRecorder;
+  /** The latest texts in the outbox for one number (the demo's page for reading sign-in codes). */
+  outbox(msisdn: string): ReturnType<typeof outboxFor>;
 }
 
-export function smsTransport(config: Config, random: Random): SmsTransport {
+export function smsTransport(config: Config, random: Random, db: Db): SmsTransport {
   const link = config.smppUrl
     ? new SmppLink({
         url: config.smppUrl, systemId: config.smppSystemId, password: config.smppPassword, shortCode: config.smsShortCode,
@@ -50,5 +55,5 @@ export function smsTransport(config: Config, random: Random): SmsTransport {
   let otpSender: SmsSender = outboxSender;
   if (link) otpSender = mtSmsSender({ send: async (to, text) => void (await link.send(to, text)) }, () => link.bound);
   else if (kannel) otpSender = mtSmsSender(kannel);
-  return { link, kannel, otpSender };
+  return { link, kannel, otpSender, receipts: new ReceiptRecorder(db), outbox: (msisdn) => outboxFor(db, msisdn) };
 }
