@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { inputJsonSchema } from '../../businesses/registry.ts';
 import { authenticateStaff } from '../../modules/staff/staff.service.ts';
-import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identity/tokens.ts';
+import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identity/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Services } from '../../container.ts';
 import { outboxFor } from '../../platform/sms/outbox.ts';
