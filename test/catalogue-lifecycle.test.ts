@@ -111,6 +111,20 @@ describe('an offering from a name to a launch on USSD only', () => {
   });
 });
 
+describe('defaults a product manager can change', () => {
+  test('a data pack given only a name and a price gets a free short code and 30 days, and can go to review', async () => {
+    const a = await staff(['product']);
+    const o = await env.s.catalogueService.create(a, { nameZh: '只有名字和价格', kind: 'data_pack', priceFen: 800 });
+    assert.match(o.code ?? '', /^P[A-Z2-9]{5}$/u);
+    assert.equal(o.validityDays, 30);
+    const other = await env.s.catalogueService.create(a, { nameZh: '另一个', kind: 'data_pack', priceFen: 800 });
+    assert.notEqual(other.code, o.code);
+    assert.equal((await env.s.catalogueService.submit(a, o.id, { to: 'In test' })).status, 'pending');
+    const monthly = await env.s.catalogueService.create(a, { nameZh: '包月', kind: 'vas', priceFen: 300, priceType: 'recurring' });
+    assert.equal(monthly.validityDays, null, 'a monthly service runs until cancelled');
+  });
+});
+
 describe('refusals change nothing', () => {
   test('steps the lifecycle does not allow, incomplete offerings, other roles, stale revisions', async () => {
     const a = await staff(['product']);

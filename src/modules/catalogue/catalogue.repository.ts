@@ -78,6 +78,7 @@ export interface OfferingFilter {
   kind?: string[];
   channel?: string[];
   priceId?: string[];
+  code?: string[];
 }
 
 function offeringBase(q: Db) {
@@ -94,6 +95,7 @@ function offeringWhere(f: OfferingFilter) {
     // `&&`: the offering is sold on at least one of the channels asked for.
     if (f.channel) all.push(eb('offering.channels', '&&', eb.val(f.channel)));
     if (f.priceId) all.push(eb('offering.priceId', 'in', f.priceId));
+    if (f.code) all.push(eb('offering.code', 'in', f.code));
     if (f.text) {
       const like = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       all.push(eb.or([eb('offering.nameZh', 'ilike', like), eb('offering.nameEn', 'ilike', like), eb('offering.code', 'ilike', like)]));

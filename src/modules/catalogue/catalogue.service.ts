@@ -30,6 +30,8 @@ const REVIEWED_STEPS: Partial<Record<LifecycleStatus, readonly LifecycleStatus[]
   'In test': ['Launched'],
   Retired: ['Launched'],
 };
+/** How long a pack charged once lasts when its product manager has not said. */
+const DEFAULT_PACK_DAYS = 30;
 /** Statuses whose content may still be edited: what subscribers may already buy is not changed in place. */
 const EDITABLE: readonly LifecycleStatus[] = ['In study', 'In design', 'In test', 'Rejected'];
 
@@ -196,10 +198,19 @@ export class CatalogueService {
     }
   }
 
-  /** A new offering, In design (or In study): only a Chinese name is needed to start. */
+  /**
+   * A new offering, In design (or In study): only a Chinese name is needed to start. What it
+   * leaves out gets a default it can change: a short code for SMS and USSD (`P` and five
+   * letters or digits), and 30 days for a pack charged once.
+   */
   async create(actor: Actor, input: OfferingInput & { nameZh: string; id?: string; lifecycleStatus?: 'In study' | 'In design'; priceId?: string }) {
     requireRole(actor, ['product']);
-    input = { ...input, code: normaliseCode(input.code) };
+    const oneTimePack = input.kind !== undefined && input.kind !== null && input.kind !== 'plan' && (input.priceType ?? 'oneTime') === 'oneTime';
+    input = {
+      ...input,
+      code: normaliseCode(input.code) ?? (await this.freeCode()),
+      validityDays: input.validityDays !== undefined ? input.validityDays : oneTimePack ? DEFAULT_PACK_DAYS : null,
+    };
     const id = input.id ?? this.d.random.uuid();
     await this.change(async (q, now) => {
       const base = { id, nameZh: input.nameZh, nameEn: input.nameEn ?? input.nameZh, priceId: input.priceId ?? null };
@@ -216,6 +227,15 @@ export class CatalogueService {
       await this.emit(q, now, 'ProductOfferingCreateEvent', id);
     });
     return this.get(id);
+  }
+
+  /** A short code no offering has yet. */
+  private async freeCode(): Promise<string> {
+    const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+    for (;;) {
+      const code = `P${Array.from({ length: 5 }, () => letters[this.d.random.int(0, letters.length)]).join('')}`;
+      if ((await repo.listOfferings(this.d.db, { code: [code] }, { offset: 0, limit: 1 })).total === 0) return code;
+    }
   }
 
   /**
