@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AppError, isAppError } from './platform/errors.ts';
 import type { Services } from './container.ts';
 import { apiRoutes } from './channels/api/routes.ts';
+import { consoleRoutes } from './channels/console/index.ts';
 import { fromFastifyError, sendProblem } from './channels/api/problem.ts';
 import { tmfRoutes } from './channels/tmf/index.ts';
 import { smsRoutes } from './channels/sms/index.ts';
@@ -89,6 +90,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     reply.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics()));
 
   await app.register(apiRoutes(s), { prefix: '/api/v1' });
+  await app.register(consoleRoutes(s), { prefix: '/api/v1/console' });
   await app.register(tmfRoutes(s), { prefix: '/tmf-api' });
   await app.register(ussdRoutes(s), { prefix: '/channels/ussd' });
   await app.register(ivrRoutes(s), { prefix: '/channels/ivr' });

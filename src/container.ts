@@ -12,7 +12,7 @@ import { builtinBss, CallerDirectory, CoalescedReads, SubscriberService } from '
 import { InteractionLog } from './modules/interactions/index.ts';
 import { OrderingService } from './modules/ordering/index.ts';
 import { OtpService, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
-import { auditLog, StaffDirectory } from './modules/staff/index.ts';
+import { auditLog, StaffService } from './modules/staff/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
@@ -32,8 +32,8 @@ export interface Services {
   subscribers: SubscriberService;
   ordering: OrderingService;
   audit: AuditLog;
-  /** Staff tokens to the actors their actions are recorded under. */
-  staff: StaffDirectory;
+  /** Staff users, their sign-in and the audit log's read; staff tokens to the actors their actions are recorded under. */
+  staff: StaffService;
   invoker: Invoker;
   interactions: InteractionLog;
   metrics: Metrics;
@@ -77,7 +77,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, subscribers, invoker, interactions, metrics, sessions,
     ordering: new OrderingService(db),
     audit: auditLog,
-    staff: new StaffDirectory(db),
+    staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime() }),
     callers: new CallerDirectory(db, clock, reads),
     sms,
     otp: new OtpService(db, subscribers, key, clock, random, sms.otpSender),

@@ -3,7 +3,6 @@ import { loadConfig } from './config.ts';
 import { openDb } from './platform/db/index.ts';
 import { migrate } from './migrations.ts';
 import { seedDemo } from './demo/generate.ts';
-import { ensureAdmin } from './modules/staff/staff.service.ts';
 import { buildServices } from './container.ts';
 import { buildApp } from './app.ts';
 import { startSmpp } from './channels/sms/index.ts';
@@ -19,7 +18,7 @@ const services = await buildServices(config, opened.db, {
 const app = await buildApp(services, { logger: { level: config.logLevel } });
 const log = app.log;
 
-const admin = await ensureAdmin(opened.db, services.random, config.adminPassword);
+const admin = await services.staff.ensureAdmin(config.adminPassword);
 if (admin.password) log.warn(`created staff user "admin" with password ${admin.password} (set OMNIHALL_ADMIN_PASSWORD to choose one)`);
 
 if (config.demo) {

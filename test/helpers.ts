@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { openDb, type Db } from '../src/platform/db/index.ts';
 import { migrate } from '../src/migrations.ts';
 import { seedCatalogue } from '../src/demo/catalogue.ts';
-import { createStaffUser } from '../src/modules/staff/staff.service.ts';
+import { createStaffUser } from '../src/modules/staff/index.ts';
 import { ManualClock } from '../src/platform/ports.ts';
 import type { StaffRole } from '../src/businesses/registry.ts';
 import { buildServices, type Services } from '../src/container.ts';

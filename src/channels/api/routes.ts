@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { inputJsonSchema } from '../../businesses/registry.ts';
-import { authenticateStaff } from '../../modules/staff/staff.service.ts';
 import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identity/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Services } from '../../container.ts';
@@ -10,6 +9,8 @@ import { outboxFor } from '../../platform/sms/outbox.ts';
 import { requirePrincipal } from './auth.ts';
 import { requestLang, sendProblem } from './problem.ts';
 
+/** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
+export const staffUsernameSchema = z.string().min(1).max(64).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'contains a control character');
 export const msisdnSchema = z.string().regex(/^1\d{10}$/, 'an 11-digit mainland mobile number');
 const l10nSchema = z.object({ 'zh-CN': z.string(), en: z.string() });
 const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
@@ -47,11 +48,12 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
     app.post('/auth/staff/token', {
       schema: {
         tags: ['auth'], summary: 'Staff sign-in with username and password',
-        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict(),
-        response: { 200: z.object({ token: z.string(), roles: z.array(z.string()), expiresInSeconds: z.number() }), 401: problemSchema },
+        description: 'Locked like the console\'s sign-in: `429 TOO_MANY_ATTEMPTS` with `Retry-After` after repeated failures for the user or the source address.',
+        body: z.object({ username: staffUsernameSchema, password: z.string().min(1).max(256) }).strict(),
+        response: { 200: z.object({ token: z.string(), roles: z.array(z.string()), expiresInSeconds: z.number() }), 401: problemSchema, 429: problemSchema },
       },
     }, async (req) => {
-      const u = await authenticateStaff(s.db, req.body.username, req.body.password);
+      const u = await s.staff.signIn(req.body.username, req.body.password, req.ip);
       const token = s.tokens.issue({ kind: 'staff', staffId: u.id, roles: u.roles }, s.clock.now(), STAFF_TOKEN_TTL_S);
       return { token, roles: u.roles, expiresInSeconds: STAFF_TOKEN_TTL_S };
     });

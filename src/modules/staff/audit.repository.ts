@@ -1,9 +1,10 @@
 // SQL on the audit log: one insert per staff action, and the admin's filtered reads.
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { Page } from '../../platform/db/page.ts';
 import type { Actor, AuditEntry, AuditLog } from '../../platform/audit.ts';
 import type { Database } from '../../platform/db/database.ts';
+import type { AuditEntryTable } from './tables.ts';
 
 /** Rows as JSON: dates as ISO text, and nothing PostgreSQL's jsonb would refuse. */
 function json(v: unknown): string | null {
@@ -21,7 +22,8 @@ export const auditLog: AuditLog = {
 };
 
 export interface AuditFilter {
-  actorName?: string;
+  /** A username: what that user did, and failed sign-ins in that name (or an actor's name, e.g. the system's). */
+  actor?: string;
   actorId?: number;
   /** An action or the start of one (`offering.` for every offering action). */
   action?: string;
@@ -29,10 +31,19 @@ export interface AuditFilter {
   entityId?: string;
 }
 
-export async function listAudit(db: Db, f: AuditFilter, p: Page) {
+export type AuditRow = Selectable<AuditEntryTable>;
+
+/** A page of the log, newest first, and how many entries match in all. */
+export async function listAudit(db: Db, f: AuditFilter, p: Page): Promise<{ rows: AuditRow[]; total: number }> {
   let q = db.selectFrom('auditEntry');
   if (f.actorId !== undefined) q = q.where('actorId', '=', f.actorId);
-  if (f.actorName) q = q.where('actorName', '=', f.actorName);
+  const actor = f.actor;
+  if (actor) {
+    q = q.where((eb) => eb.or([
+      eb('actorId', 'in', eb.selectFrom('staffUser').select('id').where('username', '=', actor)),
+      eb('actorName', '=', actor),
+    ]));
+  }
   if (f.action) q = q.where('action', 'like', `${f.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.entityType) q = q.where('entityType', '=', f.entityType);
   if (f.entityId) q = q.where('entityId', '=', f.entityId);

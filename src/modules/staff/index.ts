@@ -1,7 +1,10 @@
 // The staff module's public face: staff users, their sign-in, and the audit log of what they do.
-export { authenticateStaff, createStaffUser, ensureAdmin } from './staff.service.ts';
-export { auditLog, listAudit, type AuditFilter } from './audit.repository.ts';
+export {
+  StaffService, createStaffUser, lockSeconds, SIGN_IN_LIMITS, MIN_PASSWORD_LENGTH,
+  type StaffUser, type NewStaffUser, type StaffUserPatch, type StaffDeps,
+} from './staff.service.ts';
+export { auditLog, type AuditFilter, type AuditRow } from './audit.repository.ts';
 export { hashPassword, verifyPassword } from './password.ts';
-export { StaffDirectory } from './staff-directory.ts';
+export { STAFF_DIRECTORY_TTL_MS } from './staff-directory.ts';
 export { staffMigrations } from './migrations/index.ts';
-export type { AuditEntryTable, StaffUserTable } from './tables.ts';
+export type { AuditEntryTable, StaffSignInThrottleTable, StaffUserTable } from './tables.ts';

@@ -1,4 +1,4 @@
-// The staff module's tables: staff users and the audit log of what they do.
+// The staff module's tables: staff users, their sign-in attempts, and the audit log of what they do.
 import type { Generated } from 'kysely';
 import type { Json, TextArray, Timestamp } from '../../platform/db/database.ts';
 
@@ -27,9 +27,24 @@ export interface AuditEntryTable {
   sourceIp: string | null;
 }
 
+/**
+ * Sign-in attempts of one username (`user`) or one source address (`address`): counted before
+ * the password is checked (so a burst of parallel guesses is counted too), refunded or cleared
+ * on success.
+ */
+export interface StaffSignInThrottleTable {
+  scope: 'user' | 'address';
+  subject: string;
+  failures: number;
+  /** When the last attempt was counted; a counter idle for long enough starts afresh. */
+  lastAt: Timestamp;
+  lockedUntil: Timestamp | null;
+}
+
 declare module '../../platform/db/database.ts' {
   interface Database {
     staffUser: StaffUserTable;
     auditEntry: AuditEntryTable;
+    staffSignInThrottle: StaffSignInThrottleTable;
   }
 }
