@@ -115,6 +115,13 @@ export async function overflowProblems(page: Page): Promise<string[]> {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       if (el.closest('.sr-only, .skip-link')) continue;
+      // Content a scrolling box clips (a wide table scrolling inside its frame) is not page overflow.
+      let clipped = false;
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
+      }
+      if (clipped) continue;
       const cs = getComputedStyle(el);
       if (cs.visibility === 'hidden') continue;
       if (r.right > w + 1 || r.left < -1) {

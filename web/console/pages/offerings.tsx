@@ -71,7 +71,7 @@ export default function OfferingsPage() {
     { title: t('offerings.status'), dataIndex: 'lifecycleStatus', key: 'lifecycleStatus', sorter: true, render: (s: string) => <StatusTag status={s} /> },
     {
       title: t('offerings.channels'), dataIndex: 'channels', key: 'channels', responsive: ['lg'],
-      render: (cs: string[]) => (cs.length ? cs.map((c) => <Tag key={c}>{i18n.channel(c)}</Tag>) : '—'),
+      render: (cs: string[]) => (cs.length ? <div className="tag-wrap">{cs.map((c) => <Tag key={c}>{i18n.channel(c)}</Tag>)}</div> : '—'),
     },
     { title: t('offerings.updated'), dataIndex: 'lastUpdate', key: 'lastUpdate', sorter: true, defaultSortOrder: undefined, render: (v: string) => formatBeijing(v) },
   ];
