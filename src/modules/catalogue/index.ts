@@ -12,3 +12,10 @@ export {
   LIFECYCLE_STATUSES, OFFERING_KINDS, type Eligibility, type LifecycleStatus, type Offering, type OfferingKind, type OfferingPrice,
   type OfferingPriceTable, type OfferingTable,
 } from './tables.ts';
+// TMF620's other resources (specifications, categories, catalogs), price writes and offerings' relations.
+export {
+  ResourcesService, type CatalogInput, type CatalogRow, type CategoryInput, type CategoryRow, type OfferingRelations, type PriceInput,
+  type ResourceFilter, type ResourcesDeps, type SpecificationInput, type SpecificationRow,
+} from './resources.service.ts';
+export type { Catalog, Category, ProductSpecification, SpecCharacteristic } from './resources.tables.ts';
+export type { CatalogueEventTable } from './tables.ts';
