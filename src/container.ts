@@ -7,7 +7,9 @@ import type { AuditLog } from './platform/audit.ts';
 import { MemorySessionStore, RedisSessionStore, type SessionStore } from './platform/session-store.ts';
 import { smsTransport, type SmsTransport } from './platform/sms/transport.ts';
 import { cryptoRandom, systemClock, type Clock, type Random } from './platform/ports.ts';
-import { CatalogueCache, CatalogueReader, CatalogueService, loadCatalogue } from './modules/catalogue/index.ts';
+import { CatalogueCache, CatalogueReader, CatalogueService, loadCatalogue, ResourcesService } from './modules/catalogue/index.ts';
+import { HubService, type HubOptions } from './modules/hub/index.ts';
+import { renderCatalogueEvent } from './channels/tmf/catalog-resources.ts';
 import { builtinBss, CallerDirectory, CoalescedReads, SubscriberService } from './modules/subscriber/index.ts';
 import { InteractionLog } from './modules/interactions/index.ts';
 import { OrderingService } from './modules/ordering/index.ts';
@@ -29,6 +31,10 @@ export interface Services {
   catalogueReader: CatalogueReader;
   /** Every write to the catalogue: lifecycle, reviews, channels (console and TMF620). */
   catalogueService: CatalogueService;
+  /** TMF620's specifications, categories, catalogs, price writes and offerings' relations. */
+  catalogueResources: ResourcesService;
+  /** TMF630 listeners and the delivery of catalogue events to them (its loop runs with `{ hub: true }`). */
+  hub: HubService;
   subscribers: SubscriberService;
   ordering: OrderingService;
   audit: AuditLog;
@@ -52,7 +58,7 @@ export interface Services {
 /** How often each node records scheduled launches and retirements whose time has come. */
 const SCHEDULE_SWEEP_MS = 30_000;
 
-export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void } } = {}): Promise<Services> {
+export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const registry = new Registry(BUSINESSES);
@@ -70,11 +76,18 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const sms = smsTransport(config, random);
   if (sms.link) metrics.watchSmpp(sms.link);
   const subscribers = new SubscriberService(db);
+  const catalogueResources = new ResourcesService({ db, clock, random, cache: catalogue, audit: auditLog });
+  const hubOpts = typeof opts.hub === 'object' ? opts.hub : {};
+  const hub = new HubService({
+    ...hubOpts, db, clock, random, events: catalogueService,
+    render: (e, base) => renderCatalogueEvent(catalogueResources, e, base),
+  });
+  if (opts.hub) hub.start();
   const sweeps = opts.sweeps;
   const sweep = sweeps ? setInterval(() => void catalogueService.sweep().catch((e: unknown) => sweeps.onError(e)), SCHEDULE_SWEEP_MS) : undefined;
   sweep?.unref();
   return {
-    config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, subscribers, invoker, interactions, metrics, sessions,
+    config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, catalogueResources, hub, subscribers, invoker, interactions, metrics, sessions,
     ordering: new OrderingService(db),
     audit: auditLog,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime() }),
@@ -84,6 +97,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     tokens: new TokenSigner(key),
     async close() {
       if (sweep) clearInterval(sweep);
+      await hub.stop();
       await interactions.flush();
       await sessions.close();
     },

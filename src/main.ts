@@ -14,6 +14,8 @@ await migrate(opened.db);
 // Each node records scheduled launches and retirements whose time has come (safe on every node at once).
 const services = await buildServices(config, opened.db, {
   sweeps: { onError: (err) => app.log.warn({ err }, 'catalogue schedule sweep failed; it runs again shortly') },
+  // Every node delivers TMF630 hub events; listeners are shared out through the database.
+  hub: { onError: (err) => app.log.warn({ err }, 'TMF630 hub delivery failed; it retries shortly') },
 });
 const app = await buildApp(services, { logger: { level: config.logLevel } });
 const log = app.log;

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { migrateModules, type ModuleMigrations } from './platform/db/migrate.ts';
 import { smsMigrations } from './platform/sms/migrations/index.ts';
 import { catalogueMigrations } from './modules/catalogue/migrations/index.ts';
+import { hubMigrations } from './modules/hub/index.ts';
 import { subscriberMigrations } from './modules/subscriber/migrations/index.ts';
 import { interactionsMigrations } from './modules/interactions/migrations/index.ts';
 import { orderingMigrations } from './modules/ordering/migrations/index.ts';
@@ -13,6 +14,7 @@ import { staffMigrations } from './modules/staff/migrations/index.ts';
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
   catalogueMigrations,
+  hubMigrations,
   subscriberMigrations,
   interactionsMigrations,
   orderingMigrations,

@@ -2,19 +2,24 @@
 // charge exactly once, TMF629 customers, paging and fields=, and TMF-shaped errors that change nothing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fenToYuan, yuanToFen } from '../src/channels/tmf/common.ts';
+import { fenToYuanNumber, parseYuanToFen, yuanNumberToFen } from '../src/platform/money.ts';
 import { addSubscriber, balanceAndLedger, signIn, startTestEnv, staffToken, type TestEnv } from './helpers.ts';
 
 const CATALOG = '/tmf-api/productCatalogManagement/v4';
+/** Where inject's requests come to: TMF620 hrefs are absolute. */
+const ORIGIN = 'http://localhost:80';
 const ORDERS = '/tmf-api/productOrderingManagement/v4/productOrder';
 const CUSTOMERS = '/tmf-api/customerManagement/v4/customer';
 
 let env: TestEnv;
 let productToken: string;
 let agentToken: string;
+/** A second product manager, who approves what the first submits. */
+let reviewerToken: string;
 before(async () => {
   env = await startTestEnv();
   productToken = await staffToken(env, ['product']);
+  reviewerToken = await staffToken(env, ['product']);
   agentToken = await staffToken(env, ['agent']);
 });
 after(async () => {
@@ -53,6 +58,18 @@ function assertTmfError(r: { statusCode: number; headers: Record<string, unknown
   if (code) assert.equal(e.code, code);
 }
 
+/** Takes an offering to In test and then Launched through TMF, each step approved by a second product manager. */
+async function launch(offeringHref: string): Promise<void> {
+  for (const to of ['In test', 'Launched']) {
+    const r = await send('PATCH', offeringHref, productToken, { lifecycleStatus: to });
+    assert.equal(r.statusCode, 202, r.body);
+    const review = (await env.s.catalogueService.reviews({ status: 'pending' })).find((x) => x.offeringId === r.json().id)!;
+    const ok = await send('POST', `/api/v1/console/reviews/${review.id}/approve`, reviewerToken, {});
+    assert.equal(ok.statusCode, 200, ok.body);
+  }
+  assert.equal((await get(offeringHref)).json().lifecycleStatus, 'Launched');
+}
+
 async function counts() {
   const [offerings, prices, orders] = await Promise.all([
     env.db.selectFrom('offering').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
@@ -69,19 +86,20 @@ async function activeSubscription(subscriberId: number, offeringId: string): Pro
 }
 
 describe('money in yuan', () => {
-  test('yuan values become integer fen by their digits, and back', () => {
-    assert.equal(yuanToFen(19.9), 1990);
-    assert.equal(yuanToFen(19.90), 1990);
-    assert.equal(yuanToFen('19.90'), 1990);
-    assert.equal(yuanToFen(0.1), 10);
-    assert.equal(yuanToFen(0.29), 29);
-    assert.equal(yuanToFen(1.15), 115);
-    assert.equal(yuanToFen(0), 0);
-    for (const bad of [1.234, -1, 1e21, Number.NaN, '1,00', '1.', '', '0x10']) assert.equal(yuanToFen(bad), null, String(bad));
-    assert.equal(fenToYuan(1990), 19.9);
-    assert.equal(fenToYuan(5), 0.05);
-    assert.equal(fenToYuan(12345), 123.45);
-    assert.equal(fenToYuan(-5), -0.05);
+  test('TMF yuan values become integer fen by their digits (the platform parser), and back', () => {
+    assert.equal(yuanNumberToFen(19.9), 1990);
+    assert.equal(yuanNumberToFen(19.90), 1990);
+    assert.equal(parseYuanToFen('19.90'), 1990);
+    assert.equal(yuanNumberToFen(0.1), 10);
+    assert.equal(yuanNumberToFen(0.29), 29);
+    assert.equal(yuanNumberToFen(1.15), 115);
+    assert.equal(yuanNumberToFen(0), 0);
+    for (const bad of [1.234, -1, 1e21, Number.NaN]) assert.equal(yuanNumberToFen(bad), null, String(bad));
+    for (const bad of ['1,00', '1.', '', '0x10', '-1']) assert.equal(parseYuanToFen(bad), null, bad);
+    assert.equal(fenToYuanNumber(1990), 19.9);
+    assert.equal(fenToYuanNumber(5), 0.05);
+    assert.equal(fenToYuanNumber(12345), 123.45);
+    assert.equal(fenToYuanNumber(-5), -0.05);
   });
 });
 
@@ -120,7 +138,7 @@ describe('TMF620 catalogue reads', () => {
     assert.ok((retired.json() as { lifecycleStatus: string }[]).every((o) => o.lifecycleStatus === 'Retired'));
     assert.equal(retired.headers['x-total-count'], String(ids.length));
 
-    const packs = await get(`${CATALOG}/productOffering?category.id=data_pack&lifecycleStatus=Active`);
+    const packs = await get(`${CATALOG}/productOffering?category.id=data_pack&lifecycleStatus=Launched`);
     const list = packs.json() as { category: { id: string }[]; lifecycleStatus: string }[];
     assert.ok(list.length > 0);
     assert.ok(list.every((o) => o.category[0]!.id === 'data_pack' && o.lifecycleStatus === 'Launched'));
@@ -141,11 +159,12 @@ describe('TMF620 catalogue reads', () => {
     assert.equal(r.statusCode, 200, r.body);
     const o = r.json();
     assert.equal(o['@type'], 'ProductOffering');
-    assert.equal(o.href, `${CATALOG}/productOffering/PK-DATA-1G`);
+    assert.equal(o.href, `${ORIGIN}${CATALOG}/productOffering/PK-DATA-1G`, 'an absolute href');
     assert.equal(o.name, '1GB流量包');
     assert.equal(o.isBundle, false);
-    assert.equal(o.lifecycleStatus, 'Active');
-    assert.deepEqual(o.category, [{ id: 'data_pack', name: '流量包', '@referredType': 'Category' }]);
+    assert.equal(o.lifecycleStatus, 'Launched');
+    assert.equal(o.isSellable, true);
+    assert.deepEqual(o.category, [{ id: 'data_pack', href: `${ORIGIN}${CATALOG}/category/data_pack`, name: '流量包', '@referredType': 'Category' }]);
     assert.ok(o.channel.some((c: { id: string }) => c.id === 'api'));
     assert.equal(o.omnihall.code, 'LL1G');
     assert.equal(o.omnihall.nameEn, '1 GB data pack');
@@ -242,7 +261,10 @@ describe('TMF620 staff writes', () => {
       headers: { authorization: `Bearer ${productToken}`, 'content-type': 'application/json' },
     });
     assertTmfError(notJson, 400, 'INVALID_INPUT');
-    assertTmfError(await send('POST', `${CATALOG}/productOffering`, productToken, { name: '缺类别', omnihall: { code: 'XX1' } }), 400, 'INVALID_INPUT');
+    assertTmfError(await send('POST', `${CATALOG}/productOffering`, productToken, { name: '类型不对', category: 'data_pack' }), 400, 'INVALID_INPUT');
+    assertTmfError(await send('POST', `${CATALOG}/productOffering`, productToken, { name: '未知属性', colour: 'red' }), 400, 'INVALID_INPUT');
+    assertTmfError(await send('POST', `${CATALOG}/productOffering`, productToken, { name: '两个类别', category: [{ id: 'plan' }, { id: 'vas' }] }), 400, 'INVALID_INPUT');
+    assertTmfError(await send('POST', `${CATALOG}/productOfferingPrice`, productToken, { name: '缺类型' }), 400, 'INVALID_INPUT');
     assert.deepEqual(await counts(), before);
   });
 
@@ -274,18 +296,19 @@ describe('TMF620 staff writes', () => {
 
     env.clock.advance(60_000);
     const patched = await send('PATCH', o.href, productToken,
-      { lifecycleStatus: 'Launched', description: null, omnihall: { eligibility: { accountTypes: ['prepaid'] }, validityDays: null } },
+      { description: null, omnihall: { eligibility: { accountTypes: ['prepaid'] }, validityDays: null } },
       { 'content-type': 'application/merge-patch+json' });
     assert.equal(patched.statusCode, 200, patched.body);
     const p = patched.json();
-    assert.equal(p.lifecycleStatus, 'Active');
+    assert.equal(p.lifecycleStatus, 'In design');
     assert.equal(p.description, '');
     assert.equal(p.name, '测试2GB流量包', 'what the patch does not mention stays');
     assert.deepEqual(p.omnihall.eligibility, { accountTypes: ['prepaid'] });
     assert.equal(p.omnihall.validityDays, null);
     assert.ok(p.lastUpdate > o.lastUpdate);
 
-    assertTmfError(await send('PATCH', o.href, productToken, { category: [{ id: 'plan' }] }), 400, 'INVALID_INPUT');
+    assertTmfError(await send('PATCH', o.href, productToken, { category: [{ id: 'plan' }, { id: 'vas' }] }), 400, 'INVALID_INPUT');
+    assertTmfError(await send('PATCH', o.href, productToken, { lifecycleStatus: 'In test', name: '一起改' }), 400, 'INVALID_INPUT');
     assertTmfError(await send('PATCH', o.href, productToken, { name: null }), 400, 'INVALID_INPUT');
     assertTmfError(await send('PATCH', o.href, productToken, { productOfferingPrice: [{ id: 'NOPE' }] }), 400, 'INVALID_INPUT');
     assertTmfError(await send('PATCH', `${CATALOG}/productOffering/NOPE`, productToken, { name: 'x' }), 404, 'OFFERING_NOT_FOUND');
@@ -303,9 +326,11 @@ describe('TMF620 staff writes', () => {
   test('an offering subscribers hold is retired, not deleted; so is a price an offering uses', async () => {
     const price = (await send('POST', `${CATALOG}/productOfferingPrice`, productToken, { name: '退市测试价', priceType: 'oneTime', price: { unit: 'CNY', value: 1 } })).json();
     const o = (await send('POST', `${CATALOG}/productOffering`, productToken, {
-      name: '退市测试包', lifecycleStatus: 'Launched', category: [{ id: 'data_pack' }], channel: [{ id: 'api' }],
+      name: '退市测试包', category: [{ id: 'data_pack' }], channel: [{ id: 'api' }],
       productOfferingPrice: [{ id: price.id }], omnihall: { code: 'RETIRE1', allowance: { dataMb: 100 }, validityDays: 1 },
     })).json();
+    await launch(o.href);
+    assertTmfError(await send('DELETE', price.href, productToken), 409, 'NOT_EDITABLE');
     const sub = await addSubscriber(env.db, { balanceFen: 1000 });
     const bought = await order(await signIn(env, sub.msisdn), [{ id: '1', action: 'add', offering: o.id }], 'retire-test-1');
     assert.equal(bought.json().state, 'completed', bought.body);
@@ -431,10 +456,10 @@ describe('TMF622 product orders', () => {
     const monthly = await env.db.selectFrom('offering').innerJoin('offeringPrice as p', 'p.id', 'offering.priceId')
       .select(['offering.id', 'p.amountFen', 'p.priceType']).where('offering.id', '=', 'PK-VOICE-100').executeTakeFirstOrThrow();
     assert.equal(monthly.priceType, 'recurring');
-    const m = await send('POST', ORDERS, token, { productOrderItem: [priced('1', monthly.id, [['recurring', monthly.amountFen / 100]])] }, { 'idempotency-key': 'priced-5' });
+    const m = await send('POST', ORDERS, token, { productOrderItem: [priced('1', monthly.id, [['recurring', monthly.amountFen! / 100]])] }, { 'idempotency-key': 'priced-5' });
     assert.equal(m.json().productOrderItem[0].state, 'completed', m.body);
     // A retry must name the same prices; other prices under the same key are a different request.
-    const other = await send('POST', ORDERS, token, { productOrderItem: [priced('1', monthly.id, [['recurring', monthly.amountFen / 100 + 1]])] }, { 'idempotency-key': 'priced-5' });
+    const other = await send('POST', ORDERS, token, { productOrderItem: [priced('1', monthly.id, [['recurring', monthly.amountFen! / 100 + 1]])] }, { 'idempotency-key': 'priced-5' });
     assertTmfError(other, 422, 'IDEMPOTENCY_KEY_REUSED');
   });
 

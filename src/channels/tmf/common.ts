@@ -5,7 +5,8 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StaffRole } from '../../businesses/registry.ts';
 import { AppError, ERRORS, isAppError } from '../../platform/errors.ts';
-import { l10n, yuan } from '../../platform/i18n.ts';
+import { l10n } from '../../platform/i18n.ts';
+import { parseYuanToFen, yuanNumberToFen } from '../../platform/money.ts';
 import type { Services } from '../../container.ts';
 import { requirePrincipal, requireStaff, type TokenDeps } from '../api/auth.ts';
 import { fromFastifyError, requestLang } from '../api/problem.ts';
@@ -18,6 +19,14 @@ export const TMF_PREFIX = '/tmf-api';
  */
 export function href(apiPath: string, id: string): string {
   return `${TMF_PREFIX}/${apiPath}/${encodeURIComponent(id)}`;
+}
+
+/**
+ * The scheme and host a request came to (`http://host:port`), for TMF620's absolute hrefs.
+ * Behind a proxy, Fastify's trustProxy decides whether X-Forwarded-Proto/-Host count.
+ */
+export function baseUrl(req: FastifyRequest): string {
+  return `${req.protocol}://${req.host}`;
 }
 
 // ---- errors ---------------------------------------------------------------------------------
@@ -83,6 +92,19 @@ export function useTmfErrors(app: FastifyInstance): void {
 /** Invalid input with one sentence in both languages. */
 export function invalid(zh: string, en: string): AppError {
   return new AppError('INVALID_INPUT', { detail: l10n(zh, en) });
+}
+
+/** Text PostgreSQL can store: no NUL and no lone surrogates, refused at the door rather than by the database. */
+export function safeText(max: number) {
+  return z.string().max(max).refine((v) => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v), 'contains characters that cannot be stored');
+}
+
+/** `If-Match: "7"` (or `7`, or `W/"7"`) → 7; absent or `*` → null; anything else is a bad request. */
+export function ifMatch(header: string | undefined): number | null {
+  if (header === undefined || header.trim() === '*') return null;
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!m) throw invalid('If-Match 应为 ETag（资源的版本号）', 'If-Match must be the resource’s ETag (its revision)');
+  return Number(m[1]);
 }
 
 // ---- collections: paging, fields=, filters ---------------------------------------------------
@@ -176,32 +198,13 @@ export function requireViewer(s: TokenDeps, req: FastifyRequest, staffRoles: rea
 
 // ---- money ----------------------------------------------------------------------------------
 
-/** The largest amount the catalogue stores (a Postgres `integer` of fen). */
-const MAX_FEN = 2_147_483_647;
-
-/** Fen as the TMF `value` in yuan: `1990` → `19.9`. Presentation only; nothing is computed on it. */
-export function fenToYuan(fen: number): number {
-  return Number(yuan(fen));
-}
-
 /**
- * Yuan as integer fen, read from the decimal digits and never through float arithmetic: a JSON
- * number is taken by its shortest round-trip form (`19.9`), a string as written (`"19.90"`).
- * More than two decimals, a sign, an exponent or too large an amount gives null.
- *
- * @example yuanToFen(19.9) === 1990; yuanToFen('0.05') === 5; yuanToFen(1.234) === null
+ * The TMF Money `value` in yuan, parsed into integer fen at the edge by the project's one parser
+ * (platform/money.ts): a JSON number by its shortest written form (`19.9`), a string as written
+ * (`"19.90"`); more than two decimals, a sign or an exponent is refused.
  */
-export function yuanToFen(v: number | string): number | null {
-  const text = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v.trim();
-  const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(text);
-  if (!m) return null;
-  const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  return fen <= MAX_FEN ? fen : null;
-}
-
-/** The TMF Money `value` in yuan, parsed into integer fen at the edge. */
 export const yuanInput = z.union([z.number(), z.string().max(20)]).transform((v, ctx) => {
-  const fen = yuanToFen(v);
+  const fen = typeof v === 'number' ? yuanNumberToFen(v) : parseYuanToFen(v);
   if (fen === null) {
     ctx.addIssue({ code: 'custom', message: 'an amount in yuan, at least 0, with at most 2 decimals' });
     return z.NEVER;

@@ -1,181 +1,98 @@
-// TMF620 Product Catalog Management v4: productOffering and productOfferingPrice over the
-// catalogue's offering and offering_price tables. Anyone may read; product staff may write.
+// TMF620 Product Catalog Management v4: productOffering and productOfferingPrice, a thin mapping
+// over the catalogue module's services (every rule and role check is theirs). Anyone may read;
+// product staff write. The other resources and the TMF630 hub are registered from here too.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Updateable } from 'kysely';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { SALES_CHANNELS, LIFECYCLE_STATUSES, OFFERING_KINDS } from '../../modules/catalogue/index.ts';
-import type { Eligibility, LifecycleStatus, OfferingKind, OfferingPrice, OfferingPriceTable, OfferingTable } from '../../modules/catalogue/index.ts';
+import {
+  LIFECYCLE_STATUSES, OFFERING_KINDS, SALES_CHANNELS, type Eligibility, type LifecycleStatus, type OfferingInput, type OfferingKind,
+  type OfferingRow,
+} from '../../modules/catalogue/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { l10n } from '../../platform/i18n.ts';
 import type { Services } from '../../container.ts';
-import { requireStaff } from '../api/auth.ts';
+import { staffActor } from '../api/auth.ts';
 import {
-  anyOf, fenToYuan, fieldsQuery, href, invalid, listQuery, page, project, refInput, refOutput, sendPage, tmfErrorSchema, yuanInput,
+  anyOf, baseUrl, fieldsQuery, href, ifMatch, invalid, listQuery, page, project, refInput, safeText, sendPage, tmfErrorSchema, yuanInput,
 } from './common.ts';
 import {
-  deleteOrRetireOffering, deleteOrRetirePrice, getOffering, getPrice, insertOffering, insertPrice, isUniqueViolation,
-  listOfferings, listPrices, updateOffering, updatePrice, type OfferingRow,
-} from '../../modules/catalogue/catalogue.repository.ts';
+  CATALOG_API, offeringContext, productOfferingPriceSchema, productOfferingSchema, resourceHref, toProductOffering, toProductOfferingPrice,
+} from './catalog-resources.ts';
+import { catalogResourceRoutes } from './product-catalog-resources.ts';
+import { catalogHubRoutes } from './product-catalog-hub.ts';
 
-const OFFERING_PATH = 'productCatalogManagement/v4/productOffering';
-const PRICE_PATH = 'productCatalogManagement/v4/productOfferingPrice';
+const OFFERING_PATH = `${CATALOG_API}/productOffering`;
+const PRICE_PATH = `${CATALOG_API}/productOfferingPrice`;
 
 const LIFECYCLE = LIFECYCLE_STATUSES as unknown as readonly [LifecycleStatus, ...LifecycleStatus[]];
-const KINDS = ['plan', 'data_pack', 'voice_pack', 'sms_pack', 'vas', 'broadband'] as const satisfies readonly OfferingKind[];
+const KINDS = OFFERING_KINDS as unknown as readonly [OfferingKind, ...OfferingKind[]];
+/** Steps that a second product manager approves: a PATCH to them submits a review (202). */
+const REVIEWED: readonly LifecycleStatus[] = ['In test', 'Launched'];
+/** Statuses whose content may change (as the catalogue service has it); others take channel changes only. */
+const EDITABLE: readonly LifecycleStatus[] = ['In study', 'In design', 'In test', 'Rejected'];
 
-/** TMF categories are omnihall's offering kinds; their names are zh-CN like every TMF `name` here. */
-const CATEGORY_NAMES: Record<OfferingKind, string> = {
-  plan: '套餐', data_pack: '流量包', voice_pack: '语音包', sms_pack: '短信包', vas: '增值业务', broadband: '宽带',
-};
-
-const CHANNEL_NAMES: Record<(typeof SALES_CHANNELS)[number], string> = {
-  web: '网上营业厅', mobile: '掌上营业厅', kiosk: '自助终端', sms: '短信营业厅', ussd: 'USSD营业厅',
-  ivr: '语音自助', api: '开放接口', agent: '客服坐席', mall: '网上商城',
-};
-
-function channelName(id: string): string {
-  return (CHANNEL_NAMES as Record<string, string>)[id] ?? id;
+/** A root-relative link to an offering, for the other TMF APIs' references (TMF622 orders). */
+export function offeringHref(id: string): string {
+  return href(OFFERING_PATH, id);
 }
 
-// ---- the resources as clients see them --------------------------------------------------------
+// ---- what clients send ------------------------------------------------------------------------
 
-const eligibilitySchema = z.object({
+const nameInput = safeText(200).trim().min(1);
+const descriptionInput = safeText(2000);
+const codeInput = z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'letters and digits, at most 16');
+const categoryInput = z.array(refInput).max(50);
+const channelInput = z.array(refInput.extend({ id: z.enum(SALES_CHANNELS) })).max(SALES_CHANNELS.length);
+const priceRefInput = z.array(refInput).max(1, 'an omnihall offering has one productOfferingPrice');
+
+const eligibilityInput = z.object({
   plans: z.array(z.string().min(1).max(64)).max(200).optional(),
   accountTypes: z.array(z.enum(['prepaid', 'postpaid'])).max(2).optional(),
   statuses: z.array(z.enum(['active', 'suspended', 'closed'])).max(3).optional(),
 }).strict();
 
-const allowanceSchema = z.object({
+const allowanceInput = z.object({
   dataMb: z.number().int().min(0).max(100_000_000),
   voiceMin: z.number().int().min(0).max(1_000_000),
   sms: z.number().int().min(0).max(1_000_000),
-}).strict();
+}).partial().strict();
 
-/**
- * omnihall's own attributes, kept in one `omnihall` object so a plain TMF client can ignore them
- * and never mistakes them for standard ones. `name`/`description` are zh-CN; English is here.
- */
-const offeringExtension = z.object({
-  code: z.string(),
-  nameEn: z.string(),
-  descriptionEn: z.string(),
-  allowance: allowanceSchema,
-  validityDays: z.number().nullable(),
-  eligibility: eligibilitySchema,
-});
-
-export const productOfferingSchema = z.object({
-  id: z.string(),
-  href: z.string(),
-  name: z.string(),
-  description: z.string(),
-  version: z.string(),
-  lastUpdate: z.string(),
-  lifecycleStatus: z.enum(LIFECYCLE),
-  isBundle: z.boolean(),
-  validFor: z.object({ startDateTime: z.string() }),
-  category: z.array(refOutput),
-  channel: z.array(refOutput),
-  productOfferingPrice: z.array(refOutput),
-  '@type': z.literal('ProductOffering'),
-  omnihall: offeringExtension,
-});
-type ProductOffering = z.infer<typeof productOfferingSchema>;
-
-export const productOfferingPriceSchema = z.object({
-  id: z.string(),
-  href: z.string(),
-  name: z.string(),
-  lastUpdate: z.string(),
-  lifecycleStatus: z.enum(LIFECYCLE),
-  isBundle: z.boolean(),
-  priceType: z.enum(['recurring', 'oneTime']),
-  recurringChargePeriodType: z.literal('month').optional(),
-  recurringChargePeriodLength: z.number().optional(),
-  price: z.object({ unit: z.literal('CNY'), value: z.number() }),
-  '@type': z.literal('ProductOfferingPrice'),
-  omnihall: z.object({ nameEn: z.string() }),
-});
-type ProductOfferingPrice = z.infer<typeof productOfferingPriceSchema>;
-
-export function offeringHref(id: string): string {
-  return href(OFFERING_PATH, id);
-}
-
-function toProductOffering(o: OfferingRow): ProductOffering {
-  return {
-    id: o.id,
-    href: offeringHref(o.id),
-    name: o.nameZh,
-    description: o.descriptionZh,
-    version: o.version,
-    lastUpdate: o.lastUpdate.toISOString(),
-    lifecycleStatus: o.lifecycleStatus,
-    isBundle: false,
-    validFor: { startDateTime: o.createdAt.toISOString() },
-    category: [{ id: o.kind, name: CATEGORY_NAMES[o.kind], '@referredType': 'Category' }],
-    channel: o.channels.map((c) => ({ id: c, name: channelName(c), '@referredType': 'SalesChannel' })),
-    productOfferingPrice: [{ id: o.priceId, href: href(PRICE_PATH, o.priceId), name: o.priceNameZh, '@referredType': 'ProductOfferingPrice' }],
-    '@type': 'ProductOffering',
-    omnihall: {
-      code: o.code,
-      nameEn: o.nameEn,
-      descriptionEn: o.descriptionEn,
-      allowance: { dataMb: o.dataMb, voiceMin: o.voiceMin, sms: o.sms },
-      validityDays: o.validityDays,
-      eligibility: o.eligibility ?? {},
-    },
-  };
-}
-
-function toProductOfferingPrice(p: OfferingPrice): ProductOfferingPrice {
-  return {
-    id: p.id,
-    href: href(PRICE_PATH, p.id),
-    name: p.nameZh,
-    lastUpdate: p.lastUpdate.toISOString(),
-    lifecycleStatus: p.lifecycleStatus,
-    isBundle: false,
-    priceType: p.priceType,
-    ...(p.priceType === 'recurring' ? { recurringChargePeriodType: 'month' as const, recurringChargePeriodLength: 1 } : {}),
-    price: { unit: 'CNY', value: fenToYuan(p.amountFen) },
-    '@type': 'ProductOfferingPrice',
-    omnihall: { nameEn: p.nameEn },
-  };
-}
-
-// ---- what clients send ------------------------------------------------------------------------
-
-const nameInput = z.string().trim().min(1).max(200);
-const descriptionInput = z.string().max(2000);
-/** The short code subscribers type on SMS and USSD; stored upper-case, as they are matched. */
-const codeInput = z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'letters and digits, at most 16').transform((c) => c.toUpperCase());
-const categoryInput = z.array(refInput.extend({ id: z.enum(KINDS) })).length(1, 'exactly one category: the offering kind');
-const channelInput = z.array(refInput.extend({ id: z.enum(SALES_CHANNELS) })).max(SALES_CHANNELS.length);
-const priceRefInput = z.array(refInput).length(1, 'exactly one productOfferingPrice reference');
+/** Attributes of ours a response carries that a client may send back unchanged: they are read-only. */
+const readOnly = {
+  id: z.string().optional(),
+  href: z.string().optional(),
+  lastUpdate: z.string().optional(),
+  isSellable: z.boolean().optional(),
+  validFor: z.object({ startDateTime: z.string().optional() }).strict().optional(),
+};
 
 const offeringCreate = z.object({
+  ...readOnly,
   '@type': z.literal('ProductOffering').optional(),
   name: nameInput,
   description: descriptionInput.optional(),
   version: z.string().trim().min(1).max(20).optional(),
   lifecycleStatus: z.enum(LIFECYCLE).optional(),
   isBundle: z.literal(false).optional(),
-  category: categoryInput,
+  category: categoryInput.optional(),
   channel: channelInput.optional(),
-  productOfferingPrice: priceRefInput,
+  productOfferingPrice: priceRefInput.optional(),
+  productSpecification: refInput.optional(),
   omnihall: z.object({
-    code: codeInput,
+    kind: z.enum(KINDS).optional(),
+    code: codeInput.optional(),
     nameEn: nameInput.optional(),
     descriptionEn: descriptionInput.optional(),
-    allowance: allowanceSchema.partial().optional(),
+    allowance: allowanceInput.optional(),
     validityDays: z.number().int().min(1).max(3650).nullable().optional(),
-    eligibility: eligibilitySchema.optional(),
-  }).strict(),
+    eligibility: eligibilityInput.optional(),
+    revision: z.number().optional(),
+  }).strict().optional(),
 }).strict();
 
 /** JSON merge patch (RFC 7386): absent = unchanged, null = back to the default where one exists. */
 const offeringPatch = z.object({
+  ...readOnly,
   '@type': z.literal('ProductOffering').optional(),
   name: nameInput.optional(),
   description: descriptionInput.nullable().optional(),
@@ -184,24 +101,31 @@ const offeringPatch = z.object({
   isBundle: z.literal(false).optional(),
   category: categoryInput.optional(),
   channel: channelInput.optional(),
-  productOfferingPrice: priceRefInput.optional(),
+  productOfferingPrice: priceRefInput.min(1).optional(),
+  productSpecification: refInput.nullable().optional(),
   omnihall: z.object({
-    code: codeInput.optional(),
+    kind: z.enum(KINDS).optional(),
+    code: codeInput.nullable().optional(),
     nameEn: nameInput.optional(),
     descriptionEn: descriptionInput.nullable().optional(),
-    allowance: allowanceSchema.partial().optional(),
+    allowance: allowanceInput.optional(),
     validityDays: z.number().int().min(1).max(3650).nullable().optional(),
     eligibility: z.object({
-      plans: eligibilitySchema.shape.plans.unwrap().nullable().optional(),
-      accountTypes: eligibilitySchema.shape.accountTypes.unwrap().nullable().optional(),
-      statuses: eligibilitySchema.shape.statuses.unwrap().nullable().optional(),
+      plans: eligibilityInput.shape.plans.unwrap().nullable().optional(),
+      accountTypes: eligibilityInput.shape.accountTypes.unwrap().nullable().optional(),
+      statuses: eligibilityInput.shape.statuses.unwrap().nullable().optional(),
     }).strict().nullable().optional(),
+    revision: z.number().optional(),
   }).strict().optional(),
 }).strict();
+type OfferingPatch = z.infer<typeof offeringPatch>;
 
 const moneyInput = z.object({ unit: z.literal('CNY'), value: yuanInput }).strict();
 
+const priceReadOnly = { id: z.string().optional(), href: z.string().optional(), lastUpdate: z.string().optional() };
+
 const priceCreate = z.object({
+  ...priceReadOnly,
   '@type': z.literal('ProductOfferingPrice').optional(),
   name: nameInput,
   lifecycleStatus: z.enum(LIFECYCLE).optional(),
@@ -209,11 +133,12 @@ const priceCreate = z.object({
   priceType: z.enum(['recurring', 'oneTime']),
   recurringChargePeriodType: z.literal('month').optional(),
   recurringChargePeriodLength: z.literal(1).optional(),
-  price: moneyInput,
+  price: moneyInput.optional(),
   omnihall: z.object({ nameEn: nameInput.optional() }).strict().optional(),
 }).strict();
 
 const pricePatch = z.object({
+  ...priceReadOnly,
   '@type': z.literal('ProductOfferingPrice').optional(),
   name: nameInput.optional(),
   lifecycleStatus: z.enum(LIFECYCLE).optional(),
@@ -221,21 +146,22 @@ const pricePatch = z.object({
   priceType: z.enum(['recurring', 'oneTime']).optional(),
   recurringChargePeriodType: z.literal('month').nullable().optional(),
   recurringChargePeriodLength: z.literal(1).nullable().optional(),
-  price: moneyInput.optional(),
+  price: moneyInput.nullable().optional(),
   omnihall: z.object({ nameEn: nameInput.optional() }).strict().optional(),
 }).strict();
 
 /** A recurring price recurs monthly; a one-time price has no period. */
 function checkPeriod(priceType: 'recurring' | 'oneTime', period: 'month' | null | undefined): void {
-  if (priceType === 'oneTime' && period) {
-    throw invalid('一次性价格不能设置计费周期', 'A oneTime price has no recurringChargePeriodType');
-  }
+  if (priceType === 'oneTime' && period) throw invalid('一次性价格不能设置计费周期', 'A oneTime price has no recurringChargePeriodType');
 }
 
+/** Catalogue writes are product staff's (admins too); the services check it again. */
+const PRODUCT = ['product'] as const;
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const errors = { 400: tmfErrorSchema, 401: tmfErrorSchema, 403: tmfErrorSchema, 404: tmfErrorSchema };
+const ifMatchHeaders = z.object({ 'if-match': z.string().max(40).optional() }).loose();
+const errors = { 400: tmfErrorSchema, 401: tmfErrorSchema, 403: tmfErrorSchema, 404: tmfErrorSchema, 409: tmfErrorSchema };
 
-const OFFERING_FILTERS = ['id', 'lifecycleStatus', 'name', 'category.id', 'channel.id', 'productOfferingPrice.id'] as const;
+const OFFERING_FILTERS = ['id', 'lifecycleStatus', 'name', 'category.id', 'channel.id', 'productOfferingPrice.id', 'productSpecification.id'] as const;
 const PRICE_FILTERS = ['id', 'lifecycleStatus', 'name', 'priceType'] as const;
 
 function offeringNotFound(id: string): AppError {
@@ -246,36 +172,75 @@ function priceNotFound(id: string): AppError {
   return new AppError('NOT_FOUND', { detail: l10n(`没有这个价格：${id}`, `No productOfferingPrice ${id}`) });
 }
 
-function uniqueChannels(refs: { id: string }[]): string[] {
-  return [...new Set(refs.map((c) => c.id))];
+/**
+ * The categories a client names, split into the offering kind (a category that stands for one,
+ * or `omnihall.kind`) and the other categories it is in.
+ */
+function splitCategories(refs: { id: string }[] | undefined, kind: OfferingKind | undefined): { kind: OfferingKind | undefined; others: string[] | undefined } {
+  const ids = refs?.map((r) => r.id);
+  const kinds = [...new Set([...(ids ?? []).filter((i): i is OfferingKind => (OFFERING_KINDS as readonly string[]).includes(i)), ...(kind ? [kind] : [])])];
+  if (kinds.length > 1) throw invalid(`一个产品只能属于一个产品类别：${kinds.join('、')}`, `An offering is of one kind; got ${kinds.join(', ')}`);
+  return { kind: kinds[0], others: ids ? [...new Set(ids.filter((i) => !(OFFERING_KINDS as readonly string[]).includes(i)))] : undefined };
+}
+
+/** A merge patch of the eligibility onto what it is now: a null member removes that rule. */
+function mergeEligibility(cur: Eligibility, patch: Record<string, unknown> | null): Eligibility {
+  const next: Record<string, unknown> = { ...(patch === null ? {} : cur) };
+  for (const [k, v] of Object.entries(patch ?? {})) {
+    if (v === null) delete next[k];
+    else if (v !== undefined) next[k] = v;
+  }
+  return next as Eligibility;
+}
+
+/** The offering content a patch changes, as the catalogue service takes it. */
+function contentOf(p: OfferingPatch, cur: OfferingRow, kind: OfferingKind | undefined): OfferingInput & { priceId?: string } {
+  const x = p.omnihall;
+  const input: OfferingInput & { priceId?: string } = {
+    nameZh: p.name,
+    descriptionZh: p.description === null ? '' : p.description,
+    version: p.version,
+    kind: kind !== undefined && kind !== cur.kind ? kind : undefined,
+    channels: p.channel?.map((c) => c.id),
+    priceId: p.productOfferingPrice?.[0]?.id,
+    code: x?.code,
+    nameEn: x?.nameEn,
+    descriptionEn: x?.descriptionEn === null ? '' : x?.descriptionEn,
+    dataMb: x?.allowance?.dataMb,
+    voiceMin: x?.allowance?.voiceMin,
+    sms: x?.allowance?.sms,
+    validityDays: x?.validityDays,
+    eligibility: x?.eligibility !== undefined ? mergeEligibility(cur.eligibility ?? {}, x.eligibility) : undefined,
+  };
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as typeof input;
 }
 
 export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    // Lists and quotes on this node read the catalogue cache: a write here is seen by the next
-    // request (the hook runs before the answer leaves), other nodes see it within the cache's TTL.
-    app.addHook('onSend', async (req) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') s.catalogue.invalidate();
+    // A write here may make events: this node's hub looks for listeners to send them to at once.
+    app.addHook('onResponse', async (req) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') s.hub.wake();
     });
 
-    async function mustPrice(id: string): Promise<void> {
-      if (!(await getPrice(s.db, id))) throw invalid(`价格不存在：${id}`, `productOfferingPrice ${id} does not exist`);
-    }
-
-    async function offeringOr404(id: string): Promise<OfferingRow> {
-      const o = await getOffering(s.db, id);
+    async function offeringRow(id: string): Promise<OfferingRow> {
+      const o = await s.catalogueService.getRow(id);
       if (!o) throw offeringNotFound(id);
       return o;
     }
 
-    /** Turns a taken short code into a clear 400 instead of a database error. */
-    async function writing(code: string | undefined, write: () => Promise<void>): Promise<void> {
-      try {
-        await write();
-      } catch (e) {
-        if (code !== undefined && isUniqueViolation(e)) throw invalid(`产品编码${code}已被使用`, `The code ${code} is already in use`);
-        throw e;
-      }
+    async function rendered(req: FastifyRequest, o: OfferingRow) {
+      const { relations, names } = await offeringContext(s.catalogueResources, [o]);
+      return toProductOffering(baseUrl(req), o, relations.get(o.id), names);
+    }
+
+    /** The offering as it is now, with its revision as the ETag. */
+    async function sendOffering(req: FastifyRequest, reply: FastifyReply, id: string, status = 200) {
+      const o = await offeringRow(id);
+      return reply.code(status).header('etag', `"${o.revision}"`).send(await rendered(req, o));
+    }
+
+    async function mustPrice(id: string | undefined): Promise<void> {
+      if (id !== undefined && !(await s.catalogueService.getPrice(id))) throw invalid(`价格不存在：${id}`, `productOfferingPrice ${id} does not exist`);
     }
 
     // ---- productOffering ----------------------------------------------------------------------
@@ -283,98 +248,128 @@ export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
     app.get(`/${OFFERING_PATH}`, {
       schema: {
         tags: ['tmf620'], summary: 'List product offerings', security: [],
-        description: 'Filters: id, lifecycleStatus, name (zh-CN), category.id (the kind), channel.id, productOfferingPrice.id; a comma means "any of".',
+        description: 'Filters: id, lifecycleStatus, name (zh-CN), category.id (a kind or any category), channel.id, productOfferingPrice.id, productSpecification.id; a comma means "any of".',
         querystring: listQuery(OFFERING_FILTERS),
         response: { 200: z.array(productOfferingSchema.partial()), 400: tmfErrorSchema },
       },
     }, async (req, reply) => {
       const q = req.query;
-      const { rows, total } = await listOfferings(s.db, {
-        id: anyOf(q.id), lifecycleStatus: anyOf(q.lifecycleStatus), name: anyOf(q.name), kind: anyOf(q['category.id']),
-        channel: anyOf(q['channel.id']), priceId: anyOf(q['productOfferingPrice.id']),
+      let ids = anyOf(q.id);
+      const narrow = (found: string[]) => (ids = ids ? ids.filter((i) => found.includes(i)) : found);
+      const categories = anyOf(q['category.id']);
+      if (categories) narrow(await s.catalogueResources.offeringIdsInCategories(categories));
+      const specs = anyOf(q['productSpecification.id']);
+      if (specs) narrow(await s.catalogueResources.offeringIdsWithSpecifications(specs));
+      if (ids && ids.length === 0) return sendPage(reply, [], 0, q.fields);
+      const { rows, total } = await s.catalogueService.listRows({
+        id: ids, lifecycleStatus: anyOf(q.lifecycleStatus), name: anyOf(q.name), channel: anyOf(q['channel.id']), priceId: anyOf(q['productOfferingPrice.id']),
       }, page(q));
-      return sendPage(reply, rows.map(toProductOffering), total, q.fields);
+      const { relations, names } = await offeringContext(s.catalogueResources, rows);
+      const base = baseUrl(req);
+      return sendPage(reply, rows.map((o) => toProductOffering(base, o, relations.get(o.id), names)), total, q.fields);
     });
 
     app.get(`/${OFFERING_PATH}/:id`, {
       schema: {
-        tags: ['tmf620'], summary: 'A product offering', security: [],
+        tags: ['tmf620'], summary: 'A product offering (its ETag is its revision)', security: [],
         params: idParams, querystring: fieldsQuery,
         response: { 200: productOfferingSchema.partial(), 404: tmfErrorSchema },
       },
-    }, async (req) => project(toProductOffering(await offeringOr404(req.params.id)), req.query.fields));
+    }, async (req, reply) => {
+      const o = await offeringRow(req.params.id);
+      reply.header('etag', `"${o.revision}"`);
+      return project(await rendered(req, o), req.query.fields);
+    });
 
     app.post(`/${OFFERING_PATH}`, {
       schema: {
         tags: ['tmf620'], summary: 'Create a product offering (product staff)',
-        description: 'Refers to an existing productOfferingPrice. Starts "In design" unless lifecycleStatus says otherwise.',
+        description: 'Only `name` is required: it starts In design (or In study) and is sellable once it has a kind (category or ' +
+          'omnihall.kind), a code and a priced productOfferingPrice, after a second product manager approves each step.',
         body: offeringCreate,
         response: { 201: productOfferingSchema, ...errors },
       },
     }, async (req, reply) => {
-      requireStaff(s, req, ['product']);
+      const actor = await staffActor(s, req, PRODUCT);
       const b = req.body;
       const x = b.omnihall;
-      const [category] = b.category;
-      const [priceRef] = b.productOfferingPrice;
-      await mustPrice(priceRef!.id);
-      const id = s.random.uuid();
-      const now = s.clock.now();
-      await writing(x.code, () => insertOffering(s.db, {
-        id, kind: category!.id, code: x.code, nameZh: b.name, nameEn: x.nameEn ?? b.name,
-        descriptionZh: b.description ?? '', descriptionEn: x.descriptionEn ?? '', priceId: priceRef!.id,
-        dataMb: x.allowance?.dataMb ?? 0, voiceMin: x.allowance?.voiceMin ?? 0, sms: x.allowance?.sms ?? 0,
-        validityDays: x.validityDays ?? null, eligibility: JSON.stringify(x.eligibility ?? {}),
-        channels: uniqueChannels(b.channel ?? []), lifecycleStatus: b.lifecycleStatus ?? 'In design',
-        version: b.version ?? '1.0', createdAt: now, lastUpdate: now,
-      }));
-      return reply.code(201).header('Location', offeringHref(id)).send(toProductOffering(await offeringOr404(id)));
+      if (b.lifecycleStatus !== undefined && b.lifecycleStatus !== 'In design' && b.lifecycleStatus !== 'In study') {
+        throw new AppError('INVALID_TRANSITION', { detail: l10n('新产品从“In study”或“In design”开始', 'A new offering starts In study or In design') });
+      }
+      const { kind, others } = splitCategories(b.category, x?.kind);
+      const priceId = b.productOfferingPrice?.[0]?.id;
+      const specificationId = b.productSpecification?.id;
+      await mustPrice(priceId);
+      await s.catalogueResources.checkRelations({ categoryIds: others, specificationId });
+      const created = await s.catalogueService.create(actor, {
+        nameZh: b.name, nameEn: x?.nameEn, kind: kind ?? null, code: x?.code ?? null, priceId,
+        descriptionZh: b.description, descriptionEn: x?.descriptionEn, dataMb: x?.allowance?.dataMb, voiceMin: x?.allowance?.voiceMin,
+        sms: x?.allowance?.sms, validityDays: x?.validityDays, eligibility: x?.eligibility, channels: b.channel?.map((c) => c.id),
+        version: b.version, lifecycleStatus: b.lifecycleStatus,
+      });
+      if (others?.length || specificationId) {
+        await s.catalogueResources.setOfferingRelations(actor, created.id, null, { categoryIds: others, specificationId });
+      }
+      reply.header('Location', resourceHref(baseUrl(req), 'productOffering', created.id));
+      return sendOffering(req, reply, created.id, 201);
     });
 
     app.patch(`/${OFFERING_PATH}/:id`, {
       schema: {
-        tags: ['tmf620'], summary: 'Change a product offering (product staff), JSON merge patch',
-        description: 'The category (offering kind) cannot change: subscribers and businesses rely on it.',
-        params: idParams, body: offeringPatch,
-        response: { 200: productOfferingSchema, ...errors },
+        tags: ['tmf620'], summary: 'Change a product offering (product staff), JSON merge patch; If-Match: its ETag',
+        description: 'A launched offering’s content is not changed (NOT_EDITABLE); its channels are: a withdrawal at once, a new ' +
+          'channel through a review. `lifecycleStatus` changes in a PATCH of its own: to In test or Launched it submits a review ' +
+          '(202, the offering as it is until a second product manager approves); other steps are taken at once.',
+        params: idParams, body: offeringPatch, headers: ifMatchHeaders,
+        response: { 200: productOfferingSchema, 202: productOfferingSchema, ...errors },
       },
-    }, async (req) => {
-      requireStaff(s, req, ['product']);
-      const cur = await offeringOr404(req.params.id);
-      const p = req.body;
-      if (p.category && p.category[0]!.id !== cur.kind) {
-        throw invalid('产品类别不能修改，请新建产品', 'The category (offering kind) cannot change; create a new offering');
-      }
-      const set: Updateable<OfferingTable> = { lastUpdate: s.clock.now() };
-      if (p.name !== undefined) set.nameZh = p.name;
-      if (p.description !== undefined) set.descriptionZh = p.description ?? '';
-      if (p.version !== undefined) set.version = p.version;
-      if (p.lifecycleStatus !== undefined) set.lifecycleStatus = p.lifecycleStatus;
-      if (p.channel !== undefined) set.channels = uniqueChannels(p.channel);
-      if (p.productOfferingPrice !== undefined) {
-        await mustPrice(p.productOfferingPrice[0]!.id);
-        set.priceId = p.productOfferingPrice[0]!.id;
-      }
-      const x = p.omnihall;
-      if (x) {
-        if (x.code !== undefined) set.code = x.code;
-        if (x.nameEn !== undefined) set.nameEn = x.nameEn;
-        if (x.descriptionEn !== undefined) set.descriptionEn = x.descriptionEn ?? '';
-        if (x.allowance?.dataMb !== undefined) set.dataMb = x.allowance.dataMb;
-        if (x.allowance?.voiceMin !== undefined) set.voiceMin = x.allowance.voiceMin;
-        if (x.allowance?.sms !== undefined) set.sms = x.allowance.sms;
-        if (x.validityDays !== undefined) set.validityDays = x.validityDays;
-        if (x.eligibility !== undefined) {
-          const next: Eligibility = { ...(x.eligibility === null ? {} : cur.eligibility ?? {}) };
-          for (const [k, v] of Object.entries(x.eligibility ?? {}) as [keyof Eligibility, Eligibility[keyof Eligibility] | null][]) {
-            if (v === null) delete next[k];
-            else if (v !== undefined) (next as Record<string, unknown>)[k] = v;
-          }
-          set.eligibility = JSON.stringify(next);
+    }, async (req, reply) => {
+      const actor = await staffActor(s, req, PRODUCT);
+      const id = req.params.id;
+      const revision = ifMatch(req.headers['if-match']);
+      const cur = await offeringRow(id);
+      if (revision !== null && revision !== cur.revision) throw new AppError('CONFLICT', { extra: { revision: cur.revision } });
+      const { lifecycleStatus, '@type': _t, id: _i, href: _h, lastUpdate: _l, isSellable: _s, validFor: _v, ...rest } = req.body;
+
+      if (lifecycleStatus !== undefined && lifecycleStatus !== cur.lifecycleStatus) {
+        if (Object.keys(rest).length > 0) {
+          throw invalid('请单独修改 lifecycleStatus', 'Change lifecycleStatus in a PATCH of its own, without other attributes');
         }
+        if (REVIEWED.includes(lifecycleStatus)) {
+          await s.catalogueService.submit(actor, id, { to: lifecycleStatus });
+          return sendOffering(req, reply, id, 202);
+        }
+        await s.catalogueService.transition(actor, id, lifecycleStatus);
+        return sendOffering(req, reply, id);
       }
-      await writing(x?.code, () => updateOffering(s.db, cur.id, null, set));
-      return toProductOffering(await offeringOr404(cur.id));
+
+      const p = rest as OfferingPatch;
+      const { kind, others } = splitCategories(p.category, p.omnihall?.kind);
+      const specificationId = p.productSpecification === undefined ? undefined : (p.productSpecification?.id ?? null);
+      await mustPrice(p.productOfferingPrice?.[0]?.id);
+      await s.catalogueResources.checkRelations({ categoryIds: others, specificationId });
+      const content = contentOf(p, cur, kind);
+
+      if (!EDITABLE.includes(cur.lifecycleStatus)) {
+        // What subscribers may hold is not changed in place; only where it is sold.
+        const { channels, ...other } = content;
+        if (Object.keys(other).length > 0 || others !== undefined || specificationId !== undefined) throw new AppError('NOT_EDITABLE');
+        let reviewed = false;
+        if (channels) {
+          for (const c of cur.channels.filter((c) => !channels.includes(c as never))) await s.catalogueService.setChannel(actor, id, c, false);
+          for (const c of channels.filter((c) => !cur.channels.includes(c))) {
+            if ('review' in (await s.catalogueService.setChannel(actor, id, c, true))) reviewed = true;
+          }
+        }
+        return sendOffering(req, reply, id, reviewed ? 202 : 200);
+      }
+
+      let at = revision;
+      if (Object.keys(content).length > 0) at = (await s.catalogueService.update(actor, id, revision, content)).revision;
+      if (others !== undefined || specificationId !== undefined) {
+        await s.catalogueResources.setOfferingRelations(actor, id, at, { categoryIds: others, specificationId });
+      }
+      return sendOffering(req, reply, id);
     });
 
     app.delete(`/${OFFERING_PATH}/:id`, {
@@ -386,8 +381,8 @@ export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
         response: { 204: z.null(), ...errors },
       },
     }, async (req, reply) => {
-      requireStaff(s, req, ['product']);
-      const outcome = await deleteOrRetireOffering(s.db, req.params.id, s.clock.now());
+      const actor = await staffActor(s, req, PRODUCT);
+      const outcome = await s.catalogueService.remove(actor, req.params.id);
       if (outcome === 'missing') throw offeringNotFound(req.params.id);
       return reply.code(204).send(null);
     });
@@ -403,10 +398,11 @@ export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
       },
     }, async (req, reply) => {
       const q = req.query;
-      const { rows, total } = await listPrices(s.db, {
+      const { rows, total } = await s.catalogueService.listPrices({
         id: anyOf(q.id), lifecycleStatus: anyOf(q.lifecycleStatus), name: anyOf(q.name), priceType: anyOf(q.priceType),
       }, page(q));
-      return sendPage(reply, rows.map(toProductOfferingPrice), total, q.fields);
+      const base = baseUrl(req);
+      return sendPage(reply, rows.map((p) => toProductOfferingPrice(base, p)), total, q.fields);
     });
 
     app.get(`/${PRICE_PATH}/:id`, {
@@ -416,69 +412,66 @@ export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
         response: { 200: productOfferingPriceSchema.partial(), 404: tmfErrorSchema },
       },
     }, async (req) => {
-      const p = await getPrice(s.db, req.params.id);
+      const p = await s.catalogueService.getPrice(req.params.id);
       if (!p) throw priceNotFound(req.params.id);
-      return project(toProductOfferingPrice(p), req.query.fields);
+      return project(toProductOfferingPrice(baseUrl(req), p), req.query.fields);
     });
 
     app.post(`/${PRICE_PATH}`, {
       schema: {
         tags: ['tmf620'], summary: 'Create a product offering price (product staff)',
-        description: '`price.value` is yuan with at most two decimals (a number, or a string such as "19.90"); it is stored as integer fen.',
+        description: '`name` and `priceType` are required. `price.value` is yuan with at most two decimals (a number, or a string ' +
+          'such as "19.90"), stored as integer fen; without it the price is not set yet. It starts In design.',
         body: priceCreate,
         response: { 201: productOfferingPriceSchema, ...errors },
       },
     }, async (req, reply) => {
-      requireStaff(s, req, ['product']);
+      const actor = await staffActor(s, req, PRODUCT);
       const b = req.body;
       checkPeriod(b.priceType, b.recurringChargePeriodType);
-      const id = s.random.uuid();
-      await insertPrice(s.db, {
-        id, nameZh: b.name, nameEn: b.omnihall?.nameEn ?? b.name, priceType: b.priceType,
-        recurringPeriod: b.priceType === 'recurring' ? 'month' : null, amountFen: b.price.value,
-        lifecycleStatus: b.lifecycleStatus ?? 'Launched', lastUpdate: s.clock.now(),
+      const p = await s.catalogueResources.createPrice(actor, {
+        nameZh: b.name, nameEn: b.omnihall?.nameEn, priceType: b.priceType, amountFen: b.price?.value ?? null, lifecycleStatus: b.lifecycleStatus,
       });
-      const created = await getPrice(s.db, id);
-      return reply.code(201).header('Location', href(PRICE_PATH, id)).send(toProductOfferingPrice(created!));
+      const out = toProductOfferingPrice(baseUrl(req), p);
+      return reply.code(201).header('Location', out.href).send(out);
     });
 
     app.patch(`/${PRICE_PATH}/:id`, {
       schema: {
         tags: ['tmf620'], summary: 'Change a product offering price (product staff), JSON merge patch',
-        description: 'A new amount applies to every later charge of the offerings that use this price.',
+        description: 'A price that a launched or in-test offering uses is not changed in place (409 NOT_EDITABLE): create a new ' +
+          'price and refer the offering’s next version to it.',
         params: idParams, body: pricePatch,
         response: { 200: productOfferingPriceSchema, ...errors },
       },
     }, async (req) => {
-      requireStaff(s, req, ['product']);
-      const cur = await getPrice(s.db, req.params.id);
+      const actor = await staffActor(s, req, PRODUCT);
+      const cur = await s.catalogueService.getPrice(req.params.id);
       if (!cur) throw priceNotFound(req.params.id);
-      const p = req.body;
-      const priceType = p.priceType ?? cur.priceType;
-      checkPeriod(priceType, p.recurringChargePeriodType);
-      const set: Updateable<OfferingPriceTable> = {
-        lastUpdate: s.clock.now(), priceType, recurringPeriod: priceType === 'recurring' ? 'month' : null,
-      };
-      if (p.name !== undefined) set.nameZh = p.name;
-      if (p.lifecycleStatus !== undefined) set.lifecycleStatus = p.lifecycleStatus;
-      if (p.price !== undefined) set.amountFen = p.price.value;
-      if (p.omnihall?.nameEn !== undefined) set.nameEn = p.omnihall.nameEn;
-      await updatePrice(s.db, cur.id, set);
-      return toProductOfferingPrice((await getPrice(s.db, cur.id))!);
+      const b = req.body;
+      checkPeriod(b.priceType ?? cur.priceType, b.recurringChargePeriodType);
+      const p = await s.catalogueResources.updatePrice(actor, cur.id, {
+        nameZh: b.name, nameEn: b.omnihall?.nameEn, priceType: b.priceType, lifecycleStatus: b.lifecycleStatus,
+        amountFen: b.price === undefined ? undefined : (b.price?.value ?? null),
+      });
+      return toProductOfferingPrice(baseUrl(req), p);
     });
 
     app.delete(`/${PRICE_PATH}/:id`, {
       schema: {
         tags: ['tmf620'], summary: 'Delete a product offering price (product staff)',
-        description: 'A price that an offering still uses is retired (lifecycleStatus Retired) instead of deleted.',
+        description: 'A price an offering no longer on sale uses is retired (lifecycleStatus Retired) instead of deleted; one an ' +
+          'offering on sale uses is refused (409 NOT_EDITABLE).',
         params: idParams,
         response: { 204: z.null(), ...errors },
       },
     }, async (req, reply) => {
-      requireStaff(s, req, ['product']);
-      const outcome = await deleteOrRetirePrice(s.db, req.params.id, s.clock.now());
-      if (outcome === 'missing') throw priceNotFound(req.params.id);
+      const actor = await staffActor(s, req, PRODUCT);
+      await s.catalogueResources.removePrice(actor, req.params.id);
       return reply.code(204).send(null);
     });
+
+    await app.register(catalogResourceRoutes(s));
+    await app.register(catalogHubRoutes(s));
   };
 }
