@@ -258,7 +258,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Staff sign-in with username and password */
+        /**
+         * Staff sign-in with username and password
+         * @description Locked like the console's sign-in: `429 TOO_MANY_ATTEMPTS` with `Retry-After` after repeated failures for the user or the source address.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -290,6 +293,23 @@ export interface paths {
                 };
                 /** @description Default Response */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -595,6 +615,3486 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staff sign-in with username and password
+         * @description After repeated failures for the username (5) or the source address (20): `429 TOO_MANY_ATTEMPTS` with `Retry-After` and `retryAfter` seconds, doubling with each further failure up to an hour.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            expiresInSeconds: number;
+                            user: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                roles: string[];
+                                active: boolean;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in staff user */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            username: string;
+                            displayName: string;
+                            roles: string[];
+                            active: boolean;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change one’s own password (the new one: at least 10 characters, not the username) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff users (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                roles: string[];
+                                active: boolean;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a staff user (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        displayName: string;
+                        password: string;
+                        roles: ("admin" | "product" | "marketing" | "agent" | "ops")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            username: string;
+                            displayName: string;
+                            roles: string[];
+                            active: boolean;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/staff/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a staff user’s display name, roles, or whether they may sign in (admin) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        displayName?: string;
+                        roles?: ("admin" | "product" | "marketing" | "agent" | "ops")[];
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            username: string;
+                            displayName: string;
+                            roles: string[];
+                            active: boolean;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/console/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first (admin)
+         * @description `actor` is a username (what that user did, and failed sign-ins in that name); `action` matches a dotted prefix (`staff.` for every staff action).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    offset?: number;
+                    limit?: number;
+                    actor?: string;
+                    action?: string;
+                    entityType?: string;
+                    entityId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                actorId: number | null;
+                                actorName: string;
+                                action: string;
+                                entityType: string;
+                                entityId: string;
+                                before: unknown;
+                                after: unknown;
+                                reason: string;
+                                sourceIp: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/offerings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Offerings, searched and filtered */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    kind?: "plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband";
+                    status?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                    channel?: "web" | "mobile" | "kiosk" | "sms" | "ussd" | "ivr" | "api" | "agent" | "mall";
+                    offset?: number;
+                    limit?: number;
+                    sort?: "id" | "nameZh" | "lastUpdate" | "priceFen" | "lifecycleStatus";
+                    order?: "asc" | "desc";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                code: string | null;
+                                kind: string | null;
+                                nameZh: string;
+                                nameEn: string;
+                                priceFen: number | null;
+                                priceType: string | null;
+                                lifecycleStatus: string;
+                                channels: string[];
+                                revision: number;
+                                /** @description ISO-8601 instant */
+                                lastUpdate: string;
+                                pendingReview: boolean;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an offering (In design); only the Chinese name is required */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        nameZh: string;
+                        nameEn?: string;
+                        kind?: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                        code?: string | null;
+                        priceFen?: number | null;
+                        /** @enum {string} */
+                        priceType?: "recurring" | "oneTime";
+                        descriptionZh?: string;
+                        descriptionEn?: string;
+                        dataMb?: number;
+                        voiceMin?: number;
+                        sms?: number;
+                        validityDays?: number | null;
+                        eligibility?: {
+                            plans?: string[];
+                            accountTypes?: ("prepaid" | "postpaid")[];
+                            statuses?: ("active" | "suspended" | "closed")[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string | null;
+                            kind: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            priceFen: number | null;
+                            priceType: string | null;
+                            lifecycleStatus: string;
+                            channels: string[];
+                            revision: number;
+                            /** @description ISO-8601 instant */
+                            lastUpdate: string;
+                            pendingReview: boolean;
+                            descriptionZh: string;
+                            descriptionEn: string;
+                            dataMb: number;
+                            voiceMin: number;
+                            sms: number;
+                            validityDays: number | null;
+                            eligibility: {
+                                [key: string]: unknown;
+                            };
+                            testNumbers: string[];
+                            launchAt: string | null;
+                            retireAt: string | null;
+                            history: {
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                actorName: string;
+                                kind: string;
+                                from: string | null;
+                                to: string | null;
+                                detail: unknown;
+                                reason: string;
+                            }[];
+                            reviews: {
+                                id: number;
+                                offeringId: string;
+                                offeringName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "transition" | "channel";
+                                to: string | null;
+                                channels: string[];
+                                launchOn: string | null;
+                                reason: string;
+                                status: string;
+                                requestedBy: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                decidedBy: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/offerings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An offering with its history and reviews (ETag: its revision) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string | null;
+                            kind: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            priceFen: number | null;
+                            priceType: string | null;
+                            lifecycleStatus: string;
+                            channels: string[];
+                            revision: number;
+                            /** @description ISO-8601 instant */
+                            lastUpdate: string;
+                            pendingReview: boolean;
+                            descriptionZh: string;
+                            descriptionEn: string;
+                            dataMb: number;
+                            voiceMin: number;
+                            sms: number;
+                            validityDays: number | null;
+                            eligibility: {
+                                [key: string]: unknown;
+                            };
+                            testNumbers: string[];
+                            launchAt: string | null;
+                            retireAt: string | null;
+                            history: {
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                actorName: string;
+                                kind: string;
+                                from: string | null;
+                                to: string | null;
+                                detail: unknown;
+                                reason: string;
+                            }[];
+                            reviews: {
+                                id: number;
+                                offeringId: string;
+                                offeringName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "transition" | "channel";
+                                to: string | null;
+                                channels: string[];
+                                launchOn: string | null;
+                                reason: string;
+                                status: string;
+                                requestedBy: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                decidedBy: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an offering; send If-Match with the revision you read */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        nameZh?: string;
+                        nameEn?: string;
+                        kind?: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                        code?: string | null;
+                        priceFen?: number | null;
+                        /** @enum {string} */
+                        priceType?: "recurring" | "oneTime";
+                        descriptionZh?: string;
+                        descriptionEn?: string;
+                        dataMb?: number;
+                        voiceMin?: number;
+                        sms?: number;
+                        validityDays?: number | null;
+                        eligibility?: {
+                            plans?: string[];
+                            accountTypes?: ("prepaid" | "postpaid")[];
+                            statuses?: ("active" | "suspended" | "closed")[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string | null;
+                            kind: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            priceFen: number | null;
+                            priceType: string | null;
+                            lifecycleStatus: string;
+                            channels: string[];
+                            revision: number;
+                            /** @description ISO-8601 instant */
+                            lastUpdate: string;
+                            pendingReview: boolean;
+                            descriptionZh: string;
+                            descriptionEn: string;
+                            dataMb: number;
+                            voiceMin: number;
+                            sms: number;
+                            validityDays: number | null;
+                            eligibility: {
+                                [key: string]: unknown;
+                            };
+                            testNumbers: string[];
+                            launchAt: string | null;
+                            retireAt: string | null;
+                            history: {
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                actorName: string;
+                                kind: string;
+                                from: string | null;
+                                to: string | null;
+                                detail: unknown;
+                                reason: string;
+                            }[];
+                            reviews: {
+                                id: number;
+                                offeringId: string;
+                                offeringName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "transition" | "channel";
+                                to: string | null;
+                                channels: string[];
+                                launchOn: string | null;
+                                reason: string;
+                                status: string;
+                                requestedBy: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                decidedBy: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/console/offerings/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a second product manager to approve a step to In test or Launched */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        to: "In test" | "Launched";
+                        channels?: ("web" | "mobile" | "kiosk" | "sms" | "ussd" | "ivr" | "api" | "agent" | "mall")[];
+                        launchOn?: string | null;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            offeringId: string;
+                            offeringName: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "transition" | "channel";
+                            to: string | null;
+                            channels: string[];
+                            launchOn: string | null;
+                            reason: string;
+                            status: string;
+                            requestedBy: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description ISO-8601 instant */
+                            requestedAt: string;
+                            decidedBy: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/offerings/{id}/transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A lifecycle step that needs no review (to In design, In study, Retired or Obsolete) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        to: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string | null;
+                            kind: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            priceFen: number | null;
+                            priceType: string | null;
+                            lifecycleStatus: string;
+                            channels: string[];
+                            revision: number;
+                            /** @description ISO-8601 instant */
+                            lastUpdate: string;
+                            pendingReview: boolean;
+                            descriptionZh: string;
+                            descriptionEn: string;
+                            dataMb: number;
+                            voiceMin: number;
+                            sms: number;
+                            validityDays: number | null;
+                            eligibility: {
+                                [key: string]: unknown;
+                            };
+                            testNumbers: string[];
+                            launchAt: string | null;
+                            retireAt: string | null;
+                            history: {
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                actorName: string;
+                                kind: string;
+                                from: string | null;
+                                to: string | null;
+                                detail: unknown;
+                                reason: string;
+                            }[];
+                            reviews: {
+                                id: number;
+                                offeringId: string;
+                                offeringName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "transition" | "channel";
+                                to: string | null;
+                                channels: string[];
+                                launchOn: string | null;
+                                reason: string;
+                                status: string;
+                                requestedBy: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                decidedBy: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/offerings/{id}/channels/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Withdraw an offering from a channel at once, or ask for it to be launched there */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    channel: "web" | "mobile" | "kiosk" | "sms" | "ussd" | "ivr" | "api" | "agent" | "mall";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        launched: boolean;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string | null;
+                            kind: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            priceFen: number | null;
+                            priceType: string | null;
+                            lifecycleStatus: string;
+                            channels: string[];
+                            revision: number;
+                            /** @description ISO-8601 instant */
+                            lastUpdate: string;
+                            pendingReview: boolean;
+                            descriptionZh: string;
+                            descriptionEn: string;
+                            dataMb: number;
+                            voiceMin: number;
+                            sms: number;
+                            validityDays: number | null;
+                            eligibility: {
+                                [key: string]: unknown;
+                            };
+                            testNumbers: string[];
+                            launchAt: string | null;
+                            retireAt: string | null;
+                            history: {
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                actorName: string;
+                                kind: string;
+                                from: string | null;
+                                to: string | null;
+                                detail: unknown;
+                                reason: string;
+                            }[];
+                            reviews: {
+                                id: number;
+                                offeringId: string;
+                                offeringName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "transition" | "channel";
+                                to: string | null;
+                                channels: string[];
+                                launchOn: string | null;
+                                reason: string;
+                                status: string;
+                                requestedBy: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                decidedBy: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            offeringId: string;
+                            offeringName: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "transition" | "channel";
+                            to: string | null;
+                            channels: string[];
+                            launchOn: string | null;
+                            reason: string;
+                            status: string;
+                            requestedBy: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description ISO-8601 instant */
+                            requestedAt: string;
+                            decidedBy: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/offerings/{id}/test-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The numbers that may order it while it is In test */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        msisdns: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string | null;
+                            kind: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            priceFen: number | null;
+                            priceType: string | null;
+                            lifecycleStatus: string;
+                            channels: string[];
+                            revision: number;
+                            /** @description ISO-8601 instant */
+                            lastUpdate: string;
+                            pendingReview: boolean;
+                            descriptionZh: string;
+                            descriptionEn: string;
+                            dataMb: number;
+                            voiceMin: number;
+                            sms: number;
+                            validityDays: number | null;
+                            eligibility: {
+                                [key: string]: unknown;
+                            };
+                            testNumbers: string[];
+                            launchAt: string | null;
+                            retireAt: string | null;
+                            history: {
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                actorName: string;
+                                kind: string;
+                                from: string | null;
+                                to: string | null;
+                                detail: unknown;
+                                reason: string;
+                            }[];
+                            reviews: {
+                                id: number;
+                                offeringId: string;
+                                offeringName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "transition" | "channel";
+                                to: string | null;
+                                channels: string[];
+                                launchOn: string | null;
+                                reason: string;
+                                status: string;
+                                requestedBy: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                decidedBy: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/offerings/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Retire it at 00:00 Beijing time on a day (null: not scheduled) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retireOn: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string | null;
+                            kind: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            priceFen: number | null;
+                            priceType: string | null;
+                            lifecycleStatus: string;
+                            channels: string[];
+                            revision: number;
+                            /** @description ISO-8601 instant */
+                            lastUpdate: string;
+                            pendingReview: boolean;
+                            descriptionZh: string;
+                            descriptionEn: string;
+                            dataMb: number;
+                            voiceMin: number;
+                            sms: number;
+                            validityDays: number | null;
+                            eligibility: {
+                                [key: string]: unknown;
+                            };
+                            testNumbers: string[];
+                            launchAt: string | null;
+                            retireAt: string | null;
+                            history: {
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                actorName: string;
+                                kind: string;
+                                from: string | null;
+                                to: string | null;
+                                detail: unknown;
+                                reason: string;
+                            }[];
+                            reviews: {
+                                id: number;
+                                offeringId: string;
+                                offeringName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "transition" | "channel";
+                                to: string | null;
+                                channels: string[];
+                                launchOn: string | null;
+                                reason: string;
+                                status: string;
+                                requestedBy: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                decidedBy: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reviews, pending first by default */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "approved" | "rejected";
+                    mine?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                offeringId: string;
+                                offeringName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "transition" | "channel";
+                                to: string | null;
+                                channels: string[];
+                                launchOn: string | null;
+                                reason: string;
+                                status: string;
+                                requestedBy: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                decidedBy: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/reviews/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a change (not one’s own) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            offeringId: string;
+                            offeringName: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "transition" | "channel";
+                            to: string | null;
+                            channels: string[];
+                            launchOn: string | null;
+                            reason: string;
+                            status: string;
+                            requestedBy: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description ISO-8601 instant */
+                            requestedAt: string;
+                            decidedBy: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/reviews/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a change, with the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            offeringId: string;
+                            offeringName: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "transition" | "channel";
+                            to: string | null;
+                            channels: string[];
+                            launchOn: string | null;
+                            reason: string;
+                            status: string;
+                            requestedBy: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description ISO-8601 instant */
+                            requestedAt: string;
+                            decidedBy: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/businesses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every registry business × channel: on or off, calls and success rate over the last hour */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels: string[];
+                            items: {
+                                id: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "query" | "transaction";
+                                cells: {
+                                    [key: string]: {
+                                        enabled: boolean;
+                                        calls: number;
+                                        okRate: number | null;
+                                        changedBy: string | null;
+                                        changedAt: string | null;
+                                        reason: string | null;
+                                    };
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/businesses/{id}/channels/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Withdraw or restore a business on one channel (with a reason; audited) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    channel: "web" | "mobile" | "kiosk" | "sms" | "ussd" | "ivr" | "agent" | "api";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            calls: number;
+                            okRate: number | null;
+                            changedBy: string | null;
+                            changedAt: string | null;
+                            reason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the signed-in role needs first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            roles: string[];
+                            pendingReviews: number;
+                            myPendingSubmissions: number;
+                            offeringsByStatus: {
+                                [key: string]: number;
+                            };
+                            channels: {
+                                channel: string;
+                                calls: number;
+                                okRate: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tmf-api/productCatalogManagement/v4/productOffering": {
         parameters: {
             query?: never;
@@ -604,7 +4104,7 @@ export interface paths {
         };
         /**
          * List product offerings
-         * @description Filters: id, lifecycleStatus, name (zh-CN), category.id (the kind), channel.id, productOfferingPrice.id; a comma means "any of".
+         * @description Filters: id, lifecycleStatus, name (zh-CN), category.id (a kind or any category), channel.id, productOfferingPrice.id, productSpecification.id; a comma means "any of".
          */
         get: {
             parameters: {
@@ -618,6 +4118,7 @@ export interface paths {
                     "category.id"?: string;
                     "channel.id"?: string;
                     "productOfferingPrice.id"?: string;
+                    "productSpecification.id"?: string;
                 };
                 header?: never;
                 path?: never;
@@ -641,6 +4142,7 @@ export interface paths {
                             /** @enum {string} */
                             lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle?: boolean;
+                            isSellable?: boolean;
                             validFor?: {
                                 startDateTime: string;
                             };
@@ -648,27 +4150,31 @@ export interface paths {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
                             channel?: {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
                             productOfferingPrice?: {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
+                            productSpecification?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            };
                             /** @enum {string} */
                             "@type"?: "ProductOffering";
                             omnihall?: {
-                                code: string;
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                                code: string | null;
                                 nameEn: string;
                                 descriptionEn: string;
                                 allowance: {
@@ -682,6 +4188,7 @@ export interface paths {
                                     accountTypes?: ("prepaid" | "postpaid")[];
                                     statuses?: ("active" | "suspended" | "closed")[];
                                 };
+                                revision: number;
                             };
                         }[];
                     };
@@ -708,7 +4215,7 @@ export interface paths {
         put?: never;
         /**
          * Create a product offering (product staff)
-         * @description Refers to an existing productOfferingPrice. Starts "In design" unless lifecycleStatus says otherwise.
+         * @description Only `name` is required: it starts In design (or In study) and is sellable once it has a kind (category or omnihall.kind), a code and a priced productOfferingPrice, after a second product manager approves each step.
          */
         post: {
             parameters: {
@@ -720,6 +4227,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        isSellable?: boolean;
+                        validFor?: {
+                            startDateTime?: string;
+                        };
                         /** @enum {string} */
                         "@type"?: "ProductOffering";
                         name: string;
@@ -729,9 +4243,8 @@ export interface paths {
                         lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                         /** @enum {boolean} */
                         isBundle?: false;
-                        category: {
-                            /** @enum {string} */
-                            id: "plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband";
+                        category?: {
+                            id: string;
                             href?: string;
                             name?: string;
                             "@referredType"?: string;
@@ -745,15 +4258,24 @@ export interface paths {
                             "@referredType"?: string;
                             "@type"?: string;
                         }[];
-                        productOfferingPrice: {
+                        productOfferingPrice?: {
                             id: string;
                             href?: string;
                             name?: string;
                             "@referredType"?: string;
                             "@type"?: string;
                         }[];
-                        omnihall: {
-                            code: string;
+                        productSpecification?: {
+                            id: string;
+                            href?: string;
+                            name?: string;
+                            "@referredType"?: string;
+                            "@type"?: string;
+                        };
+                        omnihall?: {
+                            /** @enum {string} */
+                            kind?: "plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband";
+                            code?: string;
                             nameEn?: string;
                             descriptionEn?: string;
                             allowance?: {
@@ -767,6 +4289,7 @@ export interface paths {
                                 accountTypes?: ("prepaid" | "postpaid")[];
                                 statuses?: ("active" | "suspended" | "closed")[];
                             };
+                            revision?: number;
                         };
                     };
                 };
@@ -788,6 +4311,7 @@ export interface paths {
                             /** @enum {string} */
                             lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle: boolean;
+                            isSellable: boolean;
                             validFor: {
                                 startDateTime: string;
                             };
@@ -795,27 +4319,31 @@ export interface paths {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
                             channel: {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
                             productOfferingPrice: {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
+                            productSpecification?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            };
                             /** @enum {string} */
                             "@type": "ProductOffering";
                             omnihall: {
-                                code: string;
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                                code: string | null;
                                 nameEn: string;
                                 descriptionEn: string;
                                 allowance: {
@@ -829,6 +4357,7 @@ export interface paths {
                                     accountTypes?: ("prepaid" | "postpaid")[];
                                     statuses?: ("active" | "suspended" | "closed")[];
                                 };
+                                revision: number;
                             };
                         };
                     };
@@ -901,6 +4430,23 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -916,7 +4462,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A product offering */
+        /** A product offering (its ETag is its revision) */
         get: {
             parameters: {
                 query?: {
@@ -946,6 +4492,7 @@ export interface paths {
                             /** @enum {string} */
                             lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle?: boolean;
+                            isSellable?: boolean;
                             validFor?: {
                                 startDateTime: string;
                             };
@@ -953,27 +4500,31 @@ export interface paths {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
                             channel?: {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
                             productOfferingPrice?: {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
+                            productSpecification?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            };
                             /** @enum {string} */
                             "@type"?: "ProductOffering";
                             omnihall?: {
-                                code: string;
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                                code: string | null;
                                 nameEn: string;
                                 descriptionEn: string;
                                 allowance: {
@@ -987,6 +4538,7 @@ export interface paths {
                                     accountTypes?: ("prepaid" | "postpaid")[];
                                     statuses?: ("active" | "suspended" | "closed")[];
                                 };
+                                revision: number;
                             };
                         };
                     };
@@ -1102,18 +4654,37 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
             };
         };
         options?: never;
         head?: never;
         /**
-         * Change a product offering (product staff), JSON merge patch
-         * @description The category (offering kind) cannot change: subscribers and businesses rely on it.
+         * Change a product offering (product staff), JSON merge patch; If-Match: its ETag
+         * @description A launched offering’s content is not changed (NOT_EDITABLE); its channels are: a withdrawal at once, a new channel through a review. `lifecycleStatus` changes in a PATCH of its own: to In test or Launched it submits a review (202, the offering as it is until a second product manager approves); other steps are taken at once.
          */
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "if-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1122,6 +4693,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        isSellable?: boolean;
+                        validFor?: {
+                            startDateTime?: string;
+                        };
                         /** @enum {string} */
                         "@type"?: "ProductOffering";
                         name?: string;
@@ -1132,8 +4710,7 @@ export interface paths {
                         /** @enum {boolean} */
                         isBundle?: false;
                         category?: {
-                            /** @enum {string} */
-                            id: "plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband";
+                            id: string;
                             href?: string;
                             name?: string;
                             "@referredType"?: string;
@@ -1154,8 +4731,17 @@ export interface paths {
                             "@referredType"?: string;
                             "@type"?: string;
                         }[];
+                        productSpecification?: {
+                            id: string;
+                            href?: string;
+                            name?: string;
+                            "@referredType"?: string;
+                            "@type"?: string;
+                        } | null;
                         omnihall?: {
-                            code?: string;
+                            /** @enum {string} */
+                            kind?: "plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband";
+                            code?: string | null;
                             nameEn?: string;
                             descriptionEn?: string | null;
                             allowance?: {
@@ -1169,6 +4755,7 @@ export interface paths {
                                 accountTypes?: ("prepaid" | "postpaid")[] | null;
                                 statuses?: ("active" | "suspended" | "closed")[] | null;
                             } | null;
+                            revision?: number;
                         };
                     };
                 };
@@ -1190,6 +4777,7 @@ export interface paths {
                             /** @enum {string} */
                             lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
                             isBundle: boolean;
+                            isSellable: boolean;
                             validFor: {
                                 startDateTime: string;
                             };
@@ -1197,27 +4785,31 @@ export interface paths {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
                             channel: {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
                             productOfferingPrice: {
                                 id: string;
                                 href?: string;
                                 name?: string;
-                                role?: string;
                                 "@referredType"?: string;
                             }[];
+                            productSpecification?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            };
                             /** @enum {string} */
                             "@type": "ProductOffering";
                             omnihall: {
-                                code: string;
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                                code: string | null;
                                 nameEn: string;
                                 descriptionEn: string;
                                 allowance: {
@@ -1231,6 +4823,74 @@ export interface paths {
                                     accountTypes?: ("prepaid" | "postpaid")[];
                                     statuses?: ("active" | "suspended" | "closed")[];
                                 };
+                                revision: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            href: string;
+                            name: string;
+                            description: string;
+                            version: string;
+                            lastUpdate: string;
+                            /** @enum {string} */
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            isBundle: boolean;
+                            isSellable: boolean;
+                            validFor: {
+                                startDateTime: string;
+                            };
+                            category: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            channel: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            productOfferingPrice: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            productSpecification?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            };
+                            /** @enum {string} */
+                            "@type": "ProductOffering";
+                            omnihall: {
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                                code: string | null;
+                                nameEn: string;
+                                descriptionEn: string;
+                                allowance: {
+                                    dataMb: number;
+                                    voiceMin: number;
+                                    sms: number;
+                                };
+                                validityDays: number | null;
+                                eligibility: {
+                                    plans?: string[];
+                                    accountTypes?: ("prepaid" | "postpaid")[];
+                                    statuses?: ("active" | "suspended" | "closed")[];
+                                };
+                                revision: number;
                             };
                         };
                     };
@@ -1288,6 +4948,23 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1389,7 +5066,7 @@ export interface paths {
         put?: never;
         /**
          * Create a product offering price (product staff)
-         * @description `price.value` is yuan with at most two decimals (a number, or a string such as "19.90"); it is stored as integer fen.
+         * @description `name` and `priceType` are required. `price.value` is yuan with at most two decimals (a number, or a string such as "19.90"), stored as integer fen; without it the price is not set yet. It starts In design.
          */
         post: {
             parameters: {
@@ -1401,6 +5078,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
                         /** @enum {string} */
                         "@type"?: "ProductOfferingPrice";
                         name: string;
@@ -1414,7 +5094,7 @@ export interface paths {
                         recurringChargePeriodType?: "month";
                         /** @enum {number} */
                         recurringChargePeriodLength?: 1;
-                        price: {
+                        price?: {
                             /** @enum {string} */
                             unit: "CNY";
                             value: number | string;
@@ -1445,7 +5125,7 @@ export interface paths {
                             /** @enum {string} */
                             recurringChargePeriodType?: "month";
                             recurringChargePeriodLength?: number;
-                            price: {
+                            price?: {
                                 /** @enum {string} */
                                 unit: "CNY";
                                 value: number;
@@ -1511,6 +5191,23 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1610,8 +5307,2248 @@ export interface paths {
         post?: never;
         /**
          * Delete a product offering price (product staff)
-         * @description A price that an offering still uses is retired (lifecycleStatus Retired) instead of deleted.
+         * @description A price an offering no longer on sale uses is retired (lifecycleStatus Retired) instead of deleted; one an offering on sale uses is refused (409 NOT_EDITABLE).
          */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a product offering price (product staff), JSON merge patch
+         * @description A price that a launched or in-test offering uses is not changed in place (409 NOT_EDITABLE): create a new price and refer the offering’s next version to it.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        /** @enum {string} */
+                        "@type"?: "ProductOfferingPrice";
+                        name?: string;
+                        /** @enum {string} */
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                        /** @enum {boolean} */
+                        isBundle?: false;
+                        /** @enum {string} */
+                        priceType?: "recurring" | "oneTime";
+                        recurringChargePeriodType?: "month" | null;
+                        recurringChargePeriodLength?: 1 | null;
+                        price?: {
+                            /** @enum {string} */
+                            unit: "CNY";
+                            value: number | string;
+                        } | null;
+                        omnihall?: {
+                            nameEn?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            href: string;
+                            name: string;
+                            lastUpdate: string;
+                            /** @enum {string} */
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            isBundle: boolean;
+                            /** @enum {string} */
+                            priceType: "recurring" | "oneTime";
+                            /** @enum {string} */
+                            recurringChargePeriodType?: "month";
+                            recurringChargePeriodLength?: number;
+                            price?: {
+                                /** @enum {string} */
+                                unit: "CNY";
+                                value: number;
+                            };
+                            /** @enum {string} */
+                            "@type": "ProductOfferingPrice";
+                            omnihall: {
+                                nameEn: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/tmf-api/productCatalogManagement/v4/productSpecification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List product specifications */
+        get: {
+            parameters: {
+                query?: {
+                    fields?: string;
+                    offset?: number;
+                    limit?: number;
+                    id?: string;
+                    lifecycleStatus?: string;
+                    name?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: string;
+                            href?: string;
+                            name?: string;
+                            description?: string;
+                            brand?: string;
+                            productNumber?: string;
+                            version?: string;
+                            /** @enum {string} */
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            isBundle?: boolean;
+                            lastUpdate?: string;
+                            validFor?: {
+                                startDateTime: string;
+                            };
+                            productSpecCharacteristic?: {
+                                name: string;
+                                description?: string;
+                                valueType?: string;
+                                configurable?: boolean;
+                                minCardinality?: number;
+                                maxCardinality?: number;
+                                productSpecCharacteristicValue?: {
+                                    value: string | number | boolean;
+                                    valueType?: string;
+                                    unitOfMeasure?: string;
+                                    isDefault?: boolean;
+                                }[];
+                            }[];
+                            /** @enum {string} */
+                            "@type"?: "ProductSpecification";
+                            omnihall?: {
+                                nameEn: string;
+                            };
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a product specification (product staff)
+         * @description Only `name` is required; it starts In design.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        validFor?: {
+                            startDateTime?: string;
+                        };
+                        /** @enum {string} */
+                        "@type"?: "ProductSpecification";
+                        description?: string | null;
+                        brand?: string | null;
+                        productNumber?: string | null;
+                        version?: string;
+                        /** @enum {string} */
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                        /** @enum {boolean} */
+                        isBundle?: false;
+                        productSpecCharacteristic?: {
+                            name: string;
+                            description?: string;
+                            valueType?: string;
+                            configurable?: boolean;
+                            minCardinality?: number;
+                            maxCardinality?: number;
+                            productSpecCharacteristicValue?: {
+                                value: string | number | boolean;
+                                valueType?: string;
+                                unitOfMeasure?: string;
+                                isDefault?: boolean;
+                            }[];
+                        }[];
+                        omnihall?: {
+                            nameEn?: string;
+                        };
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            href: string;
+                            name: string;
+                            description: string;
+                            brand?: string;
+                            productNumber?: string;
+                            version: string;
+                            /** @enum {string} */
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            isBundle: boolean;
+                            lastUpdate: string;
+                            validFor: {
+                                startDateTime: string;
+                            };
+                            productSpecCharacteristic: {
+                                name: string;
+                                description?: string;
+                                valueType?: string;
+                                configurable?: boolean;
+                                minCardinality?: number;
+                                maxCardinality?: number;
+                                productSpecCharacteristicValue?: {
+                                    value: string | number | boolean;
+                                    valueType?: string;
+                                    unitOfMeasure?: string;
+                                    isDefault?: boolean;
+                                }[];
+                            }[];
+                            /** @enum {string} */
+                            "@type": "ProductSpecification";
+                            omnihall: {
+                                nameEn: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tmf-api/productCatalogManagement/v4/productSpecification/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product specification */
+        get: {
+            parameters: {
+                query?: {
+                    fields?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: string;
+                            href?: string;
+                            name?: string;
+                            description?: string;
+                            brand?: string;
+                            productNumber?: string;
+                            version?: string;
+                            /** @enum {string} */
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            isBundle?: boolean;
+                            lastUpdate?: string;
+                            validFor?: {
+                                startDateTime: string;
+                            };
+                            productSpecCharacteristic?: {
+                                name: string;
+                                description?: string;
+                                valueType?: string;
+                                configurable?: boolean;
+                                minCardinality?: number;
+                                maxCardinality?: number;
+                                productSpecCharacteristicValue?: {
+                                    value: string | number | boolean;
+                                    valueType?: string;
+                                    unitOfMeasure?: string;
+                                    isDefault?: boolean;
+                                }[];
+                            }[];
+                            /** @enum {string} */
+                            "@type"?: "ProductSpecification";
+                            omnihall?: {
+                                nameEn: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a product specification (product staff)
+         * @description One that an offering refers to is retired (lifecycleStatus Retired) instead.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a product specification (product staff), JSON merge patch */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        validFor?: {
+                            startDateTime?: string;
+                        };
+                        /** @enum {string} */
+                        "@type"?: "ProductSpecification";
+                        description?: string | null;
+                        brand?: string | null;
+                        productNumber?: string | null;
+                        version?: string;
+                        /** @enum {string} */
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                        /** @enum {boolean} */
+                        isBundle?: false;
+                        productSpecCharacteristic?: {
+                            name: string;
+                            description?: string;
+                            valueType?: string;
+                            configurable?: boolean;
+                            minCardinality?: number;
+                            maxCardinality?: number;
+                            productSpecCharacteristicValue?: {
+                                value: string | number | boolean;
+                                valueType?: string;
+                                unitOfMeasure?: string;
+                                isDefault?: boolean;
+                            }[];
+                        }[];
+                        omnihall?: {
+                            nameEn?: string;
+                        };
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            href: string;
+                            name: string;
+                            description: string;
+                            brand?: string;
+                            productNumber?: string;
+                            version: string;
+                            /** @enum {string} */
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            isBundle: boolean;
+                            lastUpdate: string;
+                            validFor: {
+                                startDateTime: string;
+                            };
+                            productSpecCharacteristic: {
+                                name: string;
+                                description?: string;
+                                valueType?: string;
+                                configurable?: boolean;
+                                minCardinality?: number;
+                                maxCardinality?: number;
+                                productSpecCharacteristicValue?: {
+                                    value: string | number | boolean;
+                                    valueType?: string;
+                                    unitOfMeasure?: string;
+                                    isDefault?: boolean;
+                                }[];
+                            }[];
+                            /** @enum {string} */
+                            "@type": "ProductSpecification";
+                            omnihall: {
+                                nameEn: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/tmf-api/productCatalogManagement/v4/category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List categories (the six offering kinds among them) */
+        get: {
+            parameters: {
+                query?: {
+                    fields?: string;
+                    offset?: number;
+                    limit?: number;
+                    id?: string;
+                    lifecycleStatus?: string;
+                    name?: string;
+                    parentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: string;
+                            href?: string;
+                            name?: string;
+                            description?: string;
+                            version?: string;
+                            /** @enum {string} */
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            lastUpdate?: string;
+                            validFor?: {
+                                startDateTime: string;
+                            };
+                            isRoot?: boolean;
+                            parentId?: string;
+                            subCategory?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            /** @enum {string} */
+                            "@type"?: "Category";
+                            omnihall?: {
+                                nameEn: string;
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                            };
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a category (product staff)
+         * @description Only `name` is required; `parentId` makes it a sub-category.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        validFor?: {
+                            startDateTime?: string;
+                        };
+                        /** @enum {string} */
+                        "@type"?: "Category";
+                        description?: string | null;
+                        version?: string;
+                        /** @enum {string} */
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                        parentId?: string | null;
+                        isRoot?: boolean;
+                        omnihall?: {
+                            nameEn?: string;
+                        };
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            href: string;
+                            name: string;
+                            description: string;
+                            version: string;
+                            /** @enum {string} */
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            lastUpdate: string;
+                            validFor: {
+                                startDateTime: string;
+                            };
+                            isRoot: boolean;
+                            parentId?: string;
+                            subCategory: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            /** @enum {string} */
+                            "@type": "Category";
+                            omnihall: {
+                                nameEn: string;
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tmf-api/productCatalogManagement/v4/category/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A category */
+        get: {
+            parameters: {
+                query?: {
+                    fields?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: string;
+                            href?: string;
+                            name?: string;
+                            description?: string;
+                            version?: string;
+                            /** @enum {string} */
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            lastUpdate?: string;
+                            validFor?: {
+                                startDateTime: string;
+                            };
+                            isRoot?: boolean;
+                            parentId?: string;
+                            subCategory?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            /** @enum {string} */
+                            "@type"?: "Category";
+                            omnihall?: {
+                                nameEn: string;
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a category (product staff)
+         * @description Offerings and catalogs leave it; one with sub-categories, or one that is an offering kind, stays (409 NOT_EDITABLE).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a category (product staff), JSON merge patch
+         * @description A category that is an offering kind keeps its place and status (409 NOT_EDITABLE).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        validFor?: {
+                            startDateTime?: string;
+                        };
+                        /** @enum {string} */
+                        "@type"?: "Category";
+                        description?: string | null;
+                        version?: string;
+                        /** @enum {string} */
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                        parentId?: string | null;
+                        isRoot?: boolean;
+                        omnihall?: {
+                            nameEn?: string;
+                        };
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            href: string;
+                            name: string;
+                            description: string;
+                            version: string;
+                            /** @enum {string} */
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            lastUpdate: string;
+                            validFor: {
+                                startDateTime: string;
+                            };
+                            isRoot: boolean;
+                            parentId?: string;
+                            subCategory: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            /** @enum {string} */
+                            "@type": "Category";
+                            omnihall: {
+                                nameEn: string;
+                                kind: ("plan" | "data_pack" | "voice_pack" | "sms_pack" | "vas" | "broadband") | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/tmf-api/productCatalogManagement/v4/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List catalogs */
+        get: {
+            parameters: {
+                query?: {
+                    fields?: string;
+                    offset?: number;
+                    limit?: number;
+                    id?: string;
+                    lifecycleStatus?: string;
+                    name?: string;
+                    "category.id"?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: string;
+                            href?: string;
+                            name?: string;
+                            description?: string;
+                            catalogType?: string;
+                            version?: string;
+                            /** @enum {string} */
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            lastUpdate?: string;
+                            validFor?: {
+                                startDateTime: string;
+                            };
+                            category?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            /** @enum {string} */
+                            "@type"?: "Catalog";
+                            omnihall?: {
+                                nameEn: string;
+                            };
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a catalog (product staff)
+         * @description Only `name` is required.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        validFor?: {
+                            startDateTime?: string;
+                        };
+                        /** @enum {string} */
+                        "@type"?: "Catalog";
+                        description?: string | null;
+                        catalogType?: string;
+                        version?: string;
+                        /** @enum {string} */
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                        category?: {
+                            id: string;
+                            href?: string;
+                            name?: string;
+                            "@referredType"?: string;
+                            "@type"?: string;
+                        }[];
+                        omnihall?: {
+                            nameEn?: string;
+                        };
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            href: string;
+                            name: string;
+                            description: string;
+                            catalogType: string;
+                            version: string;
+                            /** @enum {string} */
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            lastUpdate: string;
+                            validFor: {
+                                startDateTime: string;
+                            };
+                            category: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            /** @enum {string} */
+                            "@type": "Catalog";
+                            omnihall: {
+                                nameEn: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tmf-api/productCatalogManagement/v4/catalog/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A catalog */
+        get: {
+            parameters: {
+                query?: {
+                    fields?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: string;
+                            href?: string;
+                            name?: string;
+                            description?: string;
+                            catalogType?: string;
+                            version?: string;
+                            /** @enum {string} */
+                            lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            lastUpdate?: string;
+                            validFor?: {
+                                startDateTime: string;
+                            };
+                            category?: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            /** @enum {string} */
+                            "@type"?: "Catalog";
+                            omnihall?: {
+                                nameEn: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a catalog (product staff) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a catalog (product staff), JSON merge patch */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id?: string;
+                        href?: string;
+                        lastUpdate?: string;
+                        validFor?: {
+                            startDateTime?: string;
+                        };
+                        /** @enum {string} */
+                        "@type"?: "Catalog";
+                        description?: string | null;
+                        catalogType?: string;
+                        version?: string;
+                        /** @enum {string} */
+                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                        category?: {
+                            id: string;
+                            href?: string;
+                            name?: string;
+                            "@referredType"?: string;
+                            "@type"?: string;
+                        }[];
+                        omnihall?: {
+                            nameEn?: string;
+                        };
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            href: string;
+                            name: string;
+                            description: string;
+                            catalogType: string;
+                            version: string;
+                            /** @enum {string} */
+                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
+                            lastUpdate: string;
+                            validFor: {
+                                startDateTime: string;
+                            };
+                            category: {
+                                id: string;
+                                href?: string;
+                                name?: string;
+                                "@referredType"?: string;
+                            }[];
+                            /** @enum {string} */
+                            "@type": "Catalog";
+                            omnihall: {
+                                nameEn: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/tmf-api/productCatalogManagement/v4/hub": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a listener for catalogue events (product or ops staff)
+         * @description Every ProductOffering, ProductOfferingPrice, ProductSpecification, Category and Catalog Create, AttributeValueChange, StateChange and Delete event from now on is POSTed to `callback` as TMF event JSON (eventId, eventTime, eventType, event), in eventId order, retried with backoff until it answers 2xx. `query` narrows them: `eventType=ProductOfferingStateChangeEvent&event.productOffering.lifecycleStatus=Launched` (a comma means any of).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        callback: string;
+                        query?: string | null;
+                        "@type"?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            callback: string;
+                            query: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            "@type": "Error";
+                            code: string;
+                            reason: string;
+                            message: string;
+                            status: string;
+                            referenceError?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tmf-api/productCatalogManagement/v4/hub/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a listener (product or ops staff) */
         delete: {
             parameters: {
                 query?: never;
@@ -1702,147 +7639,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /**
-         * Change a product offering price (product staff), JSON merge patch
-         * @description A new amount applies to every later charge of the offerings that use this price.
-         */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        "@type"?: "ProductOfferingPrice";
-                        name?: string;
-                        /** @enum {string} */
-                        lifecycleStatus?: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
-                        /** @enum {boolean} */
-                        isBundle?: false;
-                        /** @enum {string} */
-                        priceType?: "recurring" | "oneTime";
-                        recurringChargePeriodType?: "month" | null;
-                        recurringChargePeriodLength?: 1 | null;
-                        price?: {
-                            /** @enum {string} */
-                            unit: "CNY";
-                            value: number | string;
-                        };
-                        omnihall?: {
-                            nameEn?: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            href: string;
-                            name: string;
-                            lastUpdate: string;
-                            /** @enum {string} */
-                            lifecycleStatus: "In study" | "In design" | "In test" | "Launched" | "Retired" | "Obsolete" | "Rejected";
-                            isBundle: boolean;
-                            /** @enum {string} */
-                            priceType: "recurring" | "oneTime";
-                            /** @enum {string} */
-                            recurringChargePeriodType?: "month";
-                            recurringChargePeriodLength?: number;
-                            price: {
-                                /** @enum {string} */
-                                unit: "CNY";
-                                value: number;
-                            };
-                            /** @enum {string} */
-                            "@type": "ProductOfferingPrice";
-                            omnihall: {
-                                nameEn: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            "@type": "Error";
-                            code: string;
-                            reason: string;
-                            message: string;
-                            status: string;
-                            referenceError?: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            "@type": "Error";
-                            code: string;
-                            reason: string;
-                            message: string;
-                            status: string;
-                            referenceError?: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            "@type": "Error";
-                            code: string;
-                            reason: string;
-                            message: string;
-                            status: string;
-                            referenceError?: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            "@type": "Error";
-                            code: string;
-                            reason: string;
-                            message: string;
-                            status: string;
-                            referenceError?: string;
-                        };
-                    };
-                };
-            };
-        };
+        patch?: never;
         trace?: never;
     };
     "/tmf-api/productOrderingManagement/v4/productOrder": {
