@@ -3,13 +3,13 @@
 import type { Kysely } from 'kysely';
 import { migrateModules, type ModuleMigrations } from './platform/db/migrate.ts';
 import { smsMigrations } from './platform/sms/migrations/index.ts';
-import { catalogueMigrations } from './modules/catalogue/migrations/index.ts';
+import { catalogueMigrations } from './modules/catalogue/index.ts';
 import { hubMigrations } from './modules/hub/index.ts';
-import { subscriberMigrations } from './modules/subscriber/migrations/index.ts';
-import { interactionsMigrations } from './modules/interactions/migrations/index.ts';
-import { orderingMigrations } from './modules/ordering/migrations/index.ts';
-import { identityMigrations } from './modules/identity/migrations/index.ts';
-import { staffMigrations } from './modules/staff/migrations/index.ts';
+import { subscriberMigrations } from './modules/subscriber/index.ts';
+import { interactionsMigrations } from './modules/interactions/index.ts';
+import { orderingMigrations } from './modules/ordering/index.ts';
+import { identityMigrations } from './modules/identity/index.ts';
+import { staffMigrations } from './modules/staff/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,

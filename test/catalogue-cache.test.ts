@@ -2,8 +2,7 @@
 // that is not the one confirmed), writes through TMF620 on this node are seen at once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CatalogueCache } from '../src/modules/catalogue/catalogue-cache.ts';
-import type { CatalogueLoad, LifecycleStatus, OfferingView } from '../src/modules/catalogue/index.ts';
+import { CatalogueCache, type CatalogueLoad, type LifecycleStatus, type OfferingView } from '../src/modules/catalogue/index.ts';
 import { addSubscriber, balanceAndLedger, callBusiness, signIn, staffToken, startTestEnv, type TestEnv } from './helpers.ts';
 
 function offering(id: string, priceFen: number, lifecycleStatus: LifecycleStatus = 'Launched'): OfferingView {

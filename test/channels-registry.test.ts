@@ -13,7 +13,7 @@ import { ivrRoutes } from '../src/channels/ivr/index.ts';
 import type { OffersSource } from '../src/channels/menu.ts';
 import { ussdRoutes } from '../src/channels/ussd/index.ts';
 import { measure } from '../src/channels/ussd/render.ts';
-import { builtinBss } from '../src/modules/subscriber/builtin-bss.ts';
+import { builtinBss } from '../src/modules/subscriber/index.ts';
 import { l10n, money } from '../src/platform/i18n.ts';
 import { addSubscriber, balanceAndLedger, startTestEnv, type TestEnv } from './helpers.ts';
 import { checkVxml, docVar, mainPrompt, type ParsedVxml } from './vxml-check.ts';

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KyselyPlugin } from 'kysely';
-import { CoalescedReads } from '../src/modules/subscriber/builtin-bss.ts';
+import { CoalescedReads } from '../src/modules/subscriber/index.ts';
 import { coalesced } from '../src/platform/db/coalesce.ts';
 import { addSubscriber, startTestEnv, type TestEnv } from './helpers.ts';
 

@@ -3,7 +3,7 @@
 // nothing changed, when any of them is different inside the charge's transaction.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinBss } from '../src/modules/subscriber/builtin-bss.ts';
+import { builtinBss } from '../src/modules/subscriber/index.ts';
 import { findOffering } from '../src/businesses/common.ts';
 import type { BusinessContext } from '../src/businesses/registry.ts';
 import { addSubscriber, balanceAndLedger, callBusiness, signIn, type TestEnv, startTestEnv } from './helpers.ts';

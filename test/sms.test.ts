@@ -12,7 +12,7 @@ import { BUSINESSES } from '../src/businesses/index.ts';
 import { Registry, defineBusiness, type Business } from '../src/businesses/registry.ts';
 import { l10n } from '../src/platform/i18n.ts';
 import { Invoker } from '../src/businesses/invoke.ts';
-import { builtinBss } from '../src/modules/subscriber/builtin-bss.ts';
+import { builtinBss } from '../src/modules/subscriber/index.ts';
 import { CommandParser, parseMonth, parseYuan } from '../src/channels/sms/commands.ts';
 import { SmsHall, normaliseMsisdn } from '../src/channels/sms/hall.ts';
 import { KannelSender } from '../src/platform/sms/kannel.ts';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { TokenSigner } from '../src/modules/identity/tokens.ts';
+import { TokenSigner } from '../src/modules/identity/index.ts';
 
 const t0 = new Date('2026-11-01T08:00:00Z');
 const later = (s: number) => new Date(t0.getTime() + s * 1000);

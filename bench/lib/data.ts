@@ -8,7 +8,7 @@ import pg from 'pg';
 import { openDb, type Db } from '../../src/platform/db/index.ts';
 import { migrate } from '../../src/migrations.ts';
 import { seedDemo } from '../../src/demo/generate.ts';
-import { SUBSCRIBER_TOKEN_TTL_S, TokenSigner, loadTokenKey } from '../../src/modules/identity/tokens.ts';
+import { SUBSCRIBER_TOKEN_TTL_S, TokenSigner, loadTokenKey } from '../../src/modules/identity/index.ts';
 import { cryptoRandom } from '../../src/platform/ports.ts';
 
 export type DbKind = 'postgres' | 'pglite';

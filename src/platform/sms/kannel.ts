@@ -1,7 +1,7 @@
 // Kannel's HTTP interface: MT texts out through its sendsms URL (one request per part, with the
 // concatenation UDH, so parts are split exactly as over SMPP).
 import { splitMessage } from './gsm-encoding.ts';
-import type { MtSender } from './transport.ts';
+import type { MtSender } from './mt-sender.ts';
 
 export class KannelSendError extends Error {
   constructor(readonly status: number | null, message: string) {
