@@ -14,10 +14,15 @@ export function interpolate(template: string, vars: Record<string, string | numb
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** The browser's localStorage, when there is one (the server's tests load these files too). */
+function storage(): { getItem(key: string): string | null; setItem(key: string, value: string): void } | undefined {
+  return (globalThis as { localStorage?: ReturnType<typeof storage> }).localStorage;
+}
+
 /** The language stored under `key`; zh-CN unless English was chosen. */
 export function storedLang(key: string): Lang {
   try {
-    return localStorage.getItem(key) === 'en' ? 'en' : 'zh-CN';
+    return storage()?.getItem(key) === 'en' ? 'en' : 'zh-CN';
   } catch {
     return 'zh-CN';
   }
@@ -25,7 +30,7 @@ export function storedLang(key: string): Lang {
 
 export function storeLang(key: string, lang: Lang): void {
   try {
-    localStorage.setItem(key, lang);
+    storage()?.setItem(key, lang);
   } catch {
     // Private mode: the choice lasts for this page only.
   }
