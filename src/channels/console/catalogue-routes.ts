@@ -7,8 +7,9 @@ import type { Services } from '../../container.ts';
 import { LIFECYCLE_STATUSES, OFFERING_KINDS, SALES_CHANNELS, type OfferingDetail, type Review } from '../../modules/catalogue/index.ts';
 import { businessChannel } from '../../businesses/invoke.ts';
 import { AppError } from '../../platform/errors.ts';
-import { l10n } from '../../platform/i18n.ts';
 import { staffActor } from '../api/auth.ts';
+import { etag, ifMatch } from '../etag.ts';
+import { safeText } from '../schemas.ts';
 
 type Deps = Pick<Services, 'catalogueService' | 'registry' | 'interactions' | 'tokens' | 'clock' | 'staff'>;
 
@@ -25,8 +26,7 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 const lifecycle = z.enum(LIFECYCLE_STATUSES as unknown as [string, ...string[]]);
 const kind = z.enum(OFFERING_KINDS as unknown as [string, ...string[]]);
 const channel = z.enum(SALES_CHANNELS);
-/** No NUL and no lone surrogates: text PostgreSQL cannot store is refused at the door. */
-const text = (max: number) => z.string().max(max).refine((v) => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v), 'contains characters that cannot be stored');
+const text = safeText;
 const reasonText = text(500);
 
 const eligibility = z.object({
@@ -90,15 +90,7 @@ function reviewOut(r: Review) {
 }
 
 function sendOffering(reply: FastifyReply, o: OfferingDetail) {
-  return reply.header('etag', `"${o.revision}"`).send(offeringOut(o));
-}
-
-/** `If-Match: "7"` (or `7`, or `W/"7"`) → 7; absent → null; anything else is a bad request. */
-function ifMatch(header: string | undefined): number | null {
-  if (header === undefined) return null;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!m) throw new AppError('INVALID_INPUT', { detail: l10n('If-Match 应为产品的版本号', 'If-Match must be the offering’s revision (its ETag)') });
-  return Number(m[1]);
+  return reply.header('etag', etag(o.revision)).send(offeringOut(o));
 }
 
 const ok = (calls: number, good: number) => (calls === 0 ? null : good / calls);

@@ -94,18 +94,8 @@ export function invalid(zh: string, en: string): AppError {
   return new AppError('INVALID_INPUT', { detail: l10n(zh, en) });
 }
 
-/** Text PostgreSQL can store: no NUL and no lone surrogates, refused at the door rather than by the database. */
-export function safeText(max: number) {
-  return z.string().max(max).refine((v) => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v), 'contains characters that cannot be stored');
-}
-
-/** `If-Match: "7"` (or `7`, or `W/"7"`) → 7; absent or `*` → null; anything else is a bad request. */
-export function ifMatch(header: string | undefined): number | null {
-  if (header === undefined || header.trim() === '*') return null;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!m) throw invalid('If-Match 应为 ETag（资源的版本号）', 'If-Match must be the resource’s ETag (its revision)');
-  return Number(m[1]);
-}
+export { ifMatch } from '../etag.ts';
+export { safeText } from '../schemas.ts';
 
 // ---- collections: paging, fields=, filters ---------------------------------------------------
 
