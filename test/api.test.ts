@@ -77,6 +77,17 @@ describe('sign-in', () => {
     assert.equal((await ask()).statusCode, 202);
   });
 
+  test('a number is read as people type it: +86, spaces, full-width digits; letters are refused with a message', async () => {
+    const { msisdn } = await addSubscriber(env.db);
+    const typed = `+86 ${msisdn.slice(0, 3)} ${msisdn.slice(3, 7)} ${msisdn.slice(7)}`.replace(/[0-9]/g, (d, i: number) => (i % 2 ? String.fromCharCode(d.charCodeAt(0) + 0xfee0) : d));
+    assert.equal((await env.app.inject({ method: 'POST', url: '/api/v1/auth/otp', payload: { msisdn: typed } })).statusCode, 202);
+    const out = await env.app.inject({ method: 'GET', url: `/api/v1/demo/sms-outbox?msisdn=${msisdn}` });
+    assert.equal(out.json().messages.length, 1, 'the code went to the number meant');
+    const bad = await env.app.inject({ method: 'POST', url: '/api/v1/auth/otp', payload: { msisdn: '138000000o1' }, headers: { 'accept-language': 'en' } });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /not a mainland mobile number/);
+  });
+
   test('a number that is not a subscriber is told so politely', async () => {
     const r = await env.app.inject({ method: 'POST', url: '/api/v1/auth/otp', payload: { msisdn: '19999999999' }, headers: { 'accept-language': 'en' } });
     assert.equal(r.statusCode, 404);

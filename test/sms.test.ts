@@ -14,7 +14,8 @@ import { l10n } from '../src/platform/i18n.ts';
 import { Invoker } from '../src/businesses/invoke.ts';
 import { builtinBss } from '../src/modules/subscriber/index.ts';
 import { CommandParser, parseMonth, parseYuan } from '../src/channels/sms/commands.ts';
-import { SmsHall, normaliseMsisdn } from '../src/channels/sms/hall.ts';
+import { SmsHall } from '../src/channels/sms/hall.ts';
+import { normaliseMsisdn } from '../src/platform/msisdn.ts';
 import { KannelSender } from '../src/platform/sms/kannel.ts';
 import { splitMessage } from '../src/platform/sms/gsm-encoding.ts';
 
@@ -107,8 +108,12 @@ describe('commands', () => {
     assert.deepEqual(parseYuan('0.29'), { fen: 29 });
     assert.deepEqual(parseYuan('19.9'), { fen: 1990 });
     assert.deepEqual(parseYuan('¥20元'), { fen: 2000 });
-    assert.ok('error' in parseYuan('10.005'));
-    assert.ok('error' in parseYuan('1e3'));
+    assert.deepEqual(parseYuan('20YUAN'), { fen: 2000 });
+    const tooFine = parseYuan('10.005');
+    assert.ok('error' in tooFine && tooFine.error['zh-CN'] === '金额最多两位小数（精确到分）');
+    const notNumber = parseYuan('1e3');
+    assert.ok('error' in notNumber && notNumber.error['zh-CN'] === '金额格式有误');
+    assert.ok('error' in parseYuan('-5'));
     assert.equal(parseMonth('202610', new Date('2026-11-15T00:00:00Z')), '2026-10');
     assert.equal(parseMonth('12月', new Date('2026-11-15T00:00:00Z')), '2025-12');
     assert.equal(normaliseMsisdn('008613800000001'), '13800000001');

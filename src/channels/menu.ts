@@ -8,6 +8,8 @@ import { inputJsonSchema, type Business, type BusinessText, type OptionsSource, 
 import type { Config } from '../config.ts';
 import { isAppError } from '../platform/errors.ts';
 import { l10n, yuan, type L10n } from '../platform/i18n.ts';
+import { parseYuanToFen } from '../platform/money.ts';
+import { normaliseMsisdn } from '../platform/msisdn.ts';
 
 /** One numbered choice on a screen; `key` is what the channel hands back when it is chosen. */
 export interface MenuItem {
@@ -131,13 +133,12 @@ export function channelSetting(config: Config, key: ChannelSettingKey): string |
   return text === '' ? undefined : text;
 }
 
-/** `+8613800000001`, `008613800000001`, `tel:+86 138-0000-0001` or `13800000001` → `13800000001`. */
-export function normalizeMsisdn(raw: string): string | null {
-  let s = raw.trim().replace(/^(tel|sip):/i, '').replace(/@.*$/, '').replace(/[\s()-]/g, '');
-  if (s.startsWith('+')) s = s.slice(1);
-  else if (s.startsWith('00')) s = s.slice(2);
-  if (s.length === 13 && s.startsWith('86')) s = s.slice(2);
-  return /^1\d{10}$/.test(s) ? s : null;
+/**
+ * The calling number a gateway or voice platform sends (`tel:+86 138-0000-0001`,
+ * `sip:+8613800000001@gw`, `008613800000001`) → `13800000001`, or null when it is not one.
+ */
+export function callerMsisdn(raw: string): string | null {
+  return normaliseMsisdn(raw.trim().replace(/^(tel|sip):/i, '').replace(/@.*$/, ''));
 }
 
 
@@ -434,7 +435,7 @@ export class Menu {
   private parse(b: Business, f: FieldSpec, raw: string): unknown {
     const text = raw.trim();
     let value: unknown;
-    if (f.kind === 'money') value = yuanToFen(text);
+    if (f.kind === 'money') value = parseYuanToFen(text) ?? undefined;
     else if (f.kind === 'month') {
       const m = /^(\d{4})[-./]?(\d{2})$/.exec(text);
       value = m ? `${m[1]}-${m[2]}` : undefined;
@@ -479,11 +480,4 @@ function fieldSpec(name: string, p: JsonProp, optional: boolean): FieldSpec {
 
 function yuanWhole(fen: number): string {
   return fen % 100 === 0 ? String(fen / 100) : yuan(fen);
-}
-
-/** `50` or `12.5` yuan → fen, by string arithmetic so no float ever touches money. */
-export function yuanToFen(text: string): number | undefined {
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }

@@ -4,21 +4,34 @@
 /** Most fen a single amount may be: ¥100,000,000.00, far below 2^53. */
 export const MAX_FEN = 10_000_000_000;
 
+/** Why a text is not an amount in yuan, for a channel to say in its own words. */
+export type YuanProblem = 'format' | 'decimals' | 'range';
+
 /**
- * `"19.9"` → 1990, `"¥ 20"` → 2000, `"0.05"` → 5; null for anything that is not a non-negative
- * amount in yuan with at most two decimals (no floats are involved: the digits are read as text).
- * Full-width digits and a leading ¥/￥ or a trailing 元 are accepted.
+ * `"19.9"` → `{ fen: 1990 }`, `"¥ 20"` → 2000, `"0.05"` → 5; a problem for anything that is not a
+ * non-negative amount in yuan with at most two decimals, no more than {@link MAX_FEN} (no floats
+ * are involved: the digits are read as text). Full-width digits and a leading ¥/￥ or a trailing
+ * 元 are accepted.
  */
-export function parseYuanToFen(text: string): number | null {
+export function readYuan(text: string): { fen: number } | { problem: YuanProblem } {
   const t = text
     .replace(/[０-９．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/^\s*[¥￥]\s*/, '')
     .replace(/\s*元\s*$/, '')
     .trim();
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(t);
-  if (!m) return null;
-  const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  return fen <= MAX_FEN ? fen : null;
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(t);
+  if (!m) return { problem: 'format' };
+  const decimals = m[2] ?? '';
+  if (decimals.length > 2) return { problem: 'decimals' };
+  if (m[1]!.replace(/^0+/, '').length > 9) return { problem: 'range' };
+  const fen = Number(m[1]) * 100 + Number(decimals.padEnd(2, '0'));
+  return fen <= MAX_FEN ? { fen } : { problem: 'range' };
+}
+
+/** {@link readYuan}'s fen, or null when the text is not an amount. */
+export function parseYuanToFen(text: string): number | null {
+  const r = readYuan(text);
+  return 'fen' in r ? r.fen : null;
 }
 
 /** A JSON number of yuan (TMF620's `price.value`) to fen; null when it has more than two decimals. */

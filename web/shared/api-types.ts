@@ -128,6 +128,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description A mainland mobile number: 13800000001, or +86 138 0000 0001 */
                         msisdn: string;
                     };
                 };
@@ -206,6 +207,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description A mainland mobile number: 13800000001, or +86 138 0000 0001 */
                         msisdn: string;
                         code: string;
                     };
@@ -429,6 +431,7 @@ export interface paths {
                         quoteTerms?: string;
                         /** @description The priceFen of the quote being confirmed, for clients that keep only the price: if it is no longer this, nothing is charged and the answer is 409 PRICE_CHANGED with the new quote */
                         quotedPriceFen?: number;
+                        /** @description A mainland mobile number: 13800000001, or +86 138 0000 0001 */
                         msisdn?: string;
                     };
                 };
@@ -581,6 +584,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /** @description A mainland mobile number: 13800000001, or +86 138 0000 0001 */
                     msisdn: string;
                 };
                 header?: never;

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { inputJsonSchema } from '../../businesses/registry.ts';
 import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identity/index.ts';
 import { AppError } from '../../platform/errors.ts';
+import { normaliseMsisdn } from '../../platform/msisdn.ts';
 import type { Services } from '../../container.ts';
 import { outboxFor } from '../../platform/sms/outbox.ts';
 import { requirePrincipal } from './auth.ts';
@@ -11,7 +12,13 @@ import { requestLang, sendProblem } from './problem.ts';
 
 /** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
 export const staffUsernameSchema = z.string().min(1).max(64).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'contains a control character');
-export const msisdnSchema = z.string().regex(/^1\d{10}$/, 'an 11-digit mainland mobile number');
+/**
+ * A mainland mobile number as a person types it: `13800000001`, `+86 138 0000 0001`, full-width
+ * digits; handed on as the 11 digits it means. Letters are refused, never dropped.
+ */
+export const msisdnSchema = z.string().max(40)
+  .transform((v, ctx) => normaliseMsisdn(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a mainland mobile number: 11 digits starting with 1, optionally after +86' }), z.NEVER))
+  .describe('A mainland mobile number: 13800000001, or +86 138 0000 0001');
 const l10nSchema = z.object({ 'zh-CN': z.string(), en: z.string() });
 const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
 

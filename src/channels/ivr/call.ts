@@ -3,7 +3,7 @@
 import type { Config } from '../../config.ts';
 import type { Lang } from '../../platform/i18n.ts';
 import type { Services } from '../../container.ts';
-import { channelSetting, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState } from '../menu.ts';
+import { channelSetting, Menu, MENU_TEXT, callerMsisdn, type MenuAction, type MenuState } from '../menu.ts';
 import { goodbyeDocument, ivrKeys, ivrPages, screenDocument, transferDocument, type CallLinks } from './vxml.ts';
 
 /** Where `0` sends a caller unless the operator configures another number: the 10086 hotline. */
@@ -73,7 +73,7 @@ export class IvrCalls {
 
   /** The root document: a new call from `caller` starts at the home menu. */
   async open(callerRaw: string | undefined): Promise<string> {
-    const msisdn = callerRaw ? normalizeMsisdn(callerRaw) : null;
+    const msisdn = callerRaw ? callerMsisdn(callerRaw) : null;
     const caller = msisdn ? await this.s.callers.find(msisdn) : null;
     if (!msisdn || !caller) return goodbyeDocument(MENU_TEXT.notSubscriber);
     const id = this.s.random.token(12);

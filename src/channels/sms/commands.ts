@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Business, Registry } from '../../businesses/registry.ts';
 import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
+import { readYuan } from '../../platform/money.ts';
 
 /** How a command's argument is read: an offering code or id, an amount in yuan, or a month. */
 export type ArgKind = 'code' | 'yuan' | 'month';
@@ -134,13 +135,18 @@ export function normaliseText(raw: string): string {
 const PREFIXES = ['我要', '我想', '帮我', '请帮我', '请', '麻烦', '给我', '需要'];
 const TRAILING = /[。.!！~～,，;；]+$/u;
 
-/** `50`, `50.5`, `50.05`, `50元` → fen; more than two decimals is an error, never rounded. */
+/** `50`, `50.5`, `50.05`, `50元`, `50YUAN` → fen; more than two decimals is an error, never rounded. */
 export function parseYuan(arg: string): { fen: number } | { error: L10n } {
-  const m = /^(\d{1,7})(?:\.(\d+))?(?:元|YUAN|RMB)?$/u.exec(arg.replace(/^[¥￥]/u, ''));
-  if (!m) return { error: l10n('金额格式有误', 'The amount is not a number') };
-  const decimals = m[2] ?? '';
-  if (decimals.length > 2) return { error: l10n('金额最多两位小数（精确到分）', 'At most two decimals (whole fen)') };
-  return { fen: Number(m[1]) * 100 + Number(decimals.padEnd(2, '0')) };
+  const r = readYuan(arg.replace(/\s*(?:YUAN|RMB)$/u, ''));
+  if ('fen' in r) return r;
+  switch (r.problem) {
+    case 'decimals':
+      return { error: l10n('金额最多两位小数（精确到分）', 'At most two decimals (whole fen)') };
+    case 'range':
+      return { error: l10n('金额过大', 'The amount is too large') };
+    case 'format':
+      return { error: l10n('金额格式有误', 'The amount is not a number') };
+  }
 }
 
 /** `202610`, `2026-10`, `2026年10月` → `2026-10`; `10` or `10月` → the latest October up to now. */

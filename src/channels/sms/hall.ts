@@ -7,6 +7,7 @@ import type { InvokeOutcome } from '../../businesses/invoke.ts';
 import { isAppError, type AppError, type ErrorCode } from '../../platform/errors.ts';
 import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
 import { silentLog, type SmsLog } from '../../platform/log.ts';
+import { normaliseMsisdn } from '../../platform/msisdn.ts';
 import type { Services } from '../../container.ts';
 import { CommandParser, DEFAULT_COMMANDS, helpMenu, normaliseText, type SmsCommand } from './commands.ts';
 import { partsNeeded } from '../../platform/sms/gsm-encoding.ts';
@@ -103,14 +104,6 @@ const subscribedData = z.object({
   plan: z.object({ nameZh: z.string(), nameEn: z.string() }).nullable(),
   subscriptions: z.array(z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string() })),
 });
-
-/** `+8613800000001`, `008613800000001`, `8613800000001` → `13800000001`; null if not a mainland mobile. */
-export function normaliseMsisdn(address: string): string | null {
-  let d = address.replace(/[^\d]/gu, '');
-  if (d.length === 15 && d.startsWith('0086')) d = d.slice(4);
-  else if (d.length === 13 && d.startsWith('86')) d = d.slice(2);
-  return /^1\d{10}$/u.test(d) ? d : null;
-}
 
 function sentence(zhOrEn: Lang, ...parts: string[]): string {
   return parts.filter(Boolean).join(zhOrEn === 'en' ? ' ' : '');

@@ -3,7 +3,7 @@
 import type { Lang } from '../../platform/i18n.ts';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../container.ts';
-import { channelSetting, Menu, MENU_TEXT, normalizeMsisdn, type MenuAction, type MenuState, type Screen } from '../menu.ts';
+import { channelSetting, Menu, MENU_TEXT, callerMsisdn, type MenuAction, type MenuState, type Screen } from '../menu.ts';
 import { renderUssd } from './render.ts';
 
 export const DEFAULT_SERVICE_CODE = '*100#';
@@ -81,7 +81,7 @@ export class UssdHall {
     }
     const key = `ussd:${req.sessionId}`;
     const session = await this.s.sessions.get<UssdSession>(key);
-    if (session && normalizeMsisdn(req.phoneNumber) !== session.msisdn) return farewell(MENU_TEXT.badRequest);
+    if (session && callerMsisdn(req.phoneNumber) !== session.msisdn) return farewell(MENU_TEXT.badRequest);
     // The gateway sent this exact hop before (it timed out waiting, or retried): same answer,
     // nothing run again.
     if (session && req.text === session.text) return { text: session.reply, end: session.ended };
@@ -108,7 +108,7 @@ export class UssdHall {
   }
 
   private async open(key: string, req: UssdHop): Promise<UssdReply> {
-    const msisdn = normalizeMsisdn(req.phoneNumber);
+    const msisdn = callerMsisdn(req.phoneNumber);
     const caller = msisdn ? await this.s.callers.find(msisdn) : null;
     if (!msisdn || !caller) return farewell(MENU_TEXT.notSubscriber);
     const menu = await this.menu.start({ subscriberId: caller.subscriberId, channel: 'ussd' });
