@@ -8,14 +8,13 @@ import { STAFF_TOKEN_TTL_S } from '../../modules/identity/index.ts';
 import { STAFF_ROLES } from '../../platform/principal.ts';
 import { staffActor } from '../api/auth.ts';
 import { staffUsernameSchema } from '../api/routes.ts';
+import { safeText } from '../schemas.ts';
 
 type Deps = Pick<Services, 'staff' | 'tokens' | 'clock'>;
 
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
 const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
 const instant = z.string().describe('ISO-8601 instant');
-/** No NUL, other control characters or lone surrogates: text PostgreSQL cannot store is refused at the door. */
-const text = (max: number) => z.string().max(max).refine((v) => !/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v), 'contains characters that cannot be stored');
 const role = z.enum(STAFF_ROLES as unknown as ['admin', 'product', 'marketing', 'agent', 'ops']);
 const roles = z.array(role).min(1).max(STAFF_ROLES.length);
 const password = z.string().min(1).max(256);
@@ -76,7 +75,7 @@ export function staffRoutes(s: Deps): FastifyPluginAsyncZod {
         tags: ['console'], summary: 'Create a staff user (admin)',
         body: z.object({
           username: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '1 to 64 letters, digits or . _ -, starting with a letter or digit'),
-          displayName: text(100).trim().min(1), password, roles,
+          displayName: safeText(100).trim().min(1), password, roles,
         }).strict(),
         response: { 201: userSchema, ...errors },
       },
@@ -89,7 +88,7 @@ export function staffRoutes(s: Deps): FastifyPluginAsyncZod {
       schema: {
         tags: ['console'], summary: 'Change a staff user’s display name, roles, or whether they may sign in (admin)',
         params: z.object({ id: z.coerce.number().int().min(1).max(2 ** 53) }),
-        body: z.object({ displayName: text(100).trim().min(1).optional(), roles: roles.optional(), active: z.boolean().optional() }).strict(),
+        body: z.object({ displayName: safeText(100).trim().min(1).optional(), roles: roles.optional(), active: z.boolean().optional() }).strict(),
         response: { 200: userSchema, ...errors },
       },
     }, async (req) => {
@@ -103,7 +102,7 @@ export function staffRoutes(s: Deps): FastifyPluginAsyncZod {
         description: '`actor` is a username (what that user did, and failed sign-ins in that name); `action` matches a dotted prefix (`staff.` for every staff action).',
         querystring: z.object({
           offset: z.coerce.number().int().min(0).max(1_000_000).default(0), limit: z.coerce.number().int().min(1).max(200).default(20),
-          actor: text(64).optional(), action: text(100).optional(), entityType: text(64).optional(), entityId: text(64).optional(),
+          actor: safeText(64).optional(), action: safeText(100).optional(), entityType: safeText(64).optional(), entityId: safeText(64).optional(),
         }).strict(),
         response: { 200: z.object({ items: z.array(auditSchema), total: z.number() }), ...errors },
       },
