@@ -73,7 +73,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, catalogue: catalogueReader, clock, random, reads });
   const key = await loadTokenKey(db, random);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
-  const sms = smsTransport(config, random);
+  const sms = smsTransport(config, random, db);
   if (sms.link) metrics.watchSmpp(sms.link);
   const subscribers = new SubscriberService(db);
   const catalogueResources = new ResourcesService({ db, clock, random, cache: catalogue, audit: auditLog });

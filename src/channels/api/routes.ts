@@ -6,7 +6,6 @@ import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identit
 import { AppError } from '../../platform/errors.ts';
 import { normaliseMsisdn } from '../../platform/msisdn.ts';
 import type { Services } from '../../container.ts';
-import { outboxFor } from '../../platform/sms/outbox.ts';
 import { requirePrincipal } from './auth.ts';
 import { requestLang, sendProblem } from './problem.ts';
 
@@ -151,7 +150,7 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
           response: { 200: z.object({ messages: z.array(z.object({ id: z.number(), text: z.string(), purpose: z.string(), createdAt: z.string() })) }) },
         },
       }, async (req) => {
-        const rows = await outboxFor(s.db, req.query.msisdn);
+        const rows = await s.sms.outbox(req.query.msisdn);
         return { messages: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) };
       });
     }
