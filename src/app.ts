@@ -1,5 +1,5 @@
 // Builds the Fastify app from its parts. Tests build it too (without listening).
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -39,6 +39,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
         }
       : false,
     bodyLimit: 64 * 1024,
+    trustProxy: s.config.trustProxy as FastifyServerOptions['trustProxy'],
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -30,6 +30,8 @@ const schema = z.object({
   IVR_PLATFORM_TOKEN: z.string().min(16).optional(),
   IVR_TRANSFER_NUMBER: z.string().regex(/^\+?\d{3,20}$/, 'digits').default('10086'),
   IVR_CALL_IDLE_SECONDS: z.coerce.number().int().min(30).max(7200).default(600),
+  // The load balancers in front: `true` (any), a hop count, or addresses/CIDRs separated by commas.
+  TRUST_PROXY: z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true, a hop count, or addresses and CIDRs separated by commas').optional(),
 });
 
 export interface Config {
@@ -76,6 +78,11 @@ export interface Config {
   ivrTransferNumber: string;
   ivrCallIdleSeconds: number;
   /**
+   * Which proxies' X-Forwarded-For to believe (Fastify's trustProxy): behind a load balancer the
+   * source address (staff sign-in limits, the audit log) is otherwise the balancer's.
+   */
+  trustProxy: boolean | number | string[];
+  /**
    * How long a node serves the catalogue it last read to lists and quotes (0: never cached).
    * A change made through TMF620 shows at once on the node that made it, on others within this.
    */
@@ -118,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ivrTransferNumber: e.IVR_TRANSFER_NUMBER,
     ivrCallIdleSeconds: e.IVR_CALL_IDLE_SECONDS,
     catalogueCacheSeconds: e.CATALOGUE_CACHE_SECONDS,
+    trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY.split(','),
   };
 }
