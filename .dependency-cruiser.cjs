@@ -47,6 +47,20 @@ module.exports = {
       from: { path: '^src/modules/' },
       to: { path: '^src/(channels|businesses)/' },
     },
+    {
+      name: 'demo-only-in-demo-files',
+      severity: 'error',
+      comment: "The demo generator's seams (src/demo/) are for a module's demo.ts, the data it contributes to the demo operator; the module's rules never use them.",
+      from: { path: '^src/modules/', pathNot: '^src/modules/[^/]+/demo\\.ts$' },
+      to: { path: '^src/demo/' },
+    },
+    {
+      name: 'demo-seams-below-modules',
+      severity: 'error',
+      comment: "The demo's randomness, time, people, behaviour and row buffers are what modules' demo.ts build on, so they import no module (generator.ts and seed.ts put the modules' parts together).",
+      from: { path: '^src/demo/(random|time|people|behaviour|rows)\\.ts$' },
+      to: { path: '^src/(modules|businesses|channels|workflows)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -12,7 +12,7 @@ import smpp, { type PDU } from 'smpp';
 import { loadConfig } from '../src/config.ts';
 import { openDb, type Db } from '../src/platform/db/index.ts';
 import { migrate } from '../src/migrations.ts';
-import { seedCatalogue } from '../src/demo/catalogue.ts';
+import { seedCatalogue } from '../src/demo/seed.ts';
 import { buildServices } from '../src/container.ts';
 import { startSmpp } from '../src/channels/sms/index.ts';
 import { silentLog } from '../src/channels/sms/hall.ts';

@@ -210,7 +210,7 @@ async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }
 async function prepare(url: string, perSystem: number): Promise<void> {
   const { openDb } = await import('../src/platform/db/index.ts');
   const { migrate } = await import('../src/migrations.ts');
-  const { seedCatalogue } = await import('../src/demo/catalogue.ts');
+  const { seedCatalogue } = await import('../src/demo/seed.ts');
   const opened = await openDb({ databaseUrl: url, dataDir: 'memory://' });
   await migrate(opened.db);
   await seedCatalogue(opened.db);

@@ -2,7 +2,7 @@
 import { loadConfig } from './config.ts';
 import { openDb } from './platform/db/index.ts';
 import { migrate } from './migrations.ts';
-import { seedDemo } from './demo/generate.ts';
+import { seedDemo } from './demo/seed.ts';
 import { buildServices } from './container.ts';
 import { buildApp } from './app.ts';
 import { startSmpp } from './channels/sms/index.ts';

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
 import { openDb, type Db } from '../src/platform/db/index.ts';
 import { migrate } from '../src/migrations.ts';
-import { seedCatalogue } from '../src/demo/catalogue.ts';
+import { seedCatalogue } from '../src/demo/seed.ts';
 import { createStaffUser } from '../src/modules/staff/index.ts';
 import { ManualClock } from '../src/platform/ports.ts';
 import type { StaffRole } from '../src/businesses/registry.ts';

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { openDb, type Db } from '../../src/platform/db/index.ts';
 import { migrate } from '../../src/migrations.ts';
-import { seedDemo } from '../../src/demo/generate.ts';
+import { seedDemo } from '../../src/demo/seed.ts';
 import { SUBSCRIBER_TOKEN_TTL_S, TokenSigner, loadTokenKey } from '../../src/modules/identity/index.ts';
 import { cryptoRandom } from '../../src/platform/ports.ts';
 

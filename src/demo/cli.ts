@@ -5,7 +5,7 @@
 import { loadConfig } from '../config.ts';
 import { openDb } from '../platform/db/index.ts';
 import { migrate } from '../migrations.ts';
-import { DEMO_NUMBERS, seedDemo } from './generate.ts';
+import { DEMO_NUMBERS, seedDemo } from './seed.ts';
 
 const USAGE = `usage: npm run demo -- [--subscribers N] [--seed N] [--now ISO-8601] [--batch N]
 

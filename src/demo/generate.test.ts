@@ -8,8 +8,10 @@ import { freshDatabase } from '../../test/helpers.ts';
 import { openDb, type Db } from '../platform/db/index.ts';
 import { migrate } from '../migrations.ts';
 import { cycleMonthsAgo, cycleOf } from '../platform/cycle.ts';
-import { OFFERINGS, REWARDS, seedCatalogue } from './catalogue.ts';
-import { DEMO_NUMBERS, Rng, seedDemo } from './generate.ts';
+import { DEMO_OFFERINGS as OFFERINGS } from '../modules/catalogue/index.ts';
+import { DEMO_REWARDS as REWARDS } from '../modules/subscriber/index.ts';
+import { Rng } from './random.ts';
+import { DEMO_NUMBERS, seedCatalogue, seedDemo } from './seed.ts';
 
 const NOW = new Date('2026-05-14T03:30:00Z');
 const SEED = 20071009;

@@ -8,6 +8,8 @@ export type { OfferingFilter, OfferingRow, OfferingSort, Page, PriceFilter } fro
 /** The offering read every charge makes, for the benchmark's bare handler to send the very same SQL. */
 export { offeringById as offeringByIdStatement } from './catalogue.repository.ts';
 export { catalogueMigrations } from './migrations/index.ts';
+/** The demo operator's offerings and prices (src/demo/ generates the rest). */
+export { OFFERINGS as DEMO_OFFERINGS, offering as demoOffering, seedDemoOfferings, type CatalogueOffering as DemoOffering } from './demo.ts';
 export {
   LIFECYCLE_STATUSES, OFFERING_KINDS, type Eligibility, type LifecycleStatus, type Offering, type OfferingKind, type OfferingPrice,
   type OfferingPriceTable, type OfferingTable,

@@ -4,3 +4,5 @@ export { InteractionLog, type InteractionRow } from './interaction-log.ts';
 export { IdempotencyRecords } from './idempotency.repository.ts';
 export { callsSince, type CallCount } from './interaction-stats.ts';
 export { interactionsMigrations } from './migrations/index.ts';
+/** The demo operator's business calls: background traffic and the interaction log. */
+export { backgroundTraffic, interactionDemoRows, logInteractions, type DemoInteraction } from './demo.ts';

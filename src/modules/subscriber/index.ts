@@ -6,4 +6,9 @@ export { CallerDirectory, CALLER_TTL_MS, type Caller } from './caller-directory.
 export { SubscriberService } from './subscriber.service.ts';
 export type { CustomerFilter, CustomerRow } from './customer.repository.ts';
 export { subscriberMigrations } from './migrations/index.ts';
+/** The demo operator's rewards and each subscriber's story: holdings, usage, bills, points, ledger, account. */
+export {
+  REWARDS as DEMO_REWARDS, seedDemoRewards, subscriberDemoRows, subscriberStory, BILL_SLOTS,
+  type DemoReward, type DemoSubscriber, type SubscriberDemoRows, type SubscriberStoryContext,
+} from './demo.ts';
 export type { Account, AccountTable, Subscriber, SubscriberTable } from './tables.ts';

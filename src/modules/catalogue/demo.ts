@@ -1,9 +1,10 @@
-// The demo operator's catalogue: a fixed, believable Guangdong mobile operator's plans (套餐),
-// packs (流量包、语音包、短信包), value-added services (增值业务), converged broadband (融合宽带) and
-// points rewards (积分兑换). Data first, then `seedCatalogue` which inserts it idempotently.
+// The catalogue's part of the demo operator: a fixed, believable Guangdong mobile operator's plans
+// (套餐), packs (流量包、语音包、短信包), value-added services (增值业务) and converged broadband
+// (融合宽带). Data first, then `seedDemoOfferings`, which inserts it idempotently.
 // Prices are integer fen. Every offering has exactly one price row, `PR-<offering id>`.
-import type { Db } from '../platform/db/index.ts';
-import type { Eligibility, LifecycleStatus, OfferingKind } from '../modules/catalogue/index.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/database.ts';
+import type { Eligibility, LifecycleStatus, OfferingKind } from './tables.ts';
 
 export const ALL_CHANNELS = ['web', 'mobile', 'kiosk', 'sms', 'ussd', 'ivr', 'api', 'agent', 'mall'] as const;
 const ALL = [...ALL_CHANNELS];
@@ -233,26 +234,6 @@ export const OFFERINGS: readonly CatalogueOffering[] = [
   },
 ];
 
-export interface CatalogueReward {
-  id: string;
-  nameZh: string;
-  nameEn: string;
-  costPoints: number;
-  offeringId: string | null;
-  creditFen: number;
-  active: boolean;
-}
-
-export const REWARDS: readonly CatalogueReward[] = [
-  { id: 'RW-CREDIT-1', nameZh: '1元话费', nameEn: '¥1 credit', costPoints: 100, offeringId: null, creditFen: 100, active: true },
-  { id: 'RW-DATA-DAY', nameZh: '1GB流量日包', nameEn: '1 GB day pass', costPoints: 150, offeringId: 'PK-DATA-DAY-1G', creditFen: 0, active: true },
-  { id: 'RW-DATA-1G', nameZh: '1GB流量包', nameEn: '1 GB data pack', costPoints: 500, offeringId: 'PK-DATA-1G', creditFen: 0, active: true },
-  { id: 'RW-CREDIT-10', nameZh: '10元话费', nameEn: '¥10 credit', costPoints: 1000, offeringId: null, creditFen: 1000, active: true },
-  { id: 'RW-CREDIT-30', nameZh: '30元话费', nameEn: '¥30 credit', costPoints: 2800, offeringId: null, creditFen: 3000, active: true },
-  // taken off the shelf: kept so old redemptions still name it
-  { id: 'RW-DATA-3G', nameZh: '3GB流量包', nameEn: '3 GB data pack', costPoints: 900, offeringId: 'PK-DATA-3G', creditFen: 0, active: false },
-];
-
 export const OFFERING_BY_ID: ReadonlyMap<string, CatalogueOffering> = new Map(OFFERINGS.map((o) => [o.id, o]));
 
 export function offering(id: string): CatalogueOffering {
@@ -277,33 +258,27 @@ function beijingMidnight(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00+08:00`));
 }
 
-/** Inserts the catalogue and the rewards; rows that already exist (same id or code) are left alone. */
-export async function seedCatalogue(db: Db): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('offeringPrice')
-      .values(OFFERINGS.map((o) => {
-        const n = priceNames(o);
-        return {
-          id: priceId(o.id), nameZh: n.zh, nameEn: n.en, priceType: o.priceType,
-          recurringPeriod: o.priceType === 'recurring' ? 'month' as const : null,
-          amountFen: o.priceFen, lifecycleStatus: o.lifecycleStatus, lastUpdate: beijingMidnight(o.since),
-        };
-      }))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    await trx.insertInto('offering')
-      .values(OFFERINGS.map((o) => ({
-        id: o.id, kind: o.kind, code: o.code, nameZh: o.nameZh, nameEn: o.nameEn,
-        descriptionZh: o.descriptionZh, descriptionEn: o.descriptionEn, priceId: priceId(o.id),
-        dataMb: o.dataMb, voiceMin: o.voiceMin, sms: o.sms, validityDays: o.validityDays,
-        eligibility: JSON.stringify(o.eligibility), channels: o.channels, lifecycleStatus: o.lifecycleStatus,
-        version: '1.0', createdAt: beijingMidnight(o.since), lastUpdate: beijingMidnight(o.since),
-      })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    await trx.insertInto('reward')
-      .values(REWARDS.map((r) => ({ ...r })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  });
+/** Inserts the demo offerings and their prices; rows that already exist (same id or code) are left alone. */
+export async function seedDemoOfferings(trx: Kysely<Database>): Promise<void> {
+  await trx.insertInto('offeringPrice')
+    .values(OFFERINGS.map((o) => {
+      const n = priceNames(o);
+      return {
+        id: priceId(o.id), nameZh: n.zh, nameEn: n.en, priceType: o.priceType,
+        recurringPeriod: o.priceType === 'recurring' ? 'month' as const : null,
+        amountFen: o.priceFen, lifecycleStatus: o.lifecycleStatus, lastUpdate: beijingMidnight(o.since),
+      };
+    }))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await trx.insertInto('offering')
+    .values(OFFERINGS.map((o) => ({
+      id: o.id, kind: o.kind, code: o.code, nameZh: o.nameZh, nameEn: o.nameEn,
+      descriptionZh: o.descriptionZh, descriptionEn: o.descriptionEn, priceId: priceId(o.id),
+      dataMb: o.dataMb, voiceMin: o.voiceMin, sms: o.sms, validityDays: o.validityDays,
+      eligibility: JSON.stringify(o.eligibility), channels: o.channels, lifecycleStatus: o.lifecycleStatus,
+      version: '1.0', createdAt: beijingMidnight(o.since), lastUpdate: beijingMidnight(o.since),
+    })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
