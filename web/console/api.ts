@@ -2,31 +2,17 @@
 // method per call, errors as the shared ApiError (a 409 CONFLICT, a 429 with its retryAfter).
 import { query, request, type RequestOptions } from '../shared/api.ts';
 import type {
-  AuditEntry, BusinessRow, Businesses, Cell, Home, Offering, OfferingInput, OfferingSummary, Page, Review, SignInAnswer, StaffRole, StaffUser,
+  AuditPage, AuditQuery as ServerAuditQuery, Businesses, BusinessRow, Cell, Channel, Home, LifecycleStatus, NewOffering, NewStaffUser, Offering,
+  OfferingInput, OfferingPage, OfferingQuery as ServerOfferingQuery, Review, ReviewStatus, SignInAnswer, StaffPatch, StaffUser, SubmitInput,
 } from './types.ts';
 
 export { ApiError, toApiError } from '../shared/api.ts';
 
-export interface OfferingQuery {
-  q?: string;
-  kind?: string;
-  status?: string;
-  channel?: string;
-  offset: number;
-  limit: number;
-  /** The column to sort by, and which way; the server's default is the newest change first. */
-  sort?: 'id' | 'nameZh' | 'lastUpdate' | 'priceFen' | 'lifecycleStatus';
-  order?: 'asc' | 'desc';
-}
+/** The offerings a list page asks for: the server's query, one page of it. */
+export type OfferingQuery = ServerOfferingQuery & { offset: number; limit: number };
 
-export interface AuditQuery {
-  offset: number;
-  limit: number;
-  actor?: string;
-  action?: string;
-  entityType?: string;
-  entityId?: string;
-}
+/** The audit entries a page asks for: the server's query, one page of it. */
+export type AuditQuery = ServerAuditQuery & { offset: number; limit: number };
 
 /** An offering with the revision its ETag names, for the If-Match of an edit. */
 export interface Versioned<T> {
@@ -50,33 +36,33 @@ export function createConsoleClient(o: RequestOptions) {
     home: () => call<Home>('GET', '/home'),
 
     staff: () => call<{ items: StaffUser[] }>('GET', '/staff'),
-    createStaff: (u: { username: string; displayName: string; password: string; roles: StaffRole[] }) => call<StaffUser>('POST', '/staff', u),
-    updateStaff: (userId: number, patch: { displayName?: string; roles?: StaffRole[]; active?: boolean }) => call<StaffUser>('PATCH', `/staff/${id(userId)}`, patch),
+    createStaff: (u: NewStaffUser) => call<StaffUser>('POST', '/staff', u),
+    updateStaff: (userId: number, patch: StaffPatch) => call<StaffUser>('PATCH', `/staff/${id(userId)}`, patch),
 
-    audit: (q: AuditQuery) => call<Page<AuditEntry>>('GET', `/audit${query({ ...q })}`),
+    audit: (q: AuditQuery) => call<AuditPage>('GET', `/audit${query({ ...q })}`),
 
-    offerings: (q: OfferingQuery) => call<Page<OfferingSummary>>('GET', `/offerings${query({ ...q })}`),
+    offerings: (q: OfferingQuery) => call<OfferingPage>('GET', `/offerings${query({ ...q })}`),
     offering: async (offeringId: string): Promise<Versioned<Offering>> => {
       const r = await request<Offering>(o, 'GET', `${base}/offerings/${id(offeringId)}`);
       return { data: r.data, etag: etagOf(r.headers, r.data.revision) };
     },
-    createOffering: (input: OfferingInput) => call<Offering>('POST', '/offerings', input),
+    createOffering: (input: NewOffering) => call<Offering>('POST', '/offerings', input),
     updateOffering: async (offeringId: string, etag: string, input: OfferingInput): Promise<Versioned<Offering>> => {
       const r = await request<Offering>(o, 'PATCH', `${base}/offerings/${id(offeringId)}`, input, { 'if-match': etag });
       return { data: r.data, etag: etagOf(r.headers, r.data.revision) };
     },
-    submit: (offeringId: string, body: { to: 'In test' | 'Launched'; channels?: string[]; launchOn?: string; reason?: string }) =>
+    submit: (offeringId: string, body: SubmitInput) =>
       call<Review>('POST', `/offerings/${id(offeringId)}/submit`, body),
-    transition: (offeringId: string, to: string, reason?: string) => call<Offering>('POST', `/offerings/${id(offeringId)}/transition`, { to, reason }),
+    transition: (offeringId: string, to: LifecycleStatus, reason?: string) => call<Offering>('POST', `/offerings/${id(offeringId)}/transition`, { to, reason }),
     /** Withdrawing answers the offering (200); launching opens a review (201). */
-    setOfferingChannel: async (offeringId: string, channel: string, launched: boolean, reason: string) => {
+    setOfferingChannel: async (offeringId: string, channel: Channel, launched: boolean, reason: string) => {
       const r = await request<Offering | Review>(o, 'PUT', `${base}/offerings/${id(offeringId)}/channels/${id(channel)}`, { launched, reason });
       return r.status === 201 ? { review: r.data as Review } : { offering: r.data as Offering };
     },
     setTestNumbers: (offeringId: string, msisdns: string[]) => call<Offering>('PUT', `/offerings/${id(offeringId)}/test-numbers`, { msisdns }),
     setSchedule: (offeringId: string, retireOn: string | null) => call<Offering>('PUT', `/offerings/${id(offeringId)}/schedule`, { retireOn }),
 
-    reviews: (status: 'pending' | 'approved' | 'rejected') => call<{ items: Review[] }>('GET', `/reviews${query({ status })}`),
+    reviews: (status: ReviewStatus) => call<{ items: Review[] }>('GET', `/reviews${query({ status })}`),
     approve: (reviewId: number, reason?: string) => call<Review>('POST', `/reviews/${id(reviewId)}/approve`, reason ? { reason } : {}),
     reject: (reviewId: number, reason: string) => call<Review>('POST', `/reviews/${id(reviewId)}/reject`, { reason }),
 

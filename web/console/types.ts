@@ -1,162 +1,77 @@
-// The shapes of the staff console's REST API (/api/v1/console, docs/console-api.md).
-import type { L10n } from '../shared/i18n.ts';
+// The shapes of the staff console's REST API (/api/v1/console), taken from the types generated
+// from the server's OpenAPI document (web/shared/api-types.ts, by `node scripts/web-types.mjs`):
+// a route whose schema changes changes these, and a page that reads them wrong fails the type
+// check. The lists below are the choices a page offers, in the console's order; each is checked
+// to name exactly the members of the server's enum.
+import type { QueryOf, RequestOf, ResponseOf } from '../shared/types.ts';
 
-export type StaffRole = 'admin' | 'product' | 'marketing' | 'agent' | 'ops';
-export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'product', 'marketing', 'agent', 'ops'];
+type C = '/api/v1/console';
 
-export const LIFECYCLE = ['In study', 'In design', 'In test', 'Launched', 'Retired', 'Obsolete', 'Rejected'] as const;
-export type LifecycleStatus = (typeof LIFECYCLE)[number];
+/** `true` when the list names exactly the union's members; `Check` of anything else fails to compile. */
+type Exactly<List extends readonly unknown[], U> = [U] extends [List[number]] ? ([List[number]] extends [U] ? true : false) : false;
+type Check<T extends true> = T;
 
-export const CHANNELS = ['web', 'mobile', 'kiosk', 'sms', 'ussd', 'ivr', 'agent', 'api', 'mall'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export type StaffRole = RequestOf<`${C}/staff`, 'post'>['roles'][number];
+export const STAFF_ROLES = ['admin', 'product', 'marketing', 'agent', 'ops'] as const satisfies readonly StaffRole[];
+export type StaffRolesChecked = Check<Exactly<typeof STAFF_ROLES, StaffRole>>;
 
-export const KINDS = ['plan', 'data_pack', 'voice_pack', 'sms_pack', 'vas', 'broadband'] as const;
-export type OfferingKind = (typeof KINDS)[number];
+export type LifecycleStatus = RequestOf<`${C}/offerings/{id}/transition`, 'post'>['to'];
+export const LIFECYCLE = ['In study', 'In design', 'In test', 'Launched', 'Retired', 'Obsolete', 'Rejected'] as const satisfies readonly LifecycleStatus[];
+export type LifecycleChecked = Check<Exactly<typeof LIFECYCLE, LifecycleStatus>>;
 
-/**
- * The price types as the API spells them (the catalogue's `oneTime` / `recurring`; the contract
- * names no values): one-time and monthly.
- */
-export const PRICE_TYPES = { oneTime: 'oneTime', monthly: 'recurring' } as const;
-export type PriceType = (typeof PRICE_TYPES)[keyof typeof PRICE_TYPES];
+export type OfferingQuery = QueryOf<`${C}/offerings`, 'get'>;
 
-export interface StaffUser {
-  id: number;
-  username: string;
-  displayName: string;
-  roles: StaffRole[];
-  active: boolean;
-  createdAt: string;
-}
+export type Channel = NonNullable<OfferingQuery['channel']>;
+export const CHANNELS = ['web', 'mobile', 'kiosk', 'sms', 'ussd', 'ivr', 'agent', 'api', 'mall'] as const satisfies readonly Channel[];
+export type ChannelsChecked = Check<Exactly<typeof CHANNELS, Channel>>;
 
-export interface SignInAnswer {
-  token: string;
-  expiresInSeconds: number;
-  user: StaffUser;
-}
+export type OfferingKind = NonNullable<OfferingQuery['kind']>;
+export const KINDS = ['plan', 'data_pack', 'voice_pack', 'sms_pack', 'vas', 'broadband'] as const satisfies readonly OfferingKind[];
+export type KindsChecked = Check<Exactly<typeof KINDS, OfferingKind>>;
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actorId: number | null;
-  actorName: string | null;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  sourceIp: string | null;
-}
+/** What an edit sends: any of the fields. */
+export type OfferingInput = RequestOf<`${C}/offerings/{id}`, 'patch'>;
+/** What a create sends: nameZh at least. */
+export type NewOffering = RequestOf<`${C}/offerings`, 'post'>;
 
-export interface OfferingSummary {
-  id: string;
-  code: string | null;
-  kind: OfferingKind | null;
-  nameZh: string;
-  nameEn: string | null;
-  priceFen: number | null;
-  priceType: string | null;
-  lifecycleStatus: LifecycleStatus;
-  channels: string[];
-  revision: number;
-  lastUpdate: string;
-  pendingReview: boolean;
-}
+/** The price types as the API spells them (the catalogue's `oneTime` / `recurring`): one-time and monthly. */
+export type PriceType = NonNullable<OfferingInput['priceType']>;
+export const PRICE_TYPES = { oneTime: 'oneTime', monthly: 'recurring' } as const satisfies Record<string, PriceType>;
+export type PriceTypesChecked = Check<Exactly<(typeof PRICE_TYPES)[keyof typeof PRICE_TYPES][], PriceType>>;
 
-export interface Eligibility {
-  plans?: string[];
-  accountTypes?: string[];
-  statuses?: string[];
-}
+/** Which subscribers may take an offering, as an edit sends it. */
+export type Eligibility = NonNullable<OfferingInput['eligibility']>;
 
+export type StaffUser = ResponseOf<`${C}/me`, 'get', 200>;
+export type NewStaffUser = RequestOf<`${C}/staff`, 'post'>;
+export type StaffPatch = RequestOf<`${C}/staff/{id}`, 'patch'>;
+export type SignInAnswer = ResponseOf<`${C}/auth/sign-in`, 'post', 200>;
+
+export type AuditQuery = QueryOf<`${C}/audit`, 'get'>;
+export type AuditPage = ResponseOf<`${C}/audit`, 'get', 200>;
+export type AuditEntry = AuditPage['items'][number];
+
+export type OfferingPage = ResponseOf<`${C}/offerings`, 'get', 200>;
+export type OfferingSummary = OfferingPage['items'][number];
+export type Offering = ResponseOf<`${C}/offerings/{id}`, 'get', 200>;
 /** One change in an offering's life: a status step (`from` → `to`) or another kind of change. */
-export interface HistoryEntry {
-  at: string;
-  actorName: string | null;
-  kind?: string;
-  from: string | null;
-  to: string | null;
-  detail?: unknown;
-  reason: string | null;
-}
+export type HistoryEntry = Offering['history'][number];
 
-export interface Review {
-  id: number;
-  offeringId: string;
-  offeringName: L10n;
-  kind: 'transition' | 'channel';
-  to: string | null;
-  channels: string[] | null;
-  launchOn: string | null;
-  reason: string | null;
-  status: 'pending' | 'approved' | 'rejected';
-  requestedBy: { id: number; name: string };
-  requestedAt: string;
-  decidedBy: { id: number; name: string } | string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
-}
+export type ReviewStatus = NonNullable<QueryOf<`${C}/reviews`, 'get'>['status']>;
+export type Review = ResponseOf<`${C}/reviews`, 'get', 200>['items'][number];
+export type SubmitInput = RequestOf<`${C}/offerings/{id}/submit`, 'post'>;
 
-export interface Offering extends OfferingSummary {
-  descriptionZh: string | null;
-  descriptionEn: string | null;
-  dataMb: number | null;
-  voiceMin: number | null;
-  sms: number | null;
-  validityDays: number | null;
-  eligibility: Eligibility | null;
-  testNumbers: string[];
-  launchAt: string | null;
-  retireAt: string | null;
-  history: HistoryEntry[];
-  reviews: Review[];
-}
+export type Businesses = ResponseOf<`${C}/businesses`, 'get', 200>;
+export type BusinessRow = Businesses['items'][number];
+export type Cell = ResponseOf<`${C}/businesses/{id}/channels/{channel}`, 'put', 200>;
 
-/** What a create or edit sends; every field but nameZh optional. */
-export interface OfferingInput {
-  nameZh?: string;
-  nameEn?: string;
-  kind?: OfferingKind;
-  code?: string;
-  priceFen?: number;
-  priceType?: PriceType;
-  descriptionZh?: string;
-  descriptionEn?: string;
-  dataMb?: number;
-  voiceMin?: number;
-  sms?: number;
-  validityDays?: number;
-  eligibility?: Eligibility;
-}
+export type Home = ResponseOf<`${C}/home`, 'get', 200>;
 
-export interface Cell {
-  enabled: boolean;
-  calls: number;
-  okRate: number | null;
-}
-
-export interface BusinessRow {
-  id: string;
-  names: L10n;
-  kind: string;
-  cells: Record<string, Cell>;
-}
-
-export interface Businesses {
-  channels: string[];
-  items: BusinessRow[];
-}
-
-export interface Home {
-  roles: StaffRole[];
-  pendingReviews: number;
-  myPendingSubmissions: number;
-  offeringsByStatus: Record<string, number>;
-  channels: { channel: string; calls: number; okRate: number | null }[];
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
+// Where the server's answer types a value as a plain string (an offering's kind and status, a
+// user's roles, an offering's channels), these tell the console's own values from the rest.
+const oneOf = <T extends string>(list: readonly T[]) => (v: string | null | undefined): v is T => v != null && (list as readonly string[]).includes(v);
+export const isStaffRole = oneOf(STAFF_ROLES);
+export const isLifecycleStatus = oneOf(LIFECYCLE);
+export const isChannel = oneOf(CHANNELS);
+export const isOfferingKind = oneOf(KINDS);
+export const isPriceType = oneOf(Object.values(PRICE_TYPES));

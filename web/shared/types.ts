@@ -18,6 +18,10 @@ export type ResponseOf<P extends keyof paths, M extends Method, S extends number
 export type RequestOf<P extends keyof paths, M extends Method> =
   paths[P] extends { [K in M]: { requestBody?: { content: { 'application/json': infer B } } } } ? B : never;
 
+/** The query string a path's operation takes (its `parameters.query`). */
+export type QueryOf<P extends keyof paths, M extends Method> =
+  paths[P] extends { [K in M]: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
+
 /** Where a form gets the choices for an input: run `business`, take `result[list][*][value]`. */
 export interface OptionsSource {
   business: string;

@@ -6,15 +6,12 @@ import type { ColumnsType } from 'antd/es/table';
 import { formatBeijing } from '../../shared/format.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
+import type { AuditQuery } from '../api.ts';
 import type { AuditEntry } from '../types.ts';
 import { ErrorAlert, PageTitle, useLoad } from '../ui.tsx';
 
-interface Filters {
-  actor?: string;
-  action?: string;
-  entityType?: string;
-  entityId?: string;
-}
+/** The audit query's filters (the page adds offset and limit). */
+type Filters = Omit<AuditQuery, 'offset' | 'limit'>;
 
 function json(v: unknown): string {
   return v === null || v === undefined ? '—' : JSON.stringify(v, null, 2);
@@ -29,10 +26,10 @@ export default function AuditPage() {
 
   const columns: ColumnsType<AuditEntry> = [
     { title: t('audit.at'), dataIndex: 'at', render: (v: string) => formatBeijing(v, { seconds: true }), width: 170 },
-    { title: t('audit.actor'), dataIndex: 'actorName', render: (v: string | null) => v ?? '—' },
+    { title: t('audit.actor'), dataIndex: 'actorName', render: (v: string) => v || '—' },
     { title: t('audit.action'), dataIndex: 'action', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
     { title: t('audit.entity'), key: 'entity', render: (_v, e) => (e.entityType ? `${e.entityType}${e.entityId ? ` ${e.entityId}` : ''}` : '—') },
-    { title: t('audit.reason'), dataIndex: 'reason', render: (v: string | null) => v || '—' },
+    { title: t('audit.reason'), dataIndex: 'reason', render: (v: string) => v || '—' },
     { title: t('audit.source'), dataIndex: 'sourceIp', render: (v: string | null) => v ?? '—', responsive: ['xl'] },
   ];
 

@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { Col, Form, Input, Modal, Radio, Row, Select } from 'antd';
 import { fenToYuanText, parseYuan } from '../../shared/format.ts';
 import { useI18n } from '../i18n.tsx';
-import { KINDS, PRICE_TYPES, type Offering, type OfferingInput, type OfferingKind, type PriceType } from '../types.ts';
+import { isOfferingKind, isPriceType, KINDS, PRICE_TYPES, type NewOffering, type Offering, type OfferingKind, type PriceType } from '../types.ts';
 
 interface Values {
   nameZh: string;
@@ -27,17 +27,17 @@ function valuesOf(o: Offering | undefined): Partial<Values> {
   if (!o) return { priceType: PRICE_TYPES.oneTime };
   const text = (n: number | null) => (n === null || n === undefined ? undefined : String(n));
   return {
-    nameZh: o.nameZh, nameEn: o.nameEn ?? undefined, kind: o.kind ?? undefined, code: o.code ?? undefined,
+    nameZh: o.nameZh, nameEn: o.nameEn ?? undefined, kind: isOfferingKind(o.kind) ? o.kind : undefined, code: o.code ?? undefined,
     price: o.priceFen === null || o.priceFen === undefined ? undefined : fenToYuanText(o.priceFen),
-    priceType: (o.priceType as PriceType | null) ?? PRICE_TYPES.oneTime,
+    priceType: isPriceType(o.priceType) ? o.priceType : PRICE_TYPES.oneTime,
     dataMb: text(o.dataMb), voiceMin: text(o.voiceMin), sms: text(o.sms), validityDays: text(o.validityDays),
     descriptionZh: o.descriptionZh ?? undefined, descriptionEn: o.descriptionEn ?? undefined,
   };
 }
 
 /** The form's values as the API takes them: empty fields left out (or, editing, left as they were). */
-function inputOf(v: Values): OfferingInput {
-  const out: OfferingInput = { nameZh: v.nameZh.trim() };
+function inputOf(v: Values): NewOffering {
+  const out: NewOffering = { nameZh: v.nameZh.trim() };
   const str = (s: string | undefined) => (s && s.trim() ? s.trim() : undefined);
   if (str(v.nameEn)) out.nameEn = str(v.nameEn);
   if (v.kind) out.kind = v.kind;
@@ -61,7 +61,8 @@ interface Props {
   /** The offering being edited; none for a new one. */
   offering?: Offering;
   busy: boolean;
-  onSave(input: OfferingInput): void;
+  /** What the form sends: a whole new offering, or (editing) the fields to set. */
+  onSave(input: NewOffering): void;
   onCancel(): void;
 }
 

@@ -11,7 +11,7 @@ import { useRouter } from '../../shared/router.tsx';
 import { toApiError, type ApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
-import { CHANNELS, type Offering, type OfferingInput, type Review } from '../types.ts';
+import { CHANNELS, type Channel, type LifecycleStatus, type NewOffering, type Offering, type Review, type SubmitInput } from '../types.ts';
 import { ErrorAlert, errorText, PageTitle, StatusTag, ToneTag, useLoad } from '../ui.tsx';
 import { OfferingForm } from './offering-form.tsx';
 import { describeReview } from './reviews.tsx';
@@ -29,7 +29,7 @@ function stepsOf(o: Offering): { current: number; status: 'process' | 'finish' |
 }
 
 /** Steps that need no review, by status (docs/console-api.md: to In design / In study / Retired / Obsolete). */
-const MOVES: Record<string, string[]> = {
+const MOVES: Partial<Record<string, LifecycleStatus[]>> = {
   'In study': ['In design'],
   'In design': ['In study'],
   'In test': ['In design'],
@@ -40,9 +40,9 @@ const MOVES: Record<string, string[]> = {
 
 type Dialog =
   | { kind: 'edit' }
-  | { kind: 'submit'; to: 'In test' | 'Launched' }
-  | { kind: 'channel'; channel: string; launched: boolean }
-  | { kind: 'move'; to: string };
+  | { kind: 'submit'; to: SubmitInput['to'] }
+  | { kind: 'channel'; channel: Channel; launched: boolean }
+  | { kind: 'move'; to: LifecycleStatus };
 
 export default function OfferingPage({ id }: { id: string }) {
   const i18n = useI18n();
@@ -54,7 +54,7 @@ export default function OfferingPage({ id }: { id: string }) {
   const loaded = useLoad(() => client.offering(id), [id]);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ reason?: string; channels?: string[]; launchOn?: Dayjs | null }>();
+  const [form] = Form.useForm<{ reason?: string; channels?: Channel[]; launchOn?: Dayjs | null }>();
   const [numbers, setNumbers] = useState<string | null>(null);
   const [numbersProblem, setNumbersProblem] = useState<string | null>(null);
 
@@ -92,7 +92,7 @@ export default function OfferingPage({ id }: { id: string }) {
   if (loaded.error && !o) return <><PageTitle title={t('offerings.title')} /><ErrorAlert error={loaded.error} onRetry={loaded.reload} /></>;
   if (!o) return <Card loading />;
 
-  const save = (input: OfferingInput) => act(async () => {
+  const save = (input: NewOffering) => act(async () => {
     await client.updateOffering(o.id, etag ?? `"${o.revision}"`, input);
     message.success(t('offering.saved'));
   });
@@ -158,7 +158,8 @@ export default function OfferingPage({ id }: { id: string }) {
     o.sms ? `${t('field.sms').replace(/[（(].*$/, '')} ${o.sms}` : null,
   ].filter(Boolean).join(' · ') || '—';
   const elig = o.eligibility ?? {};
-  const list = (xs?: string[]) => (xs && xs.length ? xs.join('、') : t('offering.anyone'));
+  // The answer types eligibility as an open record: its lists are read as what an edit sends.
+  const list = (xs: unknown) => (Array.isArray(xs) && xs.length ? xs.join('、') : t('offering.anyone'));
 
   const actions = writer && (
     <Space wrap>
@@ -270,10 +271,10 @@ export default function OfferingPage({ id }: { id: string }) {
                 items={[...o.history].reverse().map((h, i) => ({
                   key: i,
                   color: h.to === 'Rejected' ? 'red' : h.to === 'Launched' ? 'green' : h.to ? 'blue' : 'gray',
-                  title: h.to ? `${h.from ? `${i18n.status(h.from)} → ` : ''}${i18n.status(h.to)}` : i18n.historyKind(h.kind ?? ''),
+                  title: h.to ? `${h.from ? `${i18n.status(h.from)} → ` : ''}${i18n.status(h.to)}` : i18n.historyKind(h.kind),
                   content: (
                     <>
-                      <div>{t('offering.historyBy', { name: h.actorName ?? '—', at: formatBeijing(h.at) })}</div>
+                      <div>{t('offering.historyBy', { name: h.actorName || '—', at: formatBeijing(h.at) })}</div>
                       {channelChange(h.detail)}
                       {h.reason && <Typography.Text type="secondary">{h.reason}</Typography.Text>}
                     </>

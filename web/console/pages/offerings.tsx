@@ -10,15 +10,15 @@ import { Link, useRouter } from '../../shared/router.tsx';
 import { toApiError, type OfferingQuery } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
-import { CHANNELS, KINDS, LIFECYCLE, type OfferingInput, type OfferingSummary } from '../types.ts';
+import { CHANNELS, KINDS, LIFECYCLE, type NewOffering, type OfferingSummary } from '../types.ts';
 import { ErrorAlert, errorText, PageTitle, StatusTag, ToneTag, useLoad } from '../ui.tsx';
 import { OfferingForm } from './offering-form.tsx';
 
 interface Filters {
   q: string;
-  kind?: string;
-  status?: string;
-  channel?: string;
+  kind?: OfferingQuery['kind'];
+  status?: OfferingQuery['status'];
+  channel?: OfferingQuery['channel'];
   page: number;
   pageSize: number;
   sort?: OfferingQuery['sort'];
@@ -41,7 +41,7 @@ export default function OfferingsPage() {
   );
   const set = (patch: Partial<Filters>) => setF((old) => ({ ...old, page: 1, ...patch }));
 
-  const create = async (input: OfferingInput) => {
+  const create = async (input: NewOffering) => {
     setSaving(true);
     try {
       const o = await client.createOffering(input);
@@ -98,15 +98,15 @@ export default function OfferingsPage() {
         />
         <Select
           allowClear placeholder={t('offerings.kind')} aria-label={t('offerings.kind')} style={{ width: 150 }} value={f.kind}
-          onChange={(kind?: string) => set({ kind })} options={KINDS.map((k) => ({ value: k, label: i18n.kind(k) }))}
+          onChange={(kind?: Filters['kind']) => set({ kind })} options={KINDS.map((k) => ({ value: k, label: i18n.kind(k) }))}
         />
         <Select
           allowClear placeholder={t('offerings.status')} aria-label={t('offerings.status')} style={{ width: 150 }} value={f.status}
-          onChange={(status?: string) => set({ status })} options={LIFECYCLE.map((s) => ({ value: s, label: i18n.status(s) }))}
+          onChange={(status?: Filters['status']) => set({ status })} options={LIFECYCLE.map((s) => ({ value: s, label: i18n.status(s) }))}
         />
         <Select
           allowClear placeholder={t('offerings.channel')} aria-label={t('offerings.channel')} style={{ width: 160 }} value={f.channel}
-          onChange={(channel?: string) => set({ channel })} options={CHANNELS.map((c) => ({ value: c, label: i18n.channel(c) }))}
+          onChange={(channel?: Filters['channel']) => set({ channel })} options={CHANNELS.map((c) => ({ value: c, label: i18n.channel(c) }))}
         />
       </Flex>
       {list.error && <ErrorAlert error={list.error} onRetry={list.reload} />}

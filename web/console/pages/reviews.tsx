@@ -14,7 +14,7 @@ import { ErrorAlert, errorText, PageTitle, useLoad } from '../ui.tsx';
 /** What a review asks for, in words: `转为测试中`, `上线到：USSD 菜单`, with its launch date. */
 export function describeReview(r: Review, i18n: I18n): string {
   const { t } = i18n;
-  const channels = (r.channels ?? []).map((c) => i18n.channel(c)).join('、');
+  const channels = r.channels.map((c) => i18n.channel(c)).join('、');
   let what: string;
   if (r.kind === 'channel') what = t('reviews.launchChannel', { channels });
   else if (r.to === 'Launched' && channels) what = t('reviews.toLaunched', { channels });
@@ -23,8 +23,7 @@ export function describeReview(r: Review, i18n: I18n): string {
 }
 
 function decider(r: Review): string {
-  if (!r.decidedBy) return '—';
-  return typeof r.decidedBy === 'string' ? r.decidedBy : r.decidedBy.name;
+  return r.decidedBy?.name || '—';
 }
 
 /** Says a refusal in words; SELF_REVIEW in the console's own clear terms. */
@@ -95,7 +94,7 @@ export default function ReviewsPage() {
       render: (_v, r) => <Link to={`/offerings/${encodeURIComponent(r.offeringId)}`}>{i18n.pick(r.offeringName)}</Link>,
     },
     { title: t('reviews.request'), key: 'request', render: (_v, r) => describeReview(r, i18n) },
-    { title: t('common.reason'), dataIndex: 'reason', render: (v: string | null) => v || '—', responsive: ['lg'] },
+    { title: t('common.reason'), dataIndex: 'reason', render: (v: string) => v || '—', responsive: ['lg'] },
     {
       title: t('reviews.requestedBy'), key: 'by',
       render: (_v, r) => <>{r.requestedBy.name}{r.requestedBy.id === me && <Tag style={{ marginInlineStart: 6 }}>{t('reviews.mine')}</Tag>}</>,

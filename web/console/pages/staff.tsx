@@ -8,7 +8,7 @@ import { formatBeijing } from '../../shared/format.ts';
 import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
-import { STAFF_ROLES, type StaffRole, type StaffUser } from '../types.ts';
+import { isStaffRole, STAFF_ROLES, type StaffRole, type StaffUser } from '../types.ts';
 import { ErrorAlert, errorText, PageTitle, ToneTag, useLoad } from '../ui.tsx';
 
 interface NewUser {
@@ -80,7 +80,7 @@ export default function StaffPage() {
       title: t('common.actions'), key: 'actions',
       render: (_v, u) => (
         <Space wrap>
-          <Button size="small" onClick={() => { rolesForm.setFieldsValue({ roles: u.roles }); setEditing(u); }} aria-label={`${t('staff.editRoles')}：${u.username}`}>
+          <Button size="small" onClick={() => { rolesForm.setFieldsValue({ roles: u.roles.filter(isStaffRole) }); setEditing(u); }} aria-label={`${t('staff.editRoles')}：${u.username}`}>
             {t('staff.editRoles')}
           </Button>
           {u.active ? (
