@@ -96,6 +96,7 @@ describe('staff console in a browser', { skip }, () => {
       await page.goto(`${hall.base}/console`);
       await page.evaluate('localStorage.clear()');
       await page.reload();
+      await page.getByRole('heading', { level: 1, name: '登录运营管理台' }).waitFor();
       await page.getByLabel('用户名').fill(admin);
       await page.getByLabel('密码').fill('not the password');
       await page.getByRole('button', { name: '登录', exact: true }).click();
