@@ -4,34 +4,19 @@
 // Prices are integer fen. Every offering has exactly one price row, `PR-<offering id>`.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import type { Eligibility, LifecycleStatus, OfferingKind } from './tables.ts';
+import { SALES_CHANNELS, type OfferingView } from './offering.ts';
+import type { LifecycleStatus } from './tables.ts';
 
-export const ALL_CHANNELS = ['web', 'mobile', 'kiosk', 'sms', 'ussd', 'ivr', 'api', 'agent', 'mall'] as const;
+export const ALL_CHANNELS = SALES_CHANNELS;
 const ALL = [...ALL_CHANNELS];
 
-export interface CatalogueOffering {
-  id: string;
-  kind: OfferingKind;
-  /** What subscribers type on SMS / USSD: uppercase letters and digits. */
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  descriptionZh: string;
-  descriptionEn: string;
-  priceFen: number;
-  /** `recurring` = charged every month until cancelled; `oneTime` = charged once on order. */
-  priceType: 'recurring' | 'oneTime';
-  dataMb: number;
-  voiceMin: number;
-  sms: number;
-  /** Days a one-time pack lasts; null = recurs monthly until cancelled. */
-  validityDays: number | null;
-  eligibility: Eligibility;
+/** A demo offering: what businesses see of it (offering.ts), with its status and launch day. */
+export type CatalogueOffering = Omit<OfferingView, 'channels' | 'lifecycleStatus' | 'testMsisdns' | 'launchAt' | 'retireAt'> & {
   channels: string[];
   lifecycleStatus: LifecycleStatus;
   /** When it was first launched (`created_at`), Beijing date. */
   since: string;
-}
+};
 
 const GB = 1024;
 
