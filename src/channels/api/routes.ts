@@ -30,7 +30,7 @@ export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
 const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
   .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
-export function apiRoutes(s: Services): FastifyPluginAsyncZod {
+export function apiRoutes(s: Pick<Services, 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens'>): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/auth/otp', {
       schema: {

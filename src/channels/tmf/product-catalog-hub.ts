@@ -20,7 +20,7 @@ const hubInput = z.object({
 const hubSchema = z.object({ id: z.string(), callback: z.string(), query: z.string().nullable() });
 const errors = { 400: tmfErrorSchema, 401: tmfErrorSchema, 403: tmfErrorSchema, 404: tmfErrorSchema };
 
-export function catalogHubRoutes(s: Services): FastifyPluginAsyncZod {
+export function catalogHubRoutes(s: Pick<Services, 'hub' | 'tokens' | 'clock' | 'staff'>): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(`/${HUB_PATH}`, {
       schema: {

@@ -103,7 +103,7 @@ function parentOf(b: { parentId?: string | null; isRoot?: boolean }): string | n
 
 const nullToEmpty = (v: string | null | undefined) => (v === null ? '' : v);
 
-export function catalogResourceRoutes(s: Services): FastifyPluginAsyncZod {
+export function catalogResourceRoutes(s: Pick<Services, 'catalogueResources' | 'tokens' | 'clock' | 'staff'>): FastifyPluginAsyncZod {
   return async (app) => {
     const r = s.catalogueResources;
 

@@ -215,7 +215,7 @@ function contentOf(p: OfferingPatch, cur: OfferingRow, kind: OfferingKind | unde
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as typeof input;
 }
 
-export function productCatalogRoutes(s: Services): FastifyPluginAsyncZod {
+export function productCatalogRoutes(s: Pick<Services, 'catalogueResources' | 'catalogueService' | 'hub' | 'tokens' | 'clock' | 'staff'>): FastifyPluginAsyncZod {
   return async (app) => {
     // A write here may make events: this node's hub looks for listeners to send them to at once.
     app.addHook('onResponse', async (req) => {
