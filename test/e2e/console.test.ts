@@ -47,6 +47,9 @@ describe('staff console in a browser', { skip }, () => {
   for (const size of CONSOLE_SIZES) {
     test(`at ${size.width}×${size.height}: a data pack goes through two reviews to USSD only`, async (t) => {
       const page = await hall.context.newPage();
+      // The console's chunks (antd) are larger than the hall's: on a machine busy with the other
+      // test files a page can take longer than the harness's 15 s to appear. A bound, not a timing.
+      page.setDefaultTimeout(45_000);
       t.after(() => page.close().catch(() => undefined));
       await page.setViewportSize({ width: size.width, height: size.height });
       const shot = (what: string) => check(page, `${what}-${size.name}`);
