@@ -24,6 +24,7 @@ export const ERRORS = {
   NOT_ELIGIBLE: [422, '您不符合办理条件', 'You are not eligible for this'],
   NOT_AVAILABLE_ON_CHANNEL: [422, '该渠道暂不提供此业务', 'Not available on this channel'],
   NOT_OFFERED_ON_CHANNEL: [403, '该业务暂未在此渠道提供，请通过其他渠道办理', 'This service is not offered on this channel; please use another channel'],
+  LINE_SUSPENDED: [422, '您的号码已停机，暂不能办理此业务', 'Your line is suspended, so this cannot be done now'],
   CONFLICT: [409, '数据已被他人修改，请刷新后重试', 'Someone else changed this first; reload and try again'],
   NOT_EDITABLE: [409, '当前状态不允许修改', 'It cannot be changed in its current status'],
   INVALID_TRANSITION: [409, '不允许的状态变更', 'That lifecycle step is not allowed'],
