@@ -2,7 +2,8 @@
 // integer fen without floats (through the server's one parser), times show in Beijing time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBeijing, formatData, formatFen, formatPrice, formatRate, maskMsisdn, normaliseMsisdn, parseYuan } from '../../web/shared/format.ts';
+import { spawnSync } from 'node:child_process';
+import { formatBeijing, formatCycle, formatData, formatDate, formatFen, formatMonthShort, formatPrice, formatRate, maskMsisdn, normaliseMsisdn, parseYuan } from '../../web/shared/format.ts';
 
 test('a typed yuan amount becomes integer fen', () => {
   const cases: [string, number | null][] = [
@@ -48,4 +49,35 @@ test('catalogue prices say when they are monthly; rates are percentages', () => 
   assert.equal(formatRate(0.98765), '98.8%');
   assert.equal(formatRate(1), '100.0%');
   assert.equal(formatRate(null), '—');
+});
+
+test('dates show in the operator zone in one format per language, whatever zone the machine is in', () => {
+  assert.equal(formatDate('2026-12-31T16:00:00.000Z', 'zh-CN'), '2027年1月1日');
+  assert.equal(formatDate('2026-12-31T15:59:59.000Z', 'zh-CN'), '2026年12月31日');
+  assert.equal(formatDate('2026-12-31T15:59:59.000Z', 'en'), '31 Dec 2026');
+  assert.equal(formatDate('2026-12-30T20:20:00.000Z', 'en'), '31 Dec 2026', 'an order at 04:20 Beijing time is on the 31st');
+  assert.equal(formatDate('2026-12-31', 'zh-CN'), '2026年12月31日', 'a calendar date is shown as written');
+  assert.equal(formatDate('2026-03-05', 'en'), '5 Mar 2026');
+  assert.equal(formatDate(Date.UTC(2026, 5, 30, 17), 'en'), '1 Jul 2026');
+  assert.equal(formatDate('2026-12-31T12:00:00.000Z', 'en', 'America/Los_Angeles'), '31 Dec 2026');
+  assert.equal(formatDate('2026-12-31T06:00:00.000Z', 'en', 'America/Los_Angeles'), '30 Dec 2026');
+  assert.equal(formatDate('soon', 'en'), 'soon');
+  assert.equal(formatCycle('2026-11', 'zh-CN'), '2026年11月');
+  assert.equal(formatCycle('2026-11', 'en'), 'Nov 2026');
+  assert.equal(formatMonthShort('2026-05', 'zh-CN'), '5月');
+  assert.equal(formatMonthShort('2026-05', 'en'), 'May');
+});
+
+test('the same dates come out with the browser in New York, London or Beijing', () => {
+  const script = `import { formatDate, formatBeijing } from ${JSON.stringify(new URL('../../web/shared/format.ts', import.meta.url).href)};
+    console.log(JSON.stringify([formatDate('2026-12-30T20:20:00.000Z', 'zh-CN'), formatDate('2026-12-31T16:30:00.000Z', 'en'), formatBeijing('2026-11-15T02:00:00Z'), new Date().getTimezoneOffset()]));`;
+  for (const tz of ['America/New_York', 'Europe/London', 'Pacific/Kiritimati', 'Asia/Shanghai']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TZ: tz } });
+    assert.equal(r.status, 0, r.stderr);
+    const [zh, en, beijing, offset] = JSON.parse(r.stdout) as [string, string, string, number];
+    assert.equal(zh, '2026年12月31日', tz);
+    assert.equal(en, '1 Jan 2027', tz);
+    assert.equal(beijing, '2026-11-15 10:00', tz);
+    if (tz === 'America/New_York') assert.ok(offset > 0, 'the child really runs in New York time');
+  }
 });

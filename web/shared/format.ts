@@ -68,6 +68,51 @@ export function formatBeijing(instant: string | number | Date, opts: { seconds?:
   return `${day} ${p.hour}:${p.minute}${opts.seconds ? `:${p.second}` : ''}`;
 }
 
+/** The operator's time zone: every date a subscriber sees is a date there (config OPERATOR_TIME_ZONE on the server). */
+export const OPERATOR_TIME_ZONE = BEIJING;
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `{year, month, day}` of an instant in a zone, or of a plain `YYYY-MM-DD` date as it is written. */
+function dayParts(when: string | number | Date, zone: string): { y: number; m: number; d: number } | null {
+  if (typeof when === 'string') {
+    const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(when);
+    // A calendar date (a bill's due date, a plan's start) is a date already: no zone moves it.
+    if (plain) return { y: Number(plain[1]), m: Number(plain[2]), d: Number(plain[3]) };
+  }
+  const date = when instanceof Date ? when : new Date(when);
+  if (Number.isNaN(date.getTime())) return null;
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const p = Object.fromEntries(f.formatToParts(date).map((x) => [x.type, x.value]));
+  return { y: Number(p.year), m: Number(p.month), d: Number(p.day) };
+}
+
+/**
+ * A date as subscribers read it, one format per language: `2026年12月31日` / `31 Dec 2026`. An
+ * instant is taken in the operator's zone (Asia/Shanghai) whatever zone the browser is in; a
+ * plain `YYYY-MM-DD` is shown as written.
+ */
+export function formatDate(when: string | number | Date, lang: 'zh-CN' | 'en', zone: string = OPERATOR_TIME_ZONE): string {
+  const p = dayParts(when, zone);
+  if (!p) return String(when);
+  return lang === 'en' ? `${p.d} ${MONTHS_EN[p.m - 1]} ${p.y}` : `${p.y}年${p.m}月${p.d}日`;
+}
+
+/** A billing cycle `2026-11` as `2026年11月` / `Nov 2026`. */
+export function formatCycle(cycle: string, lang: 'zh-CN' | 'en'): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(cycle);
+  if (!m) return cycle;
+  const n = Number(m[2]);
+  return lang === 'en' ? `${MONTHS_EN[n - 1]} ${m[1]}` : `${m[1]}年${n}月`;
+}
+
+/** A cycle's month alone, for chart labels: `11月` / `Nov`. */
+export function formatMonthShort(cycle: string, lang: 'zh-CN' | 'en'): string {
+  const n = Number(cycle.slice(5, 7));
+  if (!(n >= 1 && n <= 12)) return cycle;
+  return lang === 'en' ? MONTHS_EN[n - 1]! : `${n}月`;
+}
+
 /** Today's date in Beijing, `YYYY-MM-DD`. */
 export function beijingToday(now: Date = new Date()): string {
   return formatBeijing(now, { date: true });
