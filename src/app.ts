@@ -9,7 +9,7 @@ import { AppError, isAppError } from './platform/errors.ts';
 import type { Services } from './container.ts';
 import { apiRoutes } from './channels/api/routes.ts';
 import { consoleRoutes } from './channels/console/index.ts';
-import { fromFastifyError, sendProblem } from './channels/api/problem.ts';
+import { databaseUnavailable, fromFastifyError, sendProblem } from './channels/api/problem.ts';
 import { tmfRoutes } from './channels/tmf/index.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { ussdRoutes } from './channels/ussd/index.ts';
@@ -83,7 +83,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       return { status: 'ready' };
     } catch (err) {
       req.log.warn({ err }, 'database not reachable');
-      return sendProblem(reply, req, new AppError('UNAVAILABLE'));
+      return sendProblem(reply, req, databaseUnavailable());
     }
   });
 

@@ -4,6 +4,7 @@ import { l10n, type L10n } from './i18n.ts';
 
 export const ERRORS = {
   INVALID_INPUT: [400, '输入有误', 'Invalid input'],
+  PAYLOAD_TOO_LARGE: [413, '请求内容过大', 'The request body is too large'],
   IDEMPOTENCY_KEY_REQUIRED: [400, '缺少幂等键（Idempotency-Key）', 'An Idempotency-Key header is required for transactions'],
   UNAUTHENTICATED: [401, '请先登录', 'Sign in first'],
   FORBIDDEN: [403, '无权办理此业务', 'Not allowed'],
@@ -23,8 +24,8 @@ export const ERRORS = {
   INSUFFICIENT_POINTS: [422, '积分不足', 'Not enough points'],
   NOT_ELIGIBLE: [422, '您不符合办理条件', 'You are not eligible for this'],
   NOT_AVAILABLE_ON_CHANNEL: [422, '该渠道暂不提供此业务', 'Not available on this channel'],
-  NOT_OFFERED_ON_CHANNEL: [403, '该业务暂未在此渠道提供，请通过其他渠道办理', 'This service is not offered on this channel; please use another channel'],
   LINE_SUSPENDED: [422, '您的号码已停机，暂不能办理此业务', 'Your line is suspended, so this cannot be done now'],
+  NOT_OFFERED_ON_CHANNEL: [403, '该业务暂未在此渠道提供，请通过其他渠道办理', 'This service is not offered on this channel; please use another channel'],
   CONFLICT: [409, '数据已被他人修改，请刷新后重试', 'Someone else changed this first; reload and try again'],
   NOT_EDITABLE: [409, '当前状态不允许修改', 'It cannot be changed in its current status'],
   INVALID_TRANSITION: [409, '不允许的状态变更', 'That lifecycle step is not allowed'],

@@ -9,7 +9,7 @@ import { l10n } from '../../platform/i18n.ts';
 import { parseYuanToFen, yuanNumberToFen } from '../../platform/money.ts';
 import type { Services } from '../../container.ts';
 import { requirePrincipal, requireStaff, type TokenDeps } from '../api/auth.ts';
-import { fromFastifyError, requestLang } from '../api/problem.ts';
+import { fromFastifyError, requestLang, retryAfterHeader } from '../api/problem.ts';
 
 export const TMF_PREFIX = '/tmf-api';
 
@@ -55,6 +55,7 @@ export function tmfErrorBody(e: AppError, req: FastifyRequest): TmfError {
 }
 
 export function sendTmfError(reply: FastifyReply, req: FastifyRequest, e: AppError): FastifyReply {
+  retryAfterHeader(reply, e);
   return reply.code(e.status).type('application/json; charset=utf-8').send(tmfErrorBody(e, req));
 }
 
