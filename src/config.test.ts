@@ -21,3 +21,9 @@ test('behind a trusted balancer the source address is the client’s, not the ba
     await app.close();
   }
 });
+
+test('OPERATOR_TIME_ZONE: Beijing time unless set; an unknown zone is refused', () => {
+  assert.equal(loadConfig({}).operatorTimeZone, 'Asia/Shanghai');
+  assert.equal(loadConfig({ OPERATOR_TIME_ZONE: 'Asia/Urumqi' }).operatorTimeZone, 'Asia/Urumqi');
+  assert.throws(() => loadConfig({ OPERATOR_TIME_ZONE: 'Beijing' }), /OPERATOR_TIME_ZONE/);
+});

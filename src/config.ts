@@ -1,5 +1,6 @@
 // One validated configuration object, read once from the environment and passed down.
 import { z } from 'zod';
+import { DEFAULT_OPERATOR_TIME_ZONE, isTimeZone } from './platform/dates.ts';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -31,6 +32,8 @@ const schema = z.object({
   IVR_TRANSFER_NUMBER: z.string().regex(/^\+?\d{3,20}$/, 'digits').default('10086'),
   IVR_CALL_IDLE_SECONDS: z.coerce.number().int().min(30).max(7200).default(600),
   // The load balancers in front: `true` (any), a hop count, or addresses/CIDRs separated by commas.
+  // The time zone subscribers' dates, billing months and validity days are in (an IANA name).
+  OPERATOR_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default(DEFAULT_OPERATOR_TIME_ZONE),
   TRUST_PROXY: z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true, a hop count, or addresses and CIDRs separated by commas').optional(),
 });
 
@@ -87,6 +90,8 @@ export interface Config {
    * A change made through TMF620 shows at once on the node that made it, on others within this.
    */
   catalogueCacheSeconds: number;
+  /** The operator's time zone: every date a subscriber sees, billing cycles and validity days. */
+  operatorTimeZone: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -125,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ivrTransferNumber: e.IVR_TRANSFER_NUMBER,
     ivrCallIdleSeconds: e.IVR_CALL_IDLE_SECONDS,
     catalogueCacheSeconds: e.CATALOGUE_CACHE_SECONDS,
+    operatorTimeZone: e.OPERATOR_TIME_ZONE,
     trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY.split(','),
   };
 }

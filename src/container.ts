@@ -1,6 +1,7 @@
 // Wires omnihall's parts together once; the app, the channels and the tests all use this. The
 // only place that knows every module: each channel is handed the services it uses.
 import type { Config } from './config.ts';
+import { DEFAULT_OPERATOR_TIME_ZONE, setOperatorTimeZone } from './platform/dates.ts';
 import { Metrics } from './platform/metrics.ts';
 import type { Db } from './platform/db/index.ts';
 import type { AuditLog } from './platform/audit.ts';
@@ -60,6 +61,7 @@ const SCHEDULE_SWEEP_MS = 30_000;
 
 export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
+  setOperatorTimeZone(config.operatorTimeZone ?? DEFAULT_OPERATOR_TIME_ZONE);
   const random = opts.random ?? cryptoRandom;
   const registry = new Registry(BUSINESSES);
   const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });

@@ -24,3 +24,14 @@ test('billing cycles follow Beijing time', () => {
   assert.equal(cycleOf(new Date('2026-11-30T16:00:00Z')), '2026-12');
   assert.equal(nextCycleStart(new Date('2026-12-31T10:00:00Z')), '2027-01-01');
 });
+
+test('a validity of n days runs to the end of the nth Beijing calendar day', async () => {
+  const { validityEnd } = await import('./cycle.ts');
+  const { dateText } = await import('./dates.ts');
+  // 04:20 on 2 December in Beijing is 20:20 UTC on 1 December.
+  const at = new Date('2026-12-01T20:20:00Z');
+  const end = validityEnd(at, 30);
+  assert.equal(end.toISOString(), '2026-12-31T15:59:59.000Z');
+  assert.deepEqual(dateText(end), { 'zh-CN': '2026年12月31日', en: '31 Dec 2026' });
+  assert.equal(validityEnd(new Date('2026-12-31T15:00:00Z'), 1).toISOString(), '2026-12-31T15:59:59.000Z', 'a day pack at 23:00 runs to midnight');
+});

@@ -6,6 +6,7 @@ import type { Subscriber } from './tables.ts';
 import { FixedQuery } from '../../platform/db/fixed-query.ts';
 import { coalesced, type CoalesceOptions } from '../../platform/db/coalesce.ts';
 import { AppError } from '../../platform/errors.ts';
+import { validityEnd } from '../../platform/cycle.ts';
 import type { AccountView, Allowance, BillView, Bss, MoneyMovement, OrderTerms, RewardView, SubscriptionView, UsageView } from './bss.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -222,7 +223,7 @@ export class BuiltinBss implements Bss {
 
   async subscribe(subscriberId: number, offering: OfferingView, at: Date): Promise<SubscriptionView> {
     const q = this.q;
-    const endsAt = offering.validityDays ? new Date(at.getTime() + offering.validityDays * 86_400_000) : null;
+    const endsAt = offering.validityDays ? validityEnd(at, offering.validityDays) : null;
     const insert = () => insertSubscription.first(q, subscriberId, offering.id, at, endsAt);
     let row = await insert();
     if (!row) {
@@ -237,7 +238,7 @@ export class BuiltinBss implements Bss {
     // A subscription inserted for an order that then finds the balance short is undone by the
     // rollback a throw causes: outside a transaction it would stay.
     if (!this.q.isTransaction) throw new Error('order() runs inside the business transaction');
-    const endsAt = offering.validityDays ? new Date(t.at.getTime() + offering.validityDays * 86_400_000) : null;
+    const endsAt = offering.validityDays ? validityEnd(t.at, offering.validityDays) : null;
     const params = [subscriberId, offering.id, t.at, endsAt, t.priceFen, t.channel, t.reference, t.noteZh, t.noteEn, t.pointsEarned];
     const run = async () => (await this.q.executeQuery<{ subscriptionId: number | null; balanceAfterFen: number | null }>(CompiledQuery.raw(ORDER_SQL, params))).rows[0]!;
     let r = await run();
