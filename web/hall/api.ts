@@ -21,6 +21,8 @@ export interface RunOptions {
 export interface Client {
   requestCode(msisdn: string): Promise<{ expiresInSeconds: number }>;
   signIn(msisdn: string, code: string): Promise<{ token: string; expiresInSeconds: number }>;
+  /** Revokes the token on the server; a server without the route (404) is taken as done. */
+  signOut(): Promise<void>;
   businesses(): Promise<BusinessInfo[]>;
   run<T>(businessId: string, opts?: RunOptions): Promise<RunResult<T>>;
   /** The demo SMS outbox, or null when the server is not in demo mode. */
@@ -41,6 +43,13 @@ export function createClient(o: ClientOptions): Client {
   return {
     requestCode: (msisdn) => call('POST', '/auth/otp', { msisdn }),
     signIn: (msisdn, code) => call('POST', '/auth/token', { msisdn, code }),
+    signOut: async () => {
+      try {
+        await call('POST', '/auth/sign-out', {});
+      } catch (e) {
+        if (!(e instanceof ApiError && (e.status === 404 || e.status === 401))) throw e;
+      }
+    },
     businesses: async () => (await call<{ businesses: BusinessInfo[] }>('GET', `/businesses?channel=${o.channel}`)).businesses,
     run: (businessId, opts = {}) => {
       const body: Record<string, unknown> = { input: opts.input ?? {} };

@@ -1,5 +1,6 @@
 // The web hall (desktop) and mobile hall (掌厅, phone-sized screens): one layout that adapts.
 import { OfflineBanner } from './components/status.tsx';
+import { CircleDot, House, LayoutGrid, Package, Receipt, UserRound } from './components/icons.tsx';
 import { LangSwitch, SkipLink } from './components/shell.tsx';
 import { maskMsisdn } from '../shared/format.ts';
 import { useMediaQuery } from './hooks.ts';
@@ -7,6 +8,8 @@ import { I18nProvider, useI18n } from './i18n.tsx';
 import { Bills } from './pages/bills.tsx';
 import { Home } from './pages/home.tsx';
 import { Login } from './pages/login.tsx';
+import { Me } from './pages/me.tsx';
+import { Packs } from './pages/packs.tsx';
 import { Points } from './pages/points.tsx';
 import { Recharge } from './pages/recharge.tsx';
 import { BusinessPage, NotFound, Services } from './pages/services.tsx';
@@ -19,6 +22,8 @@ import { SessionProvider, useSession } from './session.tsx';
 export function routePage(sub: string, opts: { numPad?: boolean } = {}) {
   if (sub === '/') return <Home />;
   if (sub === '/services') return <Services />;
+  if (sub === '/packs') return <Packs />;
+  if (sub === '/me') return <Me />;
   if (sub === '/subscriptions') return <Subscriptions />;
   if (sub === '/bills') return <Bills />;
   if (sub === '/recharge') return <Recharge numPad={opts.numPad} />;
@@ -30,22 +35,25 @@ export function routePage(sub: string, opts: { numPad?: boolean } = {}) {
 
 function Hall() {
   const { t } = useI18n();
-  const { session, end } = useSession();
+  const { session, end, client } = useSession();
   const { sub, navigate } = useRouter();
   const phone = useMediaQuery('(max-width: 640px)');
   const nav = [
     { to: '/', label: t('nav.home') },
+    { to: '/packs', label: t('nav.packs') },
     { to: '/services', label: t('nav.services') },
     { to: '/subscriptions', label: t('nav.subscriptions') },
     { to: '/bills', label: t('nav.bills') },
     { to: '/recharge', label: t('nav.recharge') },
     { to: '/points', label: t('nav.points') },
+    { to: '/me', label: t('nav.me') },
   ];
   const tabs = [
-    { to: '/', label: t('tab.home'), icon: '⌂' },
-    { to: '/services', label: t('tab.services'), icon: '☰' },
-    { to: '/bills', label: t('tab.bills'), icon: '¥' },
-    { to: '/subscriptions', label: t('tab.mine'), icon: '✓' },
+    { to: '/', label: t('tab.home'), icon: House },
+    { to: '/packs', label: t('tab.packs'), icon: Package },
+    { to: '/services', label: t('tab.services'), icon: LayoutGrid },
+    { to: '/bills', label: t('tab.bills'), icon: Receipt },
+    { to: '/me', label: t('tab.mine'), icon: UserRound },
   ];
   return (
     <div className={`hall ${session ? 'signed-in' : ''}`}>
@@ -53,7 +61,7 @@ function Hall() {
       <header className="topbar">
         <div className="topbar-inner">
           <Link to="/" className="brand">
-            <span className="brand-mark" aria-hidden="true">◎</span>
+            <CircleDot className="brand-mark" size={24} aria-hidden="true" />
             <span className="brand-name">omnihall</span>
             <span className="brand-sub">{phone ? t('brand.mobileHall') : t('brand.webHall')}</span>
           </Link>
@@ -68,7 +76,7 @@ function Hall() {
             {session && <span className="who" title={t('nav.signedInAs')}>{maskMsisdn(session.msisdn)}</span>}
             <LangSwitch />
             {session && (
-              <button type="button" className="btn btn-ghost" onClick={() => { end('user'); navigate('/'); }}>
+              <button type="button" className="btn btn-ghost" onClick={() => { client.signOut().catch(() => undefined); end('user'); navigate('/'); }}>
                 {t('nav.signOut')}
               </button>
             )}
@@ -84,7 +92,7 @@ function Hall() {
           <ul>
             {tabs.map((n) => (
               <li key={n.to}>
-                <Link to={n.to}><span className="tab-icon" aria-hidden="true">{n.icon}</span><span>{n.label}</span></Link>
+                <Link to={n.to}><n.icon className="tab-icon" size={22} aria-hidden="true" /><span>{n.label}</span></Link>
               </li>
             ))}
           </ul>

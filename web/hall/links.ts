@@ -2,6 +2,8 @@
 // generated page every registry business gets.
 const PAGES: Record<string, string> = {
   'bill.query': '/bills',
+  'pack.subscribe': '/packs',
+  'packs.list': '/packs',
   'subscriptions.query': '/subscriptions',
   'pack.unsubscribe': '/subscriptions',
   recharge: '/recharge',

@@ -1,7 +1,8 @@
-// Hand-drawn SVG charts: usage rings against allowances, and six months of bills as bars.
-import { formatFen } from '../../shared/format.ts';
+// Hand-drawn SVG charts (no chart library: the hall's first load stays small): usage rings
+// against allowances, six months of bills as bars, and six months of data and voice use.
+import { formatData, formatFen, formatMonthShort } from '../../shared/format.ts';
 import { useI18n } from '../i18n.tsx';
-import type { BillSummary } from '../results.ts';
+import type { BillSummary, UsageMonth } from '../results.ts';
 
 /** One allowance as a ring: the arc is what is used, the middle says what is left. */
 export function UsageRing({ label, used, total, format }: { label: string; used: number; total: number; format(n: number): string }) {
@@ -46,10 +47,7 @@ export function BillChart({ bills, selected, onSelect }: { bills: BillSummary[];
   const bottom = 30;
   const slot = w / Math.max(months.length, 1);
   const barW = Math.min(64, slot * 0.6);
-  const label = (m: string) => {
-    const n = Number.parseInt(m.slice(5), 10);
-    return lang === 'en' ? new Date(Date.UTC(2000, n - 1, 1)).toLocaleString('en', { month: 'short', timeZone: 'UTC' }) : `${n}月`;
-  };
+  const label = (m: string) => formatMonthShort(m, lang);
   const desc = months.map((b) => `${b.month} ${formatFen(b.totalFen)}`).join(', ');
   return (
     <svg className="bill-chart" viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="bill-chart-title bill-chart-desc">
@@ -70,5 +68,47 @@ export function BillChart({ bills, selected, onSelect }: { bills: BillSummary[];
         );
       })}
     </svg>
+  );
+}
+
+/** Data (MB) and voice (minutes) used per month, oldest first: two bars a month, each on its own scale. */
+export function UsageChart({ months }: { months: UsageMonth[] }) {
+  const { t, lang } = useI18n();
+  const w = 600;
+  const h = 240;
+  const top = 28;
+  const bottom = 30;
+  const slot = w / Math.max(months.length, 1);
+  const barW = Math.min(30, slot * 0.3);
+  const maxData = Math.max(1, ...months.map((m) => m.dataMb));
+  const maxVoice = Math.max(1, ...months.map((m) => m.voiceMin));
+  const inner = h - top - bottom;
+  const desc = months.map((m) => t('usage.historyItem', { month: m.cycle, data: formatData(m.dataMb), voice: t('usage.minutes', { n: m.voiceMin }) })).join(t('common.listSep'));
+  return (
+    <figure className="usage-chart-figure">
+      <svg className="usage-chart" viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="usage-chart-title usage-chart-desc">
+        <title id="usage-chart-title">{t('usage.historyTitle', { n: months.length })}</title>
+        <desc id="usage-chart-desc">{desc}</desc>
+        <line x1="0" y1={h - bottom} x2={w} y2={h - bottom} className="axis" />
+        {months.map((m, i) => {
+          const dh = Math.round((inner * m.dataMb) / maxData);
+          const vh = Math.round((inner * m.voiceMin) / maxVoice);
+          const x = i * slot + slot / 2 - barW - 2;
+          return (
+            <g key={m.cycle} className="usage-month">
+              <rect className="bar-data" x={x} y={h - bottom - dh} width={barW} height={Math.max(dh, 1)} rx="3" />
+              <rect className="bar-voice" x={x + barW + 4} y={h - bottom - vh} width={barW} height={Math.max(vh, 1)} rx="3" />
+              <text x={x + barW / 2} y={h - bottom - dh - 6} textAnchor="middle" className="bar-value">{formatData(m.dataMb)}</text>
+              <text x={x + barW * 1.5 + 4} y={h - bottom - vh - 6} textAnchor="middle" className="bar-value">{m.voiceMin}</text>
+              <text x={i * slot + slot / 2} y={h - 10} textAnchor="middle" className="bar-label">{formatMonthShort(m.cycle, lang)}</text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="legend" aria-hidden="true">
+        <span><i className="swatch swatch-data" />{t('usage.data')}</span>
+        <span><i className="swatch swatch-voice" />{t('usage.voiceMinutes')}</span>
+      </figcaption>
+    </figure>
   );
 }

@@ -1,6 +1,6 @@
 // What happens after a form is sent: the quote to confirm, the answer, or what went wrong.
 import { useEffect, useRef, type ReactNode } from 'react';
-import { formatFen } from '../../shared/format.ts';
+import { formatDate, formatFen } from '../../shared/format.ts';
 import type { Run } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../../shared/router.tsx';
@@ -17,7 +17,7 @@ function useFocusOnChange(dep: unknown) {
   return ref;
 }
 
-export function RunPanel({ run, business, onEdit, doneActions }: { run: Run; business: BusinessInfo; onEdit?: () => void; doneActions?: ReactNode }) {
+export function RunPanel({ run, business, onEdit, doneActions, hideAgain }: { run: Run; business: BusinessInfo; onEdit?: () => void; doneActions?: ReactNode; hideAgain?: boolean }) {
   const i18n = useI18n();
   const { t, pick } = i18n;
   const { session } = useSession();
@@ -45,7 +45,7 @@ export function RunPanel({ run, business, onEdit, doneActions }: { run: Run; bus
           <dd className="quote-price">{q.priceFen > 0 ? formatFen(q.priceFen) : t('run.noCharge')}</dd>
           {q.recurringFen !== undefined && (<><dt>{t('run.monthly')}</dt><dd>{formatFen(q.recurringFen)}</dd></>)}
           {q.costPoints !== undefined && (<><dt>{t('run.points')}</dt><dd>{q.costPoints}</dd></>)}
-          {q.effectiveFrom && (<><dt>{t('run.effectiveFrom')}</dt><dd>{q.effectiveFrom}</dd></>)}
+          {q.effectiveFrom && (<><dt>{t('run.effectiveFrom')}</dt><dd>{formatDate(q.effectiveFrom, i18n.lang)}</dd></>)}
         </dl>
         <div className="actions">
           <button type="button" className="btn btn-primary" onClick={run.confirm}>{t('run.confirm')}</button>
@@ -75,7 +75,7 @@ export function RunPanel({ run, business, onEdit, doneActions }: { run: Run; bus
             </button>
           )}
           {doneActions}
-          {!isQuery && <button type="button" className="btn btn-secondary" onClick={back}>{t('run.again')}</button>}
+          {!isQuery && !hideAgain && <button type="button" className="btn btn-secondary" onClick={back}>{t('run.again')}</button>}
           <Link to="/" className="btn btn-secondary">{t('nav.home')}</Link>
         </div>
       </section>

@@ -1,6 +1,7 @@
 // The self-service kiosk (自助终端) at /kiosk: big touch targets, number pads instead of a keyboard,
 // a printable receipt, and a terminal that forgets its subscriber after a minute without a touch.
 import { useCallback, useMemo, useState } from 'react';
+import { CircleDot } from '../components/icons.tsx';
 import { Page } from '../components/page.tsx';
 import { Receipt, ReceiptContext, type ReceiptData, type ReceiptSink } from '../components/receipt.tsx';
 import { LangSwitch } from '../components/shell.tsx';
@@ -72,7 +73,7 @@ function Kiosk() {
       <div className="kiosk">
         <header className="kiosk-bar no-print">
           <Link to="/" className="brand">
-            <span className="brand-mark" aria-hidden="true">◎</span>
+            <CircleDot className="brand-mark" size={28} aria-hidden="true" />
             <span className="brand-name">omnihall</span>
             <span className="brand-sub">{t('brand.kiosk')}</span>
           </Link>

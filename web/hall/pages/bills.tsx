@@ -1,15 +1,28 @@
 // Bills: six months as a chart, and the items of the month picked.
 import { useState } from 'react';
-import { BillChart } from '../components/charts.tsx';
+import { BillChart, UsageChart } from '../components/charts.tsx';
 import { Card, Page } from '../components/page.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { formatFen } from '../../shared/format.ts';
+import { formatDate, formatFen } from '../../shared/format.ts';
 import { useQuery } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { BillData } from '../results.ts';
+import type { BillData, UsageData } from '../results.ts';
+
+function UsageHistory() {
+  const { t } = useI18n();
+  const q = useQuery<UsageData>('usage.query');
+  const history = q.data?.history ?? [];
+  return (
+    <Card title={t('usage.historyTitle', { n: history.length || 6 })} className="card-usage-history">
+      {q.status === 'loading' && <Loading />}
+      {q.status === 'error' && <ErrorBox error={q.error} onRetry={q.reload} />}
+      {q.status === 'ok' && (history.length > 0 ? <UsageChart months={history} /> : <p className="muted">{t('usage.noHistory')}</p>)}
+    </Card>
+  );
+}
 
 function MonthBill({ month }: { month: string }) {
-  const { t, name } = useI18n();
+  const { t, name, lang } = useI18n();
   const q = useQuery<BillData>('bill.query', { month });
   if (q.status === 'loading') return <Loading />;
   if (q.status === 'error') {
@@ -21,10 +34,10 @@ function MonthBill({ month }: { month: string }) {
       <p className="bill-head">
         <span className="big-number">{formatFen(b.totalFen)}</span>
         <span className={`badge ${b.status === 'paid' ? 'badge-ok' : 'badge-warn'}`}>
-          {b.status === 'paid' ? t('bills.paid') : t('bills.unpaidDue', { date: b.dueOn })}
+          {b.status === 'paid' ? t('bills.paid') : t('bills.unpaidDue', { date: formatDate(b.dueOn, lang) })}
         </span>
       </p>
-      <p className="muted small">{t('bills.issued', { date: b.issuedOn })}</p>
+      <p className="muted small">{t('bills.issued', { date: formatDate(b.issuedOn, lang) })}</p>
       <table className="bill-items">
         <caption className="sr-only">{t('bills.itemsOf', { month: b.month })}</caption>
         <thead>
@@ -57,6 +70,7 @@ export function Bills() {
       {q.status === 'error' && (noBills ? <p className="muted">{t('bills.none')}</p> : <ErrorBox error={q.error} onRetry={q.reload} />)}
       {q.status === 'ok' && (
         <>
+          <div className="charts-row">
           <Card title={t('bills.chartTitle', { n: history.length })}>
             <BillChart bills={history} selected={selected} onSelect={setPicked} />
             <div className="month-tabs" role="group" aria-label={t('bills.pickMonth')}>
@@ -71,6 +85,8 @@ export function Bills() {
               ))}
             </div>
           </Card>
+          <UsageHistory />
+          </div>
           {selected && (
             <Card title={t('bills.itemsOf', { month: selected })}>
               <MonthBill key={selected} month={selected} />

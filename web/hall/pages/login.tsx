@@ -4,7 +4,7 @@ import { toApiError, type ApiError } from '../api.ts';
 import { NumPad } from '../components/numpad.tsx';
 import { Page } from '../components/page.tsx';
 import { ErrorBox } from '../components/status.tsx';
-import { normaliseMsisdn } from '../../shared/format.ts';
+import { maskMsisdn, normaliseMsisdn } from '../../shared/format.ts';
 import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 
@@ -22,6 +22,8 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
   const [problem, setProblem] = useState<string | null>(null);
   const [demo, setDemo] = useState(false);
   const [resendAt, setResendAt] = useState(0);
+  /** Until when the server asked to wait (429 with retryAfter), epoch ms. */
+  const [waitUntil, setWaitUntil] = useState(0);
   const [now, setNow] = useState(() => Date.now());
   const codeInput = useRef<HTMLInputElement>(null);
   const numberInput = useRef<HTMLInputElement>(null);
@@ -37,10 +39,21 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
   }, []);
 
   useEffect(() => {
-    if (resendAt <= now) return;
+    if (resendAt <= now && waitUntil <= now) return;
     const id = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(id);
-  }, [resendAt, now]);
+  }, [resendAt, waitUntil, now]);
+
+  const fail = (err: unknown) => {
+    const e = toApiError(err);
+    if (e.status === 429 && e.problem.retryAfter !== undefined) {
+      setWaitUntil(Date.now() + e.problem.retryAfter * 1000);
+      setNow(Date.now());
+      setError(null);
+    } else {
+      setError(e);
+    }
+  };
 
   useEffect(() => {
     if (step === 'code') codeInput.current?.focus();
@@ -49,10 +62,11 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
   const requestCode = async (e?: FormEvent) => {
     e?.preventDefault();
     setError(null);
-    // `+86 138 0000 0001` and full-width digits are the same number: the server's normaliser reads them.
+    // `+86 138 0000 0001` and full-width digits are the same number: the server's normaliser reads
+    // them; letters are refused with a message, never dropped.
     const number = normaliseMsisdn(msisdn);
     if (!number) {
-      setProblem(t('login.badNumber'));
+      setProblem(/\p{L}/u.test(msisdn) ? t('login.lettersInNumber') : t('login.badNumber'));
       numberInput.current?.focus();
       return;
     }
@@ -64,9 +78,10 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
       setStep('code');
       setCode('');
       setResendAt(Date.now() + 60_000);
+      setWaitUntil(0);
       setNow(Date.now());
     } catch (err) {
-      setError(toApiError(err));
+      fail(err);
     } finally {
       setBusy(false);
     }
@@ -87,12 +102,14 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
       start(msisdn, r.token, r.expiresInSeconds);
       onSignedIn?.();
     } catch (err) {
-      setError(toApiError(err));
+      fail(err);
       setBusy(false);
     }
   };
 
   const resendIn = Math.max(0, Math.ceil((resendAt - now) / 1000));
+  const waitFor = Math.max(0, Math.ceil((waitUntil - now) / 1000));
+  const shownNumber = kiosk ? maskMsisdn(msisdn) : msisdn;
   const outbox = `/api/v1/demo/sms-outbox?msisdn=${msisdn}`;
   const problemId = problem ? 'login-problem' : undefined;
 
@@ -105,10 +122,10 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
             <label htmlFor="login-msisdn">{t('login.number')}</label>
             <input
               ref={numberInput} id="login-msisdn" type="tel" inputMode={kiosk ? 'none' : 'numeric'} autoComplete="tel-national"
-              maxLength={11} value={msisdn} readOnly={kiosk} className="big-input"
+              maxLength={24} value={msisdn} readOnly={kiosk} className="big-input"
               placeholder={t('login.numberPlaceholder')}
               aria-invalid={problem ? true : undefined} aria-describedby={problemId}
-              onChange={(e) => setMsisdn(e.target.value.replace(/\D/g, '').slice(0, 11))}
+              onChange={(e) => { setMsisdn(e.target.value); setProblem(null); }}
             />
             {problem && <p id="login-problem" className="field-problem">{problem}</p>}
           </div>
@@ -119,7 +136,7 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
         </form>
       ) : (
         <form className="login-form" onSubmit={signIn} noValidate>
-          <p className="notice" role="status">{t('login.codeSent', { number: msisdn })}</p>
+          <p className="notice" role="status">{t('login.codeSent', { number: shownNumber })}</p>
           <div className="field">
             <label htmlFor="login-code">{t('login.code')}</label>
             <input
@@ -136,14 +153,15 @@ export function Login({ kiosk, onSignedIn }: { kiosk?: boolean; onSignedIn?: () 
             <button type="button" className="btn btn-secondary" disabled={busy || resendIn > 0} onClick={() => void requestCode()}>
               {resendIn > 0 ? t('login.resendIn', { n: resendIn }) : t('login.resend')}
             </button>
-            <button type="button" className="btn btn-link" onClick={() => { setStep('number'); setError(null); setProblem(null); }}>
+            <button type="button" className="btn btn-secondary" onClick={() => { setStep('number'); setError(null); setProblem(null); }}>
               {t('login.changeNumber')}
             </button>
           </div>
         </form>
       )}
+      {waitFor > 0 && <p className="error-box" role="alert" data-testid="rate-limited">{t('login.wait', { n: waitFor })}</p>}
       {error && <ErrorBox error={error} />}
-      {demo && (
+      {demo && !kiosk && (
         <aside className="demo-note" aria-label={t('login.demoTitle')}>
           <h2>{t('login.demoTitle')}</h2>
           <p>{t('login.demoText')}</p>

@@ -1,10 +1,13 @@
-// Every business in the registry, and the generated page of any one of them.
+// Every business in the registry, one search box over them all, and the generated page of any one.
+import { useId, useState } from 'react';
 import { BusinessRunner } from '../components/business-runner.tsx';
+import { BusinessIcon, Search } from '../components/icons.tsx';
 import { Page } from '../components/page.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 import { useI18n } from '../i18n.tsx';
 import { pathFor } from '../links.ts';
 import { useRegistry } from '../registry.tsx';
+import { searchBusinesses } from '../search.ts';
 import { Link } from '../../shared/router.tsx';
 import type { BusinessInfo } from '../../shared/types.ts';
 
@@ -18,14 +21,45 @@ function List({ title, items }: { title: string; items: BusinessInfo[] }) {
         {items.map((b) => (
           <li key={b.id}>
             <Link to={pathFor(b.id)} className="service-item">
-              <span className="service-name">{pick(b.names)}</span>
-              <span className="service-desc">{pick(b.descriptions)}</span>
+              <span className={`service-icon kind-${b.kind}`}><BusinessIcon id={b.id} /></span>
+              <span className="service-text">
+                <span className="service-name">{pick(b.names)}</span>
+                <span className="service-desc">{pick(b.descriptions)}</span>
+              </span>
               {b.confirm && <span className="badge badge-warn">{t('services.needsConfirm')}</span>}
             </Link>
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** The search box: finds a business by name, pinyin initials (cz) or a phrasing (查话费). */
+export function ServiceSearch({ businesses }: { businesses: BusinessInfo[] }) {
+  const { t } = useI18n();
+  const [q, setQ] = useState('');
+  const id = useId();
+  const found = q.trim() ? searchBusinesses(businesses, q) : null;
+  return (
+    <div className="service-search">
+      <form role="search" onSubmit={(e) => e.preventDefault()} className="search-box">
+        <label htmlFor={id} className="sr-only">{t('search.label')}</label>
+        <Search size={20} aria-hidden="true" className="search-icon" />
+        <input
+          id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off"
+          placeholder={t('search.placeholder')} aria-describedby={`${id}-hint`}
+        />
+      </form>
+      <p id={`${id}-hint`} className="muted small">{t('search.hint')}</p>
+      {found && (
+        <div aria-live="polite">
+          {found.length === 0
+            ? <p className="muted" role="status">{t('search.none', { q: q.trim() })}</p>
+            : <List title={t('search.results', { n: found.length })} items={found} />}
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -39,6 +73,7 @@ export function Services() {
       {s.status === 'error' && <ErrorBox error={s.error} onRetry={registry.reload} />}
       {s.status === 'ok' && (
         <div className="services">
+          <ServiceSearch businesses={s.businesses} />
           <List title={t('services.transactions')} items={s.businesses.filter((b) => b.kind === 'transaction')} />
           <List title={t('services.queries')} items={s.businesses.filter((b) => b.kind === 'query')} />
         </div>
@@ -58,7 +93,7 @@ export function BusinessPage({ id, numPad }: { id: string; numPad?: boolean }) {
     return (
       <Page title={t('notFound.title')}>
         <p>{t('notFound.business', { id })}</p>
-        <Link to="/services">{t('nav.services')}</Link>
+        <Link to="/services" className="btn btn-secondary">{t('nav.services')}</Link>
       </Page>
     );
   }

@@ -3,16 +3,12 @@ import { useState } from 'react';
 import { Card, Page } from '../components/page.tsx';
 import { RunPanel } from '../components/run-panel.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { formatFen } from '../../shared/format.ts';
+import { formatDate, formatFen, isMonthly } from '../../shared/format.ts';
 import { useQuery, useRun } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useRegistry } from '../registry.tsx';
 import { Link } from '../../shared/router.tsx';
 import type { SubscriptionItem, SubscriptionsData } from '../results.ts';
-
-function date(iso: string, lang: string): string {
-  return new Date(iso).toLocaleDateString(lang, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-}
 
 function CancelFlow({ item, onClose, onCancelled }: { item: SubscriptionItem; onClose(): void; onCancelled(): void }) {
   const { t, name } = useI18n();
@@ -46,18 +42,18 @@ export function Subscriptions() {
       {q.status === 'error' && <ErrorBox error={q.error} onRetry={q.reload} />}
       {q.data && (
         <>
-          <Card title={t('subs.plan')} action={<Link to="/b/plan.change" className="btn btn-link">{t('subs.changePlan')}</Link>}>
+          <Card title={t('subs.plan')} action={<Link to="/b/plan.change" className="btn btn-secondary btn-small">{t('subs.changePlan')}</Link>}>
             {q.data.plan ? (
               <p className="plan-line">
                 <strong>{name(q.data.plan)}</strong>
-                {q.data.plan.priceFen !== undefined && <span className="muted"> · {t('subs.monthly', { amount: formatFen(q.data.plan.priceFen) })}</span>}
+                {q.data.plan.priceFen !== undefined && <span className="muted"> · {formatFen(q.data.plan.priceFen)}{t('offer.perMonth')}</span>}
               </p>
             ) : <p className="muted">—</p>}
             {q.data.pendingPlan && (
-              <p className="notice">{t('subs.pending', { name: name(q.data.pendingPlan), date: q.data.pendingPlan.from ?? '' })}</p>
+              <p className="notice">{t('subs.pending', { name: name(q.data.pendingPlan), date: q.data.pendingPlan.from ? formatDate(q.data.pendingPlan.from, lang) : '' })}</p>
             )}
           </Card>
-          <Card title={t('subs.packs')} action={<Link to="/b/pack.subscribe" className="btn btn-link">{t('subs.orderMore')}</Link>}>
+          <Card title={t('subs.packs')} action={<Link to="/packs" className="btn btn-secondary btn-small">{t('subs.orderMore')}</Link>}>
             {q.data.subscriptions.length === 0 && <p className="muted">{t('subs.none')}</p>}
             <ul className="sub-list" aria-label={t('subs.packs')}>
               {q.data.subscriptions.map((s) => {
@@ -67,8 +63,9 @@ export function Subscriptions() {
                     <div className="sub-main">
                       <span className="sub-name">{name(s)}</span>
                       <span className="muted small">
-                        {s.code} · {formatFen(s.priceFen)} · {t('subs.since', { date: date(s.startsAt, lang) })}
-                        {s.endsAt && ` · ${t('subs.until', { date: date(s.endsAt, lang) })}`}
+                        <span className="sub-price">{formatFen(s.priceFen)}{isMonthly(s.priceType) ? t('offer.perMonth') : ''}</span>
+                        {' · '}{t('subs.since', { date: formatDate(s.startsAt, lang) })}
+                        {s.endsAt && ` · ${t('subs.until', { date: formatDate(s.endsAt, lang) })}`}
                       </span>
                     </div>
                     {cancelled ? (
