@@ -10,6 +10,7 @@ import { interactionsMigrations } from './modules/interactions/index.ts';
 import { orderingMigrations } from './modules/ordering/index.ts';
 import { identityMigrations } from './modules/identity/index.ts';
 import { staffMigrations } from './modules/staff/index.ts';
+import { marketingMigrations } from './modules/marketing/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
@@ -20,6 +21,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   orderingMigrations,
   identityMigrations,
   staffMigrations,
+  marketingMigrations,
 ];
 
 /** Applies every module's migrations not yet applied; safe on each start and from several nodes at once. */

@@ -33,6 +33,8 @@ export const ERRORS = {
   REVIEW_PENDING: [409, '已有待审核的变更', 'A change is already waiting for review'],
   REVIEW_NOT_PENDING: [409, '该审核已处理', 'That review has already been decided'],
   SELF_REVIEW: [409, '不能审核自己提交的变更，请由另一位产品经理审核', 'You cannot review your own change; another product manager must'],
+  SEGMENT_RULE_INVALID: [400, '分群规则有误', 'The segment rule is invalid'],
+  SEGMENT_NOT_FOUND: [404, '没有这个客户群', 'No such segment'],
   TOO_MANY_ATTEMPTS: [429, '尝试次数过多，请稍后再试', 'Too many attempts; try again later'],
   SUBSCRIBER_NOT_ACTIVE: [422, '号码状态异常，请联系客服', 'This number is not active; please contact customer service'],
   OTP_INVALID: [401, '验证码错误或已过期', 'The code is wrong or has expired'],

@@ -12,3 +12,5 @@ export {
   type DemoReward, type DemoSubscriber, type SubscriberDemoRows, type SubscriberStoryContext,
 } from './demo.ts';
 export type { Account, AccountTable, Subscriber, SubscriberTable } from './tables.ts';
+/** Each subscriber's facts in bulk, for the marketing module's customer features. */
+export { subscriberFacts, subscriberIdsAfter, subscribersChangedSince, type SubscriberFacts } from './features.source.ts';

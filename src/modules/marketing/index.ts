@@ -1,0 +1,6 @@
+// The marketing module's public face: customer features (the data mart) and segments.
+export { FEATURES, FEATURE_BY_NAME, type FeatureDef, type FeatureType, type Features } from './features.ts';
+export { FeatureMart } from './feature-mart.ts';
+export { parseSegmentRule, ruleToPredicate, ruleToSql, RULE_OPS, type Condition, type FeaturePredicate, type RuleOp, type SegmentRule } from './segment-rule.ts';
+export { SegmentService, MAX_IMPORT, type ImportResult, type SegmentView } from './segments.service.ts';
+export { marketingMigrations } from './migrations/index.ts';

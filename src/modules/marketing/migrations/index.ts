@@ -1,0 +1,8 @@
+// The marketing module's migrations, applied with their own history table (marketing_migration).
+import type { ModuleMigrations } from '../../../platform/db/migrate.ts';
+import * as m0001 from './0001-features-segments.ts';
+
+export const marketingMigrations: ModuleMigrations = {
+  module: 'marketing',
+  migrations: { '0001-features-segments': m0001 },
+};
