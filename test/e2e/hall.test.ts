@@ -15,12 +15,28 @@ function yuan(fen: number): string {
   return `¥${Math.trunc(fen / 100).toLocaleString('en')}.${String(fen % 100).padStart(2, '0')}`;
 }
 
+const TAB: Record<string, string> = { data: '流量', voice: '语音', sms: '短信', vas: '增值', broadband: '宽带' };
+const GROUP_OF_KIND: Record<string, string> = { data_pack: 'data', voice_pack: 'voice', sms_pack: 'sms', vas: 'vas', broadband: 'broadband' };
+
+interface ListedPack { id: string; code: string; kind: string; group?: string; nameZh: string; nameEn: string; priceFen: number; priceType: string }
+
+/** Opens the pack list on the pack's own tab and returns the pack's entry. */
+async function packEntry(page: Page, p: ListedPack) {
+  await page.getByRole('heading', { level: 1, name: '订购业务' }).waitFor();
+  const tab = page.getByRole('tab', { name: new RegExp(TAB[p.group ?? GROUP_OF_KIND[p.kind] ?? 'vas']!) });
+  await tab.click();
+  await page.getByRole('tab', { selected: true }).filter({ hasText: TAB[p.group ?? GROUP_OF_KIND[p.kind] ?? 'vas']! }).waitFor();
+  const entry = page.locator(`li.pack[data-pack="${p.id}"]`);
+  await entry.waitFor();
+  return entry;
+}
+
 describe('web hall in a browser', { skip }, () => {
   let hall: Hall;
   let page: Page;
   let msisdn: string;
   let subscriberId: number;
-  let pack: { id: string; nameZh: string; nameEn: string; priceFen: number };
+  let pack: ListedPack;
 
   before(async () => {
     hall = await startHall();
@@ -44,7 +60,7 @@ describe('web hall in a browser', { skip }, () => {
     await db.insertInto('usageCounter').values({ subscriberId, cycle: '2026-11', dataMbUsed: 2_300, voiceMinUsed: 64, smsUsed: 12, updatedAt: new Date() }).execute();
     const packs = await hall.env.s.invoker.invoke({ channel: 'api', principal: { kind: 'subscriber', subscriberId }, subscriberId, businessId: 'packs.list', input: {} });
     assert.equal(packs.status, 'ok');
-    const list = (packs.result as { packs: { id: string; kind: string; nameZh: string; nameEn: string; priceFen: number }[] }).packs;
+    const list = (packs.result as { packs: ListedPack[] }).packs;
     const found = list.filter((p) => p.kind === 'data_pack' && p.priceFen > 0 && p.priceFen < 10_000).sort((a, b) => a.priceFen - b.priceFen)[0];
     assert.ok(found, 'the catalogue has a data pack this subscriber can order');
     pack = found;
@@ -59,7 +75,20 @@ describe('web hall in a browser', { skip }, () => {
     await page.goto(hall.base);
     await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
     assert.deepEqual(await axeProblems(page), [], 'sign-in page');
-    await page.getByLabel('手机号码').fill(msisdn);
+    // Letters are refused with a message, not dropped.
+    await page.getByLabel('手机号码').fill(`${msisdn.slice(0, 9)}ab`);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByText('手机号码只能包含数字，请去掉字母后重新输入。').waitFor();
+    // `+86 138 0000 0001` is the number it means.
+    await page.getByLabel('手机号码').fill(`+86 ${msisdn.slice(0, 3)} ${msisdn.slice(3, 7)} ${msisdn.slice(7)}`);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
+    // A second code at once is refused by the server's limit, and the page says how long to wait.
+    await page.getByRole('button', { name: '更换号码' }).click();
+    await page.getByLabel('手机号码').fill(msisdn.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))));
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByTestId('rate-limited').filter({ hasText: /请 \d+ 秒后再试/ }).waitFor();
+    hall.env.clock.advance(61_000);
     await page.getByRole('button', { name: '获取验证码' }).click();
     await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
     // Demo mode says where the code is.
@@ -71,7 +100,7 @@ describe('web hall in a browser', { skip }, () => {
     await page.getByTestId('balance').filter({ hasText: '¥100.00' }).waitFor();
     await page.getByTestId('points').filter({ hasText: '2,000' }).waitFor();
     await page.getByRole('img', { name: /流量：已用2.2GB，共/ }).waitFor();
-    await page.getByText('2026-10 账单').waitFor();
+    await page.getByText('2026年10月 账单').waitFor();
   });
 
   test('a reload keeps the subscriber signed in', async () => {
@@ -86,10 +115,10 @@ describe('web hall in a browser', { skip }, () => {
       if (r.method() === 'POST' && r.url().endsWith('/api/v1/businesses/pack.subscribe')) calls.push(r);
     };
     page.on('request', onRequest);
-    await page.getByRole('link', { name: '订购业务' }).first().click();
-    await page.getByRole('heading', { level: 1, name: '订购业务' }).waitFor();
-    await page.getByRole('radio', { name: new RegExp(pack.nameZh) }).check();
-    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '订购业务' }).click();
+    const entry = await packEntry(page, pack);
+    assert.equal((await entry.textContent())?.includes(pack.code), false, 'the internal code is not shown');
+    await entry.getByRole('button', { name: `订购 ${pack.nameZh}` }).click();
     await page.getByRole('heading', { name: '请确认办理' }).waitFor();
     await page.getByText(new RegExp(`订购${pack.nameZh}`)).waitFor();
     assert.equal((await page.locator('.quote-price').textContent())?.trim(), yuan(pack.priceFen));
@@ -100,6 +129,14 @@ describe('web hall in a browser', { skip }, () => {
     assert.equal(before.balanceFen, 10_000);
     await page.getByRole('button', { name: '确认办理' }).click();
     await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    // Where to cancel on the web: in 我的业务, with the link; no SMS command.
+    await page.getByTestId('cancel-hint').filter({ hasText: '我的业务' }).waitFor();
+    await page.getByRole('link', { name: '前往我的业务' }).waitFor();
+    assert.equal(await page.locator('.run-panel.done').filter({ hasText: /发送\s*QX/ }).count(), 0, 'no SMS command on the web');
+    // What is held stays in the list, marked 已订购.
+    await entry.getByText('已订购').waitFor();
+    assert.equal(await entry.getByRole('button', { name: `订购 ${pack.nameZh}` }).count(), 0);
+    await screenshot(page, 'hall-zh-desktop-packs-held');
     page.off('request', onRequest);
     assert.equal(calls.length, 2, 'a quote request, then the confirmed one');
     const [first, second] = calls as [Request, Request];
@@ -111,9 +148,13 @@ describe('web hall in a browser', { skip }, () => {
   });
 
   test('the pack is in my subscriptions and the balance is lowered by its price', async () => {
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的业务' }).click();
+    await page.getByRole('link', { name: '前往我的业务' }).click();
     await page.getByRole('heading', { level: 1, name: '我的业务' }).waitFor();
     await page.locator(`.sub-item[data-offering="${pack.id}"] .sub-name`).filter({ hasText: pack.nameZh }).waitFor();
+    const line = (await page.locator(`.sub-item[data-offering="${pack.id}"]`).textContent()) ?? '';
+    assert.equal(line.includes(pack.code), false, 'the internal code is not shown in 我的业务');
+    assert.match(line, /\d{4}年\d{1,2}月\d{1,2}日开通/u, 'the start date in one format, in Beijing time');
+    await screenshot(page, 'hall-zh-desktop-subscriptions-held');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '首页' }).click();
     await page.getByTestId('balance').filter({ hasText: yuan(10_000 - pack.priceFen) }).waitFor();
   });
@@ -129,6 +170,9 @@ describe('web hall in a browser', { skip }, () => {
     const active = await hall.env.db.selectFrom('subscription').select('id')
       .where('subscriberId', '=', subscriberId).where('offeringId', '=', pack.id).where('status', '=', 'active').execute();
     assert.equal(active.length, 0, 'no active subscription to the pack is left');
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '订购业务' }).click();
+    const entry = await packEntry(page, pack);
+    await entry.getByRole('button', { name: `订购 ${pack.nameZh}` }).waitFor();
   });
 
   test('a recharge typed in yuan is sent as integer fen after its confirmation', async () => {
@@ -190,7 +234,7 @@ describe('web hall in a browser', { skip }, () => {
     await page.getByRole('heading', { name: '请确认办理' }).waitFor();
     assert.equal((await page.locator('.quote-price').textContent())?.trim(), '本次不扣费');
     assert.match((await page.locator('.quote-facts dt:text-is("月费") + dd').textContent())?.trim() ?? '', /^¥[\d,]+\.\d\d$/u, 'the monthly fee it commits to');
-    assert.equal((await page.locator('.quote-facts dt:text-is("生效日期") + dd').textContent())?.trim(), '2026-12-01');
+    assert.equal((await page.locator('.quote-facts dt:text-is("生效日期") + dd').textContent())?.trim(), '2026年12月1日');
     await page.getByRole('button', { name: '取消' }).click();
     await page.getByRole('button', { name: '下一步' }).waitFor();
   });
@@ -198,15 +242,14 @@ describe('web hall in a browser', { skip }, () => {
   test('a price changed while the confirmation is on screen is shown again and charged only once confirmed', async () => {
     const db = hall.env.db;
     const listed = await hall.env.s.invoker.invoke({ channel: 'api', principal: { kind: 'subscriber', subscriberId }, subscriberId, businessId: 'packs.list', input: {} });
-    const other = (listed.status === 'ok' ? (listed.result as { packs: { id: string; nameZh: string; priceFen: number }[] }).packs : [])
-      .find((p) => p.id !== pack.id && p.priceFen > 0 && p.priceFen < 5_000);
+    const other = (listed.status === 'ok' ? (listed.result as { packs: (ListedPack & { held?: boolean; orderable?: boolean })[] }).packs : [])
+      .find((p) => p.id !== pack.id && p.priceFen > 0 && p.priceFen < 5_000 && p.held !== true && p.orderable !== false);
     assert.ok(other, 'a second pack to order');
     const price = await db.selectFrom('offering').select('priceId').where('id', '=', other.id).executeTakeFirstOrThrow();
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '首页' }).click();
     await page.getByRole('link', { name: '订购业务' }).first().click();
-    await page.getByRole('heading', { level: 1, name: '订购业务' }).waitFor();
-    await page.getByRole('radio', { name: new RegExp(other.nameZh) }).check();
-    await page.getByRole('button', { name: '下一步' }).click();
+    const entry = await packEntry(page, other);
+    await entry.getByRole('button', { name: `订购 ${other.nameZh}` }).click();
     await page.getByRole('heading', { name: '请确认办理' }).waitFor();
     assert.equal((await page.locator('.quote-price').textContent())?.trim(), yuan(other.priceFen));
     const before = await db.selectFrom('account').select('balanceFen').where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow();
@@ -249,14 +292,14 @@ describe('web hall in a browser', { skip }, () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
     await page.getByRole('heading', { name: 'Latest bill' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'All services' }).click();
-    await page.getByRole('link', { name: /Order a pack/ }).waitFor();
+    await page.getByRole('link', { name: /Order a pack/ }).first().waitFor();
     assert.deepEqual(await axeProblems(page), [], 'services page in English');
   });
 
   test('every page fits at 360×640, 768×1024 and 1440×900 with no serious accessibility problem', async () => {
     const pages: [string, string][] = [
-      ['home', '/'], ['services', '/services'], ['pack-form', '/b/pack.subscribe'], ['subscriptions', '/subscriptions'],
-      ['bills', '/bills'], ['recharge', '/recharge'], ['points', '/points'],
+      ['home', '/'], ['packs', '/packs'], ['services', '/services'], ['pack-form', '/b/pack.subscribe'], ['subscriptions', '/subscriptions'],
+      ['bills', '/bills'], ['recharge', '/recharge'], ['points', '/points'], ['me', '/me'],
     ];
     for (const lang of ['en', 'zh'] as const) {
       if (lang === 'zh') {
@@ -271,6 +314,7 @@ describe('web hall in a browser', { skip }, () => {
           await page.locator('h1').waitFor();
           await page.locator('.loading').first().waitFor({ state: 'detached' });
           if (name === 'pack-form') await page.getByRole('radio').first().waitFor();
+          if (name === 'packs') await page.getByRole('tab').first().waitFor();
           const where = `${name} at ${size.width}×${size.height} (${lang})`;
           assert.deepEqual(await overflowProblems(page), [], where);
           if (lang === 'zh' || size.name === 'phone') assert.deepEqual(await axeProblems(page), [], where);
@@ -320,6 +364,115 @@ describe('web hall in a browser', { skip }, () => {
     await page.reload();
     await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
     assert.equal(await page.evaluate(`localStorage.getItem('omnihall.session')`), null);
+    assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
+  });
+
+  /** Signs in at the current size by typing the number and the code from the demo outbox. */
+  async function signInAs(number: string, typed: string): Promise<void> {
+    await page.goto(hall.base);
+    await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
+    await page.getByLabel('手机号码').fill(typed);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByText(`验证码已发送至 ${number}`).waitFor();
+    await page.getByLabel('短信验证码').fill(await codeFromOutbox(hall.base, number));
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '首页' }).waitFor();
+  }
+
+  test('at 360×640: sign in, see what is left on the first screen, order a pack from its tab, see it 已订购, cancel it', async () => {
+    await page.setViewportSize({ width: 360, height: 640 });
+    // A postpaid subscriber who owes ¥123.00 against a ¥200.00 credit limit.
+    const sub = await addSubscriber(hall.env.db, { type: 'postpaid', balanceFen: -12_300, creditLimitFen: 20_000 });
+    await hall.env.db.insertInto('usageCounter').values({ subscriberId: sub.id, cycle: '2026-11', dataMbUsed: 1_024, voiceMinUsed: 30, smsUsed: 5, updatedAt: new Date() }).execute();
+    const bill = await hall.env.db.insertInto('bill').values({ subscriberId: sub.id, month: '2026-10', totalFen: 12_300, status: 'unpaid', issuedOn: '2026-10-28', dueOn: '2026-11-20' }).returning('id').executeTakeFirstOrThrow();
+    await hall.env.db.insertInto('billItem').values({ billId: bill.id, kind: 'plan', nameZh: '套餐月费', nameEn: 'Plan', amountFen: 12_300 }).execute();
+    // Full-width digits are the number they mean.
+    await signInAs(sub.msisdn, sub.msisdn.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))));
+    await page.getByTestId('owed').filter({ hasText: '¥123.00' }).waitFor();
+    await page.getByTestId('credit-left').filter({ hasText: '¥77.00' }).waitFor();
+    await page.getByTestId('usage-rings').waitFor();
+    await page.getByTestId('latest-bill').waitFor();
+    await page.getByTestId('plan-name').waitFor();
+    assert.equal(await page.getByText(/-¥/).count(), 0, 'no negative amount on the page');
+    // The first screen, above the tab bar, holds the account, the rings, the plan and the latest bill.
+    const tabbarTop = (await page.getByRole('navigation', { name: '快捷导航' }).boundingBox())!.y;
+    for (const id of ['owed', 'credit-left', 'plan-name', 'usage-rings', 'latest-bill']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      assert.ok(box.y >= 0 && box.y + box.height <= tabbarTop + 1, `${id} is on the first screen (${Math.round(box.y + box.height)} ≤ ${Math.round(tabbarTop)})`);
+    }
+    for (const ring of [/流量：已用1GB/, /通话：/, /短信：/]) await page.getByRole('img', { name: ring }).waitFor();
+    assert.deepEqual(await overflowProblems(page), [], 'phone home');
+    await page.screenshot({ path: `${SCREENSHOTS}/hall-zh-phone-home-first-screen.png` });
+
+    const listed = await hall.env.s.invoker.invoke({ channel: 'api', principal: { kind: 'subscriber', subscriberId: sub.id }, subscriberId: sub.id, businessId: 'packs.list', input: {} });
+    assert.equal(listed.status, 'ok');
+    const mine = (listed.result as { packs: (ListedPack & { orderable?: boolean })[] }).packs
+      .filter((p) => p.kind === 'data_pack' && p.priceFen > 0 && p.orderable !== false).sort((a, b) => a.priceFen - b.priceFen)[0];
+    assert.ok(mine, 'a data pack to order');
+    await page.getByRole('navigation', { name: '快捷导航' }).getByRole('link', { name: '订购' }).click();
+    const entry = await packEntry(page, mine);
+    assert.deepEqual(await overflowProblems(page), [], 'phone packs');
+    await page.screenshot({ path: `${SCREENSHOTS}/hall-zh-phone-packs-first-screen.png` });
+    await entry.getByRole('button', { name: `订购 ${mine.nameZh}` }).click();
+    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    await page.getByRole('button', { name: '确认办理' }).click();
+    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    await entry.getByText('已订购').waitFor();
+    await screenshot(page, 'hall-zh-phone-packs-held');
+    await page.getByRole('link', { name: '前往我的业务' }).click();
+    await page.getByRole('heading', { level: 1, name: '我的业务' }).waitFor();
+    await page.locator(`.sub-item[data-offering="${mine.id}"]`).waitFor();
+    assert.deepEqual(await overflowProblems(page), [], 'phone subscriptions');
+    await screenshot(page, 'hall-zh-phone-subscriptions-held');
+    await page.getByRole('button', { name: `退订 ${mine.nameZh}` }).click();
+    await page.getByRole('button', { name: '确定退订' }).click();
+    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    await page.getByRole('button', { name: '关闭' }).click();
+    await page.locator(`.sub-item[data-offering="${mine.id}"]`).waitFor({ state: 'detached' });
+    const active = await hall.env.db.selectFrom('subscription').select('id')
+      .where('subscriberId', '=', sub.id).where('offeringId', '=', mine.id).where('status', '=', 'active').execute();
+    assert.equal(active.length, 0, 'cancelled');
+
+    // 我的: the account, the plan, the language and signing out.
+    await page.getByRole('navigation', { name: '快捷导航' }).getByRole('link', { name: '我的' }).click();
+    await page.getByRole('heading', { level: 1, name: '我的' }).waitFor();
+    await page.getByTestId('me-number').filter({ hasText: `${sub.msisdn.slice(0, 3)}****${sub.msisdn.slice(7)}` }).waitFor();
+    assert.deepEqual(await overflowProblems(page), [], 'phone 我的');
+    assert.deepEqual(await axeProblems(page), [], 'phone 我的');
+    await screenshot(page, 'hall-zh-phone-me');
+    await page.locator('.me-page').getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
+    assert.equal(await page.evaluate(`localStorage.getItem('omnihall.session')`), null);
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  test('one search box finds a business by name, pinyin initials or a common phrasing', async () => {
+    const sub = await addSubscriber(hall.env.db, {});
+    await signInAs(sub.msisdn, sub.msisdn);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '全部业务' }).click();
+    const box = page.getByRole('searchbox', { name: '搜索业务' });
+    for (const [q, name] of [['cz', '充值缴费'], ['查话费', '话费余额查询'], ['办流量', '订购业务'], ['top up', '充值缴费'], ['账单', '账单查询']] as const) {
+      await box.fill(q);
+      await page.getByRole('region', { name: /搜索结果/ }).getByRole('link', { name: new RegExp(name) }).first().waitFor();
+    }
+    await box.fill('没有这种业务');
+    await page.getByText('没有找到与“没有这种业务”相关的业务。').waitFor();
+  });
+
+  test('a line suspended for non-payment is told on the home page, with what to recharge', async () => {
+    const sub = await addSubscriber(hall.env.db, { balanceFen: -2_000, status: 'suspended' });
+    await signInAs(sub.msisdn, sub.msisdn);
+    const status = page.getByTestId('line-status');
+    await status.filter({ hasText: '停机' }).waitFor();
+    await page.getByTestId('owed').filter({ hasText: '¥20.00' }).waitFor();
+    await status.getByRole('link', { name: /充值/ }).click();
+    await page.getByRole('heading', { level: 1, name: '充值缴费' }).waitFor();
+    await page.getByTestId('recharge-owed').filter({ hasText: '¥20.00' }).waitFor();
+    await screenshot(page, 'hall-zh-desktop-suspended-recharge');
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '订购业务' }).click();
+    await page.getByRole('heading', { level: 1, name: '订购业务' }).waitFor();
+    await page.getByText('您的号码已停机，恢复前无法订购。').waitFor();
+    await page.locator('.pack-note.why').first().waitFor();
     assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
   });
 });

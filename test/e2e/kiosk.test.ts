@@ -10,6 +10,26 @@ import { axeProblems, codeFromOutbox, overflowProblems, screenshot, SIZES, skipR
 
 const skip = skipReason();
 
+/** What breaks a 1280×1024 kiosk screen: scrolling, content off centre, and touch targets under 48 px or text links. */
+async function kioskProblems(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const out = [];
+    const de = document.documentElement;
+    if (de.scrollHeight > window.innerHeight + 1) out.push('the screen scrolls: ' + de.scrollHeight + 'px > ' + window.innerHeight + 'px');
+    const main = document.querySelector('.kiosk-main').getBoundingClientRect();
+    if (Math.abs(main.left - (de.clientWidth - main.right)) > 2) out.push('not centred: ' + Math.round(main.left) + ' | ' + Math.round(de.clientWidth - main.right));
+    for (const el of document.querySelectorAll('a, button, input[type=radio], [role=tab]')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || el.closest('.sr-only, .skip-link')) continue;
+      const name = el.tagName.toLowerCase() + ' "' + (el.textContent || '').trim().slice(0, 20) + '"';
+      if (r.height < 48 && el.type !== 'radio') out.push(name + ' is ' + Math.round(r.height) + ' px high');
+      if (el.tagName === 'A' && !el.classList.contains('btn') && !el.classList.contains('shortcut') && !el.classList.contains('brand')) out.push(name + ' is a text link');
+    }
+    if (document.querySelector('.demo-note')) out.push('the demo panel is shown');
+    return out.slice(0, 10);
+  })()`)) as string[];
+}
+
 /** Types digits by touching the keys of a number pad. */
 async function tap(pad: Locator, digits: string): Promise<void> {
   for (const d of digits) await pad.getByRole('button', { name: d, exact: true }).click();
@@ -19,10 +39,12 @@ describe('self-service kiosk in a browser', { skip }, () => {
   let hall: Hall;
   let page: Page;
   let msisdn: string;
+  let masked: string;
 
   before(async () => {
     hall = await startHall();
     msisdn = (await addSubscriber(hall.env.db, { balanceFen: 2_000 })).msisdn;
+    masked = `${msisdn.slice(0, 3)}****${msisdn.slice(7)}`;
     page = await hall.context.newPage();
     await page.setViewportSize({ width: 768, height: 1024 });
     await page.clock.install();
@@ -40,6 +62,9 @@ describe('self-service kiosk in a browser', { skip }, () => {
       assert.deepEqual(await overflowProblems(page), [], `start at ${size.width}×${size.height}`);
       await screenshot(page, `kiosk-${size.name}-start`);
     }
+    await page.setViewportSize({ width: 1280, height: 1024 });
+    assert.deepEqual(await kioskProblems(page), [], 'start at 1280×1024');
+    await screenshot(page, 'kiosk-1280-start');
     await page.setViewportSize({ width: 768, height: 1024 });
     assert.deepEqual(await axeProblems(page), [], 'kiosk start');
   });
@@ -57,14 +82,31 @@ describe('self-service kiosk in a browser', { skip }, () => {
       assert.deepEqual(await overflowProblems(page), [], `number pad at ${size.width}×${size.height}`);
       await screenshot(page, `kiosk-${size.name}-login`);
     }
+    await page.setViewportSize({ width: 1280, height: 1024 });
+    assert.deepEqual(await kioskProblems(page), [], 'number pad at 1280×1024');
+    await screenshot(page, 'kiosk-1280-login');
     await page.setViewportSize({ width: 768, height: 1024 });
     await page.getByRole('button', { name: '获取验证码' }).click();
-    await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
+    // The number is masked on screen, as in the header.
+    await page.getByText(`验证码已发送至 ${masked}`).waitFor();
+    assert.equal(await page.getByText(msisdn).count(), 0, 'the whole number is not on screen');
     await tap(page.getByRole('group', { name: '短信验证码数字键盘' }), await codeFromOutbox(hall.base, msisdn));
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByTestId('balance').filter({ hasText: '¥20.00' }).waitFor();
     assert.deepEqual(await axeProblems(page), [], 'kiosk menu');
     await screenshot(page, 'kiosk-tablet-menu');
+    await page.setViewportSize({ width: 1280, height: 1024 });
+    await page.getByTestId('usage-rings').or(page.locator('.card-usage .error-box')).waitFor();
+    assert.deepEqual(await kioskProblems(page), [], 'menu at 1280×1024');
+    assert.equal(await page.getByText(msisdn).count(), 0, 'the whole number is not on screen');
+    await screenshot(page, 'kiosk-1280-menu');
+    await page.getByRole('link', { name: '订购业务' }).first().click();
+    await page.getByRole('tab').first().waitFor();
+    assert.deepEqual(await kioskProblems(page), [], 'packs at 1280×1024');
+    await screenshot(page, 'kiosk-1280-packs');
+    await page.getByRole('link', { name: '主菜单' }).click();
+    await page.getByTestId('balance').waitFor();
+    await page.setViewportSize({ width: 768, height: 1024 });
   });
 
   test('a recharge goes through its confirmation and prints a receipt', async () => {
