@@ -7,6 +7,7 @@ import { sameSecret } from '../../platform/secrets.ts';
 import type { Services } from '../../container.ts';
 import { SmsHall, type SmsHallDeps, type SmsLog } from './hall.ts';
 import type { SmppLink } from '../../platform/sms/smpp.ts';
+import { kannelMoText, kannelReplyHeaders } from '../../platform/sms/kannel.ts';
 
 /** What the SMS hall and its links use of omnihall's services. */
 export type SmsDeps = SmsHallDeps & Pick<Services, 'config' | 'sms'>;
@@ -18,7 +19,8 @@ export function smsHall(s: SmsDeps, log?: SmsLog): SmsHall {
 
 /**
  * `GET /channels/sms/kannel?from=%p&to=%P&text=%a[&coding=%c][&token=...]`: Kannel's sms-service
- * get-url. The response body is the reply Kannel sends back to the subscriber.
+ * get-url. The response body is the reply Kannel sends back to the subscriber, in UTF-8 with
+ * `X-Kannel-Coding` saying how to send it (2 UCS-2 for Chinese, 0 GSM 7-bit).
  */
 export function smsRoutes(s: SmsDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -31,7 +33,9 @@ export function smsRoutes(s: SmsDeps): FastifyPluginAsyncZod {
         tags: ['channels'],
         summary: 'Kannel sms-service get-url: a subscriber’s text in, the reply as the body',
         description: 'Configure Kannel with `get-url = "http://omnihall/channels/sms/kannel?from=%p&to=%P&text=%a&coding=%c&token=..."`. ' +
-          'The body (text/plain; charset=utf-8) is the reply. `coding=1` (8-bit) marks binary content.',
+          'The body (text/plain; charset=utf-8) is the reply; `X-Kannel-Coding` is 2 (UCS-2) when it has a character outside GSM 03.38, else 0 ' +
+          '(the sms-service needs `accept-x-kannel-headers = true`, and `concatenation = true` with `max-messages` for long replies). ' +
+          '`coding=1` (8-bit) marks binary content; with `coding=2` the text is the message’s UCS-2 octets, URL-encoded (smsbox without `mo-recode`).',
         querystring: z.object({
           from: z.string().min(1).max(32),
           to: z.string().max(32).optional(),
@@ -44,9 +48,9 @@ export function smsRoutes(s: SmsDeps): FastifyPluginAsyncZod {
       },
     }, async (req, reply) => {
       if (token && !sameSecret(req.query.token, token)) throw new AppError('FORBIDDEN');
-      const text = req.query.coding === '1' ? null : req.query.text ?? '';
+      const text = req.query.coding === '1' ? null : kannelMoText(req.raw.url ?? '', req.query.coding, req.query.text);
       const answer = await hall.handle({ from: req.query.from, text });
-      return reply.type('text/plain; charset=utf-8').send(answer);
+      return reply.headers(kannelReplyHeaders(answer)).send(answer);
     });
   };
 }
