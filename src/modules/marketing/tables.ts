@@ -2,6 +2,7 @@
 import type { Generated, Selectable } from 'kysely';
 import type { Json, Timestamp } from '../../platform/db/database.ts';
 import type { SegmentRule } from './segment-rule.ts';
+import type { ContactPolicyRules } from './contact-rules.ts';
 
 /** One row per subscriber: the features segments and decisions read (see features.ts). */
 export interface MarketingFeatureTable {
@@ -56,8 +57,54 @@ export interface SegmentMemberTable {
   subscriberId: number;
 }
 
+export interface ContactPolicyVersionTable {
+  id: Generated<number>;
+  policy: Json<ContactPolicyRules>;
+  status: 'pending' | 'active' | 'superseded' | 'rejected';
+  proposedBy: number;
+  proposedAt: Timestamp;
+  reviewedBy: number | null;
+  reviewedAt: Timestamp | null;
+  reason: string | null;
+}
+
+/** A subscriber who asked for no marketing on a channel, or on all (`all`). */
+export interface ContactOptOutTable {
+  subscriberId: number;
+  channel: string;
+  /** How they asked: `sms` (TD), `hall` (a setting), `agent` (recorded by an agent), `ivr`. */
+  source: string;
+  at: Timestamp;
+}
+
+/** The do-not-disturb list: no marketing at all, whatever they opted into. */
+export interface ContactDndTable {
+  subscriberId: number;
+  reason: string;
+  addedBy: number;
+  at: Timestamp;
+}
+
+/** Every outbound contact asked for, with the policy's answer: sent, held (quiet hours, gap), or suppressed and by which rule. */
+export interface ContactTable {
+  id: Generated<number>;
+  subscriberId: number;
+  channel: string;
+  kind: 'marketing' | 'service';
+  /** What it is for: `offer:12`, `campaign:3`, `bill`, `otp`. */
+  purpose: string;
+  status: 'sent' | 'held' | 'suppressed' | 'released';
+  rule: string | null;
+  releaseAt: Timestamp | null;
+  at: Timestamp;
+}
+
 declare module '../../platform/db/database.ts' {
   interface Database {
+    contactPolicyVersion: ContactPolicyVersionTable;
+    contactOptOut: ContactOptOutTable;
+    contactDnd: ContactDndTable;
+    contact: ContactTable;
     marketingFeature: MarketingFeatureTable;
     marketingFeatureWatermark: MarketingFeatureWatermarkTable;
     segment: SegmentTable;

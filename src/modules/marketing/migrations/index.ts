@@ -1,8 +1,9 @@
 // The marketing module's migrations, applied with their own history table (marketing_migration).
 import type { ModuleMigrations } from '../../../platform/db/migrate.ts';
 import * as m0001 from './0001-features-segments.ts';
+import * as m0002 from './0002-contact-policy.ts';
 
 export const marketingMigrations: ModuleMigrations = {
   module: 'marketing',
-  migrations: { '0001-features-segments': m0001 },
+  migrations: { '0001-features-segments': m0001, '0002-contact-policy': m0002 },
 };

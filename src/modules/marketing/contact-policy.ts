@@ -1,0 +1,266 @@
+// The contact policy (接触策略), one place for every outbound contact on every channel: opt-outs
+// (by channel and global), the do-not-disturb list, caps per subscriber per channel and in total
+// per calendar day, week and month in the operator's zone, a least gap between marketing
+// contacts, and quiet hours, when marketing is held until the window opens (never dropped).
+// Service messages (a bill, a sign-in code) pass every rule; they are recorded all the same.
+// Each request is decided under a per-subscriber lock, so two nodes asking at once stay within
+// the caps; every decision is a row in `contact` with the rule that held or stopped it.
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import { l10n } from '../../platform/i18n.ts';
+import type { Clock } from '../../platform/ports.ts';
+import { localTime, zonedInstant } from '../../platform/dates.ts';
+import { requireRole, type Actor, type AuditLog } from '../../platform/audit.ts';
+import { contactPolicySchema, DEFAULT_CONTACT_POLICY, OUTBOUND_CHANNELS, type ContactPolicyRules, type ContactRule, type OutboundChannel } from './contact-rules.ts';
+
+export interface ContactRequest {
+  subscriberId: number;
+  channel: OutboundChannel;
+  kind: 'marketing' | 'service';
+  /** What it is for: `offer:12`, `campaign:3`, `bill`, `otp`. */
+  purpose: string;
+}
+
+export type ContactDecision =
+  | { outcome: 'send'; contactId: number }
+  | { outcome: 'hold'; contactId: number; rule: 'QUIET_HOURS' | 'MIN_GAP'; releaseAt: Date }
+  | { outcome: 'suppress'; contactId: number; rule: ContactRule };
+
+export interface PolicyVersion {
+  id: number;
+  policy: ContactPolicyRules;
+  status: 'pending' | 'active' | 'superseded' | 'rejected';
+  proposedBy: number;
+  proposedAt: string;
+  reviewedBy: number | null;
+  reviewedAt: string | null;
+  reason: string | null;
+}
+
+const MINUTE = 60_000;
+
+/** How long a node keeps the active policy before reading it again. */
+const POLICY_TTL_MS = 5_000;
+const REVIEW_ROLES = ['marketing'] as const;
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+
+/** When quiet hours that hold `at` end, or null when `at` is outside them. */
+export function quietUntil(rules: ContactPolicyRules, at: Date): Date | null {
+  const q = rules.quietHours;
+  if (!q) return null;
+  const l = localTime(at);
+  const now = l.hour * 60 + l.minute;
+  const start = minutesOf(q.start);
+  const end = minutesOf(q.end);
+  const inside = start < end ? now >= start && now < end : now >= start || now < end;
+  if (!inside) return null;
+  // The next time the wall clock shows `end`: today, or tomorrow when that has passed.
+  let t = new Date(zonedInstant(l.year, l.month, l.day).getTime() + end * MINUTE);
+  if (t <= at) t = new Date(zonedInstant(l.year, l.month, l.day + 1).getTime() + end * MINUTE);
+  return t;
+}
+
+/** The starts of the calendar day, week (from Monday) and month holding `at`, in the operator's zone. */
+export function windowsOf(at: Date): { day: Date; week: Date; month: Date } {
+  const l = localTime(at);
+  const day = zonedInstant(l.year, l.month, l.day);
+  const weekday = (new Date(Date.UTC(l.year, l.month - 1, l.day)).getUTCDay() + 6) % 7; // Monday 0
+  return { day, week: zonedInstant(l.year, l.month, l.day - weekday), month: zonedInstant(l.year, l.month, 1) };
+}
+
+function policyView(r: { id: number; policy: unknown; status: PolicyVersion['status']; proposedBy: number; proposedAt: Date; reviewedBy: number | null; reviewedAt: Date | null; reason: string | null }): PolicyVersion {
+  return {
+    id: r.id, policy: r.policy as ContactPolicyRules, status: r.status, proposedBy: r.proposedBy, proposedAt: new Date(r.proposedAt).toISOString(),
+    reviewedBy: r.reviewedBy, reviewedAt: r.reviewedAt ? new Date(r.reviewedAt).toISOString() : null, reason: r.reason,
+  };
+}
+
+export class ContactPolicy {
+  private cached: { rules: ContactPolicyRules; until: number } | undefined;
+
+  constructor(private readonly deps: { db: Db; clock: Clock; audit: AuditLog }) {}
+
+  /** The policy in force: the approved version, or the default until one is approved. */
+  async rules(q: Db = this.deps.db): Promise<ContactPolicyRules> {
+    const now = this.deps.clock.now().getTime();
+    if (!q.isTransaction && this.cached && this.cached.until > now) return this.cached.rules;
+    const r = await q.selectFrom('contactPolicyVersion').select('policy').where('status', '=', 'active').executeTakeFirst();
+    const rules = (r?.policy as ContactPolicyRules | undefined) ?? DEFAULT_CONTACT_POLICY;
+    this.cached = { rules, until: now + POLICY_TTL_MS };
+    return rules;
+  }
+
+  /**
+   * Asks to contact a subscriber: decides under the subscriber's lock and records the decision.
+   * The caller sends only on `send`, in the same transaction when it passes one (an outbox row).
+   */
+  async request(q: Db, req: ContactRequest): Promise<ContactDecision> {
+    if (!q.isTransaction) return q.transaction().execute((tx) => this.request(tx, req));
+    if (!(OUTBOUND_CHANNELS as readonly string[]).includes(req.channel)) throw new AppError('INVALID_INPUT', { detail: l10n(`没有外呼渠道“${req.channel}”`, `No outbound channel "${req.channel}"`) });
+    const at = this.deps.clock.now();
+    await sql`select pg_advisory_xact_lock(hashtext('omnihall.contact'), ${req.subscriberId}::int)`.execute(q);
+    const verdict = req.kind === 'service' ? null : await this.judge(q, req, at);
+    const status = verdict === null ? 'sent' : verdict.releaseAt ? 'held' : 'suppressed';
+    const row = await q.insertInto('contact').values({
+      subscriberId: req.subscriberId, channel: req.channel, kind: req.kind, purpose: req.purpose, status,
+      rule: verdict?.rule ?? null, releaseAt: verdict?.releaseAt ?? null, at,
+    }).returning('id').executeTakeFirstOrThrow();
+    const contactId = Number(row.id);
+    if (verdict === null) return { outcome: 'send', contactId };
+    if (verdict.releaseAt) return { outcome: 'hold', contactId, rule: verdict.rule as 'QUIET_HOURS' | 'MIN_GAP', releaseAt: verdict.releaseAt };
+    return { outcome: 'suppress', contactId, rule: verdict.rule };
+  }
+
+  /** Null when a marketing contact may go now; otherwise the rule that stops or holds it. */
+  private async judge(q: Db, req: ContactRequest, at: Date): Promise<{ rule: ContactRule; releaseAt?: Date } | null> {
+    const rules = await this.rules(q);
+    const [optOuts, dnd] = await Promise.all([
+      q.selectFrom('contactOptOut').select('channel').where('subscriberId', '=', req.subscriberId).where('channel', 'in', ['all', req.channel]).execute(),
+      q.selectFrom('contactDnd').select('subscriberId').where('subscriberId', '=', req.subscriberId).executeTakeFirst(),
+    ]);
+    if (optOuts.some((o) => o.channel === 'all')) return { rule: 'OPT_OUT' };
+    if (optOuts.length) return { rule: 'OPT_OUT_CHANNEL' };
+    if (dnd) return { rule: 'DO_NOT_DISTURB' };
+    const w = windowsOf(at);
+    const gapFrom = new Date(at.getTime() - rules.minGapMinutes * MINUTE);
+    const from = new Date(Math.min(w.month.getTime(), w.week.getTime(), gapFrom.getTime()));
+    const c = await q.selectFrom('contact')
+      .select([
+        sql<number>`count(*) filter (where at >= ${w.day})::int`.as('totalDay'),
+        sql<number>`count(*) filter (where at >= ${w.week})::int`.as('totalWeek'),
+        sql<number>`count(*) filter (where at >= ${w.month})::int`.as('totalMonth'),
+        sql<number>`count(*) filter (where channel = ${req.channel} and at >= ${w.day})::int`.as('channelDay'),
+        sql<number>`count(*) filter (where channel = ${req.channel} and at >= ${w.week})::int`.as('channelWeek'),
+        sql<number>`count(*) filter (where channel = ${req.channel} and at >= ${w.month})::int`.as('channelMonth'),
+        sql<Date | null>`max(at)`.as('lastAt'),
+      ])
+      .where('subscriberId', '=', req.subscriberId).where('kind', '=', 'marketing').where('status', '=', 'sent').where('at', '>=', from)
+      .executeTakeFirstOrThrow();
+    const ch = rules.channels[req.channel];
+    const n = (v: unknown) => Number(v ?? 0);
+    if (n(c.totalDay) >= rules.total.day) return { rule: 'CAP_TOTAL_DAY' };
+    if (n(c.totalWeek) >= rules.total.week) return { rule: 'CAP_TOTAL_WEEK' };
+    if (n(c.totalMonth) >= rules.total.month) return { rule: 'CAP_TOTAL_MONTH' };
+    if (n(c.channelDay) >= ch.day) return { rule: 'CAP_CHANNEL_DAY' };
+    if (n(c.channelWeek) >= ch.week) return { rule: 'CAP_CHANNEL_WEEK' };
+    if (n(c.channelMonth) >= ch.month) return { rule: 'CAP_CHANNEL_MONTH' };
+    const quiet = quietUntil(rules, at);
+    if (quiet) return { rule: 'QUIET_HOURS', releaseAt: quiet };
+    if (c.lastAt) {
+      const next = new Date(new Date(c.lastAt).getTime() + rules.minGapMinutes * MINUTE);
+      if (next > at) return { rule: 'MIN_GAP', releaseAt: next };
+    }
+    return null;
+  }
+
+  /**
+   * Held contacts whose time has come, decided again now (caps may have filled meanwhile):
+   * those that may go are marked `released` and returned for sending; the others are held again
+   * or suppressed, with their rule. Each is taken by one node (skip locked).
+   */
+  async releaseDue(limit = 500): Promise<{ contactId: number; subscriberId: number; channel: OutboundChannel; purpose: string; newContactId: number }[]> {
+    const at = this.deps.clock.now();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const due = await tx.selectFrom('contact').select(['id', 'subscriberId', 'channel', 'kind', 'purpose'])
+        .where('status', '=', 'held').where('releaseAt', '<=', at).orderBy('releaseAt').limit(limit).forUpdate().skipLocked().execute();
+      const out = [];
+      for (const h of due) {
+        const d = await this.request(tx, { subscriberId: h.subscriberId, channel: h.channel as OutboundChannel, kind: h.kind, purpose: h.purpose });
+        await tx.updateTable('contact').set({ status: 'released' }).where('id', '=', h.id).execute();
+        if (d.outcome === 'send') out.push({ contactId: Number(h.id), subscriberId: h.subscriberId, channel: h.channel as OutboundChannel, purpose: h.purpose, newContactId: d.contactId });
+      }
+      return out;
+    });
+  }
+
+  // ---- the subscriber's word and the do-not-disturb list ----
+
+  /** No more marketing on this channel, or on any (`all`): TD by SMS, a setting in the hall, an agent recording it. */
+  async optOut(subscriberId: number, channel: OutboundChannel | 'all', source: 'sms' | 'hall' | 'agent' | 'ivr', q: Db = this.deps.db): Promise<void> {
+    await q.insertInto('contactOptOut').values({ subscriberId, channel, source, at: this.deps.clock.now() })
+      .onConflict((oc) => oc.columns(['subscriberId', 'channel']).doNothing()).execute();
+  }
+
+  async optIn(subscriberId: number, channel: OutboundChannel | 'all', q: Db = this.deps.db): Promise<void> {
+    await q.deleteFrom('contactOptOut').where('subscriberId', '=', subscriberId).where('channel', '=', channel).execute();
+  }
+
+  async optOuts(subscriberId: number): Promise<{ channel: string; source: string; at: string }[]> {
+    const rows = await this.deps.db.selectFrom('contactOptOut').select(['channel', 'source', 'at']).where('subscriberId', '=', subscriberId).orderBy('channel').execute();
+    return rows.map((r) => ({ channel: r.channel, source: r.source, at: new Date(r.at).toISOString() }));
+  }
+
+  async addToDnd(actor: Actor, subscriberId: number, reason: string): Promise<void> {
+    requireRole(actor, ['marketing', 'agent']);
+    const at = this.deps.clock.now();
+    await this.deps.db.transaction().execute(async (tx) => {
+      await tx.insertInto('contactDnd').values({ subscriberId, reason, addedBy: actor.id, at }).onConflict((oc) => oc.column('subscriberId').doUpdateSet({ reason, addedBy: actor.id, at })).execute();
+      await this.deps.audit.record(tx, actor, { action: 'contact.dnd.add', entityType: 'subscriber', entityId: String(subscriberId), reason }, at);
+    });
+  }
+
+  async removeFromDnd(actor: Actor, subscriberId: number, reason: string): Promise<void> {
+    requireRole(actor, ['marketing']);
+    const at = this.deps.clock.now();
+    await this.deps.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('contactDnd').where('subscriberId', '=', subscriberId).execute();
+      await this.deps.audit.record(tx, actor, { action: 'contact.dnd.remove', entityType: 'subscriber', entityId: String(subscriberId), reason }, at);
+    });
+  }
+
+  // ---- changing the policy: proposed by one person, approved by another ----
+
+  async propose(actor: Actor, input: unknown): Promise<PolicyVersion> {
+    requireRole(actor, REVIEW_ROLES);
+    const parsed = contactPolicySchema.safeParse(input);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new AppError('INVALID_INPUT', { detail: l10n(`接触策略有误：${i.path.join('.')}（${i.message}）`, `Invalid contact policy at ${i.path.join('.')}: ${i.message}`), extra: { path: i.path.join('.') } });
+    }
+    const at = this.deps.clock.now();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const pending = await tx.selectFrom('contactPolicyVersion').select('id').where('status', '=', 'pending').executeTakeFirst();
+      if (pending) throw new AppError('REVIEW_PENDING');
+      const row = await tx.insertInto('contactPolicyVersion').values({ policy: JSON.stringify(parsed.data), status: 'pending', proposedBy: actor.id, proposedAt: at })
+        .returningAll().executeTakeFirstOrThrow();
+      await this.deps.audit.record(tx, actor, { action: 'contact-policy.propose', entityType: 'contact-policy', entityId: String(row.id), before: await this.rules(tx), after: parsed.data }, at);
+      return policyView(row);
+    });
+  }
+
+  /** A second person approves (it is in force at once on every node within seconds) or rejects with a reason. */
+  async review(actor: Actor, id: number, decision: { approve: true } | { approve: false; reason: string }): Promise<PolicyVersion> {
+    requireRole(actor, REVIEW_ROLES);
+    const at = this.deps.clock.now();
+    const done = await this.deps.db.transaction().execute(async (tx) => {
+      const v = await tx.selectFrom('contactPolicyVersion').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!v) throw new AppError('NOT_FOUND');
+      if (v.status !== 'pending') throw new AppError('REVIEW_NOT_PENDING');
+      if (v.proposedBy === actor.id) throw new AppError('SELF_REVIEW');
+      if (decision.approve) await tx.updateTable('contactPolicyVersion').set({ status: 'superseded' }).where('status', '=', 'active').execute();
+      const row = await tx.updateTable('contactPolicyVersion')
+        .set({ status: decision.approve ? 'active' : 'rejected', reviewedBy: actor.id, reviewedAt: at, reason: decision.approve ? null : decision.reason })
+        .where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      await this.deps.audit.record(tx, actor, { action: decision.approve ? 'contact-policy.approve' : 'contact-policy.reject', entityType: 'contact-policy', entityId: String(id), ...(decision.approve ? {} : { reason: decision.reason }) }, at);
+      return policyView(row);
+    });
+    this.cached = undefined;
+    return done;
+  }
+
+  async versions(): Promise<PolicyVersion[]> {
+    return (await this.deps.db.selectFrom('contactPolicyVersion').selectAll().orderBy('id', 'desc').limit(50).execute()).map(policyView);
+  }
+
+  /** What the policy held or stopped, newest first (the console's look at one subscriber, or at all). */
+  async decisions(opts: { subscriberId?: number; status?: 'held' | 'suppressed'; limit?: number } = {}) {
+    let q = this.deps.db.selectFrom('contact').selectAll().orderBy('id', 'desc').limit(Math.min(opts.limit ?? 100, 1000));
+    if (opts.subscriberId) q = q.where('subscriberId', '=', opts.subscriberId);
+    if (opts.status) q = q.where('status', '=', opts.status);
+    return (await q.execute()).map((r) => ({ ...r, id: Number(r.id), at: new Date(r.at).toISOString(), releaseAt: r.releaseAt ? new Date(r.releaseAt).toISOString() : null }));
+  }
+}
+
+
