@@ -130,7 +130,7 @@ describe('web hall in a browser', { skip }, () => {
     await page.getByRole('button', { name: '确认办理' }).click();
     await page.getByRole('heading', { name: /办理成功/ }).waitFor();
     // Where to cancel on the web: in 我的业务, with the link; no SMS command.
-    await page.getByTestId('cancel-hint').filter({ hasText: '我的业务' }).waitFor();
+    await page.locator('.run-panel.done .result-text').filter({ hasText: '我的业务' }).waitFor();
     await page.getByRole('link', { name: '前往我的业务' }).waitFor();
     assert.equal(await page.locator('.run-panel.done').filter({ hasText: /发送\s*QX/ }).count(), 0, 'no SMS command on the web');
     // What is held stays in the list, marked 已订购.
@@ -460,14 +460,16 @@ describe('web hall in a browser', { skip }, () => {
   });
 
   test('a line suspended for non-payment is told on the home page, with what to recharge', async () => {
-    const sub = await addSubscriber(hall.env.db, { balanceFen: -2_000, status: 'suspended' });
+    // Like 13800000003: prepaid, suspended, ¥5.00 left where the plan's monthly fee could not be taken.
+    const sub = await addSubscriber(hall.env.db, { balanceFen: 500, status: 'suspended' });
     await signInAs(sub.msisdn, sub.msisdn);
     const status = page.getByTestId('line-status');
-    await status.filter({ hasText: '停机' }).waitFor();
-    await page.getByTestId('owed').filter({ hasText: '¥20.00' }).waitFor();
+    await status.filter({ hasText: '欠费停机' }).waitFor();
+    await page.getByTestId('balance').filter({ hasText: '¥5.00' }).waitFor();
+    await screenshot(page, 'hall-zh-desktop-suspended-home');
     await status.getByRole('link', { name: /充值/ }).click();
     await page.getByRole('heading', { level: 1, name: '充值缴费' }).waitFor();
-    await page.getByTestId('recharge-owed').filter({ hasText: '¥20.00' }).waitFor();
+    await page.getByTestId('line-status').waitFor();
     await screenshot(page, 'hall-zh-desktop-suspended-recharge');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '订购业务' }).click();
     await page.getByRole('heading', { level: 1, name: '订购业务' }).waitFor();

@@ -165,8 +165,8 @@ const zh = {
   'subs.packs': '已订购的业务',
   'subs.orderMore': '订购更多',
   'subs.none': '您还没有订购任何流量包或增值业务。',
-  'subs.since': '{date} 开通',
-  'subs.until': '有效期至 {date}',
+  'subs.since': '{date}开通',
+  'subs.until': '有效期至{date}',
   'subs.cancel': '退订',
   'subs.cancelTitle': '确定退订 {name} 吗？',
   'subs.cancelNote': '退订即时生效，已扣费用不退还。',
@@ -257,7 +257,6 @@ const zh = {
   'packs.held': '已订购',
   'packs.order': '订购',
   'packs.manageHeld': '在我的业务中管理或退订',
-  'packs.cancelWhere': '如需退订，请在“我的业务”中找到该业务并点击“退订”。',
   'packs.toSubscriptions': '前往我的业务',
   'packs.backToList': '返回列表',
 
@@ -550,7 +549,6 @@ const en: Record<MessageKey, string> = {
   'packs.held': 'Subscribed',
   'packs.order': 'Order',
   'packs.manageHeld': 'Manage or cancel in My subscriptions',
-  'packs.cancelWhere': 'To cancel it, find it in "My subscriptions" and press "Cancel".',
   'packs.toSubscriptions': 'Go to My subscriptions',
   'packs.backToList': 'Back to the list',
 

@@ -27,13 +27,15 @@ export function packDetail(p: Pack, { t }: I18n): string {
   return parts.join(t('common.listSep'));
 }
 
-/** After an order on the web: where to cancel it in the hall, with the link (not an SMS command). */
+/**
+ * After an order on the web: the link to where it is cancelled in the hall (the server's text on
+ * the web says so in words, not with an SMS command).
+ */
 function Ordered({ onClose }: { onClose(): void }) {
   const { t } = useI18n();
   return (
     <>
-      <p className="cancel-hint" data-testid="cancel-hint">{t('packs.cancelWhere')}</p>
-      <Link to="/subscriptions" className="btn btn-primary">{t('packs.toSubscriptions')}</Link>
+      <Link to="/subscriptions" className="btn btn-primary" data-testid="cancel-hint">{t('packs.toSubscriptions')}</Link>
       <button type="button" className="btn btn-secondary" onClick={onClose}>{t('packs.backToList')}</button>
     </>
   );
@@ -67,7 +69,7 @@ function PackCard({ pack, ordering, onOrder, onClose, onOrdered }: { pack: Pack;
   const desc = lang === 'en' ? pack.descriptionEn : pack.descriptionZh;
   const blocked = !pack.held && pack.orderable === false;
   return (
-    <li className={`pack ${pack.held ? 'held' : ''}`} data-pack={pack.id}>
+    <li className={`pack ${pack.held ? 'held' : ''} ${ordering ? 'ordering' : ''}`} data-pack={pack.id}>
       <div className="pack-main">
         <span className="pack-name">{name(pack)}</span>
         {detail && <span className="pack-detail">{detail}</span>}
