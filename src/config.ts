@@ -34,6 +34,8 @@ const schema = z.object({
   // The load balancers in front: `true` (any), a hop count, or addresses/CIDRs separated by commas.
   // The time zone subscribers' dates, billing months and validity days are in (an IANA name).
   OPERATOR_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default(DEFAULT_OPERATOR_TIME_ZONE),
+  // Source addresses not limited per address at sign-in (a shop's kiosks, the agent desk's proxy): addresses/CIDRs separated by commas.
+  SIGN_IN_LIMIT_EXEMPT: z.string().regex(/^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/, 'addresses and CIDRs separated by commas').optional(),
   TRUST_PROXY: z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true, a hop count, or addresses and CIDRs separated by commas').optional(),
 });
 
@@ -86,6 +88,11 @@ export interface Config {
    */
   trustProxy: boolean | number | string[];
   /**
+   * Source addresses (and CIDRs) the sign-in limits per address do not apply to: many subscribers
+   * sign in from one kiosk. The limits per number still do.
+   */
+  signInLimitExempt: string[];
+  /**
    * How long a node serves the catalogue it last read to lists and quotes (0: never cached).
    * A change made through TMF620 shows at once on the node that made it, on others within this.
    */
@@ -131,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ivrCallIdleSeconds: e.IVR_CALL_IDLE_SECONDS,
     catalogueCacheSeconds: e.CATALOGUE_CACHE_SECONDS,
     operatorTimeZone: e.OPERATOR_TIME_ZONE,
+    signInLimitExempt: e.SIGN_IN_LIMIT_EXEMPT ? e.SIGN_IN_LIMIT_EXEMPT.split(',') : [],
     trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY.split(','),
   };
 }

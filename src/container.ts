@@ -14,7 +14,7 @@ import { renderCatalogueEvent } from './channels/tmf/catalog-resources.ts';
 import { builtinBss, CallerDirectory, CoalescedReads, SubscriberService } from './modules/subscriber/index.ts';
 import { InteractionLog } from './modules/interactions/index.ts';
 import { OrderingService } from './modules/ordering/index.ts';
-import { OtpService, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
+import { AuthSessions, OtpService, PostgresLimitStore, RateLimiter, RedisLimitStore, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
 import { auditLog, StaffService } from './modules/staff/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
@@ -48,6 +48,10 @@ export interface Services {
   /** Texts omnihall starts: the SMPP link or Kannel's sendsms when configured (one-time codes use it). */
   sms: SmsTransport;
   tokens: TokenSigner;
+  /** Sign-in sessions: issued with their generation, ended on sign-out or a staff change, on every node. */
+  authSessions: AuthSessions;
+  /** Sign-in limits per source address and per number (Redis with REDIS_URL, else PostgreSQL). */
+  limits: RateLimiter;
   /** Channel session state: USSD dialogues, pending SMS confirmations, IVR calls. */
   sessions: SessionStore;
   /** Calling number → subscriber, for SMS, USSD and IVR. */
@@ -74,6 +78,10 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const shared = { catalogue: catalogueReader, reads: new CoalescedReads(db, reads) };
   const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, catalogue: catalogueReader, clock, random, reads });
   const key = await loadTokenKey(db, random);
+  const tokens = new TokenSigner(key);
+  const authSessions = new AuthSessions(db, tokens, clock, random, { onError: opts.onLogError });
+  await authSessions.start();
+  const limits = new RateLimiter(config.redisUrl ? new RedisLimitStore(config.redisUrl, undefined, opts.onLogError) : new PostgresLimitStore(db), clock, metrics.registry, config.signInLimitExempt);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore(() => clock.now().getTime());
   const sms = smsTransport(config, random, db);
   if (sms.link) metrics.watchSmpp(sms.link);
@@ -92,16 +100,18 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, catalogueResources, hub, subscribers, invoker, interactions, metrics, sessions,
     ordering: new OrderingService(db),
     audit: auditLog,
-    staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime() }),
+    staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),
     sms,
-    otp: new OtpService(db, subscribers, key, clock, random, sms.otpSender),
-    tokens: new TokenSigner(key),
+    otp: new OtpService(db, subscribers, key, clock, random, sms.otpSender, { limiter: limits, onSendError: opts.onLogError }),
+    tokens, authSessions, limits,
     async close() {
       if (sweep) clearInterval(sweep);
       await hub.stop();
       await interactions.flush();
       await sessions.close();
+      await authSessions.stop();
+      await limits.close();
     },
   };
 }

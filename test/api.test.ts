@@ -88,11 +88,15 @@ describe('sign-in', () => {
     assert.match(bad.body, /not a mainland mobile number/);
   });
 
-  test('a number that is not a subscriber is told so politely', async () => {
+  test('a number that is not a subscriber gets the answer a subscriber gets, and no text', async () => {
     const r = await env.app.inject({ method: 'POST', url: '/api/v1/auth/otp', payload: { msisdn: '19999999999' }, headers: { 'accept-language': 'en' } });
-    assert.equal(r.statusCode, 404);
-    assert.equal(r.json().code, 'NOT_A_SUBSCRIBER');
-    assert.match(r.json().detail, /not one of our subscribers/);
+    assert.equal(r.statusCode, 202);
+    assert.deepEqual(r.json(), {
+      expiresInSeconds: 300, message: 'If this is an omnihall number, a code is on its way',
+      messages: { 'zh-CN': '如果这是本网号码，验证码已发送', en: 'If this is an omnihall number, a code is on its way' },
+    });
+    const out = await env.app.inject({ method: 'GET', url: '/api/v1/demo/sms-outbox?msisdn=19999999999' });
+    assert.equal(out.json().messages.length, 0);
   });
 
   test('staff sign in with a password; a wrong one is refused', async () => {

@@ -253,7 +253,11 @@ describe('staff users (admin)', () => {
 
     const back = await call('PATCH', `/staff/${u.id}`, { token: admin, body: { active: true } });
     assert.equal(back.json().active, true);
-    assert.equal((await call('GET', '/me', { token: u.token })).statusCode, 200);
+    // Enabled again, the user signs in again: the old session ended for good.
+    assertProblem(await call('GET', '/me', { token: u.token }), 401, 'UNAUTHENTICATED');
+    const again = await signIn(u.username, PASSWORD, freshIp());
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal((await call('GET', '/me', { token: again.json().token })).statusCode, 200);
     assert.equal((await auditOf({ action: 'staff.enable', entityId: String(u.id) })).total, 1);
   });
 
@@ -266,18 +270,22 @@ describe('staff users (admin)', () => {
     assertProblem(await call('GET', '/me', { token: u.token }), 401, 'UNAUTHENTICATED');
   });
 
-  test('roles changed by an admin decide what the user\'s existing token may do', async () => {
+  test('roles changed by an admin end the user\'s sessions; signed in again, the new roles decide', async () => {
     const u = await addUser(['product']);
     assertProblem(await call('GET', '/staff', { token: u.token }), 403, 'FORBIDDEN');
     const up = await call('PATCH', `/staff/${u.id}`, { token: admin, body: { roles: ['product', 'admin'], displayName: '产品兼管理' } });
     assert.equal(up.statusCode, 200, up.body);
     assert.deepEqual(up.json().roles, ['admin', 'product']);
     assert.equal(up.json().displayName, '产品兼管理');
-    assert.equal((await call('GET', '/staff', { token: u.token })).statusCode, 200);
+    assertProblem(await call('GET', '/staff', { token: u.token }), 401, 'UNAUTHENTICATED');
+    const upToken = (await signIn(u.username, PASSWORD, freshIp())).json().token as string;
+    assert.equal((await call('GET', '/staff', { token: upToken })).statusCode, 200);
 
     const down = await call('PATCH', `/staff/${u.id}`, { token: admin, body: { roles: ['agent'] } });
     assert.deepEqual(down.json().roles, ['agent']);
-    assertProblem(await call('GET', '/staff', { token: u.token }), 403, 'FORBIDDEN');
+    assertProblem(await call('GET', '/staff', { token: upToken }), 401, 'UNAUTHENTICATED');
+    const downToken = (await signIn(u.username, PASSWORD, freshIp())).json().token as string;
+    assertProblem(await call('GET', '/staff', { token: downToken }), 403, 'FORBIDDEN');
 
     const log = await auditOf({ action: 'staff.update', entityId: String(u.id) });
     assert.equal(log.total, 2);
@@ -285,6 +293,9 @@ describe('staff users (admin)', () => {
     assert.deepEqual(log.items[0]!.after.roles, ['agent']);
     assert.equal(log.items[1]!.before.displayName, `user ${u.username.slice(4)}`);
     assert.equal(log.items[1]!.after.displayName, '产品兼管理');
+    // A change of display name alone leaves sessions alone.
+    assert.equal((await call('PATCH', `/staff/${u.id}`, { token: admin, body: { displayName: '客服' } })).statusCode, 200);
+    assert.equal((await call('GET', '/me', { token: downToken })).statusCode, 200);
   });
 
   test('an admin cannot disable themself or take away their own admin role', async () => {
@@ -318,7 +329,7 @@ describe('staff users (admin)', () => {
 });
 
 describe('own password', () => {
-  test('a user changes their password with the current one; the old one stops working', async () => {
+  test('a user changes their password with the current one; the old one and every session stop working', async () => {
     const u = await addUser(['ops']);
     const ip = freshIp();
     const change = (currentPassword: string, newPassword: string) => call('POST', '/me/password', { token: u.token, body: { currentPassword, newPassword }, ip });
@@ -329,7 +340,11 @@ describe('own password', () => {
     assert.equal(ok.statusCode, 204, ok.body);
     assert.equal(ok.body, '');
     assertProblem(await signIn(u.username, PASSWORD), 401, 'BAD_CREDENTIALS');
-    assert.equal((await signIn(u.username, 'a brand new password')).statusCode, 200);
+    // Every session ended, the one that changed it too.
+    assertProblem(await call('GET', '/me', { token: u.token }), 401, 'UNAUTHENTICATED');
+    const again = await signIn(u.username, 'a brand new password');
+    assert.equal(again.statusCode, 200);
+    assert.equal((await call('GET', '/me', { token: again.json().token })).statusCode, 200);
 
     const log = await auditOf({ action: 'staff.password.change', entityId: String(u.id) });
     const changed = log.items.find((e) => e.action === 'staff.password.change')!;

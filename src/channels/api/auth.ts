@@ -1,4 +1,5 @@
-// Who is calling: the bearer token on a request, checked without a database round trip.
+// Who is calling: the bearer token on a request, checked without a database round trip (each node
+// holds the signed-out sessions and staff users' generations in memory: identity's sessions.ts).
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/audit.ts';
 import type { Principal, StaffRole } from '../../platform/principal.ts';
@@ -8,10 +9,16 @@ import type { Services } from '../../container.ts';
 /** What checking a bearer token needs. */
 export type TokenDeps = Pick<Services, 'tokens' | 'clock'>;
 
+/** The token in `Authorization: Bearer <token>` (the scheme's name in any case), or null. */
+export function bearerToken(req: FastifyRequest): string | null {
+  const m = /^bearer +([^\s]+)$/i.exec(req.headers.authorization ?? '');
+  return m ? m[1]! : null;
+}
+
+/** Who a request's bearer token stands for: null when it is missing, malformed, forged, expired or signed out. */
 export function principalOf(s: TokenDeps, req: FastifyRequest): Principal | null {
-  const h = req.headers.authorization;
-  if (!h || !h.startsWith('Bearer ')) return null;
-  return s.tokens.verify(h.slice(7).trim(), s.clock.now());
+  const token = bearerToken(req);
+  return token ? s.tokens.verify(token, s.clock.now()) : null;
 }
 
 export function requirePrincipal(s: TokenDeps, req: FastifyRequest): Principal {

@@ -6,7 +6,7 @@ import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identit
 import { AppError } from '../../platform/errors.ts';
 import { normaliseMsisdn } from '../../platform/msisdn.ts';
 import type { Services } from '../../container.ts';
-import { requirePrincipal } from './auth.ts';
+import { bearerToken, requirePrincipal } from './auth.ts';
 import { requestLang, sendProblem } from './problem.ts';
 
 /** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
@@ -30,25 +30,35 @@ export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
 const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
   .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
-export function apiRoutes(s: Pick<Services, 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens'>): FastifyPluginAsyncZod {
+export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens'>): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/auth/otp', {
       schema: {
         tags: ['auth'], summary: 'Send a one-time sign-in code by SMS',
+        description:
+          'The same answer for every well-formed number, a subscriber\'s or not: 202, "if this is an omnihall number, a code is on its way" (`message` in the request\'s language, `messages` in both). ' +
+          'At most 1 code a minute and 5 an hour per number, 10 in 10 minutes per source address (then blocked, the block doubling up to an hour): `429 RATE_LIMITED` with `retryAfter` seconds and `Retry-After`.',
         body: z.object({ msisdn: msisdnSchema }).strict(),
-        response: { 202: z.object({ expiresInSeconds: z.number() }), 404: problemSchema, 429: problemSchema },
+        response: {
+          202: z.object({ expiresInSeconds: z.number(), message: z.string(), messages: l10nSchema }),
+          400: problemSchema, 429: problemSchema,
+        },
       },
-    }, async (req, reply) => reply.code(202).send(await s.otp.request(req.body.msisdn)));
+    }, async (req, reply) => {
+      const r = await s.otp.request(req.body.msisdn, req.ip);
+      return reply.code(202).send({ expiresInSeconds: r.expiresInSeconds, message: r.messages[requestLang(req)], messages: r.messages });
+    });
 
     app.post('/auth/token', {
       schema: {
         tags: ['auth'], summary: 'Exchange a one-time code for a bearer token',
+        description: 'After 10 wrong codes in 10 minutes from one source address, or 10 in an hour for one number (whatever code they were for): `429 RATE_LIMITED` with `retryAfter` and `Retry-After`, the block doubling up to an hour.',
         body: z.object({ msisdn: msisdnSchema, code: z.string().regex(/^\d{6}$/, 'six digits') }).strict(),
-        response: { 200: z.object({ token: z.string(), expiresInSeconds: z.number() }), 401: problemSchema },
+        response: { 200: z.object({ token: z.string(), expiresInSeconds: z.number() }), 400: problemSchema, 401: problemSchema, 429: problemSchema },
       },
     }, async (req) => {
-      const subscriberId = await s.otp.verify(req.body.msisdn, req.body.code);
-      return { token: s.tokens.issue({ kind: 'subscriber', subscriberId }, s.clock.now(), SUBSCRIBER_TOKEN_TTL_S), expiresInSeconds: SUBSCRIBER_TOKEN_TTL_S };
+      const subscriberId = await s.otp.verify(req.body.msisdn, req.body.code, req.ip);
+      return { token: await s.authSessions.issue({ kind: 'subscriber', subscriberId }, SUBSCRIBER_TOKEN_TTL_S), expiresInSeconds: SUBSCRIBER_TOKEN_TTL_S };
     });
 
     app.post('/auth/staff/token', {
@@ -56,12 +66,27 @@ export function apiRoutes(s: Pick<Services, 'clock' | 'config' | 'invoker' | 'ot
         tags: ['auth'], summary: 'Staff sign-in with username and password',
         description: 'Locked like the console\'s sign-in: `429 TOO_MANY_ATTEMPTS` with `Retry-After` after repeated failures for the user or the source address.',
         body: z.object({ username: staffUsernameSchema, password: z.string().min(1).max(256) }).strict(),
-        response: { 200: z.object({ token: z.string(), roles: z.array(z.string()), expiresInSeconds: z.number() }), 401: problemSchema, 429: problemSchema },
+        response: { 200: z.object({ token: z.string(), roles: z.array(z.string()), expiresInSeconds: z.number() }), 400: problemSchema, 401: problemSchema, 429: problemSchema },
       },
     }, async (req) => {
       const u = await s.staff.signIn(req.body.username, req.body.password, req.ip);
-      const token = s.tokens.issue({ kind: 'staff', staffId: u.id, roles: u.roles }, s.clock.now(), STAFF_TOKEN_TTL_S);
+      const token = await s.authSessions.issue({ kind: 'staff', staffId: u.id, roles: u.roles }, STAFF_TOKEN_TTL_S);
       return { token, roles: u.roles, expiresInSeconds: STAFF_TOKEN_TTL_S };
+    });
+
+    app.post('/auth/sign-out', {
+      schema: {
+        tags: ['auth'], summary: 'Sign out: the bearer token (a subscriber\'s or a staff member\'s) stops working on every node',
+        description: 'With `everywhere: true`, every session of the token\'s subscriber or staff member ends. 401 for a token that is not valid (already signed out, expired, forged).',
+        body: z.object({ everywhere: z.boolean().optional() }).strict().optional(),
+        response: { 204: z.null().describe('Signed out'), 400: problemSchema, 401: problemSchema },
+      },
+    }, async (req, reply) => {
+      const p = requirePrincipal(s, req);
+      const actor = p.kind === 'staff' ? await s.staff.actor(p.staffId, p.roles, req.ip) : null;
+      await s.authSessions.signOut(bearerToken(req)!, req.body?.everywhere ?? false);
+      if (actor) await s.staff.signedOut(actor);
+      return reply.code(204).send(null);
     });
 
     app.get('/businesses', {

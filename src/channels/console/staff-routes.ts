@@ -6,11 +6,11 @@ import type { Services } from '../../container.ts';
 import type { AuditRow, StaffUser } from '../../modules/staff/index.ts';
 import { STAFF_TOKEN_TTL_S } from '../../modules/identity/index.ts';
 import { STAFF_ROLES } from '../../platform/principal.ts';
-import { staffActor } from '../api/auth.ts';
+import { bearerToken, staffActor } from '../api/auth.ts';
 import { staffUsernameSchema } from '../api/routes.ts';
 import { safeText } from '../schemas.ts';
 
-type Deps = Pick<Services, 'staff' | 'tokens' | 'clock'>;
+type Deps = Pick<Services, 'staff' | 'tokens' | 'clock' | 'authSessions'>;
 
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
 const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
@@ -46,8 +46,20 @@ export function staffRoutes(s: Deps): FastifyPluginAsyncZod {
       },
     }, async (req) => {
       const user = await s.staff.signIn(req.body.username, req.body.password, req.ip);
-      const token = s.tokens.issue({ kind: 'staff', staffId: user.id, roles: user.roles }, s.clock.now(), STAFF_TOKEN_TTL_S);
+      const token = await s.authSessions.issue({ kind: 'staff', staffId: user.id, roles: user.roles }, STAFF_TOKEN_TTL_S);
       return { token, expiresInSeconds: STAFF_TOKEN_TTL_S, user: userOut(user) };
+    });
+
+    app.post('/auth/sign-out', {
+      schema: {
+        tags: ['console'], summary: 'Sign out: this token stops working on every node (audited)',
+        response: { 204: z.null().describe('Signed out'), 401: problem },
+      },
+    }, async (req, reply) => {
+      const actor = await staffActor(s, req);
+      await s.authSessions.signOut(bearerToken(req)!);
+      await s.staff.signedOut(actor);
+      return reply.code(204).send(null);
     });
 
     app.get('/me', {
@@ -58,6 +70,7 @@ export function staffRoutes(s: Deps): FastifyPluginAsyncZod {
       schema: {
         tags: ['console'], summary: 'Change one’s own password (the new one: at least 10 characters, not the username)',
         body: z.object({ currentPassword: password, newPassword: password }).strict(),
+        description: 'Every session of the user ends, this one too: sign in again with the new password.',
         response: { 204: z.null().describe('Changed'), ...errors, 429: problem },
       },
     }, async (req, reply) => {

@@ -9,6 +9,7 @@ import { AppError } from '../../platform/errors.ts';
 import { l10n } from '../../platform/i18n.ts';
 import type { Clock, Random } from '../../platform/ports.ts';
 import type { StaffRole } from '../../platform/principal.ts';
+import { addressSubject } from '../identity/index.ts';
 import { listAudit, type AuditFilter } from './audit.repository.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { knownRoles, StaffDirectory } from './staff-directory.ts';
@@ -51,11 +52,24 @@ export interface StaffUserPatch {
   active?: boolean;
 }
 
+/**
+ * Ending a staff user's sessions on every node (the identity module's sessions): `endAll` in the
+ * change's own transaction, `sync` after it commits so this node holds it at once.
+ */
+export interface StaffSessions {
+  endAll(q: Db, kind: 'u', staffId: number): Promise<void>;
+  sync(): Promise<void>;
+}
+
 export interface StaffDeps {
   db: Db;
   clock: Clock;
   random: Random;
   audit: AuditLog;
+  /** Where a disabled user's, a changed role's or a changed password's sessions are ended; none in unit tests of other rules. */
+  sessions?: StaffSessions;
+  /** A sign-in refused by a lock (for /metrics): which counter was locked. */
+  onLocked?: (scope: ThrottleScope) => void;
   /** Milliseconds for the directory's cache (the test clock in tests). */
   now?: () => number;
 }
@@ -110,7 +124,7 @@ interface Reserved {
 }
 
 class Locked {
-  constructor(readonly until: Date | null) {}
+  constructor(readonly until: Date | null, readonly scope: ThrottleScope) {}
 }
 
 export class StaffService {
@@ -147,7 +161,7 @@ export class StaffService {
    */
   async signIn(username: string, password: string, sourceIp?: string): Promise<StaffUser> {
     if (UNSTORABLE.test(username) || username.length > 64) throw invalid('用户名含有无效字符', 'The username contains an invalid character');
-    const address = (sourceIp ?? 'unknown').slice(0, 64);
+    const address = addressSubject(sourceIp);
     const failed = (reason: string, extra: Record<string, unknown> = {}, u?: StaffRow) =>
       this.record({ id: 0, name: username, roles: [], sourceIp }, {
         action: 'staff.sign-in.failed', entityType: 'staff', entityId: u ? String(u.id) : '', after: { username, reason, ...extra },
@@ -181,10 +195,10 @@ export class StaffService {
     try {
       reserved = await this.repo.transaction(async (tx) => {
         const userFailures = await tx.reserve('user', username, now, idleSince);
-        if (userFailures === undefined) throw new Locked(await tx.lockedUntil('user', username));
+        if (userFailures === undefined) throw new Locked(await tx.lockedUntil('user', username), 'user');
         // Refused here, the transaction takes back the username's count too.
         const addressFailures = await tx.reserve('address', address, now, idleSince);
-        if (addressFailures === undefined) throw new Locked(await tx.lockedUntil('address', address));
+        if (addressFailures === undefined) throw new Locked(await tx.lockedUntil('address', address), 'address');
         const userLock = lockFrom('user', userFailures);
         const addressLock = lockFrom('address', addressFailures);
         if (userLock) await tx.lock('user', username, userLock);
@@ -193,6 +207,7 @@ export class StaffService {
       });
     } catch (e) {
       if (!(e instanceof Locked)) throw e;
+      this.d.onLocked?.(e.scope);
       const seconds = Math.max(1, Math.ceil(((e.until?.getTime() ?? now.getTime()) - now.getTime()) / 1000));
       await onLocked(seconds);
       throw tooMany(seconds);
@@ -225,7 +240,7 @@ export class StaffService {
     const u = await this.repo.findById(actor.id);
     if (!u || !u.active) throw new AppError('UNAUTHENTICATED');
     checkNewPassword(newPassword, u.username);
-    const address = (actor.sourceIp ?? 'unknown').slice(0, 64);
+    const address = addressSubject(actor.sourceIp);
     const failed = (reason: string, extra: Record<string, unknown> = {}) =>
       this.record(actor, { action: 'staff.password.change.failed', entityType: 'staff', entityId: String(u.id), after: { reason, ...extra } });
     const reserved = await this.reserve(u.username, address, (seconds) => failed('locked', { retryAfter: seconds }));
@@ -238,12 +253,20 @@ export class StaffService {
       const before = await tx.findById(u.id, true);
       const after = await tx.update(u.id, { passwordHash });
       if (!before || !after) throw new AppError('UNAUTHENTICATED');
+      // Every session ends, this one too: the console signs in again with the new password.
+      await this.d.sessions?.endAll(tx.q, 'u', u.id);
       await this.record(actor, {
         action: 'staff.password.change', entityType: 'staff', entityId: String(u.id),
         before: { ...view(before), password: '[redacted]' }, after: { ...view(after), password: '[redacted, changed]' },
       }, tx.q);
     });
+    await this.d.sessions?.sync();
     await this.settle(reserved);
+  }
+
+  /** Records a sign-out (the identity module has ended the session). */
+  async signedOut(actor: Actor): Promise<void> {
+    await this.record(actor, { action: 'staff.sign-out', entityType: 'staff', entityId: String(actor.id) });
   }
 
   // ---- the admin's user management ----------------------------------------------------------
@@ -300,8 +323,11 @@ export class StaffService {
       if (activeChanges) {
         await this.record(actor, { action: set.active ? 'staff.enable' : 'staff.disable', entityType: 'staff', entityId: String(id), before: mid, after: view(after) }, tx.q);
       }
+      // Tokens carry roles: new roles, or a disabled user, end every session they have.
+      if (details.roles || (activeChanges && !set.active)) await this.d.sessions?.endAll(tx.q, 'u', id);
       return view(after);
     });
+    await this.d.sessions?.sync();
     this.directory.forget(id);
     return user;
   }
