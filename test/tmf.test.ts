@@ -463,18 +463,16 @@ describe('TMF622 product orders', () => {
     assertTmfError(other, 422, 'IDEMPOTENCY_KEY_REUSED');
   });
 
-  test('a bad order is refused with 400 and changes nothing', async () => {
+  test('an order the specification does not allow is refused with 400 and changes nothing', async () => {
     const sub = await addSubscriber(env.db, { balanceFen: 5000 });
     const token = await signIn(env, sub.msisdn);
     const before = await counts();
     for (const [body, what] of [
       [{}, 'no items'],
       [{ productOrderItem: [] }, 'empty items'],
-      [{ productOrderItem: [{ id: '1', action: 'modify', productOffering: { id: 'PK-DATA-1G' } }] }, 'unsupported action'],
-      [{ productOrderItem: [{ id: '1', action: 'add' }] }, 'no offering'],
+      [{ productOrderItem: [{ id: '1', action: 'replace', productOffering: { id: 'PK-DATA-1G' } }] }, 'an action TMF622 does not have'],
+      [{ productOrderItem: [{ action: 'add', productOffering: { id: 'PK-DATA-1G' } }] }, 'an item without id'],
       [{ productOrderItem: [{ id: '1', action: 'add', productOffering: { id: 'PK-DATA-1G' } }, { id: '1', action: 'add', productOffering: { id: 'PK-DATA-3G' } }] }, 'duplicate item ids'],
-      [{ productOrderItem: [{ id: '1', action: 'add', productOffering: { id: 'PK-DATA-1G' } }, { id: '2', action: 'add', productOffering: { id: 'NOPE' } }] }, 'unknown offering'],
-      [{ productOrderItem: [{ id: '1', action: 'delete', productOffering: { id: 'PLAN-4G-38' } }] }, 'deleting a plan'],
     ] as const) {
       const r = await send('POST', ORDERS, token, body, { 'idempotency-key': `bad-${what}` });
       assertTmfError(r, 400, 'INVALID_INPUT');
@@ -498,7 +496,9 @@ describe('TMF622 product orders', () => {
     assertTmfError(await order(productToken, [{ id: '1', action: 'add', offering: 'PK-DATA-1G' }], 'agent-4', forCustomer), 403, 'FORBIDDEN');
     const other = await addSubscriber(env.db);
     const otherToken = await signIn(env, other.msisdn);
-    assertTmfError(await order(otherToken, [{ id: '1', action: 'add', offering: 'PK-DATA-1G' }], 'agent-5', forCustomer), 403, 'FORBIDDEN');
+    // A subscriber naming someone else is an order TMF622 allows and omnihall rejects (test/tmf-ordering-spec.test.ts).
+    const forSomeoneElse = await order(otherToken, [{ id: '1', action: 'add', offering: 'PK-DATA-1G' }], 'agent-5', forCustomer);
+    assert.equal(forSomeoneElse.json().state, 'rejected', forSomeoneElse.body);
     assertTmfError(await order('', [{ id: '1', action: 'add', offering: 'PK-DATA-1G' }], 'agent-6'), 401, 'UNAUTHENTICATED');
     assert.equal((await balanceAndLedger(env.db, sub.id)).balanceFen, 4000);
   });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Db } from '../platform/db/index.ts';
 import { coalesced, type CoalesceOptions } from '../platform/db/coalesce.ts';
+import { withSavepoint } from '../platform/db/index.ts';
 import type { Bss } from '../modules/subscriber/index.ts';
 import { AppError, isAppError } from '../platform/errors.ts';
 import { l10n } from '../platform/i18n.ts';
@@ -98,11 +99,32 @@ export class Invoker {
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
+    return this.logged(req, () => this.run(req));
+  }
+
+  /**
+   * Checks a transaction (who may run it, on this channel, with this input) outside any database
+   * transaction, and gives back its run inside the caller's own transaction `trx`, in a savepoint:
+   * its charge commits with what the caller writes there (a TMF622 order) or not at all, and its
+   * refusal undoes only its own statements. A refused check is thrown, and logged, by the run.
+   */
+  async prepare(req: InvokeRequest): Promise<(trx: Db) => Promise<InvokeOutcome & { status: 'ok' }>> {
+    const checked = await this.check(req).then((c) => ({ ok: true as const, ...c }), (e: unknown) => ({ ok: false as const, e }));
+    return (trx) => this.logged(req, async () => {
+      if (!checked.ok) throw checked.e;
+      if (checked.b.kind !== 'transaction') throw new Error(`${checked.b.id} is not a transaction`);
+      if (checked.b.confirm && req.confirm !== true) throw new Error(`${checked.b.id} runs only confirmed`);
+      return this.transact(trx, req, checked.b, checked.input);
+    });
+  }
+
+  /** Runs `work` and writes its interaction-log row, whatever the outcome. */
+  private async logged<T extends InvokeOutcome>(req: InvokeRequest, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     let outcome: 'ok' | 'error' | 'confirmation_required' = 'error';
     let errorCode: string | null = null;
     try {
-      const result = await this.run(req);
+      const result = await work();
       outcome = result.status === 'ok' ? 'ok' : 'confirmation_required';
       return result;
     } catch (e) {
@@ -141,14 +163,19 @@ export class Invoker {
     return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random };
   }
 
-  private async run(req: InvokeRequest): Promise<InvokeOutcome> {
+  /** The business, allowed for this principal on this channel, and its parsed input. */
+  private async check(req: InvokeRequest): Promise<{ b: Business; input: Record<string, unknown> }> {
     const b = this.deps.registry.get(req.businessId);
     if (!b) throw new AppError('BUSINESS_NOT_FOUND');
     this.authorise(b, req);
     if (!(await this.deps.catalogue.businessEnabled(b.id, businessChannel(req.channel)))) throw new AppError('NOT_OFFERED_ON_CHANNEL');
     const parsed = b.input.safeParse(req.input ?? {});
     if (!parsed.success) throw invalidInput(parsed.error);
-    const input = parsed.data;
+    return { b, input: parsed.data };
+  }
+
+  private async run(req: InvokeRequest): Promise<InvokeOutcome> {
+    const { b, input } = await this.check(req);
     const { db } = this.deps;
 
     if (b.confirm && req.confirm !== true) {
@@ -162,7 +189,14 @@ export class Invoker {
       const r = await b.run(ctx, input);
       return { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
     }
+    return this.transact(db, req, b, input);
+  }
 
+  /**
+   * Runs a transaction business once per idempotency key: in a transaction of its own when `q` is
+   * the database, in a savepoint when `q` is the caller's transaction.
+   */
+  private async transact(q: Db, req: InvokeRequest, b: Business, input: Record<string, unknown>): Promise<InvokeOutcome & { status: 'ok' }> {
     const key = req.idempotencyKey;
     if (!key) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
     const principal = req.principal.kind === 'subscriber' ? `s:${req.subscriberId}` : `staff:${req.principal.staffId}`;
@@ -172,8 +206,11 @@ export class Invoker {
     // with one key only one can commit (the primary key), and the other rolls its work back and
     // answers with the committed answer. A repeat after the first has committed (the common
     // retry) finds the answer before it starts, so it does no work at all.
-    const committed = async (): Promise<InvokeOutcome | undefined> => {
-      const first = await this.answer({ principal, key });
+    // Inside a caller's transaction the lookup reads through it (embedded PGlite has one
+    // connection, which that transaction holds).
+    const answer = async () => q.isTransaction ? (await IdempotencyRecords.answers(q, [principal], [key]))[0] : this.answer({ principal, key });
+    const committed = async (): Promise<(InvokeOutcome & { status: 'ok' }) | undefined> => {
+      const first = await answer();
       if (!first) return undefined;
       if (first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { ...(first.response as InvokeOutcome & { status: 'ok' }), replayed: true };
@@ -181,7 +218,7 @@ export class Invoker {
     const earlier = await committed();
     if (earlier) return earlier;
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await withSavepoint(q, async (trx) => {
         const ctx = await this.context(trx, req, key);
         if (b.confirm && b.quote && (req.quoteTerms !== undefined || req.quotedPriceFen !== undefined)) {
           const now = withTerms(await b.quote(ctx, input));
@@ -190,7 +227,7 @@ export class Invoker {
           }
         }
         const r = await b.run(ctx, input);
-        const outcome: InvokeOutcome = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
+        const outcome: InvokeOutcome & { status: 'ok' } = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
         const recorded = await IdempotencyRecords.record(trx, principal, key, b.id, requestHash, JSON.stringify(outcome), this.deps.clock.now());
         if (!recorded) throw new KeyTaken();
         return outcome;

@@ -17,7 +17,9 @@ import { customerHref, customerIdOf } from './customer.ts';
 import { offeringHref } from './product-catalog.ts';
 
 const ORDER_PATH = 'productOrderingManagement/v4/productOrder';
-const ORDER_STATES = ['acknowledged', 'inProgress', 'completed', 'failed', 'partial'] as const;
+const ORDER_STATES = ['acknowledged', 'rejected', 'inProgress', 'completed', 'failed', 'partial'] as const;
+/** TMF622 v4's OrderItemActionType: omnihall fulfils add and delete, and rejects the others. */
+const ITEM_ACTIONS = ['add', 'modify', 'delete', 'noChange'] as const;
 
 // ---- the resource as clients see it -----------------------------------------------------------
 
@@ -32,10 +34,10 @@ const errorMessageSchema = z.object({
 
 const orderItemSchema = z.object({
   id: z.string(),
-  action: z.enum(['add', 'delete']),
+  action: z.enum(ITEM_ACTIONS),
   quantity: z.number(),
-  state: z.enum(['completed', 'failed']),
-  productOffering: refOutput,
+  state: z.enum(['completed', 'failed', 'rejected']),
+  productOffering: refOutput.optional(),
   '@type': z.literal('ProductOrderItem'),
   /** Why a failed item failed: omnihall's stable error code. */
   omnihall: z.object({ errorCode: z.string() }).optional(),
@@ -50,8 +52,11 @@ export const productOrderSchema = z.object({
   orderDate: z.string(),
   completionDate: z.string().optional(),
   lastUpdate: z.string(),
-  channel: z.array(refOutput),
+  /** TMF622 v4 RelatedChannel: the channel the order was captured on. */
+  channel: z.array(z.object({ role: z.string(), channel: refOutput, '@type': z.literal('RelatedChannel') })),
   relatedParty: z.array(refOutput),
+  /** Why a rejected order was not carried out, one note per reason. */
+  note: z.array(z.object({ id: z.string(), author: z.string(), date: z.string(), text: z.string(), '@type': z.literal('Note') })).optional(),
   productOrderItem: z.array(orderItemSchema),
   /** TMF622 v5's per-order error list, used here already so failed items carry a readable reason. */
   errorMessage: z.array(errorMessageSchema).optional(),
@@ -67,6 +72,7 @@ function errorText(code: string, lang: Lang): { code: string; reason: string; me
 
 function toProductOrder(o: OrderRow, names: Map<string, { nameZh: string }>, lang: Lang): ProductOrder {
   const failed = o.items.filter((i) => i.state === 'failed' && i.errorCode);
+  const reasons = o.items.filter((i) => i.reason).map((i) => i.reason![lang]);
   const byCode = new Map<string, string[]>();
   for (const i of failed) byCode.set(i.errorCode!, [...(byCode.get(i.errorCode!) ?? []), i.id]);
   return {
@@ -78,20 +84,25 @@ function toProductOrder(o: OrderRow, names: Map<string, { nameZh: string }>, lan
     orderDate: o.orderDate.toISOString(),
     ...(o.completionDate ? { completionDate: o.completionDate.toISOString() } : {}),
     lastUpdate: o.lastUpdate.toISOString(),
-    channel: [{ id: o.channel, name: 'TM Forum Open API', '@referredType': 'SalesChannel' }],
+    channel: [{ role: 'orderCapture', channel: { id: o.channel, name: 'TM Forum Open API', '@referredType': 'SalesChannel' }, '@type': 'RelatedChannel' }],
     relatedParty: [{ id: String(o.subscriberId), href: customerHref(String(o.subscriberId)), role: 'Customer', '@referredType': 'Customer' }],
     productOrderItem: o.items.map((i) => ({
       id: i.id,
       action: i.action,
       quantity: 1,
       state: i.state,
-      productOffering: {
-        id: i.offeringId, href: offeringHref(i.offeringId), '@referredType': 'ProductOffering',
-        ...(names.get(i.offeringId) ? { name: names.get(i.offeringId)!.nameZh } : {}),
-      },
+      ...(i.offeringId ? {
+        productOffering: {
+          id: i.offeringId, href: offeringHref(i.offeringId), '@referredType': 'ProductOffering',
+          ...(names.get(i.offeringId) ? { name: names.get(i.offeringId)!.nameZh } : {}),
+        },
+      } : {}),
       '@type': 'ProductOrderItem' as const,
       ...(i.errorCode ? { omnihall: { errorCode: i.errorCode } } : {}),
     })),
+    ...(reasons.length > 0 ? {
+      note: reasons.map((text, n) => ({ id: String(n + 1), author: 'omnihall', date: (o.completionDate ?? o.lastUpdate).toISOString(), text, '@type': 'Note' as const })),
+    } : {}),
     ...(byCode.size > 0 ? {
       errorMessage: [...byCode].map(([code, itemIds]) => ({
         '@type': 'ProductOrderErrorMessage' as const,
@@ -120,9 +131,10 @@ const orderPriceInput = z.object({
 const orderItemInput = z.object({
   '@type': z.literal('ProductOrderItem').optional(),
   id: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
-  action: z.enum(['add', 'delete']),
-  quantity: z.literal(1).optional(),
-  productOffering: refInput,
+  action: z.enum(ITEM_ACTIONS),
+  quantity: z.number().int().min(1).max(1000).optional(),
+  /** Optional in TMF622 v4; an add or delete without one is rejected with a note. */
+  productOffering: refInput.optional(),
   /** The prices the customer saw: an added item whose price is no longer these fails with PRICE_CHANGED. */
   itemPrice: z.array(orderPriceInput).min(1).max(2).optional(),
 }).strict();
@@ -153,7 +165,8 @@ const orderCreate = z.object({
   '@type': z.literal('ProductOrder').optional(),
   externalId: z.string().trim().min(1).max(128).optional(),
   description: z.string().max(500).optional(),
-  relatedParty: z.array(refInput.extend({ role: z.string().min(1).max(50) })).max(5).optional(),
+  // TMF622 v4 makes id and @referredType mandatory and role optional.
+  relatedParty: z.array(refInput.extend({ role: z.string().min(1).max(50).optional() })).max(5).optional(),
   productOrderItem: z.array(orderItemInput).min(1).max(20),
 }).strict().superRefine((o, ctx) => {
   const ids = o.productOrderItem.map((i) => i.id);
@@ -161,21 +174,39 @@ const orderCreate = z.object({
 });
 type OrderCreate = z.infer<typeof orderCreate>;
 
-/** Who the order is for: a subscriber orders for themselves; an agent names the customer. */
-async function customerOf(s: OrderingDeps, principal: Principal, body: OrderCreate): Promise<number> {
-  const named = body.relatedParty?.filter((p) => p.role.toLowerCase() === 'customer') ?? [];
-  if (named.length > 1) throw invalid('只能有一个客户（role: Customer）', 'Give at most one relatedParty with role Customer');
-  const ref = named[0];
+/** The related parties that name the customer: role Customer, or no role at all (TMF622 v4 makes role optional). */
+function customerParties(body: OrderCreate): { id: string }[] {
+  const parties = body.relatedParty ?? [];
+  const byRole = parties.filter((p) => p.role?.toLowerCase() === 'customer');
+  return byRole.length > 0 ? byRole : parties.filter((p) => p.role === undefined);
+}
+
+/**
+ * Who the order is for: a subscriber orders for themselves (a related party naming anyone else
+ * rejects the order, `reason`); an agent names the customer.
+ */
+async function customerOf(s: OrderingDeps, principal: Principal, body: OrderCreate): Promise<{ subscriberId: number; reason?: Reason }> {
+  const named = customerParties(body);
   if (principal.kind === 'subscriber') {
-    if (ref && customerIdOf(ref.id) !== principal.subscriberId) throw new AppError('FORBIDDEN');
-    return principal.subscriberId;
+    const other = named.find((p) => customerIdOf(p.id) !== principal.subscriberId);
+    if (other) {
+      return {
+        subscriberId: principal.subscriberId,
+        reason: l10n(`relatedParty ${other.id} 不是您本人：只能为自己订购`, `relatedParty ${other.id} is not you: a subscriber orders only for themselves`),
+      };
+    }
+    return { subscriberId: principal.subscriberId };
   }
   if (!principal.roles.includes('agent')) throw new AppError('FORBIDDEN');
+  if (named.length > 1) throw invalid('只能有一个客户（role: Customer）', 'Give at most one relatedParty with role Customer');
+  const ref = named[0];
   if (!ref) throw invalid('请在 relatedParty 中给出客户（role: Customer）', 'Name the customer: relatedParty [{ id, role: "Customer" }]');
   const id = customerIdOf(ref.id);
   if (id === null || !(await s.subscribers.exists(id))) throw new AppError('NOT_A_SUBSCRIBER');
-  return id;
+  return { subscriberId: id };
 }
+
+type Reason = { 'zh-CN': string; en: string };
 
 /**
  * The order's id follows from who placed it and their idempotency key, so a retried POST finds
@@ -189,7 +220,7 @@ function orderIdFor(principal: Principal, key: string): string {
 function sameRequest(o: OrderRow, subscriberId: number, items: OrderCreate['productOrderItem']): boolean {
   return o.subscriberId === subscriberId && o.items.length === items.length && o.items.every((stored, n) => {
     const asked = items[n]!;
-    return stored.id === asked.id && stored.action === asked.action && stored.offeringId === asked.productOffering.id
+    return stored.id === asked.id && stored.action === asked.action && stored.offeringId === asked.productOffering?.id
       && stored.agreedPrice === agreedPriceKey(asked);
   });
 }
@@ -202,13 +233,27 @@ function orderNotFound(id: string): AppError {
   return new AppError('NOT_FOUND', { detail: l10n(`没有这个订单：${id}`, `No productOrder ${id}`) });
 }
 
+/** Why an item the specification allows cannot be carried out, or undefined when it can. */
+function unfulfillable(item: OrderCreate['productOrderItem'][number], offering: { kind: string } | undefined): Reason | undefined {
+  if (item.action !== 'add' && item.action !== 'delete') {
+    return l10n(`第${item.id}项：不支持 ${item.action}，只能订购（add）或退订（delete）`, `Item ${item.id}: action ${item.action} is not supported; only add and delete are`);
+  }
+  if (!item.productOffering) return l10n(`第${item.id}项：没有给出产品（productOffering）`, `Item ${item.id}: no productOffering given`);
+  if (!offering) return l10n(`第${item.id}项：没有这个产品 ${item.productOffering.id}`, `Item ${item.id}: no productOffering ${item.productOffering.id}`);
+  if (item.quantity !== undefined && item.quantity !== 1) return l10n(`第${item.id}项：每项只能订购一份`, `Item ${item.id}: quantity must be 1`);
+  if (offering.kind === 'plan' && item.action === 'delete') {
+    return l10n(`第${item.id}项：套餐不能退订，请订购另一个套餐`, `Item ${item.id}: a plan cannot be deleted; add another plan instead`);
+  }
+  return undefined;
+}
+
 /** What TMF622 uses of omnihall's services. */
 export type OrderingDeps = Pick<Services, 'catalogueReader' | 'clock' | 'invoker' | 'ordering' | 'subscribers' | 'tokens' | 'random'>;
 
 export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
   return async (app) => {
     async function render(rows: OrderRow[], lang: Lang): Promise<ProductOrder[]> {
-      const names = await s.catalogueReader.cachedByIds([...new Set(rows.flatMap((r) => r.items.map((i) => i.offeringId)))]);
+      const names = await s.catalogueReader.cachedByIds([...new Set(rows.flatMap((r) => r.items.flatMap((i) => (i.offeringId ? [i.offeringId] : []))))]);
       return rows.map((r) => toProductOrder(r, names, lang));
     }
 
@@ -217,12 +262,16 @@ export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
         tags: ['tmf622'], summary: 'Place a product order',
         description:
           'Placing the order is the customer’s confirmation of what it charges. A subscriber orders for themselves; ' +
-          'an agent orders for relatedParty [{ id, role: "Customer" }]. Each item runs one business: add → pack.subscribe ' +
+          'an agent orders for relatedParty [{ id, role: "Customer" }] (or the one relatedParty without a role). Each item runs one business: add → pack.subscribe ' +
           '(plan.change for a plan), delete → pack.unsubscribe. Needs an `Idempotency-Key` header, or `externalId`: ' +
           'a retried POST returns the first order and changes nothing. An added item may carry the `itemPrice` the customer saw ' +
           '(oneTime and recurring, CNY, yuan with at most 2 decimals): if the price is no longer that, the item fails with PRICE_CHANGED. ' +
           'Items that fail (e.g. INSUFFICIENT_BALANCE) are ' +
-          'reported on the item and in errorMessage; the order is still created (201) with state completed, partial or failed.',
+          'reported on the item and in errorMessage; the order is still created (201) with state completed, partial or failed. ' +
+          'The order and every charge its items make commit in one database transaction, or nothing does. ' +
+          'Only what TMF622 v4 makes mandatory is needed (items with id and action; relatedParty with id and @referredType, role optional). ' +
+          'An order that cannot be carried out (an item without productOffering or with an unknown one, an action other than add or delete, ' +
+          'a subscriber naming another customer) is created (201) in state rejected with a note per reason, and charges nothing.',
         headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(128).optional() }).loose(),
         body: orderCreate,
         response: { 201: productOrderSchema, ...errors },
@@ -230,7 +279,8 @@ export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const principal = requirePrincipal(s, req);
       const body = req.body;
-      const subscriberId = await customerOf(s, principal, body);
+      const customer = await customerOf(s, principal, body);
+      const subscriberId = customer.subscriberId;
       const key = req.headers['idempotency-key'] ?? body.externalId;
       if (!key) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
       const id = orderIdFor(principal, key);
@@ -243,45 +293,74 @@ export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
         return reply.code(201).header('Location', order!.href).header('idempotent-replayed', 'true').send(order!);
       }
 
-      // Refused as a whole before anything runs, so a malformed order changes nothing.
-      const offerings = await s.catalogueReader.cachedByIds(body.productOrderItem.map((i) => i.productOffering.id));
+      // An order the specification allows but omnihall cannot carry out is rejected as a whole,
+      // before anything runs: it is stored (a retry finds it) with a note per reason, charging nothing.
+      const offerings = await s.catalogueReader.cachedByIds(body.productOrderItem.flatMap((i) => (i.productOffering ? [i.productOffering.id] : [])));
+      const rejectedBecause = new Map<string, Reason>();
       for (const item of body.productOrderItem) {
-        const o = offerings.get(item.productOffering.id);
-        if (!o) throw invalid(`第${item.id}项：没有这个产品 ${item.productOffering.id}`, `Item ${item.id}: no productOffering ${item.productOffering.id}`);
-        if (o.kind === 'plan' && item.action === 'delete') {
-          throw invalid(`第${item.id}项：套餐不能退订，请订购另一个套餐`, `Item ${item.id}: a plan cannot be deleted; add another plan instead`);
-        }
+        const why = unfulfillable(item, item.productOffering && offerings.get(item.productOffering.id));
+        if (why) rejectedBecause.set(item.id, why);
       }
+      const orderReason = customer.reason;
+      const rejected = orderReason !== undefined || rejectedBecause.size > 0;
 
       const orderDate = s.clock.now();
-      const items: ProductOrderItemRow[] = [];
-      // One item after another, each its own transaction: a later item sees what an earlier one
-      // charged. Per-item keys make a retry after a crash replay the items that already ran.
-      for (const item of body.productOrderItem) {
-        const offeringId = item.productOffering.id;
-        const isPlan = offerings.get(offeringId)!.kind === 'plan';
-        const businessId = item.action === 'delete' ? 'pack.unsubscribe' : isPlan ? 'plan.change' : 'pack.subscribe';
-        const terms = agreedTerms(agreedPrice(item), isPlan);
-        const agreed = agreedPriceKey(item);
-        try {
-          await s.invoker.invoke({
-            channel: 'tmf', principal, subscriberId, businessId,
-            input: isPlan ? { planId: offeringId } : { packId: offeringId },
-            confirm: true, quoteTerms: terms, idempotencyKey: `${key}:${item.id}`,
-          });
-          items.push({ id: item.id, action: item.action, offeringId, state: 'completed', ...(agreed ? { agreedPrice: agreed } : {}) });
-        } catch (e) {
-          if (!isAppError(e)) throw e;
-          items.push({ id: item.id, action: item.action, offeringId, state: 'failed', errorCode: e.code satisfies ErrorCode, ...(agreed ? { agreedPrice: agreed } : {}) });
-        }
-      }
-      const done = s.clock.now();
-      const failed = items.filter((i) => i.state === 'failed').length;
-      await s.ordering.recordIfAbsent({
+      const base = {
         id, subscriberId, channel: 'tmf', externalId: body.externalId ?? null, description: body.description ?? null,
-        state: failed === 0 ? 'completed' : failed === items.length ? 'failed' : 'partial',
-        items: JSON.stringify(items), orderDate, completionDate: done, lastUpdate: done,
-      });
+        orderDate, completionDate: null, lastUpdate: orderDate,
+      };
+      if (rejected) {
+        const items: ProductOrderItemRow[] = body.productOrderItem.map((item, n) => {
+          const reason = rejectedBecause.get(item.id) ?? (n === 0 ? orderReason : undefined);
+          return {
+            id: item.id, action: item.action, state: 'rejected',
+            ...(item.productOffering ? { offeringId: item.productOffering.id } : {}),
+            ...(agreedPriceKey(item) ? { agreedPrice: agreedPriceKey(item) } : {}),
+            ...(reason ? { reason } : {}),
+          };
+        });
+        await s.ordering.place({ ...base, state: 'rejected', items: JSON.stringify(items) }, async () => ({
+          state: 'rejected', items: JSON.stringify(items), completionDate: orderDate, lastUpdate: orderDate,
+        }));
+      } else {
+        // Each item checked outside the transaction (who may run it, on this channel), then run in
+        // the order's own transaction, one savepoint each: a later item sees what an earlier one
+        // charged, a failed item undoes only itself, and the charges commit with the order or not
+        // at all. Per-item keys make a retry replay the items that already ran.
+        const runs: { item: OrderCreate['productOrderItem'][number]; offeringId: string; agreed: string | undefined; run: Awaited<ReturnType<OrderingDeps['invoker']['prepare']>> }[] = [];
+        for (const item of body.productOrderItem) {
+          const offeringId = item.productOffering!.id;
+          const isPlan = offerings.get(offeringId)!.kind === 'plan';
+          const businessId = item.action === 'delete' ? 'pack.unsubscribe' : isPlan ? 'plan.change' : 'pack.subscribe';
+          runs.push({
+            item, offeringId, agreed: agreedPriceKey(item),
+            run: await s.invoker.prepare({
+              channel: 'tmf', principal, subscriberId, businessId,
+              input: isPlan ? { planId: offeringId } : { packId: offeringId },
+              confirm: true, quoteTerms: agreedTerms(agreedPrice(item), isPlan), idempotencyKey: `${key}:${item.id}`,
+            }),
+          });
+        }
+        await s.ordering.place({ ...base, state: 'inProgress', items: '[]' }, async (trx) => {
+          const items: ProductOrderItemRow[] = [];
+          for (const { item, offeringId, agreed, run } of runs) {
+            const row = { id: item.id, action: item.action, offeringId, ...(agreed ? { agreedPrice: agreed } : {}) };
+            try {
+              await run(trx);
+              items.push({ ...row, state: 'completed' });
+            } catch (e) {
+              if (!isAppError(e)) throw e;
+              items.push({ ...row, state: 'failed', errorCode: e.code satisfies ErrorCode });
+            }
+          }
+          const done = s.clock.now();
+          const failed = items.filter((i) => i.state === 'failed').length;
+          return {
+            state: failed === 0 ? 'completed' : failed === items.length ? 'failed' : 'partial',
+            items: JSON.stringify(items), completionDate: done, lastUpdate: done,
+          };
+        });
+      }
       // Whichever of two concurrent retries stored first is the order both answer with.
       const stored = (await s.ordering.get(id))!;
       const [order] = await render([stored], lang);

@@ -1,6 +1,6 @@
 // SQL behind TMF622: stored product orders, and the few catalogue and subscriber facts an order
 // needs before it calls the businesses.
-import type { Expression, ExpressionBuilder, Insertable, SqlBool } from 'kysely';
+import type { Expression, ExpressionBuilder, Insertable, SqlBool, Updateable } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { ProductOrderTable } from './tables.ts';
@@ -41,6 +41,11 @@ export async function listOrders(db: Db, f: OrderFilter, p: Page) {
 }
 
 /** Stores an order unless one with its id is already there (a concurrent retry got there first). */
-export async function insertOrderIfAbsent(db: Db, row: Insertable<ProductOrderTable>): Promise<void> {
-  await db.insertInto('productOrder').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+export async function insertOrderIfAbsent(db: Db, row: Insertable<ProductOrderTable>): Promise<boolean> {
+  const r = await db.insertInto('productOrder').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function updateOrder(db: Db, id: string, change: Updateable<ProductOrderTable>): Promise<void> {
+  await db.updateTable('productOrder').set(change).where('id', '=', id).execute();
 }
