@@ -110,7 +110,12 @@ describe('menu', () => {
     assert.equal(again.screen, home.screen);
     const list = await d.send(homeOption('订购业务'));
     assert.match(list.screen, /^订购业务：请选择\n1\./);
-    assert.match(list.screen, /元\/月$/m, 'a monthly pack says it is monthly');
+    // Packs come by group (流量 first); a monthly one, further on, says it is monthly.
+    let page = list;
+    for (let n = 0; n < 10 && !/元\/月$/m.test(page.screen) && /98下页/.test(page.screen); n++) page = await d.send('98');
+    assert.match(page.screen, /元\/月$/m, 'a monthly pack says it is monthly');
+    await d.send('00');
+    assert.equal((await d.send(homeOption('订购业务'))).screen, list.screen, 'the list again from its first page');
     const first = /^1\.(.+?) (\d+(?:\.\d+)?)元(?:\/月)?$/m.exec(list.screen);
     assert.ok(first, list.screen);
     const priceFen = Math.round(Number(first[2]) * 100);
@@ -132,6 +137,7 @@ describe('menu', () => {
     const rows = await env.db.selectFrom('interaction').select(['channel', 'businessId', 'outcome']).where('subscriberId', '=', id).orderBy('id').execute();
     assert.deepEqual(rows.map((r) => `${r.channel} ${r.businessId} ${r.outcome}`), [
       'ussd balance.query ok',
+      'ussd packs.list ok',
       'ussd packs.list ok',
       'ussd pack.subscribe confirmation_required',
       'ussd pack.subscribe ok',

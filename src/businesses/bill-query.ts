@@ -10,6 +10,7 @@ export const billQuery = defineBusiness({
   kind: 'query',
   names: l10n('账单查询', 'Bill'),
   descriptions: l10n('查询某月账单及明细', 'A month’s bill and its items'),
+  keywords: ['账单', '查账单', '月账单', '话费账单', '明细', '缴费', 'bill', 'invoice', 'statement'],
   input: z.object({ month: monthInput.optional() }).strict(),
   confirm: false,
   staffRoles: ['agent', 'admin'],

@@ -9,6 +9,7 @@ export const packUnsubscribe = defineBusiness({
   kind: 'transaction',
   names: l10n('退订业务', 'Cancel a pack'),
   descriptions: l10n('退订已订购的业务，已扣费用不退', 'Cancel a pack or service you have; no refund of what was charged'),
+  keywords: ['退订', '取消', '关闭业务', '取消业务', 'cancel', 'unsubscribe', 'stop'],
   input: z.object({ packId: offeringRef }).strict(),
   confirm: false,
   staffRoles: ['agent'],

@@ -9,6 +9,7 @@ export const plansList = defineBusiness({
   kind: 'query',
   names: l10n('可选套餐', 'Plans'),
   descriptions: l10n('您可以变更的套餐', 'Plans you can change to'),
+  keywords: ['套餐', '可选套餐', '换套餐', '资费', 'plans', 'tariffs'],
   input: noInput,
   confirm: false,
   staffRoles: ['agent', 'admin'],

@@ -8,6 +8,7 @@ export const pointsQuery = defineBusiness({
   kind: 'query',
   names: l10n('积分查询', 'Points'),
   descriptions: l10n('查询积分余额和可兑换的礼品', 'Your points and the rewards they buy'),
+  keywords: ['积分', '查积分', '积分兑换', '礼品', 'points', 'rewards'],
   input: noInput,
   confirm: false,
   staffRoles: ['agent', 'admin'],

@@ -86,6 +86,10 @@ export interface Business<S extends z.ZodObject = z.ZodObject> {
   staffRoles: readonly StaffRole[];
   /** Choices for inputs, by input name. */
   options?: Partial<Record<keyof z.infer<S> & string, OptionsSource>>;
+  /** How people ask for it, Chinese and English (查话费, 'top up'): the hall's one search box finds it by these. */
+  keywords?: readonly string[];
+  /** Optional inputs the USSD and IVR menus do not ask for (recharge's other number: typed on the web, SMS or API). */
+  menuSkips?: readonly (keyof z.infer<S> & string)[];
   quote?(ctx: BusinessContext, input: z.infer<S>): Promise<QuoteDraft>;
   run(ctx: BusinessContext, input: z.infer<S>): Promise<BusinessResult>;
 }

@@ -163,6 +163,14 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** An entry's `unavailableReason.messages` (packs.list), when it has one. */
+function reasonOf(v: unknown): L10n | undefined {
+  if (!isRecord(v) || !isRecord(v.messages)) return undefined;
+  const zh = str(v.messages['zh-CN']);
+  const en = str(v.messages.en);
+  return zh && en ? l10n(zh, en) : undefined;
+}
+
 /** A list entry's name and price (or points) as one menu line. */
 function choiceLabel(item: Record<string, unknown>, fallback: string): L10n {
   const zh = str(item.nameZh) ?? str(item.name) ?? fallback;
@@ -309,7 +317,7 @@ export class Menu {
   private async advance(draft: Draft, caller: MenuCaller): Promise<Step> {
     const b = this.business(draft.businessId);
     for (const f of this.fieldsOf(b)) {
-      if (f.name in draft.input || draft.skipped.includes(f.name)) continue;
+      if (f.name in draft.input || draft.skipped.includes(f.name) || (f.optional && b.menuSkips?.includes(f.name))) continue;
       const source = (b.options as Partial<Record<string, OptionsSource>> | undefined)?.[f.name];
       if (!source) return { at: 'input', draft, field: f.name };
       const choices = await this.choices(source, caller);
@@ -357,14 +365,21 @@ export class Menu {
       const data = out.status === 'ok' && isRecord(out.result) ? out.result[source.list] : undefined;
       const list = Array.isArray(data) ? data : [];
       const choices: Choice[] = [];
+      let why: L10n | undefined;
       for (const item of list) {
-        // The entry the subscriber already has (their current plan) is not a choice.
+        // The entry the subscriber already has (their current plan), or one they cannot order now, is not a choice.
         if (!isRecord(item) || item.current === true) continue;
+        if (item.orderable === false) {
+          why ??= reasonOf(item.unavailableReason);
+          continue;
+        }
         const value = item[source.value];
         if (typeof value !== 'string' && typeof value !== 'number') continue;
         choices.push({ value, label: choiceLabel(item, String(value)) });
         if (choices.length === MAX_CHOICES) break;
       }
+      // Nothing to choose because of why (a suspended line): say why, not just that there is nothing.
+      if (choices.length === 0 && why) return { error: result(why, false) };
       return { list: choices };
     } catch (e) {
       if (isAppError(e)) return { error: result(e.text, false) };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { inputJsonSchema } from '../../businesses/registry.ts';
+import { searchTerms } from '../../businesses/search.ts';
 import { STAFF_TOKEN_TTL_S, SUBSCRIBER_TOKEN_TTL_S } from '../../modules/identity/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normaliseMsisdn } from '../../platform/msisdn.ts';
@@ -99,6 +100,8 @@ export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' 
             businesses: z.array(z.object({
               id: z.string(), kind: z.enum(['query', 'transaction']), names: l10nSchema, descriptions: l10nSchema,
               confirm: z.boolean(), input: z.record(z.string(), z.unknown()),
+              keywords: z.array(z.string()).describe('How people ask for it, Chinese and English (查话费, 充值, top up): one search box matches these'),
+              pinyinInitials: z.string().describe('The pinyin initials of its Chinese name (充值缴费 → czjf), for searching by initials'),
             })),
           }),
         },
@@ -107,7 +110,7 @@ export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' 
       const hidden = req.query.channel ? await s.invoker.withdrawnOn(req.query.channel) : new Set<string>();
       return {
         businesses: s.registry.list().filter((b) => !hidden.has(b.id)).map((b) => ({
-          id: b.id, kind: b.kind, names: b.names, descriptions: b.descriptions, confirm: b.confirm, input: inputJsonSchema(b),
+          id: b.id, kind: b.kind, names: b.names, descriptions: b.descriptions, confirm: b.confirm, input: inputJsonSchema(b), ...searchTerms(b),
         })),
       };
     });

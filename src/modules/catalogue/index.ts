@@ -3,7 +3,7 @@
 export { CatalogueService, type OfferingInput, type OfferingSummary, type OfferingDetail, type Review, type CatalogueDeps } from './catalogue.service.ts';
 export { CatalogueReader, loadCatalogue } from './catalogue.reader.ts';
 export { CatalogueCache, DEFAULT_CATALOGUE_CACHE_SECONDS, type CatalogueSnapshot, type CatalogueLoad } from './catalogue-cache.ts';
-export { SALES_CHANNELS, assertEligible, ineligibility, saleState, type OfferingView, type Orderer, type SalesChannel } from './offering.ts';
+export { SALES_CHANNELS, assertEligible, ineligibility, saleState, type Ineligibility, type OfferingView, type Orderer, type SalesChannel } from './offering.ts';
 export type { OfferingFilter, OfferingRow, OfferingSort, Page, PriceFilter } from './catalogue.repository.ts';
 /** The offering read every charge makes, for the benchmark's bare handler to send the very same SQL. */
 export { offeringById as offeringByIdStatement } from './catalogue.repository.ts';

@@ -45,21 +45,28 @@ export function saleState(o: Pick<OfferingView, 'lifecycleStatus' | 'launchAt' |
   return 'none';
 }
 
-/** Why a subscriber may not order an offering on a channel now, or null when they may. */
+/** Why an offering cannot be had: each a stable error code every channel says in its own words. */
+export type Ineligibility = Extract<ErrorCode, 'OFFERING_NOT_FOUND' | 'NOT_AVAILABLE_ON_CHANNEL' | 'NOT_ELIGIBLE' | 'LINE_SUSPENDED'>;
+
+/**
+ * Why a subscriber may not have an offering on a channel now, or null when they may. The one rule
+ * for every way of getting an offering: ordering a pack (pack.subscribe, and TMF622 orders, which
+ * run it), changing plan (plan.change, also from TMF622) and redeeming points for it (points.redeem).
+ */
 export function ineligibility(
   o: OfferingView,
   subscriber: Orderer,
   account: { type: 'prepaid' | 'postpaid' },
   channel: string,
   at: Date,
-): Extract<ErrorCode, 'OFFERING_NOT_FOUND' | 'NOT_AVAILABLE_ON_CHANNEL' | 'NOT_ELIGIBLE'> | null {
+): Ineligibility | null {
   const sale = saleState(o, at);
   // An offering in test is unknown to everyone but its testers.
   if (sale === 'none' || (sale === 'test' && !o.testMsisdns.includes(subscriber.msisdn))) return 'OFFERING_NOT_FOUND';
   if (!o.channels.includes(channel)) return 'NOT_AVAILABLE_ON_CHANNEL';
   const e = o.eligibility;
   const statuses = e.statuses ?? ['active'];
-  if (!statuses.includes(subscriber.status)) return 'NOT_ELIGIBLE';
+  if (!statuses.includes(subscriber.status)) return subscriber.status === 'suspended' ? 'LINE_SUSPENDED' : 'NOT_ELIGIBLE';
   if (e.plans && !e.plans.includes(subscriber.planId)) return 'NOT_ELIGIBLE';
   if (e.accountTypes && !e.accountTypes.includes(account.type)) return 'NOT_ELIGIBLE';
   return null;

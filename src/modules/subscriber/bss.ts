@@ -86,7 +86,11 @@ export interface Bss {
   /** Throws NOT_SUBSCRIBED when there is no active subscription to cancel. */
   unsubscribe(subscriberId: number, offeringId: string, at: Date): Promise<void>;
   schedulePlanChange(subscriberId: number, planId: string, from: string): Promise<void>;
+  /** Moves the line from one status to another (a suspended line restored); false when it was not in `from`. */
+  setLineStatus(subscriberId: number, from: 'active' | 'suspended', to: 'active' | 'suspended', at: Date): Promise<boolean>;
   usage(subscriberId: number, cycle: string, at: Date): Promise<UsageView>;
+  /** What was used in each of these cycles (`YYYY-MM`), in their order; a cycle with no record used nothing. */
+  usageHistory(subscriberId: number, cycles: readonly string[]): Promise<(Allowance & { cycle: string })[]>;
   bill(subscriberId: number, month: string): Promise<BillView | undefined>;
   bills(subscriberId: number, limit: number): Promise<Omit<BillView, 'items'>[]>;
   pointsBalance(subscriberId: number): Promise<number>;

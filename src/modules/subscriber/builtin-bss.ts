@@ -274,6 +274,12 @@ export class BuiltinBss implements Bss {
     await this.q.updateTable('subscriber').set({ pendingPlanId: planId, pendingPlanFrom: from, updatedAt: new Date() }).where('id', '=', subscriberId).execute();
   }
 
+  async setLineStatus(subscriberId: number, from: 'active' | 'suspended', to: 'active' | 'suspended', at: Date): Promise<boolean> {
+    const r = await this.q.updateTable('subscriber').set({ status: to, updatedAt: at })
+      .where('id', '=', subscriberId).where('status', '=', from).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
   async usage(subscriberId: number, cycle: string, at: Date): Promise<UsageView> {
     const q = this.q;
     const sub = await q.selectFrom('subscriber').select('planId').where('id', '=', subscriberId).executeTakeFirst();
@@ -295,6 +301,17 @@ export class BuiltinBss implements Bss {
       used: { dataMb: counter?.dataMbUsed ?? 0, voiceMin: counter?.voiceMinUsed ?? 0, sms: counter?.smsUsed ?? 0 },
       allowance,
     };
+  }
+
+  async usageHistory(subscriberId: number, cycles: readonly string[]): Promise<(Allowance & { cycle: string })[]> {
+    if (cycles.length === 0) return [];
+    const rows = await this.q.selectFrom('usageCounter').select(['cycle', 'dataMbUsed', 'voiceMinUsed', 'smsUsed'])
+      .where('subscriberId', '=', subscriberId).where('cycle', 'in', [...cycles]).execute();
+    const byCycle = new Map(rows.map((r) => [r.cycle, r]));
+    return cycles.map((cycle) => {
+      const r = byCycle.get(cycle);
+      return { cycle, dataMb: r?.dataMbUsed ?? 0, voiceMin: r?.voiceMinUsed ?? 0, sms: r?.smsUsed ?? 0 };
+    });
   }
 
   async bill(subscriberId: number, month: string): Promise<BillView | undefined> {
