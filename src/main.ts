@@ -8,7 +8,13 @@ import { buildApp } from './app.ts';
 import { startSmpp } from './channels/sms/index.ts';
 
 const config = loadConfig();
-const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+// Until the app's logger exists, a lost connection is told on stderr.
+let onPoolError = (err: Error): void => void process.stderr.write(`database connection lost: ${err.message}\n`);
+const opened = await openDb({
+  databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize,
+  // an idle connection cut by a restart of PostgreSQL: logged; the pool connects afresh when next asked
+  onPoolError: (err) => onPoolError(err),
+});
 await migrate(opened.db);
 
 // Each node records scheduled launches and retirements whose time has come (safe on every node at once).
@@ -19,6 +25,7 @@ const services = await buildServices(config, opened.db, {
 });
 const app = await buildApp(services, { logger: { level: config.logLevel } });
 const log = app.log;
+onPoolError = (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost; the pool connects afresh when next asked');
 
 const admin = await services.staff.ensureAdmin(config.adminPassword);
 if (admin.password) log.warn(`created staff user "admin" with password ${admin.password} (set OMNIHALL_ADMIN_PASSWORD to choose one)`);

@@ -72,6 +72,11 @@ function preparingPool(pool: pg.Pool): PostgresPool {
       if (!w) {
         w = new PreparingClient(client);
         wrapped.set(client, w);
+        // pg's pool listens for a client's 'error' only while the client is idle in the pool. A
+        // connection cut while Kysely holds it between statements (a transaction, the migration
+        // lock) would otherwise emit 'error' with nobody listening, and that ends the process.
+        // The next statement on it fails ("not queryable", answered 503) and its release drops it.
+        client.on('error', noop);
       }
       return w;
     },
@@ -79,7 +84,29 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   };
 }
 
-export async function openDb(opts: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<OpenedDb> {
+function noop(): void {}
+
+/** How long a request waits for a database connection before it is answered 503 (the database is away or every connection is busy). */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/** What a pool reports when one of its idle connections dies (a restart, a network cut): logged, never thrown. */
+export type PoolErrorListener = (err: Error) => void;
+
+const logToStderr: PoolErrorListener = (err) => {
+  process.stderr.write(`database connection lost (${err.message}); the pool reconnects on next use\n`);
+};
+
+export interface OpenDbOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+  /** How long to wait for a connection, in ms (CONNECT_TIMEOUT_MS unless told). */
+  connectTimeoutMs?: number;
+  /** Told when an idle pooled connection dies; the pool drops it and connects afresh when next asked. */
+  onPoolError?: PoolErrorListener;
+}
+
+export async function openDb(opts: OpenDbOptions): Promise<OpenedDb> {
   const plugins = [new CamelCasePlugin()];
   if (opts.databaseUrl) {
     const types = {
@@ -89,7 +116,17 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string; pool
         return pg.types.getTypeParser(oid, format as 'text');
       },
     };
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20, types: types as pg.CustomTypesConfig });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 20,
+      types: types as pg.CustomTypesConfig,
+      // a request waits this long for a connection, then is answered 503, instead of hanging
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    });
+    // Without a listener, an idle connection terminated by the server ("terminating connection
+    // due to administrator command" on a restart) is an unhandled 'error' event that ends the
+    // process. pg has already removed that client; later connects make new ones.
+    pool.on('error', opts.onPoolError ?? logToStderr);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
