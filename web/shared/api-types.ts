@@ -117,7 +117,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a one-time sign-in code by SMS */
+        /**
+         * Send a one-time sign-in code by SMS
+         * @description The same answer for every well-formed number, a subscriber's or not: 202, "if this is an omnihall number, a code is on its way" (`message` in the request's language, `messages` in both). At most 1 code a minute and 5 an hour per number, 10 in 10 minutes per source address (then blocked, the block doubling up to an hour): `429 RATE_LIMITED` with `retryAfter` seconds and `Retry-After`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -142,11 +145,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             expiresInSeconds: number;
+                            message: string;
+                            messages: {
+                                "zh-CN": string;
+                                en: string;
+                            };
                         };
                     };
                 };
                 /** @description Default Response */
-                404: {
+                400: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -196,7 +204,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a one-time code for a bearer token */
+        /**
+         * Exchange a one-time code for a bearer token
+         * @description After 10 wrong codes in 10 minutes from one source address, or 10 in an hour for one number (whatever code they were for): `429 RATE_LIMITED` with `retryAfter` and `Retry-After`, the block doubling up to an hour.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -227,7 +238,41 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -294,6 +339,23 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -312,6 +374,83 @@ export interface paths {
                 };
                 /** @description Default Response */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out: the bearer token (a subscriber's or a staff member's) stops working on every node
+         * @description With `everywhere: true`, every session of the token's subscriber or staff member ends. 401 for a token that is not valid (already signed out, expired, forged).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        everywhere?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -380,6 +519,10 @@ export interface paths {
                                 input: {
                                     [key: string]: unknown;
                                 };
+                                /** @description How people ask for it, Chinese and English (查话费, 充值, top up): one search box matches these */
+                                keywords: string[];
+                                /** @description The pinyin initials of its Chinese name (充值缴费 → czjf), for searching by initials */
+                                pinyinInitials: string;
                             }[];
                         };
                     };
@@ -728,6 +871,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: this token stops working on every node (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/console/me": {
         parameters: {
             query?: never;
@@ -866,7 +1060,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change one’s own password (the new one: at least 10 characters, not the username) */
+        /**
+         * Change one’s own password (the new one: at least 10 characters, not the username)
+         * @description Every session of the user ends, this one too: sign in again with the new password.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7685,16 +7882,21 @@ export interface paths {
                             externalId?: string;
                             description?: string;
                             /** @enum {string} */
-                            state?: "acknowledged" | "inProgress" | "completed" | "failed" | "partial";
+                            state?: "acknowledged" | "rejected" | "inProgress" | "completed" | "failed" | "partial";
                             orderDate?: string;
                             completionDate?: string;
                             lastUpdate?: string;
                             channel?: {
-                                id: string;
-                                href?: string;
-                                name?: string;
-                                role?: string;
-                                "@referredType"?: string;
+                                role: string;
+                                channel: {
+                                    id: string;
+                                    href?: string;
+                                    name?: string;
+                                    role?: string;
+                                    "@referredType"?: string;
+                                };
+                                /** @enum {string} */
+                                "@type": "RelatedChannel";
                             }[];
                             relatedParty?: {
                                 id: string;
@@ -7703,14 +7905,22 @@ export interface paths {
                                 role?: string;
                                 "@referredType"?: string;
                             }[];
+                            note?: {
+                                id: string;
+                                author: string;
+                                date: string;
+                                text: string;
+                                /** @enum {string} */
+                                "@type": "Note";
+                            }[];
                             productOrderItem?: {
                                 id: string;
                                 /** @enum {string} */
-                                action: "add" | "delete";
+                                action: "add" | "modify" | "delete" | "noChange";
                                 quantity: number;
                                 /** @enum {string} */
-                                state: "completed" | "failed";
-                                productOffering: {
+                                state: "completed" | "failed" | "rejected";
+                                productOffering?: {
                                     id: string;
                                     href?: string;
                                     name?: string;
@@ -7829,7 +8039,7 @@ export interface paths {
         put?: never;
         /**
          * Place a product order
-         * @description Placing the order is the customer’s confirmation of what it charges. A subscriber orders for themselves; an agent orders for relatedParty [{ id, role: "Customer" }]. Each item runs one business: add → pack.subscribe (plan.change for a plan), delete → pack.unsubscribe. Needs an `Idempotency-Key` header, or `externalId`: a retried POST returns the first order and changes nothing. An added item may carry the `itemPrice` the customer saw (oneTime and recurring, CNY, yuan with at most 2 decimals): if the price is no longer that, the item fails with PRICE_CHANGED. Items that fail (e.g. INSUFFICIENT_BALANCE) are reported on the item and in errorMessage; the order is still created (201) with state completed, partial or failed.
+         * @description Placing the order is the customer’s confirmation of what it charges. A subscriber orders for themselves; an agent orders for relatedParty [{ id, role: "Customer" }] (or the one relatedParty without a role). Each item runs one business: add → pack.subscribe (plan.change for a plan), delete → pack.unsubscribe. Needs an `Idempotency-Key` header, or `externalId`: a retried POST returns the first order and changes nothing. An added item may carry the `itemPrice` the customer saw (oneTime and recurring, CNY, yuan with at most 2 decimals): if the price is no longer that, the item fails with PRICE_CHANGED. Items that fail (e.g. INSUFFICIENT_BALANCE) are reported on the item and in errorMessage; the order is still created (201) with state completed, partial or failed. The order and every charge its items make commit in one database transaction, or nothing does. Only what TMF622 v4 makes mandatory is needed (items with id and action; relatedParty with id and @referredType, role optional). An order that cannot be carried out (an item without productOffering or with an unknown one, an action other than add or delete, a subscriber naming another customer) is created (201) in state rejected with a note per reason, and charges nothing.
          */
         post: {
             parameters: {
@@ -7853,17 +8063,16 @@ export interface paths {
                             name?: string;
                             "@referredType"?: string;
                             "@type"?: string;
-                            role: string;
+                            role?: string;
                         }[];
                         productOrderItem: {
                             /** @enum {string} */
                             "@type"?: "ProductOrderItem";
                             id: string;
                             /** @enum {string} */
-                            action: "add" | "delete";
-                            /** @enum {number} */
-                            quantity?: 1;
-                            productOffering: {
+                            action: "add" | "modify" | "delete" | "noChange";
+                            quantity?: number;
+                            productOffering?: {
                                 id: string;
                                 href?: string;
                                 name?: string;
@@ -7904,16 +8113,21 @@ export interface paths {
                             externalId?: string;
                             description?: string;
                             /** @enum {string} */
-                            state: "acknowledged" | "inProgress" | "completed" | "failed" | "partial";
+                            state: "acknowledged" | "rejected" | "inProgress" | "completed" | "failed" | "partial";
                             orderDate: string;
                             completionDate?: string;
                             lastUpdate: string;
                             channel: {
-                                id: string;
-                                href?: string;
-                                name?: string;
-                                role?: string;
-                                "@referredType"?: string;
+                                role: string;
+                                channel: {
+                                    id: string;
+                                    href?: string;
+                                    name?: string;
+                                    role?: string;
+                                    "@referredType"?: string;
+                                };
+                                /** @enum {string} */
+                                "@type": "RelatedChannel";
                             }[];
                             relatedParty: {
                                 id: string;
@@ -7922,14 +8136,22 @@ export interface paths {
                                 role?: string;
                                 "@referredType"?: string;
                             }[];
+                            note?: {
+                                id: string;
+                                author: string;
+                                date: string;
+                                text: string;
+                                /** @enum {string} */
+                                "@type": "Note";
+                            }[];
                             productOrderItem: {
                                 id: string;
                                 /** @enum {string} */
-                                action: "add" | "delete";
+                                action: "add" | "modify" | "delete" | "noChange";
                                 quantity: number;
                                 /** @enum {string} */
-                                state: "completed" | "failed";
-                                productOffering: {
+                                state: "completed" | "failed" | "rejected";
+                                productOffering?: {
                                     id: string;
                                     href?: string;
                                     name?: string;
@@ -8087,16 +8309,21 @@ export interface paths {
                             externalId?: string;
                             description?: string;
                             /** @enum {string} */
-                            state?: "acknowledged" | "inProgress" | "completed" | "failed" | "partial";
+                            state?: "acknowledged" | "rejected" | "inProgress" | "completed" | "failed" | "partial";
                             orderDate?: string;
                             completionDate?: string;
                             lastUpdate?: string;
                             channel?: {
-                                id: string;
-                                href?: string;
-                                name?: string;
-                                role?: string;
-                                "@referredType"?: string;
+                                role: string;
+                                channel: {
+                                    id: string;
+                                    href?: string;
+                                    name?: string;
+                                    role?: string;
+                                    "@referredType"?: string;
+                                };
+                                /** @enum {string} */
+                                "@type": "RelatedChannel";
                             }[];
                             relatedParty?: {
                                 id: string;
@@ -8105,14 +8332,22 @@ export interface paths {
                                 role?: string;
                                 "@referredType"?: string;
                             }[];
+                            note?: {
+                                id: string;
+                                author: string;
+                                date: string;
+                                text: string;
+                                /** @enum {string} */
+                                "@type": "Note";
+                            }[];
                             productOrderItem?: {
                                 id: string;
                                 /** @enum {string} */
-                                action: "add" | "delete";
+                                action: "add" | "modify" | "delete" | "noChange";
                                 quantity: number;
                                 /** @enum {string} */
-                                state: "completed" | "failed";
-                                productOffering: {
+                                state: "completed" | "failed" | "rejected";
+                                productOffering?: {
                                     id: string;
                                     href?: string;
                                     name?: string;
@@ -8641,7 +8876,7 @@ export interface paths {
         };
         /**
          * Kannel sms-service get-url: a subscriber’s text in, the reply as the body
-         * @description Configure Kannel with `get-url = "http://omnihall/channels/sms/kannel?from=%p&to=%P&text=%a&coding=%c&token=..."`. The body (text/plain; charset=utf-8) is the reply. `coding=1` (8-bit) marks binary content.
+         * @description Configure Kannel with `get-url = "http://omnihall/channels/sms/kannel?from=%p&to=%P&text=%a&coding=%c&token=..."`. The body (text/plain; charset=utf-8) is the reply; `X-Kannel-Coding` is 2 (UCS-2) when it has a character outside GSM 03.38, else 0 (the sms-service needs `accept-x-kannel-headers = true`, and `concatenation = true` with `max-messages` for long replies). `coding=1` (8-bit) marks binary content; with `coding=2` the text is the message’s UCS-2 octets, URL-encoded (smsbox without `mo-recode`).
          */
         get: {
             parameters: {
