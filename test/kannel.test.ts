@@ -106,12 +106,12 @@ describe('through a real Kannel', { skip }, () => {
   test('YE: the Chinese balance arrives as UCS-2, exactly as omnihall wrote it', async () => {
     const { reply, got } = await handset('YE', `${MSISDN} 10086 text YE`);
     assert.equal(reply.text, 'YE');
-    assert.equal(reply.xKannelCoding, '2');
     assert.match(reply.body, /280\.01/u);
     assert.match(reply.body, /\p{Script=Han}/u);
     assert.equal(partsNeeded(reply.body), 1, 'the balance reply fits one SMS');
     assert.deepEqual(got, [{ text: reply.body, type: 'ucs-2', parts: 1 }]);
     assert.doesNotMatch(got[0]!.text, /\?/u);
+    assert.equal(reply.xKannelCoding, '2');
   });
 
   test('余额 sent from a handset in UCS-2 reaches the hall as 余额, and its answer arrives intact', async () => {
@@ -124,19 +124,25 @@ describe('through a real Kannel', { skip }, () => {
   test('a reply longer than one SMS arrives complete, as concatenated UCS-2 parts in order', async () => {
     const { reply, got } = await handset('LLB', `${MSISDN} 10086 text LLB`);
     assert.equal(reply.text, 'LLB');
-    assert.equal(reply.xKannelCoding, '2');
     const parts = partsNeeded(reply.body);
     assert.ok(parts >= 2, `the packs on offer are longer than one SMS (${[...reply.body].length} characters)`);
     assert.deepEqual(got, [{ text: reply.body, type: 'udh', parts }]);
+    assert.equal(reply.xKannelCoding, '2');
   });
 
-  test('an English reply within GSM 03.38 goes as 7-bit text', async () => {
+  test('English replies within GSM 03.38 go as 7-bit text, a long one concatenated', async () => {
     const { reply, got } = await handset('BAL', `${MSISDN} 10086 text BAL`);
-    assert.equal(reply.xKannelCoding, '0');
     assert.match(reply.body, /280\.01/u);
     assert.equal(got.length, 1);
     assert.equal(got[0]!.text, reply.body);
     assert.equal(got[0]!.type, partsNeeded(reply.body) > 1 ? 'udh' : 'text');
+    assert.equal(reply.xKannelCoding, '0');
+    // The packs on offer in English: several lines, longer than one 7-bit SMS.
+    const packs = await handset('PACKS', `${MSISDN} 10086 text PACKS`);
+    assert.equal(encodingFor(packs.reply.body), 'gsm7', packs.reply.body);
+    assert.match(packs.reply.body, /\n/u);
+    assert.deepEqual(packs.got, [{ text: packs.reply.body, type: partsNeeded(packs.reply.body) > 1 ? 'udh' : 'text', parts: partsNeeded(packs.reply.body) }]);
+    assert.equal(packs.reply.xKannelCoding, '0');
   });
 
   test('a one-time code goes out through sendsms in Chinese, intact, and signs in', async () => {

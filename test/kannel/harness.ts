@@ -129,8 +129,6 @@ log-level = 0
 group = sendsms-user
 username = omnihall
 password = sendsmspass
-concatenation = true
-max-messages = 10
 
 group = sms-service
 keyword = default
@@ -227,17 +225,27 @@ export function urlOctets(value: string): Buffer {
   return Buffer.from(out);
 }
 
-/** fakesmsc's "Got message N: <from to type ...>" lines (the text of a `text` message may hold newlines). */
+/**
+ * fakesmsc's "Got message N: <from to type ...>" lines. The fake SMSC's protocol is a line per
+ * message and bearerbox writes a 7-bit text as it is, so a text with line breaks reaches fakesmsc
+ * as several lines, each printed as a message of its own: a line that is not `from to type ...`
+ * continues the text before it, and is joined back with its line break.
+ */
 export function parseFakesmscOutput(out: string): HandsetSms[] {
   const found: HandsetSms[] = [];
-  const re = /Got message \d+: <([\s\S]*?)>\r?\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[|$)/gu;
+  const re = /Got message \d+: <(.*)>$/gmu;
   for (const m of out.matchAll(re)) {
     const line = m[1]!;
-    const [from, to, type] = line.split(' ', 3) as [string, string, string];
+    const [from = '', to = '', type = ''] = line.split(' ', 3);
+    const prev = found[found.length - 1];
+    if (!(/^\+?\d+$/u.test(from) && /^\+?\d+$/u.test(to) && ['text', 'ucs-2', 'data', 'udh'].includes(type))) {
+      if (prev?.type === 'text') prev.octets = Buffer.concat([prev.octets, Buffer.from(`\n${line}`, 'utf8')]);
+      continue;
+    }
     const rest = line.slice(from.length + to.length + type.length + 3);
     if (type === 'udh') {
-      const [udh, , data] = rest.split(' ', 3) as [string, string, string | undefined];
-      found.push({ from, to, type, udh: urlOctets(udh), octets: urlOctets(data ?? '') });
+      const [udh = '', , data = ''] = rest.split(' ', 3);
+      found.push({ from, to, type, udh: urlOctets(udh), octets: urlOctets(data) });
     } else if (type === 'text') {
       found.push({ from, to, type, udh: null, octets: Buffer.from(rest, 'utf8') });
     } else {
