@@ -3,10 +3,12 @@
 // (`pg_ctl restart -m fast`), then stopped for 10 s and started again. The node never exits;
 // while the database is away every answer is 503 UNAVAILABLE with Retry-After (never 500), and
 // /ready says 503 with Retry-After; it serves again by itself once the database is back; every
-// recharge answered 2xx is in the ledger exactly once, and balances equal the ledger.
+// recharge answered 2xx is in the ledger exactly once, and balances equal the ledger. USSD, SMS and
+// IVR say "busy" in their own form while it is away.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { MENU_TEXT } from '../src/channels/menu.ts';
 import { pgClusterUnavailable, startPgCluster, type PgCluster } from './faults/pg-cluster.ts';
 import { postJson, serverEnv, signInByOutbox, sleep, startServer, transcript, type ServerProcess } from './faults/server.ts';
 
@@ -88,6 +90,7 @@ test('a PostgreSQL restart and a 10 s stop under load: no exit, 503 meanwhile, r
   };
 
   const readyWhileAway: Ready[] = [];
+  const channels: Array<{ channel: string; status: number; body: string }> = [];
   let seenWhileStopped = 0;
   const workers = Array.from({ length: 4 }, (_, w) => worker(w));
   try {
@@ -103,6 +106,17 @@ test('a PostgreSQL restart and a 10 s stop under load: no exit, 503 meanwhile, r
     phase = 'stopped';
     await cluster.stop();
     const stoppedUntil = Date.now() + 10_000;
+    readyWhileAway.push(await ready());
+    // The other channels say "busy" in their own form meanwhile.
+    const ussd = await fetch(`${base}/channels/ussd/africastalking`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ sessionId: 'dbrestart-ussd-1', serviceCode: '*100#', phoneNumber: '13800000001', text: '1' }).toString(),
+    });
+    channels.push({ channel: 'ussd', status: ussd.status, body: await ussd.text() });
+    const sms = await fetch(`${base}/channels/sms/kannel?from=13800000001&to=10086&text=YE`);
+    channels.push({ channel: 'sms', status: sms.status, body: await sms.text() });
+    const ivr = await fetch(`${base}/channels/ivr/vxml?caller=13800000001`);
+    channels.push({ channel: 'ivr', status: ivr.status, body: await ivr.text() });
     while (Date.now() < stoppedUntil) {
       readyWhileAway.push(await ready());
       await sleep(500);
@@ -141,6 +155,14 @@ test('a PostgreSQL restart and a 10 s stop under load: no exit, 503 meanwhile, r
     assert.equal(r.code, 'UNAVAILABLE');
   }
   assert.ok(!/Unhandled 'error' event/.test(server.output()), 'no unhandled error event');
+  const [ussd, sms, ivr] = channels;
+  assert.equal(ussd?.status, 200, `USSD answers in its own form: ${JSON.stringify(ussd)}`);
+  assert.ok(ussd.body.startsWith(`END ${MENU_TEXT.busy['zh-CN']}`), `USSD says busy and ends: ${ussd.body}`);
+  assert.equal(sms?.status, 200, `SMS answers with a text: ${JSON.stringify(sms)}`);
+  assert.match(sms.body, /系统繁忙/, 'the SMS reply says busy');
+  assert.equal(ivr?.status, 200, `IVR answers with a document: ${JSON.stringify(ivr)}`);
+  assert.match(ivr.body, /<vxml/);
+  assert.ok(ivr.body.includes(MENU_TEXT.busy['zh-CN']), `IVR says busy: ${ivr.body}`);
   const byPhase = new Map<string, { ok: number; unavailable: number }>();
   for (const s of seen) {
     const p = byPhase.get(s.phase) ?? { ok: 0, unavailable: 0 };
