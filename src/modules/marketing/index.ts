@@ -6,3 +6,5 @@ export { SegmentService, MAX_IMPORT, type ImportResult, type SegmentView } from 
 export { marketingMigrations } from './migrations/index.ts';
 export { ContactPolicy, quietUntil, windowsOf, type ContactDecision, type ContactRequest, type PolicyVersion } from './contact-policy.ts';
 export { contactPolicySchema, DEFAULT_CONTACT_POLICY, OUTBOUND_CHANNELS, type ContactPolicyRules, type ContactRule, type OutboundChannel } from './contact-rules.ts';
+export { OfferService, offerInputSchema, offerView, type ClaimedOffer, type OfferInput, type OfferView } from './offers.service.ts';
+export { OfferDecisions, rankOffers, PRIOR_CONVERSION, PRIOR_STRENGTH, type Decision, type Factors, type Gate, type Memberships, type RankedOffer, type Removed, type Snapshot } from './decisions.ts';

@@ -99,8 +99,67 @@ export interface ContactTable {
   at: Timestamp;
 }
 
+export type OfferStatus = 'draft' | 'pending' | 'active' | 'paused' | 'ended' | 'rejected';
+
+/** An offer: a catalogue offering on its own terms, for the subscribers it targets, within a budget. */
+export interface OfferTable {
+  id: Generated<number>;
+  offeringId: string;
+  nameZh: string;
+  nameEn: string;
+  /** One line that sells it, fitted to a USSD screen. */
+  pitchZh: string;
+  pitchEn: string;
+  /** What the subscriber pays, in fen (the discounted price). */
+  priceFen: number;
+  /** How long what they get lasts, in days; null: the offering's own validity. */
+  validityDays: number | null;
+  /** How many may accept it. */
+  budget: number;
+  accepted: Generated<number>;
+  /** Targeting: members of any of these segments (empty: everyone), in these cities (empty: all), shown on these channels (empty: all). */
+  segmentIds: number[];
+  cities: string[];
+  channels: string[];
+  /** What one acceptance earns the operator, in fen: the offer's value in the ranking. */
+  marginFen: number;
+  /** Staff's lever on the ranking (business priority); 1 is neutral. */
+  lever: Generated<number>;
+  startsAt: Timestamp;
+  endsAt: Timestamp;
+  status: OfferStatus;
+  createdBy: number;
+  submittedBy: number | null;
+  reviewedBy: number | null;
+  reviewReason: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface OfferImpressionTable {
+  id: Generated<number>;
+  offerId: number;
+  subscriberId: number;
+  channel: string;
+  /** The segment it was shown through (0: not targeted by segment). */
+  segmentId: number;
+  at: Timestamp;
+}
+
+export interface OfferResponseTable {
+  offerId: number;
+  subscriberId: number;
+  channel: string;
+  segmentId: number;
+  response: 'accepted' | 'declined';
+  at: Timestamp;
+}
+
 declare module '../../platform/db/database.ts' {
   interface Database {
+    offer: OfferTable;
+    offerImpression: OfferImpressionTable;
+    offerResponse: OfferResponseTable;
     contactPolicyVersion: ContactPolicyVersionTable;
     contactOptOut: ContactOptOutTable;
     contactDnd: ContactDndTable;
@@ -113,3 +172,4 @@ declare module '../../platform/db/database.ts' {
 }
 
 export type SegmentRow = Selectable<SegmentTable>;
+export type OfferRow = Selectable<OfferTable>;

@@ -2,8 +2,9 @@
 import type { ModuleMigrations } from '../../../platform/db/migrate.ts';
 import * as m0001 from './0001-features-segments.ts';
 import * as m0002 from './0002-contact-policy.ts';
+import * as m0003 from './0003-offers.ts';
 
 export const marketingMigrations: ModuleMigrations = {
   module: 'marketing',
-  migrations: { '0001-features-segments': m0001, '0002-contact-policy': m0002 },
+  migrations: { '0001-features-segments': m0001, '0002-contact-policy': m0002, '0003-offers': m0003 },
 };
