@@ -88,6 +88,18 @@ async function dial(n: { balanceFen?: number } = {}): Promise<{ d: Dialogue; id:
 }
 
 describe('menu', () => {
+  test('a line suspended for non-payment is told so: its balance says 停机 and what to recharge, ordering says why instead of 暂无可选项', async () => {
+    const sub = await addSubscriber(env.db, { status: 'suspended', balanceFen: 500, planId: 'PLAN-4G-38' });
+    const d = new Dialogue(sub.msisdn);
+    await d.send();
+    const balance = await d.send(homeOption('话费余额查询'));
+    assert.match(balance.screen, /欠费已停机，充值33\.00元或以上即可恢复/);
+    await d.send('00');
+    const order = await d.send(homeOption('订购业务'));
+    assert.doesNotMatch(order.screen, /暂无可选项/);
+    assert.match(order.screen, /欠费已停机，充值33\.00元或以上即可恢复/);
+  });
+
   test('dialling shows the home menu: queries first, numbered, in Chinese, with more on the next page', async () => {
     const { d, home } = await dial();
     assert.ok(home.con);
