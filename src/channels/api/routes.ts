@@ -79,7 +79,7 @@ export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' 
       schema: {
         tags: ['auth'], summary: 'Sign out: the bearer token (a subscriber\'s or a staff member\'s) stops working on every node',
         description: 'With `everywhere: true`, every session of the token\'s subscriber or staff member ends. 401 for a token that is not valid (already signed out, expired, forged).',
-        body: z.object({ everywhere: z.boolean().optional() }).strict().optional(),
+        body: z.object({ everywhere: z.boolean().optional() }).strict().nullish(),
         response: { 204: z.null().describe('Signed out'), 400: problemSchema, 401: problemSchema },
       },
     }, async (req, reply) => {

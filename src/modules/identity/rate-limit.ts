@@ -141,7 +141,7 @@ export class RedisLimitStore implements LimitStore {
   private readonly redis: Redis;
 
   constructor(url: string, private readonly prefix = 'omnihall:limit:', onError?: (e: unknown) => void) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1 });
     // A lost connection is retried by ioredis; meanwhile hits answer UNAVAILABLE, never a crash.
     this.redis.on('error', (e: unknown) => onError?.(e));
   }
