@@ -80,44 +80,62 @@ export type Memberships = ReadonlySet<number>;
 const isData = (o: OfferingView) => o.kind === 'data_pack';
 const isVoice = (o: OfferingView) => o.kind === 'voice_pack';
 
-/** The ranking itself: pure, in memory, for one subscriber over every live offer. */
-export function rankOffers(s: Snapshot, f: Features, staticMember: Memberships, accepted: ReadonlySet<number>, channel: SalesChannel, at: Date): Decision {
+/**
+ * The ranking itself: pure, in memory, for one subscriber over every live offer. `explain` keeps
+ * the removed offers with their gate (the console's look); showing offers needs only the ranked.
+ */
+export function rankOffers(s: Snapshot, f: Features, staticMember: Memberships, accepted: ReadonlySet<number>, channel: SalesChannel, at: Date, explain = true): Decision {
   const ranked: RankedOffer[] = [];
   const removed: Removed[] = [];
   const atMs = at.getTime();
   const held = new Set(f.packsHeld);
-  for (const o of s.offers) {
-    const remove = (gate: Gate, reason: string) => { removed.push({ offer: o.view, gate, reason }); };
-    // targeting
-    if (o.channels.size && !o.channels.has(channel)) { remove('targeting', 'NOT_ON_CHANNEL'); continue; }
-    if (o.cities.size && !o.cities.has(f.city)) { remove('targeting', 'NOT_IN_CITY'); continue; }
-    let segmentId = 0;
-    if (o.segmentIds.length) {
-      segmentId = o.segmentIds.find((id) => staticMember.has(id) || s.dynamic.get(id)?.(f, atMs)) ?? -1;
-      if (segmentId < 0) { remove('targeting', 'NOT_IN_SEGMENT'); continue; }
+  // Many offers share a segment: each segment is tested once per decision.
+  const inSegment = new Map<number, boolean>();
+  const member = (id: number) => {
+    let m = inSegment.get(id);
+    if (m === undefined) {
+      m = staticMember.has(id) || (s.dynamic.get(id)?.(f, atMs) ?? false);
+      inSegment.set(id, m);
     }
-    // eligibility: the catalogue's rule, the same every way of getting an offering passes
+    return m;
+  };
+  const prior = PRIOR_CONVERSION[channel] ?? 0.05;
+  const dataMoment = f.dataUsageRatio >= 0.9;
+  const voiceMoment = f.voiceUsageRatio >= 0.9;
+  const usesData = Math.max(f.dataUsageRatio, f.dataUsageRatioLast) >= 0.7;
+  const usesVoice = Math.max(f.voiceUsageRatio, f.voiceUsageRatioLast) >= 0.7;
+  for (const o of s.offers) {
+    let gate: Gate | undefined;
+    let reason = '';
+    let segmentId = 0;
     const offering = o.offering;
-    if (!offering) { remove('eligibility', 'OFFERING_NOT_FOUND'); continue; }
-    const why = ineligibility(offering, f, { type: f.accountType }, channel, at);
-    if (why) { remove('eligibility', why); continue; }
-    // applicability
-    if (accepted.has(o.view.id)) { remove('applicability', 'ALREADY_ACCEPTED'); continue; }
-    if (held.has(offering.id) || f.planId === offering.id) { remove('applicability', offering.kind === 'plan' ? 'SAME_PLAN' : 'ALREADY_HELD'); continue; }
-    if (offering.kind === 'plan' && offering.priceFen < f.planFeeFen) { remove('applicability', 'DOWNGRADE'); continue; }
-    // suitability: a pack only for someone who uses what it gives
-    if (isData(offering) && Math.max(f.dataUsageRatio, f.dataUsageRatioLast) < 0.7) { remove('suitability', 'USAGE_TOO_LOW'); continue; }
-    if (isVoice(offering) && Math.max(f.voiceUsageRatio, f.voiceUsageRatioLast) < 0.7) { remove('suitability', 'USAGE_TOO_LOW'); continue; }
-    // priority
+    if (o.channels.size && !o.channels.has(channel)) { gate = 'targeting'; reason = 'NOT_ON_CHANNEL'; }
+    else if (o.cities.size && !o.cities.has(f.city)) { gate = 'targeting'; reason = 'NOT_IN_CITY'; }
+    else if (o.segmentIds.length && (segmentId = o.segmentIds.find(member) ?? -1) < 0) { gate = 'targeting'; reason = 'NOT_IN_SEGMENT'; }
+    else if (!offering) { gate = 'eligibility'; reason = 'OFFERING_NOT_FOUND'; }
+    else {
+      // eligibility: the catalogue's rule, the same every way of getting an offering passes
+      const why = ineligibility(offering, f, { type: f.accountType }, channel, at);
+      if (why) { gate = 'eligibility'; reason = why; }
+      // applicability
+      else if (accepted.has(o.view.id)) { gate = 'applicability'; reason = 'ALREADY_ACCEPTED'; }
+      else if (held.has(offering.id) || f.planId === offering.id) { gate = 'applicability'; reason = offering.kind === 'plan' ? 'SAME_PLAN' : 'ALREADY_HELD'; }
+      else if (offering.kind === 'plan' && offering.priceFen < f.planFeeFen) { gate = 'applicability'; reason = 'DOWNGRADE'; }
+      // suitability: a pack only for someone who uses what it gives
+      else if ((isData(offering) && !usesData) || (isVoice(offering) && !usesVoice)) { gate = 'suitability'; reason = 'USAGE_TOO_LOW'; }
+    }
+    if (gate) {
+      if (explain) removed.push({ offer: o.view, gate, reason });
+      continue;
+    }
+    const o2 = offering!;
     const seen = s.outcomes.get(`${o.view.id}:${segmentId}:${channel}`);
-    const prior = PRIOR_CONVERSION[channel] ?? 0.05;
     const propensity = ((seen?.accepted ?? 0) + prior * PRIOR_STRENGTH) / ((seen?.shown ?? 0) + PRIOR_STRENGTH);
     // The moment: a pack of what they are running out of now weighs more.
-    const context = (isData(offering) && f.dataUsageRatio >= 0.9) || (isVoice(offering) && f.voiceUsageRatio >= 0.9) ? 1.5 : 1;
+    const context = (isData(o2) && dataMoment) || (isVoice(o2) && voiceMoment) ? 1.5 : 1;
     const value = Math.max(o.view.marginFen, 1) / 100;
     const lever = o.view.lever;
-    const factors = { propensity: Math.round(propensity * 10_000) / 10_000, context, value, lever };
-    ranked.push({ offer: o.view, segmentId, factors, priority: propensity * context * value * lever });
+    ranked.push({ offer: o.view, segmentId, factors: { propensity: Math.round(propensity * 10_000) / 10_000, context, value, lever }, priority: propensity * context * value * lever });
   }
   ranked.sort((a, b) => b.priority - a.priority || a.offer.id - b.offer.id);
   return { ranked, removed };
@@ -192,16 +210,16 @@ export class OfferDecisions {
   }
 
   /** Every live offer for this subscriber on this channel: the ranked ones and the removed ones with their gate. */
-  async decide(subscriberId: number, channel: SalesChannel, q: Db = this.deps.db): Promise<Decision> {
+  async decide(subscriberId: number, channel: SalesChannel, q: Db = this.deps.db, explain = true): Promise<Decision> {
     const s = await this.snapshot();
     const { features, members, taken } = await this.subject(subscriberId, s, q);
     if (!features) return { ranked: [], removed: [] };
-    return rankOffers(s, features, members, taken, channel, this.deps.clock.now());
+    return rankOffers(s, features, members, taken, channel, this.deps.clock.now(), explain);
   }
 
   /** The offers to show (best first), with an impression recorded for each one shown. */
   async show(subscriberId: number, channel: SalesChannel, limit: number): Promise<RankedOffer[]> {
-    const top = (await this.decide(subscriberId, channel)).ranked.slice(0, limit);
+    const top = (await this.decide(subscriberId, channel, this.deps.db, false)).ranked.slice(0, limit);
     if (top.length) {
       const at = this.deps.clock.now();
       await this.deps.db.insertInto('offerImpression').values(top.map((r) => ({ offerId: r.offer.id, subscriberId, channel, segmentId: r.segmentId, at }))).execute();
