@@ -215,6 +215,10 @@ describe('web hall in a browser', { skip }, () => {
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '账单' }).click();
     await page.getByRole('img', { name: /近6个月账单/ }).waitFor();
     assert.equal(await page.locator('.bill-chart .bar').count(), 6);
+    // Beside it, data and voice per month for six months, up to this cycle.
+    await page.getByRole('img', { name: /近6个月用量/ }).waitFor();
+    assert.equal(await page.locator('.usage-chart .usage-month').count(), 6);
+    assert.match((await page.locator('#usage-chart-desc').textContent()) ?? '', /2026-11 流量2.2GB、通话64分钟/u);
     await page.getByRole('button', { name: /2026-07/ }).click();
     const items = page.getByRole('table', { name: '2026-07 账单明细' });
     await items.getByRole('cell', { name: '套外流量' }).waitFor();
@@ -369,6 +373,8 @@ describe('web hall in a browser', { skip }, () => {
 
   /** Signs in at the current size by typing the number and the code from the demo outbox. */
   async function signInAs(number: string, typed: string): Promise<void> {
+    await page.goto(`${hall.base}/no-such-page`);
+    await page.evaluate(`localStorage.removeItem('omnihall.session')`);
     await page.goto(hall.base);
     await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
     await page.getByLabel('手机号码').fill(typed);
@@ -470,6 +476,10 @@ describe('web hall in a browser', { skip }, () => {
     await status.getByRole('link', { name: /充值/ }).click();
     await page.getByRole('heading', { level: 1, name: '充值缴费' }).waitFor();
     await page.getByTestId('line-status').waitFor();
+    // The amount that restores the line is filled in, as the notice said.
+    const restore = ((await status.textContent()) ?? '').match(/充值 ¥([\d,.]+)/)?.[1];
+    assert.ok(restore, 'the notice names the amount');
+    assert.equal(await page.getByLabel('充值金额（元）').inputValue(), restore.replace(/\.00$/, '').replace(/,/g, ''));
     await screenshot(page, 'hall-zh-desktop-suspended-recharge');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '订购业务' }).click();
     await page.getByRole('heading', { level: 1, name: '订购业务' }).waitFor();

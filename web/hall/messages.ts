@@ -364,7 +364,7 @@ const en: Record<MessageKey, string> = {
   'home.postpaid': 'Postpaid account',
   'home.creditLimit': 'credit limit {amount}',
   'home.usage': 'This month’s usage',
-  'home.usageOf': 'Usage this month ({cycle})',
+  'home.usageOf': '{cycle} usage',
   'home.latestBill': 'Latest bill',
   'home.billHistory': 'Bill history',
   'home.points': 'My points',
@@ -526,7 +526,7 @@ const en: Record<MessageKey, string> = {
   'home.account': 'My account',
   'home.owed': 'Amount owed',
   'home.creditLeft': 'Credit left',
-  'home.usageHistory': 'Usage trend',
+  'home.usageHistory': 'Trend',
 
   'line.suspended': 'Your line is suspended',
   'line.suspendedNonPayment': 'Your line is suspended for non-payment',

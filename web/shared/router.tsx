@@ -30,7 +30,8 @@ export function RouterProvider({ base, children }: { base: string; children: Rea
     const full = `${base}${to === '/' && base ? '' : to}` || '/';
     if (opts.replace) window.history.replaceState(null, '', full);
     else window.history.pushState(null, '', full);
-    setPath(full);
+    // The path alone: a query string (`/recharge?amount=3300`) is read by the page, not routed on.
+    setPath(currentPath());
     window.scrollTo(0, 0);
   }, [base]);
   const value = useMemo<Router>(() => {

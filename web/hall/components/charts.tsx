@@ -98,8 +98,8 @@ export function UsageChart({ months }: { months: UsageMonth[] }) {
             <g key={m.cycle} className="usage-month">
               <rect className="bar-data" x={x} y={h - bottom - dh} width={barW} height={Math.max(dh, 1)} rx="3" />
               <rect className="bar-voice" x={x + barW + 4} y={h - bottom - vh} width={barW} height={Math.max(vh, 1)} rx="3" />
-              <text x={x + barW / 2} y={h - bottom - dh - 6} textAnchor="middle" className="bar-value">{formatData(m.dataMb)}</text>
-              <text x={x + barW * 1.5 + 4} y={h - bottom - vh - 6} textAnchor="middle" className="bar-value">{m.voiceMin}</text>
+              {m.dataMb > 0 && <text x={x + barW / 2} y={h - bottom - dh - 6} textAnchor="middle" className="bar-value">{formatData(m.dataMb)}</text>}
+              {m.voiceMin > 0 && <text x={x + barW * 1.5 + 4} y={h - bottom - vh - 6} textAnchor="middle" className="bar-value">{m.voiceMin}</text>}
               <text x={i * slot + slot / 2} y={h - 10} textAnchor="middle" className="bar-label">{formatMonthShort(m.cycle, lang)}</text>
             </g>
           );
