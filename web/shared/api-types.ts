@@ -421,7 +421,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         everywhere?: boolean;
-                    };
+                    } | null;
                 };
             };
             responses: {
