@@ -4,7 +4,7 @@
 // Kannel is not installed the tests say so loudly and skip, except in CI (CI=true), where they fail.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeUcs2, readConcat } from '../../src/platform/sms/gsm-encoding.ts';
@@ -61,23 +61,37 @@ export async function eventually<T>(what: string, timeoutMs: number, check: () =
 interface Child {
   proc: ChildProcess;
   exited: Promise<void>;
+  /** Set once it has exited (or could not be started). */
+  gone: boolean;
 }
+
+/** The children still running, killed if the test process exits without stopping them. */
+const running = new Set<Child>();
+process.once('exit', () => {
+  for (const c of running) c.proc.kill('SIGKILL');
+});
 
 function start(cmd: string, args: string[], outFile: string): Child {
   const fd = openSync(outFile, 'a');
   const proc = spawn(cmd, args, { stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  const exited = new Promise<void>((done) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) done();
-    else proc.once('exit', () => done());
+  const child: Child = { proc, exited: Promise.resolve(), gone: false };
+  running.add(child);
+  child.exited = new Promise<void>((done) => {
+    const end = () => {
+      child.gone = true;
+      running.delete(child);
+      done();
+    };
+    proc.once('exit', end);
+    proc.once('error', end); // could not be started (no such file)
   });
-  proc.once('error', () => {}); // a missing binary shows as its exit
-  return { proc, exited };
+  return child;
 }
 
 /** Ends a child: SIGTERM, then SIGKILL if it has not gone within `graceMs`. */
 async function stopChild(c: Child, graceMs = 10_000): Promise<void> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+  if (c.gone) return;
   c.proc.kill('SIGTERM');
   const gone = await Promise.race([c.exited.then(() => true), sleep(graceMs).then(() => false)]);
   if (!gone) {
@@ -147,11 +161,42 @@ function tail(file: string, lines = 40): string {
   }
 }
 
+/** A box exited while starting: most likely a port taken between asking for it and binding it. */
+class KannelExited extends Error {}
+
 /**
- * Starts bearerbox and smsbox; resolves once smsbox is connected to bearerbox and its sendsms port
- * answers. `getUrl` is the sms-service's get-url (Kannel's %-escapes, with `%%` unneeded here).
+ * Starts bearerbox and smsbox; resolves once smsbox is connected to bearerbox, the fake SMSC's
+ * port takes connections and the sendsms port answers. `getUrl` is the sms-service's get-url
+ * (Kannel's %-escapes). Tried again on fresh ports, up to three times, if a box exits on start.
  */
 export async function startKannel(getUrl: string): Promise<Kannel> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKannelOnce(getUrl);
+    } catch (e) {
+      if (!(e instanceof KannelExited) || attempt >= 3) throw e;
+    }
+  }
+}
+
+/** Whether something accepts TCP connections on the port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ host: '127.0.0.1', port });
+    sock.setTimeout(5000);
+    sock.once('connect', () => {
+      sock.end();
+      resolve(true);
+    });
+    sock.once('timeout', () => {
+      sock.destroy();
+      resolve(false);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+async function startKannelOnce(getUrl: string): Promise<Kannel> {
   const dir = mkdtempSync(join(tmpdir(), 'omnihall-kannel-'));
   const [admin, boxes, smsc, sendsms] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const conf = join(dir, 'kannel.conf');
@@ -167,7 +212,7 @@ export async function startKannel(getUrl: string): Promise<Kannel> {
     const bearerbox = start(BEARERBOX, ['-v', '4', conf], join(dir, 'bearerbox.out'));
     children.push(bearerbox);
     const status = async (): Promise<string | undefined> => {
-      if (bearerbox.proc.exitCode !== null) throw new Error(`bearerbox exited (${bearerbox.proc.exitCode})\n${logs()}`);
+      if (bearerbox.gone) throw new KannelExited(`bearerbox exited (${bearerbox.proc.exitCode ?? bearerbox.proc.signalCode})\n${logs()}`);
       try {
         const r = await fetch(`http://127.0.0.1:${admin}/status.txt?password=adminpass`, { signal: AbortSignal.timeout(5000) });
         return r.ok ? await r.text() : undefined;
@@ -176,10 +221,12 @@ export async function startKannel(getUrl: string): Promise<Kannel> {
       }
     };
     await eventually('bearerbox to answer on its admin port', 60_000, status, logs);
+    // fakesmsc gives up at once when nothing listens; bearerbox takes this probe for a client that leaves.
+    await eventually('the fake SMSC to listen', 60_000, async () => (await accepts(smsc)) || undefined, logs);
     const smsbox = start(SMSBOX, ['-v', '4', conf], join(dir, 'smsbox.out'));
     children.push(smsbox);
     await eventually('smsbox to connect to bearerbox', 60_000, async () => {
-      if (smsbox.proc.exitCode !== null) throw new Error(`smsbox exited (${smsbox.proc.exitCode})\n${logs()}`);
+      if (smsbox.gone) throw new KannelExited(`smsbox exited (${smsbox.proc.exitCode ?? smsbox.proc.signalCode})\n${logs()}`);
       return /smsbox:/u.test((await status()) ?? '') || undefined;
     }, logs);
     const sendsmsBase = `http://127.0.0.1:${sendsms}/cgi-bin/sendsms`;
