@@ -15,6 +15,7 @@ import { builtinBss, CallerDirectory, CoalescedReads, SubscriberService } from '
 import { InteractionLog } from './modules/interactions/index.ts';
 import { OrderingService } from './modules/ordering/index.ts';
 import { AuthSessions, OtpService, PostgresLimitStore, RateLimiter, RedisLimitStore, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
+import { Marketing } from './modules/marketing/index.ts';
 import { auditLog, StaffService } from './modules/staff/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
@@ -56,6 +57,8 @@ export interface Services {
   sessions: SessionStore;
   /** Calling number → subscriber, for SMS, USSD and IVR. */
   callers: CallerDirectory;
+  /** Customer features, segments, offers and their decisions, and the contact policy. */
+  marketing: Marketing;
   /** Closes what the services opened (not the database, which the caller owns). */
   close(): Promise<void>;
 }
@@ -63,7 +66,7 @@ export interface Services {
 /** How often each node records scheduled launches and retirements whose time has come. */
 const SCHEDULE_SWEEP_MS = 30_000;
 
-export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
+export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; marketing?: { onError(e: unknown): void }; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   setOperatorTimeZone(config.operatorTimeZone ?? DEFAULT_OPERATOR_TIME_ZONE);
   const random = opts.random ?? cryptoRandom;
@@ -93,6 +96,8 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     render: (e, base) => renderCatalogueEvent(catalogueResources, e, base),
   });
   if (opts.hub) hub.start();
+  const marketing = new Marketing({ db, clock, audit: auditLog, catalogue: catalogueReader });
+  if (opts.marketing) marketing.start(opts.marketing.onError);
   const sweeps = opts.sweeps;
   const sweep = sweeps ? setInterval(() => void catalogueService.sweep().catch((e: unknown) => sweeps.onError(e)), SCHEDULE_SWEEP_MS) : undefined;
   sweep?.unref();
@@ -100,6 +105,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, catalogueResources, hub, subscribers, invoker, interactions, metrics, sessions,
     ordering: new OrderingService(db),
     audit: auditLog,
+    marketing,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),
     sms,
@@ -107,6 +113,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     tokens, authSessions, limits,
     async close() {
       if (sweep) clearInterval(sweep);
+      await marketing.stop();
       await hub.stop();
       await interactions.flush();
       await sessions.close();

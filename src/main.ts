@@ -20,6 +20,8 @@ await migrate(opened.db);
 // Each node records scheduled launches and retirements whose time has come (safe on every node at once).
 const services = await buildServices(config, opened.db, {
   sweeps: { onError: (err) => app.log.warn({ err }, 'catalogue schedule sweep failed; it runs again shortly') },
+  // Each node keeps the marketing features mart current (the passes are idempotent upserts).
+  marketing: { onError: (err) => app.log.warn({ err }, 'features mart refresh failed; it runs again in a minute') },
   // Every node delivers TMF630 hub events; listeners are shared out through the database.
   hub: { onError: (err) => app.log.warn({ err }, 'TMF630 hub delivery failed; it retries shortly') },
 });

@@ -3,6 +3,7 @@ export { FEATURES, FEATURE_BY_NAME, type FeatureDef, type FeatureType, type Feat
 export { FeatureMart } from './feature-mart.ts';
 export { parseSegmentRule, ruleToPredicate, ruleToSql, RULE_OPS, type Condition, type FeaturePredicate, type RuleOp, type SegmentRule } from './segment-rule.ts';
 export { SegmentService, MAX_IMPORT, type ImportResult, type SegmentView } from './segments.service.ts';
+export { Marketing, FEATURE_REFRESH_MS } from './marketing.ts';
 export { marketingMigrations } from './migrations/index.ts';
 export { ContactPolicy, quietUntil, windowsOf, type ContactDecision, type ContactRequest, type PolicyVersion } from './contact-policy.ts';
 export { contactPolicySchema, DEFAULT_CONTACT_POLICY, OUTBOUND_CHANNELS, type ContactPolicyRules, type ContactRule, type OutboundChannel } from './contact-rules.ts';
