@@ -1,13 +1,15 @@
 // The staff console's REST API under /api/v1/console (docs/console-api.md): one plugin with the
-// staff routes and the catalogue routes, each handed only the services it uses.
+// staff routes, the catalogue routes and the marketing routes, each handed only the services it uses.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../container.ts';
 import { catalogueRoutes } from './catalogue-routes.ts';
 import { staffRoutes } from './staff-routes.ts';
+import { marketingRoutes } from './marketing-routes.ts';
 
 export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
     await app.register(staffRoutes(s));
     await app.register(catalogueRoutes(s));
+    await app.register(marketingRoutes(s));
   };
 }

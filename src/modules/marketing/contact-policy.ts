@@ -183,6 +183,16 @@ export class ContactPolicy {
       .onConflict((oc) => oc.columns(['subscriberId', 'channel']).doNothing()).execute();
   }
 
+  /** An agent recording a subscriber's opt-out they were told of (audited as a staff action). */
+  async optOutRecorded(actor: Actor, subscriberId: number, channel: OutboundChannel | 'all'): Promise<void> {
+    requireRole(actor, ['marketing', 'agent']);
+    const at = this.deps.clock.now();
+    await this.deps.db.transaction().execute(async (tx) => {
+      await this.optOut(subscriberId, channel, 'agent', tx);
+      await this.deps.audit.record(tx, actor, { action: 'contact.opt-out', entityType: 'subscriber', entityId: String(subscriberId), after: { channel } }, at);
+    });
+  }
+
   async optIn(subscriberId: number, channel: OutboundChannel | 'all', q: Db = this.deps.db): Promise<void> {
     await q.deleteFrom('contactOptOut').where('subscriberId', '=', subscriberId).where('channel', '=', channel).execute();
   }

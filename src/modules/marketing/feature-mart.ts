@@ -123,6 +123,12 @@ export class FeatureMart {
       .execute();
   }
 
+  /** The features of the subscriber with this number, as the mart holds them. */
+  async byMsisdn(msisdn: string): Promise<Features | undefined> {
+    const r = await this.deps.db.selectFrom('marketingFeature').selectAll().where('msisdn', '=', msisdn).executeTakeFirst();
+    return r ? toFeatures(r) : undefined;
+  }
+
   /** One subscriber's features as the mart holds them. */
   async get(subscriberId: number, q: Db = this.deps.db): Promise<Features | undefined> {
     const r = await q.selectFrom('marketingFeature').selectAll().where('subscriberId', '=', subscriberId).executeTakeFirst();
