@@ -148,7 +148,7 @@ describe('two-step confirmation', () => {
     assert.equal((await balanceAndLedger(env.db, sub.id)).balanceFen, 9_000);
 
     // 0000 now lists it with how to cancel; QX cancels with no confirmation (it charges nothing).
-    assert.match(await sms(sub.msisdn, '0000'), /1GB流量包（退订发QX LL1G）/u);
+    assert.match(await sms(sub.msisdn, '0000'), /1GB流量包（10\.00元，至\d{4}年\d{1,2}月\d{1,2}日，退订发QX LL1G）/u);
     assert.match(await sms(sub.msisdn, 'QX LL1G'), /已成功退订1GB流量包/u);
     assert.match(await sms(sub.msisdn, '退订 LL1G'), /没有订购/u);
   });

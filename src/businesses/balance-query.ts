@@ -36,7 +36,7 @@ export const balanceQuery = defineBusiness({
             ? l10n(`您${bal['zh-CN']}`, `Y${bal.en.slice(1)}`)
             : l10n(`您的${bal['zh-CN'].replace(/^余额/, '余额为')}`, `Your ${bal.en.replace(/^balance/, 'balance is')}`),
         long: l10n(
-          `尊敬的客户，您的号码${who}（${typeZh}）当前${bal['zh-CN'].replace(/^余额/, '余额为')}${credit ? `，信用额度${credit['zh-CN']}` : ''}。${suspended ? `${suspended['zh-CN']}。` : ''}`,
+          `尊敬的客户，您的号码${who}（${typeZh}）当前${bal['zh-CN'].replace(/^余额/, '余额为')}${credit ? `（信用额度${credit['zh-CN']}）` : ''}。${suspended ? `${suspended['zh-CN']}。` : ''}`,
           `Your number ${who} (${typeEn}) ${account.balanceFen < 0 ? `owes ${money(-account.balanceFen).en}` : `has a balance of ${money(account.balanceFen).en}`}${credit ? `, credit limit ${credit.en}${line.creditLeftFen !== null ? ` (${money(line.creditLeftFen).en} left)` : ''}` : ''}.${suspended ? ` ${suspended.en}.` : ''}`,
         ),
       },

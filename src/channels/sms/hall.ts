@@ -285,8 +285,8 @@ export class SmsHall {
     const en = who.lang === 'en';
     const planText = plan ? (en ? `Plan: ${plan.nameEn}. ` : `套餐：${plan.nameZh}。`) : '';
     if (subscriptions.length === 0) return `${planText}${T.nothingSubscribed[who.lang]}`;
-    const items = subscriptions.map((i) => (en ? `${i.nameEn} (to cancel send QX ${i.code})` : `${i.nameZh}（退订发QX ${i.code}）`));
-    return en ? `${planText}You have: ${items.join('; ')}.` : `${planText}已订：${items.join('；')}。`;
+    // The business's own text: prices per month, dates in Beijing time and, on SMS, the QX code of each.
+    return this.render(out.text, who.lang, 'long');
   }
 
   private render(text: { short: L10n; long: L10n }, lang: Lang, prefer: 'short' | 'long'): string {
