@@ -1,5 +1,5 @@
 // Builds the Fastify app from its parts. Tests build it too (without listening).
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,6 +15,7 @@ import { smsRoutes } from './channels/sms/index.ts';
 import { ussdRoutes } from './channels/ussd/index.ts';
 import { ivrRoutes } from './channels/ivr/index.ts';
 import { webApp } from './channels/web/index.ts';
+import { edgeRule } from './channels/edge.ts';
 
 export interface AppOptions {
   logger?: boolean | { level: string; stream?: { write(line: string): void } };
@@ -23,6 +24,17 @@ export interface AppOptions {
 /** A request URL as it may be logged: gateway secrets in the query (`token=`) replaced. */
 export function loggableUrl(url: string): string {
   return url.replace(/([?&]token=)[^&#]*/g, '$1[redacted]');
+}
+
+/**
+ * A channel's plugin with the edge rule on every route in it: text that cannot be stored is
+ * refused, answered by the plugin's own error handler in the channel's form.
+ */
+function atEdge(plugin: FastifyPluginAsync): FastifyPluginAsync {
+  return async (scope) => {
+    edgeRule(scope);
+    await scope.register(plugin);
+  };
 }
 
 export async function buildApp(s: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
@@ -90,10 +102,11 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics' } }, async (_req, reply) =>
     reply.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics()));
 
-  await app.register(apiRoutes(s), { prefix: '/api/v1' });
-  await app.register(consoleRoutes(s), { prefix: '/api/v1/console' });
-  await app.register(tmfRoutes(s), { prefix: '/tmf-api' });
-  await app.register(ussdRoutes(s), { prefix: '/channels/ussd' });
+  // The SMS hall and the IVR apply the edge rule themselves, with their own answers.
+  await app.register(atEdge(apiRoutes(s)), { prefix: '/api/v1' });
+  await app.register(atEdge(consoleRoutes(s)), { prefix: '/api/v1/console' });
+  await app.register(atEdge(tmfRoutes(s)), { prefix: '/tmf-api' });
+  await app.register(atEdge(ussdRoutes(s)), { prefix: '/channels/ussd' });
   await app.register(ivrRoutes(s), { prefix: '/channels/ivr' });
   await app.register(smsRoutes(s), { prefix: '/channels/sms' });
   await app.register(webApp());

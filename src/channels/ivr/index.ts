@@ -7,6 +7,7 @@ import type { Services } from '../../container.ts';
 import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
 import { IvrCalls, ivrSettings, type IvrDeps } from './call.ts';
 import { goodbyeDocument } from './vxml.ts';
+import { edgeRule, unstorableInput } from '../edge.ts';
 
 const VXML_TYPE = 'application/voicexml+xml; charset=utf-8';
 
@@ -22,6 +23,13 @@ export function ivrRoutes(s: IvrDeps & Pick<Services, 'config' | 'invoker'>, opt
     // The platform is trusted to say who is calling: in production only with the shared token.
     if (!token && s.config.production) return;
     const calls = new IvrCalls(s, new Menu(s.invoker, { offers: opts.offers }), settings, app.prefix);
+    // Text that cannot be stored: unreadable digits are a key that is not an option (the call's
+    // no-match prompt); anywhere else the request is refused with a spoken apology.
+    edgeRule(app, (req, _reply, where) => {
+      if (!where.every((w) => w === 'query.d')) throw unstorableInput(where);
+      (req.query as { d?: string }).d = '';
+      return 'continue';
+    });
     // Requests without the platform's token are not from the platform.
     app.addHook('preHandler', async (req, reply) => {
       if (!token || sameSecret((req.query as { token?: string }).token, token)) return;

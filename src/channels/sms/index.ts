@@ -8,6 +8,8 @@ import type { Services } from '../../container.ts';
 import { SmsHall, type SmsHallDeps, type SmsLog } from './hall.ts';
 import type { SmppLink } from '../../platform/sms/smpp.ts';
 import { kannelMoText, kannelReplyHeaders } from '../../platform/sms/kannel.ts';
+import { hasUnstorableText } from '../../platform/text.ts';
+import { edgeRule, unstorableInput } from '../edge.ts';
 
 /** What the SMS hall and its links use of omnihall's services. */
 export type SmsDeps = SmsHallDeps & Pick<Services, 'config' | 'sms'>;
@@ -28,6 +30,13 @@ export function smsRoutes(s: SmsDeps): FastifyPluginAsyncZod {
     // The caller is trusted to say who sent the text: in production only with the shared token.
     if (!token && s.config.production) return;
     const hall = smsHall(s, app.log);
+    // A text that cannot be stored (a NUL, half a surrogate pair) is answered like one that is not text.
+    edgeRule(app, async (req, reply, where) => {
+      const from = (req.query as { from?: unknown }).from;
+      if (typeof from !== 'string' || !where.every((w) => w === 'query.text')) throw unstorableInput(where);
+      const answer = await hall.handle({ from, text: null });
+      return reply.headers(kannelReplyHeaders(answer)).send(answer);
+    });
     app.get('/kannel', {
       schema: {
         tags: ['channels'],
@@ -49,7 +58,7 @@ export function smsRoutes(s: SmsDeps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       if (token && !sameSecret(req.query.token, token)) throw new AppError('FORBIDDEN');
       const text = req.query.coding === '1' ? null : kannelMoText(req.raw.url ?? '', req.query.coding, req.query.text);
-      const answer = await hall.handle({ from: req.query.from, text });
+      const answer = await hall.handle({ from: req.query.from, text: text !== null && hasUnstorableText(text) ? null : text });
       return reply.headers(kannelReplyHeaders(answer)).send(answer);
     });
   };

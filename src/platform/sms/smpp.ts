@@ -7,6 +7,7 @@ import type { Random } from '../ports.ts';
 import { readConcat, splitMessage } from './gsm-encoding.ts';
 import { parseReceipt, type Receipt } from './receipts.ts';
 import { silentLog, type SmsLog } from '../log.ts';
+import { hasUnstorableText } from '../text.ts';
 
 const STATUS_NAMES = new Map<number, string>(Object.entries(smpp.errors).map(([name, v]) => [v, name]));
 const ESME_ROK = 0x00;
@@ -492,7 +493,8 @@ export class SmppLink {
     }
     let answer: string | null;
     try {
-      answer = await this.handlers!.onMessage({ from, to, text: full });
+      // Text that cannot be stored (a NUL, half a surrogate pair) is answered like one that is not text.
+      answer = await this.handlers!.onMessage({ from, to, text: full !== null && hasUnstorableText(full) ? null : full });
     } catch (err) {
       this.log.error({ err, from }, 'smpp: text not handled');
       if (!concat) reply(ESME_RX_T_APPN);
