@@ -21,7 +21,7 @@ test('every registry business maps to form fields of a known kind', () => {
   }
   assert.deepEqual(fieldsOf(schemaOf('pack.subscribe')).map((f) => [f.name, f.kind, f.required]), [['packId', 'options', true]]);
   assert.deepEqual(fieldsOf(schemaOf('bill.query')).map((f) => [f.name, f.kind, f.required]), [['month', 'month', false]]);
-  assert.deepEqual(fieldsOf(schemaOf('recharge')).map((f) => [f.name, f.kind, f.required]), [['amount', 'money', true]]);
+  assert.deepEqual(fieldsOf(schemaOf('recharge')).map((f) => [f.name, f.kind, f.required]), [['amount', 'money', true], ['msisdn', 'text', false]], 'an amount, and optionally another number to credit');
 });
 
 test('a recharge typed in yuan is checked against the schema’s limits in fen', () => {
