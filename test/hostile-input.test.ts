@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import type { InjectOptions } from 'fastify';
 import { addSubscriber, balanceAndLedger, signIn, startTestEnv, staffToken, type TestEnv } from './helpers.ts';
 
 const ORDERS = '/tmf-api/productOrderingManagement/v4/productOrder';
@@ -118,7 +119,7 @@ test('REST and console: text that cannot be stored, in a body, a path or a heade
     ['a NUL in a console path', { method: 'GET', url: '/api/v1/console/offerings/a%00b', headers: { authorization: `Bearer ${admin}` } }],
     ['a NUL in a console body', { method: 'PATCH', url: '/api/v1/console/offerings/PK-DATA-1G', payload: '{"nameZh":"a\\u0000b"}', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' } }],
   ] as const) {
-    const r = await env.app.inject(req as Parameters<TestEnv['app']['inject']>[0] & object);
+    const r = await env.app.inject(req as InjectOptions);
     assert.equal(r.statusCode, 400, `${what}: ${r.body}`);
     assert.match(String(r.headers['content-type']), /^application\/problem\+json/, what);
     assert.equal(r.json().code, 'INVALID_INPUT', what);
