@@ -89,6 +89,9 @@ describe('speech', () => {
     assert.equal(spokenMoneyEn(-500), 'minus 5 yuan');
     assert.equal(spoken('Your balance is ¥123.45; owed -¥0.05; a ¥10 pack', 'en'), 'Your balance is 123 yuan 45 fen; owed minus 5 fen; a 10 yuan pack');
     assert.equal(spoken('Your number 13800000001', 'en'), 'Your number 1 3 8 0 0 0 0 0 0 0 1', 'a number digit by digit');
+    assert.equal(spoken('您的号码139****0003当前已欠费110.50元'), '您的号码尾号0 0 0 3当前已欠费110元5角', 'a masked number by its last four digits, 欠费 without a minus');
+    assert.equal(spoken('Your number 139****0003 owes ¥110.50', 'en'), 'Your number ending 0 0 0 3 owes 110 yuan 50 fen');
+    assert.equal(spoken('您可订购：\n【流量】\n1GB流量日包：3.00元。\n【增值】\n来电提醒：2.00元/月。'), '您可订购： 流量：1GB流量日包：3元。 增值：来电提醒：2元每月。');
     assert.equal(spoken('号码13800000001余额为5.00元'), '号码1 3 8 0 0 0 0 0 0 0 1余额为5元');
     assert.equal(spoken('彩铃 5元/月'), '彩铃 5元每月');
     assert.equal(spoken('Ring-back tone ¥5/month', 'en'), 'Ring-back tone 5 yuan a month');

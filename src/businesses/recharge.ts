@@ -4,20 +4,24 @@
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import { l10n, money } from '../platform/i18n.ts';
-import { maskMsisdn, normaliseMsisdn } from '../platform/msisdn.ts';
+import { maskMsisdn, msisdnProblem, normaliseMsisdn } from '../platform/msisdn.ts';
 import { RECHARGE_MAX_FEN, RECHARGE_MIN_FEN } from './limits.ts';
 import { balanceSentence, balanceText, lineState } from './line.ts';
 import { defineBusiness, type BusinessContext } from './registry.ts';
 
 export { RECHARGE_MAX_FEN, RECHARGE_MIN_FEN };
 
+// Read by the shared normaliser in the handler, so a refusal says why (letters, a wrong length).
 const otherNumber = z.string().max(40)
-  .refine((t) => normaliseMsisdn(t) !== null, 'a mobile number: 11 digits, +86, spaces and dashes allowed, no letters')
   .describe('another number of this operator to recharge (this number when left out)');
 
 /** Whom the recharge is for: this subscriber, or another active number of this operator. */
 async function target(ctx: BusinessContext, msisdn: string | undefined) {
-  const n = msisdn === undefined ? ctx.subscriber.msisdn : normaliseMsisdn(msisdn)!;
+  const n = msisdn === undefined ? ctx.subscriber.msisdn : normaliseMsisdn(msisdn);
+  if (n === null) {
+    const why = msisdnProblem(msisdn!)!;
+    throw new AppError('INVALID_INPUT', { detail: l10n(`充值号码有误：${why['zh-CN']}`, `The number to recharge: ${why.en}`), extra: { errors: [{ path: 'msisdn', message: why.en, code: 'custom' }] } });
+  }
   if (n === ctx.subscriber.msisdn) return { self: true, subscriber: ctx.subscriber, account: ctx.account };
   const other = await ctx.bss.subscriberByMsisdn(n);
   const customer = other && other.status !== 'closed' ? await ctx.bss.customer(other.id) : undefined;

@@ -39,5 +39,8 @@ export function spoken(text: string, lang: Lang = 'zh-CN'): string {
     : text.replace(/(-?)(\d+)\.(\d{2})元/g, (_m, sign: string, y: string, c: string) => spokenMoney((sign ? -1 : 1) * (Number(y) * 100 + Number(c))));
   // A phone number is read digit by digit, not as "thirteen billion ..." (7 or more digits); a
   // slash is not spoken: 8元/月 is "8元每月", ¥8/month "8 yuan a month".
-  return out.replaceAll('/月', '每月').replaceAll('/month', ' a month').replace(/\d{7,}/g, (digits) => digits.split('').join(' ')).replace(/\s+/g, ' ').trim();
+  // A masked number (139****0003) is said by its last four digits: 尾号0 0 0 3 / ending 0 0 0 3.
+  const unmasked = out.replace(/\d{3}\*{4}(\d{4})/g, (_m, tail: string) => `${lang === 'en' ? 'ending ' : '尾号'}${tail.split('').join(' ')}`);
+  // A list's group heading (【流量】 before its packs) is said as a heading, not as brackets.
+  return unmasked.replace(/【([^】]+)】\s*/g, lang === 'en' ? '$1: ' : '$1：').replaceAll('/月', '每月').replaceAll('/month', ' a month').replace(/\d{7,}/g, (digits) => digits.split('').join(' ')).replace(/\s+/g, ' ').trim();
 }
