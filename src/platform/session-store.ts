@@ -2,6 +2,8 @@
 // small interface: in-process by default, Redis when REDIS_URL is set so several omnihall nodes
 // can serve one session. Values are JSON; every entry has an idle timeout.
 import { Redis } from 'ioredis';
+import { AppError } from './errors.ts';
+import { l10n } from './i18n.ts';
 
 export interface SessionStore {
   get<T>(key: string): Promise<T | undefined>;
@@ -77,33 +79,102 @@ export class MemorySessionStore implements SessionStore {
   }
 }
 
-/** Shared by every node: Redis keys with PX expiry, `take` with GETDEL. */
+export interface RedisSessionStoreOptions {
+  /** Told when the connection is lost (once per loss, not per retry) and when it is back. */
+  onConnectionChange?: (up: boolean, err?: Error) => void;
+  /** Longest a command may take before it fails as UNAVAILABLE, in ms. */
+  commandTimeoutMs?: number;
+}
+
+/** Reconnection delays: 100 ms doubling to 5 s, with jitter so nodes do not retry in step. */
+export function redisRetryDelay(attempt: number): number {
+  const base = Math.min(5_000, 100 * 2 ** Math.min(attempt - 1, 6));
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+/** Redis is away: the channel answers "busy" in its own form and nothing is done. */
+export function sessionsUnavailable(cause: unknown): AppError {
+  const e = new AppError('UNAVAILABLE', {
+    detail: l10n('会话服务暂不可用，请稍后再试', 'Sessions are unavailable for now; try again shortly'),
+    extra: { retryAfter: 5 },
+  });
+  (e as { cause?: unknown }).cause = cause;
+  return e;
+}
+
+const logToStderr = (up: boolean, err?: Error): void => {
+  process.stderr.write(up ? 'redis: connected\n' : `redis: connection lost (${err?.message ?? 'closed'}); retrying with backoff\n`);
+};
+
+/**
+ * Shared by every node: Redis keys with PX expiry, `take` with GETDEL. A lost connection is
+ * retried with backoff for as long as it takes; meanwhile every call fails at once with
+ * AppError UNAVAILABLE (nothing waits in ioredis's offline queue), and the store recovers by itself.
+ */
 export class RedisSessionStore implements SessionStore {
   private readonly redis: Redis;
+  private state: 'new' | 'up' | 'down' = 'new';
+  private closing = false;
 
-  constructor(url: string, private readonly prefix = 'omnihall:session:') {
-    this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  constructor(url: string, private readonly prefix = 'omnihall:session:', opts: RedisSessionStoreOptions = {}) {
+    const tell = opts.onConnectionChange ?? logToStderr;
+    this.redis = new Redis(url, {
+      lazyConnect: false,
+      // Commands wait for the first connection only (a node just started); once a connection
+      // is lost they fail at once (see call) rather than queue for a server that may be away for
+      // minutes, and a command in flight when the link drops fails instead of being resent.
+      maxRetriesPerRequest: 0,
+      commandTimeout: opts.commandTimeoutMs ?? 2_000,
+      connectTimeout: 5_000,
+      retryStrategy: (attempt) => (this.closing ? null : redisRetryDelay(attempt)),
+    });
+    // Without a listener an 'error' event ends the process; ioredis reconnects on its own.
+    // Told once per loss and once on the way back, not on every retry.
+    this.redis.on('error', (err: Error) => {
+      if (this.state !== 'down' && !this.closing) tell(false, err);
+      this.state = 'down';
+    });
+    this.redis.on('ready', () => {
+      if (this.state === 'down') tell(true);
+      this.state = 'up';
+    });
+    this.redis.on('close', () => {
+      if (this.state === 'up' && !this.closing) tell(false);
+      this.state = 'down';
+    });
+  }
+
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    if (this.state === 'down') throw sessionsUnavailable(new Error('redis connection lost; reconnecting'));
+    try {
+      return await work();
+    } catch (e) {
+      throw sessionsUnavailable(e);
+    }
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const v = await this.redis.get(this.prefix + key);
+    const v = await this.call(() => this.redis.get(this.prefix + key));
     return v === null ? undefined : (JSON.parse(v) as T);
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+    await this.call(() => this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs))));
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await this.call(() => this.redis.del(this.prefix + key));
   }
 
   async take<T>(key: string): Promise<T | undefined> {
-    const v = await this.redis.getdel(this.prefix + key);
+    const v = await this.call(() => this.redis.getdel(this.prefix + key));
     return v === null ? undefined : (JSON.parse(v) as T);
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    this.closing = true;
+    // quit needs a connection; without one, just stop reconnecting
+    if (this.state === 'up') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }

@@ -1,8 +1,8 @@
-// Throwaway PostgreSQL clusters and Redis servers for fault tests: a cluster of its own in a temp
+// Throwaway PostgreSQL clusters for fault tests: a cluster of its own in a temp
 // directory on a free port (initdb and pg_ctl run as the `postgres` user, which initdb needs when
 // the tests run as root), that a test can restart, stop and start without touching the machine's
-// shared server; a redis-server child the same way.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// shared server.
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -106,50 +106,4 @@ export async function startPgCluster(): Promise<PgCluster> {
       if (existsSync(dir) && statSync(dir).isDirectory()) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export interface RedisServer {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  destroy(): Promise<void>;
-}
-
-/** Why a throwaway redis-server cannot be started here, or undefined when it can. */
-export function redisServerUnavailable(): string | undefined {
-  return spawnSync('redis-server', ['--version']).status === 0 ? undefined : 'no redis-server on the PATH';
-}
-
-/** A redis-server child on a free port, nothing saved to disk; `stop` and `start` keep its port. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  const start = (): Promise<void> => new Promise((resolve, reject) => {
-    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = c;
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 30_000);
-    c.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/Ready to accept connections/.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    c.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${out}`));
-    });
-  });
-  const stop = (): Promise<void> => new Promise((resolve) => {
-    const c = child;
-    child = undefined;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
-    c.removeAllListeners('exit');
-    c.once('exit', () => resolve());
-    c.kill('SIGKILL');
-  });
-  await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start, destroy: stop };
 }
