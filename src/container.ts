@@ -79,7 +79,9 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   // PGlite is one connection: one batch at a time lets the next grow while it runs.
   const reads = { inFlight: config.databaseUrl ? 4 : 1 };
   const shared = { catalogue: catalogueReader, reads: new CoalescedReads(db, reads) };
-  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, catalogue: catalogueReader, clock, random, reads });
+  const marketing = new Marketing({ db, clock, audit: auditLog, catalogue: catalogueReader });
+  if (opts.marketing) marketing.start(opts.marketing.onError);
+  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, catalogue: catalogueReader, clock, random, reads, marketing });
   const key = await loadTokenKey(db, random);
   const tokens = new TokenSigner(key);
   const authSessions = new AuthSessions(db, tokens, clock, random, { onError: opts.onLogError });
@@ -96,8 +98,6 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     render: (e, base) => renderCatalogueEvent(catalogueResources, e, base),
   });
   if (opts.hub) hub.start();
-  const marketing = new Marketing({ db, clock, audit: auditLog, catalogue: catalogueReader });
-  if (opts.marketing) marketing.start(opts.marketing.onError);
   const sweeps = opts.sweeps;
   const sweep = sweeps ? setInterval(() => void catalogueService.sweep().catch((e: unknown) => sweeps.onError(e)), SCHEDULE_SWEEP_MS) : undefined;
   sweep?.unref();

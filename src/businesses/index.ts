@@ -12,8 +12,10 @@ import { packUnsubscribe } from './pack-unsubscribe.ts';
 import { planChange } from './plan-change.ts';
 import { recharge } from './recharge.ts';
 import { pointsRedeem } from './points-redeem.ts';
+import { offersMine } from './offers-mine.ts';
+import { offerAccept } from './offer-accept.ts';
 
 export const BUSINESSES: readonly Business[] = [
   balanceQuery, usageQuery, billQuery, subscriptionsQuery, pointsQuery, packsList, plansList,
-  packSubscribe, packUnsubscribe, planChange, recharge, pointsRedeem,
+  packSubscribe, packUnsubscribe, planChange, recharge, pointsRedeem, offersMine, offerAccept,
 ] as unknown as readonly Business[];

@@ -11,7 +11,7 @@ import { l10n } from '../platform/i18n.ts';
 import type { Clock, Random } from '../platform/ports.ts';
 import { IdempotencyRecords, type InteractionLog } from '../modules/interactions/index.ts';
 import type { CatalogueReader } from '../modules/catalogue/index.ts';
-import { withTerms, type Business, type BusinessContext, type BusinessText, type Principal, type Quote, type Registry } from './registry.ts';
+import { withTerms, type Business, type BusinessContext, type BusinessText, type MarketingPort, type Principal, type Quote, type Registry } from './registry.ts';
 
 /** Thrown inside a transaction that lost its key to a duplicate: rolls it back, then replays. */
 class KeyTaken extends Error {}
@@ -51,6 +51,8 @@ export interface InvokerDeps {
   random: Random;
   /** How reads outside transactions are coalesced. */
   reads?: CoalesceOptions;
+  /** The marketing module, for my exclusive offers. */
+  marketing?: MarketingPort;
 }
 
 /** The channel a business is switched on or off for: TMF622 orders count as the open API. */
@@ -160,7 +162,7 @@ export class Invoker {
     // it; staff may still look up a closed customer's bills and history for them.
     if (customer.subscriber.status === 'closed' && req.principal.kind === 'subscriber') throw new AppError('NOT_A_SUBSCRIBER');
     const { subscriber, account } = customer;
-    return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random };
+    return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random, marketing: this.deps.marketing };
   }
 
   /** The business, allowed for this principal on this channel, and its parsed input. */

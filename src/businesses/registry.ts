@@ -5,6 +5,7 @@ import type { Subscriber } from '../modules/subscriber/index.ts';
 import type { AccountView, Bss } from '../modules/subscriber/index.ts';
 import type { L10n } from '../platform/i18n.ts';
 import type { Clock, Random } from '../platform/ports.ts';
+import type { OfferDecisions, OfferService } from '../modules/marketing/index.ts';
 
 import type { Principal, StaffRole } from '../platform/principal.ts';
 
@@ -64,6 +65,14 @@ export interface BusinessContext {
   now: Date;
   idempotencyKey: string | null;
   random: Random;
+  /** My exclusive offers: the next-best-offer decisions and the offers' budgets (offers.mine, offer.accept). */
+  marketing?: MarketingPort;
+}
+
+/** What the offer businesses use of the marketing module. */
+export interface MarketingPort {
+  decisions: Pick<OfferDecisions, 'show' | 'check'>;
+  offers: Pick<OfferService, 'view' | 'claim'>;
 }
 
 /** Where a form or menu gets the choices for an input, e.g. `packId` from `packs.list`. */

@@ -169,8 +169,8 @@ export class OfferService {
     return this.step(actor, id, 'offer.end', ['draft', 'pending', 'active', 'paused', 'rejected'], () => ({ status: 'ended' }));
   }
 
-  async view(id: number): Promise<OfferView> {
-    return offerView(await this.get(this.deps.db, id));
+  async view(id: number, q: Db = this.deps.db): Promise<OfferView> {
+    return offerView(await this.get(q, id));
   }
 
   async list(opts: { status?: OfferStatus } = {}): Promise<OfferView[]> {
