@@ -1,6 +1,7 @@
 // bill.query: one month's bill with its items (the latest when no month is given).
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
+import { dayText, monthText } from '../platform/dates.ts';
 import { l10n, money } from '../platform/i18n.ts';
 import { monthInput } from './common.ts';
 import { defineBusiness } from './registry.ts';
@@ -20,15 +21,18 @@ export const billQuery = defineBusiness({
     if (!bill) throw new AppError('BILL_NOT_FOUND');
     const history = await bss.bills(subscriber.id, 6);
     const total = money(bill.totalFen);
-    const itemsZh = bill.items.map((i) => `${i.nameZh}${money(i.amountFen)['zh-CN']}`).join('；');
-    const itemsEn = bill.items.map((i) => `${i.nameEn} ${money(i.amountFen).en}`).join('; ');
-    const statusZh = bill.status === 'paid' ? '已缴清' : `未缴，请于${bill.dueOn}前缴费`;
-    const statusEn = bill.status === 'paid' ? 'paid' : `unpaid, due ${bill.dueOn}`;
+    // A name may end in a price of its own (4G畅享套餐128元): the amount is set off from it.
+    const itemsZh = bill.items.map((i) => `${i.nameZh}：${money(i.amountFen)['zh-CN']}`).join('；');
+    const itemsEn = bill.items.map((i) => `${i.nameEn}: ${money(i.amountFen).en}`).join('; ');
+    const due = dayText(String(bill.dueOn));
+    const m = monthText(bill.month);
+    const statusZh = bill.status === 'paid' ? '已缴清' : `未缴，请于${due['zh-CN']}前缴费`;
+    const statusEn = bill.status === 'paid' ? 'paid' : `unpaid, due ${due.en}`;
     return {
       data: { bill, history },
       text: {
-        short: l10n(`${bill.month}月账单${total['zh-CN']}，${statusZh}`, `${bill.month} bill: ${total.en}, ${statusEn}`),
-        long: l10n(`${bill.month}月账单合计${total['zh-CN']}（${statusZh}）。明细：${itemsZh}。`, `Bill for ${bill.month}: ${total.en} (${statusEn}). Items: ${itemsEn}.`),
+        short: l10n(`${m['zh-CN']}账单${total['zh-CN']}，${statusZh}`, `${m.en} bill: ${total.en}, ${statusEn}`),
+        long: l10n(`${m['zh-CN']}账单合计${total['zh-CN']}（${statusZh}）。明细：${itemsZh}。`, `Bill for ${m.en}: ${total.en} (${statusEn}). Items: ${itemsEn}.`),
       },
     };
   },
