@@ -197,7 +197,7 @@ describe('businesses', () => {
     const pack = packs.find((p) => Object.keys(p.eligibility).length === 0)!.id;
     const r = await callBusiness(env, token, 'pack.subscribe', { input: { packId: pack }, confirm: true }, 'key-susp-00001');
     assert.equal(r.statusCode, 422);
-    assert.equal(r.json().code, 'NOT_ELIGIBLE');
+    assert.equal(r.json().code, 'LINE_SUSPENDED');
   });
 
   test('recharge confirms, then credits exactly once per Idempotency-Key', async () => {
