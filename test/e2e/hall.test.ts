@@ -487,4 +487,29 @@ describe('web hall in a browser', { skip }, () => {
     await page.locator('.pack-note.why').first().waitFor();
     assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
   });
+
+  test('a recharge to another number of the operator names the masked number and credits it, not the payer', async () => {
+    const payer = await addSubscriber(hall.env.db, { balanceFen: 5_000 });
+    const friend = await addSubscriber(hall.env.db, { balanceFen: 1_000 });
+    await signInAs(payer.msisdn, payer.msisdn);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '充值' }).click();
+    await page.getByRole('heading', { level: 1, name: '充值缴费' }).waitFor();
+    for (const amount of ['¥30', '¥50', '¥100', '¥200']) await page.getByRole('button', { name: amount, exact: true }).waitFor();
+    await page.getByRole('button', { name: '给其他号码充值' }).click();
+    await page.getByLabel('对方手机号码').fill('139abc');
+    await page.getByRole('button', { name: '¥30', exact: true }).click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByText('手机号码只能包含数字，请去掉字母后重新输入。').waitFor();
+    await page.getByLabel('对方手机号码').fill(`+86 ${friend.msisdn}`);
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    const masked = `${friend.msisdn.slice(0, 3)}****${friend.msisdn.slice(7)}`;
+    await page.locator('.quote-summary').filter({ hasText: masked }).waitFor();
+    await page.getByRole('button', { name: '确认办理' }).click();
+    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    const balances = await hall.env.db.selectFrom('account').select(['subscriberId', 'balanceFen']).where('subscriberId', 'in', [payer.id, friend.id]).execute();
+    assert.equal(balances.find((b) => b.subscriberId === friend.id)?.balanceFen, 4_000, 'the other number is credited');
+    assert.equal(balances.find((b) => b.subscriberId === payer.id)?.balanceFen, 5_000, 'the payer’s own balance is untouched');
+    assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
+  });
 });
