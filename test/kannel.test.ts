@@ -49,6 +49,12 @@ describe('get-url replies say their coding', () => {
     // "YE" in UCS-2, spaces as Kannel writes them ('+' is 0x20): " YE " → %00+%00Y%00E%00+
     const spaced = await env.app.inject({ method: 'GET', url: `/channels/sms/kannel?from=${sub.msisdn}&to=10086&text=%00+%00Y%00E%00+&coding=2` });
     assert.equal(spaced.body, utf8.body);
+    // A NUL character (octets 00 00) is text that cannot be stored: answered as unreadable, like any channel's.
+    const nul = await env.app.inject({ method: 'GET', url: `/channels/sms/kannel?from=${sub.msisdn}&to=10086&text=%00Y%00E%00%00&coding=2` });
+    const unreadable = await env.app.inject({ method: 'GET', url: `/channels/sms/kannel?from=${sub.msisdn}&to=10086&text=x&coding=1` });
+    assert.equal(nul.statusCode, 200);
+    assert.equal(nul.body, unreadable.body);
+    assert.notEqual(nul.body, utf8.body);
   });
 });
 

@@ -32,7 +32,10 @@ export function smsRoutes(s: SmsDeps): FastifyPluginAsyncZod {
     const hall = smsHall(s, app.log);
     // A text that cannot be stored (a NUL, half a surrogate pair) is answered like one that is not text.
     edgeRule(app, async (req, reply, where) => {
-      const from = (req.query as { from?: unknown }).from;
+      const { from, coding } = req.query as { from?: unknown; coding?: unknown };
+      // With coding=2 the text parameter is the message's UCS-2 octets (a NUL octet is half of any
+      // Latin character, "%00Y%00E" is YE): the route decodes it and checks the text it decodes to.
+      if (coding === '2' && where.every((w) => w === 'query.text')) return 'continue' as const;
       if (typeof from !== 'string' || !where.every((w) => w === 'query.text')) throw unstorableInput(where);
       const answer = await hall.handle({ from, text: null });
       return reply.headers(kannelReplyHeaders(answer)).send(answer);
