@@ -3,6 +3,7 @@ import { loadConfig } from './config.ts';
 import { openDb } from './platform/db/index.ts';
 import { migrate } from './migrations.ts';
 import { seedDemo } from './demo/seed.ts';
+import { seedDemoMarketing } from './modules/marketing/index.ts';
 import { buildServices } from './container.ts';
 import { buildApp } from './app.ts';
 import { startSmpp } from './channels/sms/index.ts';
@@ -39,6 +40,13 @@ if (config.demo) {
 }
 
 await app.listen({ port: config.port, host: config.host });
+// The demo's segments and offers need the features mart, which takes a while for many subscribers:
+// built after the node listens (once, whichever node gets there first).
+if (config.demo) {
+  void seedDemoMarketing(opened.db, services.marketing.mart, services.audit, services.clock.now())
+    .then((r) => { if (r.created) log.info('demo marketing: segments and offers created'); })
+    .catch((err: unknown) => log.warn({ err }, 'demo marketing could not be seeded'));
+}
 // The SMS centre link (only when SMPP_URL is set): texts to the short code, replies and one-time codes out.
 const smpp = startSmpp(services, log);
 const where = `http://localhost:${(app.server.address() as { port: number }).port}`;

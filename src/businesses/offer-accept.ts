@@ -50,12 +50,15 @@ export const offerAccept = defineBusiness({
     const listed = offering.priceFen > offer.priceFen ? money(offering.priceFen) : null;
     const validity = offering.validityDays ? l10n(`有效期${offering.validityDays}天`, `valid ${offering.validityDays} days`) : l10n('按月', 'monthly');
     const gives = allowanceText(offering);
+    const monthly = offering.priceType === 'recurring' ? money(offering.priceFen) : null;
     return {
       businessId: 'offer.accept',
       priceFen: offer.priceFen,
+      // A monthly offering commits them to its own price from the next month on.
+      ...(offering.priceType === 'recurring' ? { recurringFen: offering.priceFen } : {}),
       summary: l10n(
-        `办理${offer.names['zh-CN']}（${[gives['zh-CN'], validity['zh-CN']].filter(Boolean).join('，')}），优惠价${p['zh-CN']}${listed ? `（原价${listed['zh-CN']}）` : ''}`,
-        `Take ${offer.names.en} (${[gives.en, validity.en].filter(Boolean).join(', ')}) for ${p.en}${listed ? ` (usually ${listed.en})` : ''}`,
+        `办理${offer.names['zh-CN']}（${[gives['zh-CN'], validity['zh-CN']].filter(Boolean).join('，')}），优惠价${p['zh-CN']}${listed ? `（原价${listed['zh-CN']}）` : ''}${monthly ? `，次月起每月${monthly['zh-CN']}` : ''}`,
+        `Take ${offer.names.en} (${[gives.en, validity.en].filter(Boolean).join(', ')}) for ${p.en}${listed ? ` (usually ${listed.en})` : ''}${monthly ? `, then ${monthly.en} a month` : ''}`,
       ),
     };
   },

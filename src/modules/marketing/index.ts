@@ -9,3 +9,5 @@ export { ContactPolicy, quietUntil, windowsOf, type ContactDecision, type Contac
 export { contactPolicySchema, DEFAULT_CONTACT_POLICY, OUTBOUND_CHANNELS, type ContactPolicyRules, type ContactRule, type OutboundChannel } from './contact-rules.ts';
 export { OfferService, offerInputSchema, offerView, type ClaimedOffer, type OfferInput, type OfferView } from './offers.service.ts';
 export { OfferDecisions, rankOffers, PRIOR_CONVERSION, PRIOR_STRENGTH, type Decision, type Factors, type Gate, type Memberships, type RankedOffer, type Removed, type Snapshot } from './decisions.ts';
+/** The demo operator's segments and offers. */
+export { seedDemoMarketing } from './demo.ts';

@@ -89,6 +89,8 @@ export class OfferService {
     const o = p.data;
     const offering = await this.deps.catalogue.offering(this.deps.db, o.offeringId);
     if (!offering) throw new AppError('OFFERING_NOT_FOUND');
+    // A plan is changed from the next cycle by plan.change; an offer sells what is ordered now.
+    if (offering.kind === 'plan') throw new AppError('INVALID_INPUT', { detail: l10n('套餐变更暂不能作为优惠', 'A plan cannot be an offer yet'), extra: { path: 'offeringId' } });
     if (o.segmentIds.length) {
       const found = await this.deps.db.selectFrom('segment').select('id').where('id', 'in', o.segmentIds).execute();
       if (found.length !== new Set(o.segmentIds).size) throw new AppError('SEGMENT_NOT_FOUND');
