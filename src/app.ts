@@ -1,5 +1,6 @@
 // Builds the Fastify app from its parts. Tests build it too (without listening).
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -9,11 +10,13 @@ import { AppError, isAppError } from './platform/errors.ts';
 import type { Services } from './container.ts';
 import { apiRoutes } from './channels/api/routes.ts';
 import { consoleRoutes } from './channels/console/index.ts';
-import { databaseUnavailable, fromFastifyError, sendProblem } from './channels/api/problem.ts';
+import { clientErrorResponse, databaseUnavailable, fromFastifyError, sendProblem } from './channels/api/problem.ts';
+import { sameSecret } from './platform/secrets.ts';
 import { tmfRoutes } from './channels/tmf/index.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { ussdRoutes } from './channels/ussd/index.ts';
 import { ivrRoutes } from './channels/ivr/index.ts';
+import { AGENT_TRANSFER } from './channels/ivr/call.ts';
 import { webApp } from './channels/web/index.ts';
 import { edgeRule } from './channels/edge.ts';
 
@@ -27,14 +30,34 @@ export function loggableUrl(url: string): string {
 }
 
 /**
- * A channel's plugin with the edge rule on every route in it: text that cannot be stored is
- * refused, answered by the plugin's own error handler in the channel's form.
+ * A channel's plugin: its answers carry tokens or personal data, so none is kept by a cache
+ * (`Cache-Control: no-store`); with `edge`, the edge rule on every route in it (text that cannot be
+ * stored is refused, answered by the plugin's own error handler in the channel's form).
  */
-function atEdge(plugin: FastifyPluginAsync): FastifyPluginAsync {
+function channel(plugin: FastifyPluginAsync, opts: { edge: boolean }): FastifyPluginAsync {
   return async (scope) => {
-    edgeRule(scope);
+    scope.addHook('onRequest', async (_req, reply) => {
+      reply.header('cache-control', 'no-store');
+    });
+    if (opts.edge) edgeRule(scope);
     await scope.register(plugin);
   };
+}
+
+/** `/metrics` behind its bearer token, when one is configured. */
+function metricsRoute(app: FastifyInstance, s: Services): void {
+  const token = s.config.metricsToken;
+  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics', description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set.' } }, async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (token) {
+      const given = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+      if (!given || !sameSecret(given, token)) {
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        return sendProblem(reply, req, new AppError('UNAUTHENTICATED'));
+      }
+    }
+    return reply.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
+  });
 }
 
 export async function buildApp(s: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
@@ -51,10 +74,35 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
         }
       : false,
     bodyLimit: 64 * 1024,
+    // A request (headers and body) must arrive in full within this, or it is cut with 408. Node
+    // checks at connectionsCheckingInterval, so that follows the limit; headers may not take longer.
+    requestTimeout: s.config.requestTimeoutMs,
+    ...(s.config.requestTimeoutMs > 0 ? {
+      http: {
+        connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(s.config.requestTimeoutMs / 4))),
+        headersTimeout: Math.min(60_000, s.config.requestTimeoutMs),
+      },
+    } : {}),
+    // 431 (headers too large), 408, 400 before a request could be read: a problem JSON and the connection closed.
+    clientErrorHandler: (err, socket) => {
+      if ((err as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.end(clientErrorResponse(err as { code?: string }));
+      else socket.destroy(err);
+    },
     trustProxy: s.config.trustProxy as FastifyServerOptions['trustProxy'],
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // Security headers on every response (API, docs, channels, the web app): nosniff,
+  // Referrer-Policy no-referrer, frame and cross-origin policies. The web app sets its own CSP on
+  // its pages (the API answers JSON); HSTS only on answers that went out over TLS (below).
+  await app.register(helmet, { global: true, contentSecurityPolicy: false, hsts: false });
+  app.addHook('onRequest', async (req, reply) => {
+    // req.protocol is https over TLS, or behind a trusted proxy (TRUST_PROXY) that says X-Forwarded-Proto: https.
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  });
+  // Calls to ids that are not businesses share one `unknown` label in /metrics.
+  s.metrics.knownBusinesses([...s.invoker.registry.list().map((b) => b.id), AGENT_TRANSFER]);
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((err, req, reply) => {
@@ -99,16 +147,27 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     }
   });
 
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics' } }, async (_req, reply) =>
-    reply.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics()));
+  if (s.config.metricsPort === undefined) {
+    metricsRoute(app, s);
+  } else {
+    // /metrics on a port of its own (one a firewall keeps inside the cluster), not on the main one.
+    const metricsApp = Fastify({ logger: false });
+    metricsRoute(metricsApp, s);
+    app.addHook('onListen', async () => {
+      await metricsApp.listen({ port: s.config.metricsPort!, host: s.config.host });
+    });
+    app.addHook('onClose', async () => {
+      await metricsApp.close();
+    });
+  }
 
   // The SMS hall and the IVR apply the edge rule themselves, with their own answers.
-  await app.register(atEdge(apiRoutes(s)), { prefix: '/api/v1' });
-  await app.register(atEdge(consoleRoutes(s)), { prefix: '/api/v1/console' });
-  await app.register(atEdge(tmfRoutes(s)), { prefix: '/tmf-api' });
-  await app.register(atEdge(ussdRoutes(s)), { prefix: '/channels/ussd' });
-  await app.register(ivrRoutes(s), { prefix: '/channels/ivr' });
-  await app.register(smsRoutes(s), { prefix: '/channels/sms' });
+  await app.register(channel(apiRoutes(s), { edge: true }), { prefix: '/api/v1' });
+  await app.register(channel(consoleRoutes(s), { edge: true }), { prefix: '/api/v1/console' });
+  await app.register(channel(tmfRoutes(s), { edge: true }), { prefix: '/tmf-api' });
+  await app.register(channel(ussdRoutes(s), { edge: true }), { prefix: '/channels/ussd' });
+  await app.register(channel(ivrRoutes(s), { edge: false }), { prefix: '/channels/ivr' });
+  await app.register(channel(smsRoutes(s), { edge: false }), { prefix: '/channels/sms' });
   await app.register(webApp());
   return app;
 }

@@ -36,6 +36,12 @@ const schema = z.object({
   OPERATOR_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default(DEFAULT_OPERATOR_TIME_ZONE),
   // Source addresses not limited per address at sign-in (a shop's kiosks, the agent desk's proxy): addresses/CIDRs separated by commas.
   SIGN_IN_LIMIT_EXEMPT: z.string().regex(/^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/, 'addresses and CIDRs separated by commas').optional(),
+  // Bearer token /metrics asks for; unset: open (say so in production), unless METRICS_PORT serves it apart.
+  METRICS_TOKEN: z.string().min(16).optional(),
+  // A port of its own for /metrics (e.g. reachable only inside the cluster); unset: on PORT.
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // The longest a request may take to arrive in full (a slow body is cut with 408); 0: no limit.
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   TRUST_PROXY: z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true, a hop count, or addresses and CIDRs separated by commas').optional(),
 });
 
@@ -99,6 +105,12 @@ export interface Config {
   catalogueCacheSeconds: number;
   /** The operator's time zone: every date a subscriber sees, billing cycles and validity days. */
   operatorTimeZone: string;
+  /** The bearer token /metrics requires; unset, /metrics is open (fine for the demo, not in production). */
+  metricsToken: string | undefined;
+  /** Serve /metrics on this port alone (not on `port`); unset, it is on the main port. */
+  metricsPort: number | undefined;
+  /** A request (headers and body) must arrive within this many ms, or it is cut (408); 0: no limit. */
+  requestTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -138,6 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ivrCallIdleSeconds: e.IVR_CALL_IDLE_SECONDS,
     catalogueCacheSeconds: e.CATALOGUE_CACHE_SECONDS,
     operatorTimeZone: e.OPERATOR_TIME_ZONE,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     signInLimitExempt: e.SIGN_IN_LIMIT_EXEMPT ? e.SIGN_IN_LIMIT_EXEMPT.split(',') : [],
     trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY.split(','),
   };

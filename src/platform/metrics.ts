@@ -17,8 +17,13 @@ export interface SmppLinkView {
   readonly stats: Readonly<Record<string, number>>;
 }
 
+/** The `business` label of a call to an id that is not a business: one series, however many such ids. */
+export const UNKNOWN_BUSINESS = 'unknown';
+
 export class Metrics {
   readonly registry = new Registry();
+  /** The businesses that get a label of their own; until set, every id does. */
+  private known: ReadonlySet<string> | undefined;
   private readonly calls: Counter<'channel' | 'business' | 'outcome' | 'code'>;
   private readonly latency: Histogram<'channel' | 'business'>;
 
@@ -72,8 +77,17 @@ export class Metrics {
     });
   }
 
+  /**
+   * Labels only these businesses by their id, every other id as `unknown`: a client calling made-up
+   * ids must not add a series per id (each costs memory here and in Prometheus).
+   */
+  knownBusinesses(ids: Iterable<string>): void {
+    this.known = new Set(ids);
+  }
+
   observe(row: InteractionRow): void {
-    this.calls.inc({ channel: row.channel, business: row.businessId, outcome: row.outcome, code: row.errorCode ?? '' });
-    this.latency.observe({ channel: row.channel, business: row.businessId }, row.latencyMs / 1000);
+    const business = !this.known || this.known.has(row.businessId) ? row.businessId : UNKNOWN_BUSINESS;
+    this.calls.inc({ channel: row.channel, business, outcome: row.outcome, code: row.errorCode ?? '' });
+    this.latency.observe({ channel: row.channel, business }, row.latencyMs / 1000);
   }
 }

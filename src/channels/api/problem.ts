@@ -32,7 +32,8 @@ export function retryAfterHeader(reply: FastifyReply, e: AppError): void {
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, e: AppError): FastifyReply {
   retryAfterHeader(reply, e);
-  return reply.code(e.status).type('application/problem+json; charset=utf-8').send(problemBody(e, req));
+  // A problem is about one request (and may name who asked): never kept by a cache.
+  return reply.code(e.status).header('cache-control', 'no-store').type('application/problem+json; charset=utf-8').send(problemBody(e, req));
 }
 
 /** The database is away for now: 503 UNAVAILABLE, try again shortly. */
@@ -58,4 +59,25 @@ export function fromFastifyError(err: { statusCode?: number; code?: string; mess
   }
   const code: ErrorCode = status === 404 ? 'NOT_FOUND' : status === 401 ? 'UNAUTHENTICATED' : status === 429 ? 'RATE_LIMITED' : 'INTERNAL';
   return new AppError(code);
+}
+
+/**
+ * What the server writes on a socket whose request it could not read (Fastify's clientErrorHandler):
+ * headers too large (431), a request that did not arrive in time (408), anything else (400), as a
+ * problem JSON, always with `Connection: close`: after such a request the connection's framing
+ * cannot be trusted, so it is closed rather than read on.
+ */
+export function clientErrorResponse(err: { code?: string }): string {
+  const [status, code, zh, en] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'HEADERS_TOO_LARGE', '请求头过大', 'Request header fields too large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', '请求未能按时送达', 'The request did not arrive in time']
+      : [400, 'BAD_REQUEST', '请求无法解析', 'The request could not be read'];
+  const title = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+  const body = JSON.stringify({
+    type: `urn:omnihall:problem:${code.toLowerCase().replaceAll('_', '-')}`, title, status, code: 'INVALID_INPUT', reason: code,
+    detail: zh, messages: { 'zh-CN': zh, en },
+  });
+  return `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`;
 }
