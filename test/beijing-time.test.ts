@@ -25,7 +25,7 @@ async function run(subscriberId: number, channel: string, businessId: string, in
   return out as { status: string; result: Record<string, unknown>; text: { short: Record<'zh-CN' | 'en', string>; long: Record<'zh-CN' | 'en', string> } };
 }
 
-async function thirtyDayPack(): Promise<{ id: string; code: string }> {
+async function thirtyDayPack(): Promise<{ id: string; code: string | null }> {
   return env.db.selectFrom('offering').select(['id', 'code']).where('validityDays', '=', 30).where('kind', '=', 'data_pack')
     .where('lifecycleStatus', '=', 'Launched').orderBy('id').executeTakeFirstOrThrow();
 }

@@ -116,6 +116,8 @@ describe('commands', () => {
     assert.ok('error' in parseYuan('-5'));
     assert.equal(parseMonth('202610', new Date('2026-11-15T00:00:00Z')), '2026-10');
     assert.equal(parseMonth('12月', new Date('2026-11-15T00:00:00Z')), '2025-12');
+    // 20:20 UTC on 30 November is already December in Beijing: 12月 is this December.
+    assert.equal(parseMonth('12月', new Date('2026-11-30T20:20:00Z')), '2026-12');
     assert.equal(normaliseMsisdn('008613800000001'), '13800000001');
     assert.equal(normaliseMsisdn('10086'), null);
   });

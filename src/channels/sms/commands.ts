@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Business, Registry } from '../../businesses/registry.ts';
 import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
 import { readYuan } from '../../platform/money.ts';
+import { localTime } from '../../platform/dates.ts';
 
 /** How a command's argument is read: an offering code or id, an amount in yuan, or a month. */
 export type ArgKind = 'code' | 'yuan' | 'month';
@@ -159,10 +160,10 @@ export function parseMonth(arg: string, now: Date): string | null {
     year = Number(full[1]);
     month = Number(full[2]);
   } else if (bare) {
-    // Bills are in Beijing time; a month later than the current one means last year's.
-    const bj = new Date(now.getTime() + 8 * 3600_000);
+    // Bills are in the operator's time zone; a month later than the current one means last year's.
+    const local = localTime(now);
     month = Number(bare[1]);
-    year = month > bj.getUTCMonth() + 1 ? bj.getUTCFullYear() - 1 : bj.getUTCFullYear();
+    year = month > local.month ? local.year - 1 : local.year;
   } else {
     return null;
   }
