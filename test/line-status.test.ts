@@ -146,3 +146,24 @@ describe('ordering and listing packs', () => {
     }
   });
 });
+
+describe('service search', () => {
+  test('GET /businesses gives each business its phrasings and the pinyin initials of its name', async () => {
+    const r = await env.app.inject({ method: 'GET', url: '/api/v1/businesses' });
+    assert.equal(r.statusCode, 200, r.body);
+    const list = r.json().businesses as { id: string; names: { 'zh-CN': string }; keywords: string[]; pinyinInitials: string }[];
+    const by = new Map(list.map((b) => [b.id, b]));
+    assert.equal(by.get('balance.query')!.pinyinInitials, 'hfyecx');
+    assert.equal(by.get('recharge')!.pinyinInitials, 'czjf');
+    assert.ok(by.get('recharge')!.pinyinInitials.startsWith('cz'), 'cz finds 充值');
+    assert.ok(by.get('balance.query')!.keywords.includes('查话费'));
+    assert.ok(by.get('pack.subscribe')!.keywords.includes('办流量'));
+    assert.ok(by.get('recharge')!.keywords.includes('top up'));
+    for (const b of list) {
+      assert.match(b.pinyinInitials, /^[a-z0-9]+$/, b.id);
+      assert.ok(Array.isArray(b.keywords), b.id);
+    }
+    const core = ['balance.query', 'usage.query', 'bill.query', 'subscriptions.query', 'points.query', 'packs.list', 'plans.list', 'pack.subscribe', 'pack.unsubscribe', 'plan.change', 'recharge', 'points.redeem'];
+    for (const id of core) assert.ok(by.get(id)!.keywords.length >= 3, `${id} has phrasings`);
+  });
+});
