@@ -201,8 +201,9 @@ export class Menu {
     private readonly invoker: Invoker,
     private readonly opts: { offers?: OffersSource } = {},
   ) {
-    // Queries first: they are what most callers want, and they change nothing.
-    const all = invoker.registry.list();
+    // Queries first: they are what most callers want, and they change nothing. With a source of
+    // the subscriber's own offers, those head the menu instead of an offers.mine item.
+    const all = invoker.registry.list().filter((b) => !(opts.offers && b.id === 'offers.mine'));
     const ordered = [...all.filter((b) => b.kind === 'query'), ...all.filter((b) => b.kind !== 'query')];
     this.homeItems = ordered.map((b) => ({ key: `b:${b.id}`, label: b.names }));
   }

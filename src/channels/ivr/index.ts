@@ -7,22 +7,24 @@ import type { Services } from '../../container.ts';
 import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
 import { IvrCalls, ivrSettings, type IvrDeps } from './call.ts';
 import { goodbyeDocument } from './vxml.ts';
+import { marketingOffers } from '../offers.ts';
 import { edgeRule, unstorableInput } from '../edge.ts';
 
 const VXML_TYPE = 'application/voicexml+xml; charset=utf-8';
 
 export interface IvrOptions {
-  /** The subscriber's own offers on the home menu, once the marketing engine provides them. */
+  /** The subscriber's own offers on the home menu (the marketing engine's unless given). */
   offers?: OffersSource;
 }
 
-export function ivrRoutes(s: IvrDeps & Pick<Services, 'config' | 'invoker'>, opts: IvrOptions = {}): FastifyPluginAsyncZod {
+export function ivrRoutes(s: IvrDeps & Pick<Services, 'config' | 'invoker' | 'marketing'>, opts: IvrOptions = {}): FastifyPluginAsyncZod {
   return async (app) => {
     const settings = ivrSettings(s.config);
     const token = settings.token;
     // The platform is trusted to say who is calling: in production only with the shared token.
     if (!token && s.config.production) return;
-    const calls = new IvrCalls(s, new Menu(s.invoker, { offers: opts.offers }), settings, app.prefix);
+    // The caller's best offer is read out first (我的优惠), one key from its confirmation.
+    const calls = new IvrCalls(s, new Menu(s.invoker, { offers: opts.offers ?? marketingOffers(s) }), settings, app.prefix);
     // Text that cannot be stored: unreadable digits are a key that is not an option (the call's
     // no-match prompt); anywhere else the request is refused with a spoken apology.
     edgeRule(app, (req, _reply, where) => {

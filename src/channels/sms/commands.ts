@@ -11,7 +11,7 @@ import { localTime } from '../../platform/dates.ts';
 export type ArgKind = 'code' | 'yuan' | 'month';
 
 /** Replies the hall composes itself rather than a single business's text. */
-export type HallAction = 'help' | 'subscribed';
+export type HallAction = 'help' | 'subscribed' | 'optout';
 
 export interface CommandArg {
   /** The business input it fills, e.g. `packId`. */
@@ -85,15 +85,35 @@ export const DEFAULT_COMMANDS: readonly SmsCommand[] = [
     keywords: ['KT', '开通', '订购', '办理', 'DG'],
     english: ['ORDER'],
     target: { business: 'pack.subscribe', arg: { name: 'packId', kind: 'code' } },
-    help: l10n('KT+代码订购', 'ORDER+code'),
+    help: l10n('KT订购', 'ORDER+code'),
     usage: l10n('订购请发送KT加业务代码，如KT LL1G；发送LLB查看可订业务', 'Send ORDER and a code, e.g. ORDER LL1G; send PACKS for the list'),
   },
   {
-    keywords: ['QX', 'TD', '退订', '取消'],
+    keywords: ['QX', '退订', '取消'],
     english: ['CANCEL'],
     target: { business: 'pack.unsubscribe', arg: { name: 'packId', kind: 'code', orElse: 'subscribed' } },
-    help: l10n('QX+代码退订', 'CANCEL+code'),
+    help: l10n('QX退订', 'CANCEL+code'),
     usage: l10n('退订请发送QX加业务代码，如QX LL1G；发送0000查看已订业务', 'Send CANCEL and a code, e.g. CANCEL LL1G; send 0000 for your packs'),
+  },
+  {
+    // `TD` alone is the marketing opt-out every Chinese marketing text offers (回复TD退订);
+    // `TD LL1G` still cancels a pack, as it always has.
+    keywords: ['TD', '退订短信', '退订营销'],
+    english: ['STOP'],
+    target: { business: 'pack.unsubscribe', arg: { name: 'packId', kind: 'code', orElse: 'optout' } },
+  },
+  {
+    keywords: ['YH', '优惠', '我的优惠', '专属优惠', '查优惠'],
+    english: ['OFFERS'],
+    target: { business: 'offers.mine' },
+    reply: 'short',
+    help: l10n('YH优惠', 'OFFERS'),
+  },
+  {
+    keywords: ['BL', '办理优惠', '领取优惠'],
+    english: ['TAKE'],
+    target: { business: 'offer.accept', arg: { name: 'offerId', kind: 'code' } },
+    usage: l10n('办理优惠请发送BL加优惠编号，如BL 12；发送YH查看我的优惠', 'Send TAKE and the offer number, e.g. TAKE 12; send OFFERS for your offers'),
   },
   {
     keywords: ['CZ', '充值', '缴费', '交话费', '充话费'],

@@ -36,7 +36,8 @@ export interface SmsHallOptions {
   log?: SmsLog;
 }
 
-export type SmsHallDeps = Pick<Services, 'invoker' | 'registry' | 'sessions' | 'random' | 'clock' | 'callers'>;
+/** The marketing module, when there is one: `TD` records the opt-out with its contact policy. */
+export type SmsHallDeps = Pick<Services, 'invoker' | 'registry' | 'sessions' | 'random' | 'clock' | 'callers'> & Partial<Pick<Services, 'marketing'>>;
 
 /** A charging business waiting for its code, kept in the session store under the number. */
 interface PendingConfirmation {
@@ -78,6 +79,7 @@ const T = {
   tooManyWrong: l10n('验证码错误次数过多，本次办理已取消，未扣费。', 'Too many wrong codes: the request is cancelled and nothing was charged.'),
   busy: l10n('系统繁忙，未办理任何业务，请稍后再试。', 'The system is busy; nothing was done. Please try again later.'),
   nothingSubscribed: l10n('您目前没有可退订的业务。', 'You have no packs or services to cancel.'),
+  optedOut: l10n('您已退订营销短信，今后不再向您发送优惠推荐。账单、验证码等服务短信不受影响。退订业务请发送QX加业务代码。', 'You will get no more marketing texts. Service texts such as bills and sign-in codes still come. To cancel a pack, send CANCEL and its code.'),
   priceChanged: l10n('价格已变化，未扣费。', 'The price has changed; nothing was charged. '),
 } as const;
 
@@ -162,6 +164,7 @@ export class SmsHall {
         return sentence(own, T.unknown[own], this.help(own, hidden));
       case 'hall': {
         const lang = parsed.lang ?? own;
+        if (parsed.action === 'optout') return this.optOut({ ...who, lang });
         return parsed.action === 'help' ? this.help(lang, who.hidden) : this.subscribed({ ...who, lang });
       }
       case 'bad_argument': {
@@ -269,6 +272,17 @@ export class SmsHall {
   }
 
   /** 0000: the plan and every pack with how to cancel it. */
+  /** `TD`: no more marketing on any channel, for good (the contact policy holds it). */
+  private async optOut(who: Who): Promise<string> {
+    if (!this.s.marketing) return T.busy[who.lang];
+    try {
+      await this.s.marketing.contacts.optOut(who.subscriberId, 'all', 'sms');
+    } catch (err) {
+      return this.error(err, who.lang, null);
+    }
+    return T.optedOut[who.lang];
+  }
+
   private async subscribed(who: Who): Promise<string> {
     let out: InvokeOutcome;
     try {

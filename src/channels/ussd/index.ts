@@ -6,22 +6,24 @@ import { sameSecret } from '../../platform/secrets.ts';
 import type { Services } from '../../container.ts';
 import { Menu, MENU_TEXT, type OffersSource } from '../menu.ts';
 import { UssdHall, ussdSettings } from './hall.ts';
+import { marketingOffers } from '../offers.ts';
 
 const TEXT_PLAIN = 'text/plain; charset=utf-8';
 
 export interface UssdOptions {
-  /** The subscriber's own offers on the home menu, once the marketing engine provides them. */
+  /** The subscriber's own offers on the home menu (the marketing engine's unless given). */
   offers?: OffersSource;
 }
 
-export function ussdRoutes(s: Pick<Services, 'config' | 'invoker' | 'callers' | 'sessions'>, opts: UssdOptions = {}): FastifyPluginAsyncZod {
+export function ussdRoutes(s: Pick<Services, 'config' | 'invoker' | 'callers' | 'sessions' | 'marketing'>, opts: UssdOptions = {}): FastifyPluginAsyncZod {
   return async (app) => {
     const token = s.config.ussdGatewayToken;
     // The gateway is trusted to say who is dialling: in production only with the shared token.
     if (!token && s.config.production) return;
     // Gateways post HTML-form bodies; the parser stays inside this plugin.
     await app.register(formbody);
-    const hall = new UssdHall(s, new Menu(s.invoker, { offers: opts.offers }), ussdSettings(s.config));
+    // 我的优惠 heads the menu: the marketing engine's best offer for the caller, one key from its confirmation.
+    const hall = new UssdHall(s, new Menu(s.invoker, { offers: opts.offers ?? marketingOffers(s) }), ussdSettings(s.config));
 
     // A gateway shows whatever follows END to the subscriber, so every failure is answered in
     // that form: a malformed request with 400, anything unexpected with 200 so the text is shown.
