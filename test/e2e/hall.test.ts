@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page, Request } from 'playwright-core';
 import { addSubscriber } from '../helpers.ts';
+import { createStaffUser } from '../../src/modules/staff/index.ts';
 import { axeProblems, codeFromOutbox, overflowProblems, screenshot, SCREENSHOTS, SIZES, skipReason, startHall, type Hall } from './browser.ts';
 
 const skip = skipReason();
@@ -510,6 +511,32 @@ describe('web hall in a browser', { skip }, () => {
     const balances = await hall.env.db.selectFrom('account').select(['subscriberId', 'balanceFen']).where('subscriberId', 'in', [payer.id, friend.id]).execute();
     assert.equal(balances.find((b) => b.subscriberId === friend.id)?.balanceFen, 4_000, 'the other number is credited');
     assert.equal(balances.find((b) => b.subscriberId === payer.id)?.balanceFen, 5_000, 'the payer’s own balance is untouched');
+    assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
+  });
+  test('我的专属优惠 on the home page: an offer taken with one button and its confirmation, charged once, then gone', async () => {
+    const m = hall.env.s.marketing;
+    const staff = await Promise.all(['hall-mkt-a', 'hall-mkt-b'].map(async (u) => ({ id: await createStaffUser(hall.env.db, { username: u, displayName: u, password: 'correct horse battery', roles: ['marketing'] }), name: u, roles: ['marketing' as const] })));
+    const sub = await addSubscriber(hall.env.db, { balanceFen: 3_000 });
+    await m.mart.refresh([sub.id]);
+    const seg = await m.segments.create(staff[0]!, { nameZh: '广州用户', nameEn: 'Guangzhou', rule: { feature: 'city', op: 'eq', value: '广州' } });
+    const offer = await m.offers.create(staff[0]!, {
+      offeringId: 'VAS-139MAIL', nameZh: '139邮箱首月1元', nameEn: '139 Mail: first month ¥1', pitchZh: '大附件、免打扰，首月仅1元', pitchEn: 'Big attachments: ¥1 the first month',
+      priceFen: 100, budget: 100, segmentIds: [seg.id], marginFen: 300, startsAt: new Date(hall.env.clock.now().getTime() - 86_400_000).toISOString(), endsAt: new Date(hall.env.clock.now().getTime() + 30 * 86_400_000).toISOString(),
+    });
+    await m.offers.submit(staff[0]!, offer.id);
+    await m.offers.review(staff[1]!, offer.id, { approve: true });
+    m.decisions.invalidate();
+    await signInAs(sub.msisdn, sub.msisdn);
+    const card = page.locator(`li.offer[data-offer="${offer.id}"]`);
+    await card.getByText('139邮箱首月1元').waitFor();
+    await screenshot(page, 'hall-zh-desktop-my-offers');
+    await card.getByRole('button', { name: '立即办理' }).click();
+    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    await page.getByText(/优惠价1\.00元（原价5\.00元），次月起每月5\.00元/).waitFor();
+    await page.getByRole('button', { name: '确认办理' }).click();
+    await page.getByTestId('my-offers').waitFor({ state: 'detached' });
+    const account = await hall.env.db.selectFrom('account').select('balanceFen').where('subscriberId', '=', sub.id).executeTakeFirstOrThrow();
+    assert.equal(account.balanceFen, 2_900);
     assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
   });
 });

@@ -76,6 +76,9 @@ const zh = {
   'home.latestBill': '最新账单',
   'home.billHistory': '历史账单',
   'home.points': '我的积分',
+  'offers.mine': '我的专属优惠',
+  'offers.take': '立即办理',
+  'offers.until': '{date}前有效',
   'home.shortcuts': '常用业务',
 
   'usage.data': '流量',
@@ -368,6 +371,9 @@ const en: Record<MessageKey, string> = {
   'home.latestBill': 'Latest bill',
   'home.billHistory': 'Bill history',
   'home.points': 'My points',
+  'offers.mine': 'My exclusive offers',
+  'offers.take': 'Take it',
+  'offers.until': 'Until {date}',
   'home.shortcuts': 'Most used',
 
   'usage.data': 'Data',

@@ -3,6 +3,7 @@
 // bill — then points and shortcuts. On a 360×640 phone the first four fit without scrolling.
 import { Card, Page } from '../components/page.tsx';
 import { UsageRing } from '../components/charts.tsx';
+import { OffersCard } from '../components/offers-card.tsx';
 import { BusinessIcon } from '../components/icons.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 import { formatCycle, formatData, formatDate, formatFen, maskMsisdn } from '../../shared/format.ts';
@@ -183,6 +184,7 @@ export function Home() {
         <BillCard />
         <PointsCard />
       </div>
+      <OffersCard />
       <Shortcuts />
     </Page>
   );
