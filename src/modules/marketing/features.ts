@@ -3,6 +3,8 @@
 // over these names; docs/marketing.md lists them with their sources.
 import type { L10n } from '../../platform/i18n.ts';
 import { l10n } from '../../platform/i18n.ts';
+import type { Selectable } from 'kysely';
+import type { MarketingFeatureTable } from './tables.ts';
 
 export type FeatureType = 'number' | 'string' | 'strings' | 'time';
 
@@ -45,27 +47,4 @@ export const FEATURES: readonly FeatureDef[] = [
 export const FEATURE_BY_NAME: ReadonlyMap<string, FeatureDef> = new Map(FEATURES.map((d) => [d.name, d]));
 
 /** One subscriber's features, as the mart row holds them and decisions read them. */
-export interface Features {
-  subscriberId: number;
-  msisdn: string;
-  planId: string;
-  planFeeFen: number;
-  accountType: 'prepaid' | 'postpaid';
-  city: string;
-  status: 'active' | 'suspended' | 'closed';
-  language: 'zh-CN' | 'en';
-  tenureDays: number;
-  arpuFen: number;
-  balanceFen: number;
-  dataUsageRatio: number;
-  dataUsageRatioLast: number;
-  voiceUsageRatio: number;
-  voiceUsageRatioLast: number;
-  recharges90d: number;
-  channels90d: string[];
-  lastContactAt: Date | null;
-  lastPurchaseAt: Date | null;
-  packsHeld: string[];
-  points: number;
-  refreshedAt: Date;
-}
+export type Features = Selectable<MarketingFeatureTable>;

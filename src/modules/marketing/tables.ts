@@ -1,7 +1,6 @@
 // The marketing module's tables: the customer features mart, segments and their members.
 import type { Generated, Selectable } from 'kysely';
 import type { Json, Timestamp } from '../../platform/db/database.ts';
-import type { SegmentRule } from './segment-rule.ts';
 import type { ContactPolicyRules } from './contact-rules.ts';
 
 /** One row per subscriber: the features segments and decisions read (see features.ts). */
@@ -42,8 +41,8 @@ export interface SegmentTable {
   nameEn: string;
   /** dynamic: the rule is evaluated when it is used; static: the members were frozen (a snapshot or an imported list). */
   kind: 'dynamic' | 'static';
-  /** The rule over features; null for an imported list. */
-  rule: Json<SegmentRule> | null;
+  /** The rule over features (a SegmentRule, checked before it is saved); null for an imported list. */
+  rule: Json<unknown> | null;
   /** How many members at the last count or snapshot. */
   size: number;
   countedAt: Timestamp;
