@@ -9,13 +9,16 @@ import { seedDemoMarketing } from '../src/modules/marketing/index.ts';
 let env: TestEnv;
 before(async () => {
   env = await startTestEnv({ now: new Date('2026-11-20T04:00:00Z') });
-  await seedDemo(env.db, { subscribers: 300, seed: 7, now: env.clock.now() });
+  // More than one batch of the mart's passes, and more rows than PGlite takes parameters for in one statement.
+  await seedDemo(env.db, { subscribers: 1600, seed: 7, now: env.clock.now() });
 });
 after(async () => { await env.close(); });
 
 test('segments, offers with outcomes, and an exclusive offer for 13800000001', async () => {
   const r = await seedDemoMarketing(env.db, env.s.marketing.mart, env.s.audit, env.clock.now());
   assert.equal(r.created, true);
+  const rows = await env.db.selectFrom('marketingFeature').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  assert.equal(Number(rows.n), 1600);
   const segments = await env.s.marketing.segments.list();
   assert.equal(segments.length, 5);
   assert.ok(segments.some((s) => s.size > 0));

@@ -19,7 +19,11 @@ const DAY_MS = 86_400_000;
  * transaction's start, so a transaction may commit after a pass read past its timestamp.
  */
 const OVERLAP_MS = 60_000;
-const BATCH = 2_000;
+/**
+ * Subscribers a pass reads and writes at once. Each row written carries 22 parameters and PGlite
+ * refuses a statement of more than 32,767 (PostgreSQL's own limit is 65,535), so 1,000 a batch.
+ */
+const BATCH = 1_000;
 
 const ratio = (used: number, allowance: number) => (allowance > 0 ? Math.round((used / allowance) * 1000) / 1000 : 0);
 
