@@ -346,6 +346,8 @@ describe('one-time codes over SMPP', () => {
       const start = sim.submits.length;
       const r = await app.inject({ method: 'POST', url: '/api/v1/auth/otp', payload: { msisdn: sub.msisdn } });
       assert.equal(r.statusCode, 202, r.body);
+      // The code goes out after the answer (known and unknown numbers are answered alike).
+      await s.otp.settled();
       const mine = sim.submits.slice(start).filter((x) => x.to === sub.msisdn);
       assert.match(joined(mine), /验证码是(\d{6})/u);
       const code = /验证码是(\d{6})/u.exec(joined(mine))![1]!;
@@ -365,7 +367,11 @@ describe('one-time codes over SMPP', () => {
       const other = await addSubscriber(env.db);
       const down = await app.inject({ method: 'POST', url: '/api/v1/auth/otp', payload: { msisdn: other.msisdn } });
       assert.equal(down.statusCode, 503, down.body);
+      assert.ok(down.headers['retry-after']);
       assert.equal((await env.db.selectFrom('otpChallenge').select('id').where('msisdn', '=', other.msisdn).execute()).length, 0);
+      // A number that is not ours is told the same, so the answer says nothing about who is a subscriber.
+      const stranger = await app.inject({ method: 'POST', url: '/api/v1/auth/otp', payload: { msisdn: '13999999990' } });
+      assert.equal(stranger.statusCode, 503, stranger.body);
     } finally {
       await started.stop();
       await app.close();

@@ -76,6 +76,9 @@ export class OtpService {
    * RATE_LIMITED (with `retryAfter`) when the number or the source address has asked too often.
    */
   async request(msisdn: string, sourceIp?: string): Promise<{ expiresInSeconds: number; messages: L10n }> {
+    // The SMS centre link down: no code could go out to anyone, so every number is told so alike
+    // (503, try again shortly) rather than waiting for a text that never comes.
+    if (this.sms.ready && !this.sms.ready()) throw new AppError('UNAVAILABLE', { extra: { retryAfter: 30 } });
     await this.opts.limiter?.hitAddress(OTP_LIMITS.sendPerAddress, sourceIp);
     const now = this.clock.now();
     const out = await this.db.transaction().execute(async (trx) => {

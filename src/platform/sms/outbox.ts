@@ -5,6 +5,8 @@ import type { Db } from '../db/index.ts';
 /** Where a text omnihall starts goes. */
 export interface SmsSender {
   send(db: Db, msisdn: string, text: string, purpose: string): Promise<void>;
+  /** False while the link it sends over is down (nothing could go out now); absent: always up. */
+  ready?(): boolean;
 }
 
 export const outboxSender: SmsSender = {

@@ -21,6 +21,7 @@ export type { MtSender };
  */
 export function mtSmsSender(mt: MtSender, ready: () => boolean = () => true): SmsSender {
   return {
+    ready,
     async send(_db, msisdn, text) {
       if (!ready()) throw new AppError('UNAVAILABLE');
       try {
