@@ -56,7 +56,7 @@ describe('USSD', () => {
     const s = await heavy();
     const home = await ussd('ATUid_offer_1', s.msisdn, '');
     const first = home.slice(4).split('\n').find((l) => /^\d+\./.test(l))!;
-    assert.match(first, /^1\.我的优惠：3GB流量包特惠10\.00元/);
+    assert.match(first, /^1\.我的优惠：3GB流量包特惠，10\.00元/);
     assert.ok(fitsScreen(home.slice(4)), home);
     const confirm = await ussd('ATUid_offer_1', s.msisdn, '1');
     assert.match(confirm, /优惠价10\.00元（原价20\.00元）/);
@@ -115,6 +115,6 @@ describe('IVR', () => {
     const r = await env.app.inject({ method: 'GET', url: `/channels/ivr/vxml?caller=${s.msisdn}` });
     assert.equal(r.statusCode, 200, r.body);
     const doc = checkVxml(r.body);
-    assert.match(mainPrompt(doc), /请选择业务。我的优惠：3GB流量包特惠10元，请按1；话费余额查询，请按2/);
+    assert.match(mainPrompt(doc), /请选择业务。我的优惠：3GB流量包特惠，10元，请按1；话费余额查询，请按2/);
   });
 });

@@ -15,10 +15,10 @@ export function marketingOffers(s: Pick<Services, 'marketing'>): OffersSource {
       // The offers are a bonus on the menu: if they cannot be read, the menu comes without them.
       const shown = await s.marketing.decisions.show(subscriberId, channel as SalesChannel, ON_HOME[channel] ?? 1).catch(() => []);
       return shown.map((r) => {
-        const p = money(r.offer.priceFen);
+        const p = r.offer.priceFen === 0 ? l10n('免费', 'free') : money(r.offer.priceFen);
         return {
           id: String(r.offer.id),
-          label: l10n(`我的优惠：${r.offer.names['zh-CN']}${p['zh-CN']}`, `My offer: ${r.offer.names.en} ${p.en}`),
+          label: l10n(`我的优惠：${r.offer.names['zh-CN']}，${p['zh-CN']}`, `My offer: ${r.offer.names.en}, ${p.en}`),
           businessId: 'offer.accept',
           input: { offerId: r.offer.id },
         };
