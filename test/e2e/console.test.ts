@@ -149,9 +149,17 @@ describe('staff console in a browser', { skip }, () => {
       await page.getByRole('button', { name: '新建产品' }).click();
       const create = page.getByRole('dialog', { name: '新建产品' });
       await create.getByLabel('中文名称').fill(packName);
-      await create.getByRole('combobox', { name: '类型' }).click();
       // The visible list (Ant Design's role=option elements are a hidden copy for screen readers).
-      await page.locator('.ant-select-item-option[title="流量包"]').click();
+      // A click that lands while the list is still opening is lost, so the choice is read back
+      // from the field, and made again until it shows.
+      for (let attempt = 1; ; attempt++) {
+        await create.getByRole('combobox', { name: '类型' }).click();
+        await page.locator('.ant-select-item-option[title="流量包"]').click();
+        // The field shows its value with the value as its title.
+        const chosen = create.locator('.ant-select-content[title="流量包"]');
+        if (await chosen.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+        assert.ok(attempt < 4, 'the kind 流量包 was chosen in the create dialog');
+      }
       await create.getByLabel('价格（元）').fill('6.5');
       await shot('offering-create');
       await create.getByRole('button', { name: '保存' }).click();
