@@ -97,9 +97,10 @@ interface AxeViolation {
 }
 
 /** Runs axe-core in the page; returns the serious and critical violations, described. */
-export async function axeProblems(page: Page): Promise<string[]> {
+export async function axeProblems(page: Page, exclude: readonly string[] = []): Promise<string[]> {
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE);
-  const violations = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[];
+  const context = exclude.length ? JSON.stringify({ include: [['html']], exclude: exclude.map((s) => [s]) }) : 'document';
+  const violations = (await page.evaluate(`axe.run(${context}, { resultTypes: ["violations"] }).then((r) => r.violations)`)) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
