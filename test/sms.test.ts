@@ -187,6 +187,21 @@ describe('two-step confirmation', () => {
     assert.equal(await ledgerRows(sub.id), rows + 1);
   });
 
+  test('CZ with an amount and another number recharges that number after the code; a wrong number charges nothing', async () => {
+    const payer = await addSubscriber(env.db, { balanceFen: 10_000 });
+    const other = await addSubscriber(env.db, { balanceFen: 1_000 });
+    const quote = await sms(payer.msisdn, `CZ 50 ${other.msisdn}`);
+    assert.match(quote, /他人号码/u, quote);
+    assert.match(await sms(payer.msisdn, codeIn(quote)), /50\.00元/u);
+    assert.equal((await balanceAndLedger(env.db, other.id)).balanceFen, 6_000, 'the other number is credited');
+    assert.equal((await balanceAndLedger(env.db, payer.id)).balanceFen, 10_000, "the payer's own balance is untouched");
+    // `50 元` is still one amount; a number that is not ours is refused before any code.
+    assert.match(await sms(payer.msisdn, 'CZ 50 元'), /验证码\d{4}/u);
+    assert.match(await sms(payer.msisdn, 'CZ 50 13999999999'), /不是本网号码，未扣费/u);
+    assert.match(await sms(payer.msisdn, 'CZ 50 1380000'), /指令格式有误。.*为他人充值加上号码/u);
+    assert.equal((await balanceAndLedger(env.db, payer.id)).balanceFen, 10_000);
+  });
+
   test('a stale code (after 10 minutes) changes nothing and says so', async () => {
     const sub = await addSubscriber(env.db, { balanceFen: 10_000 });
     const code = codeIn(await sms(sub.msisdn, 'CZ 20'));

@@ -7,8 +7,8 @@ import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
 import { readYuan } from '../../platform/money.ts';
 import { localTime } from '../../platform/dates.ts';
 
-/** How a command's argument is read: an offering code or id, an amount in yuan, or a month. */
-export type ArgKind = 'code' | 'yuan' | 'month';
+/** How a command's argument is read: an offering code or id, an amount in yuan, a month, or a phone number. */
+export type ArgKind = 'code' | 'yuan' | 'month' | 'msisdn';
 
 /** Replies the hall composes itself rather than a single business's text. */
 export type HallAction = 'help' | 'subscribed' | 'optout';
@@ -27,7 +27,8 @@ export interface SmsCommand {
   keywords: readonly string[];
   /** English words for it: the reply is then in English whatever the subscriber's language. */
   english?: readonly string[];
-  target: { business: string; arg?: CommandArg } | { hall: HallAction };
+  /** `then`: an optional second word after the argument (`CZ 50 13800000002`: recharge another number). */
+  target: { business: string; arg?: CommandArg; then?: CommandArg } | { hall: HallAction };
   /** Its item in the help menu, e.g. `YE余额`; none = not listed. */
   help?: L10n;
   /** How to use it, shown when its argument is wrong or missing. */
@@ -118,9 +119,9 @@ export const DEFAULT_COMMANDS: readonly SmsCommand[] = [
   {
     keywords: ['CZ', '充值', '缴费', '交话费', '充话费'],
     english: ['TOPUP', 'RECHARGE'],
-    target: { business: 'recharge', arg: { name: 'amount', kind: 'yuan' } },
+    target: { business: 'recharge', arg: { name: 'amount', kind: 'yuan' }, then: { name: 'msisdn', kind: 'msisdn', optional: true } },
     help: l10n('CZ+金额充值', 'TOPUP+amount'),
-    usage: l10n('充值请发送CZ加金额（元，1至5000，最多两位小数），如CZ 50', 'Send TOPUP and an amount in yuan (1 to 5000, at most 2 decimals), e.g. TOPUP 50'),
+    usage: l10n('充值请发送CZ加金额（元，1至5000，最多两位小数），如CZ 50；为他人充值加上号码，如CZ 50 13800000002', 'Send TOPUP and an amount in yuan (1 to 5000, at most 2 decimals), e.g. TOPUP 50; for another number add it, e.g. TOPUP 50 13800000002'),
   },
   {
     keywords: ['KXTC', '可选套餐', '换套餐'],
@@ -247,9 +248,18 @@ export class CommandParser {
       if (spec.orElse) return { kind: 'hall', action: spec.orElse, lang: k.lang };
       return { kind: 'bad_argument', command: k.command, reason: null, lang: k.lang };
     }
-    const value = readArg(spec.kind, arg, now);
+    // A second argument is a last word of digits (`50 13800000002`; `50 元` is still one amount);
+    // the business checks the number itself, so a wrong one is refused in its words.
+    const second = target.then ? /^(.+?)\s+(\+?\d[\d-]{3,})$/u.exec(arg) : null;
+    const value = readArg(spec.kind, second ? second[1]! : arg, now);
     if ('error' in value) return { kind: 'bad_argument', command: k.command, reason: value.error, lang: k.lang };
-    return { kind: 'business', businessId: target.business, input: { [spec.name]: value.value }, command: k.command, lang: k.lang };
+    const input: Record<string, unknown> = { [spec.name]: value.value };
+    if (second && target.then) {
+      const extra = readArg(target.then.kind, second[2]!, now);
+      if ('error' in extra) return { kind: 'bad_argument', command: k.command, reason: extra.error, lang: k.lang };
+      input[target.then.name] = extra.value;
+    }
+    return { kind: 'business', businessId: target.business, input, command: k.command, lang: k.lang };
   }
 
   /** `<business id> [argument]` for any business, so a new one needs no table entry to be usable. */
@@ -270,6 +280,8 @@ function readArg(kind: ArgKind, arg: string, now: Date): { value: unknown } | { 
   switch (kind) {
     case 'code':
       return { value: arg.replace(/\s+/gu, '') };
+    case 'msisdn':
+      return { value: arg };
     case 'yuan': {
       const r = parseYuan(arg);
       return 'error' in r ? r : { value: r.fen };
