@@ -174,6 +174,13 @@ describe('a rule means the same in SQL and in JavaScript', () => {
     return k < 0.6 ? { all: parts } : { any: parts };
   }
 
+  test('only the time features\' columns may be null (ruleToSql guards those alone with coalesce)', async () => {
+    const cols = await sql<{ name: string; nullable: string }>`
+      select column_name as name, is_nullable as nullable from information_schema.columns where table_schema = current_schema() and table_name = 'marketing_feature'`.execute(env.db);
+    const nullable = new Map(cols.rows.map((c) => [c.name.replace(/_([a-z0-9])/g, (_, x: string) => x.toUpperCase()), c.nullable === 'YES']));
+    for (const def of FEATURES) assert.equal(nullable.get(def.name), def.type === 'time', def.name);
+  });
+
   test('200 random rules take the same subscribers both ways', async () => {
     const rows = await env.db.selectFrom('marketingFeature').selectAll().execute();
     const features = rows.map((r) => ({ ...r, lastContactAt: r.lastContactAt && new Date(r.lastContactAt), lastPurchaseAt: r.lastPurchaseAt && new Date(r.lastPurchaseAt) }) as Features);
