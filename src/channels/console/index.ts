@@ -5,11 +5,13 @@ import type { Services } from '../../container.ts';
 import { catalogueRoutes } from './catalogue-routes.ts';
 import { staffRoutes } from './staff-routes.ts';
 import { marketingRoutes } from './marketing-routes.ts';
+import { campaignRoutes } from './campaign-routes.ts';
 
 export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
     await app.register(staffRoutes(s));
     await app.register(catalogueRoutes(s));
     await app.register(marketingRoutes(s));
+    await app.register(campaignRoutes(s));
   };
 }

@@ -9,5 +9,10 @@ export { ContactPolicy, quietUntil, windowsOf, type ContactDecision, type Contac
 export { contactPolicySchema, DEFAULT_CONTACT_POLICY, OUTBOUND_CHANNELS, type ContactPolicyRules, type ContactRule, type OutboundChannel } from './contact-rules.ts';
 export { OfferService, offerInputSchema, offerView, type ClaimedOffer, type OfferInput, type OfferView } from './offers.service.ts';
 export { OfferDecisions, rankOffers, PRIOR_CONVERSION, PRIOR_STRENGTH, type Decision, type Factors, type Gate, type Memberships, type RankedOffer, type Removed, type Snapshot } from './decisions.ts';
+export { CallListService, callListInputSchema, rates, MAX_CALL_LIST, MAX_ASSIGN, MAX_ATTEMPTS, type AcceptResult, type CallListInput, type CallListView, type CallRowView, type Rates, type WorkInput } from './call-lists.service.ts';
+export { holdoutDraw, inHoldout, splitHoldout, uplift, type Uplift } from './holdout.ts';
+export { ResultsService, MAX_RESULTS_DAYS, type ResultCell, type ResultPoint, type Results } from './results.ts';
+export { OfferLinks, OFFER_LINK_TTL_HOURS, OFFER_PASS_TTL_S, type OfferLink, type OfferPass } from './links.ts';
+export type { CallOutcome, CallRowStatus, CallListStatus } from './call-lists.tables.ts';
 /** The demo operator's segments and offers. */
 export { seedDemoMarketing } from './demo.ts';
