@@ -17,6 +17,8 @@ import { OrderingService } from './modules/ordering/index.ts';
 import { AuthSessions, OtpService, PostgresLimitStore, RateLimiter, RedisLimitStore, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
 import { Marketing } from './modules/marketing/index.ts';
 import { auditLog, StaffService } from './modules/staff/index.ts';
+import { Goods } from './modules/goods/index.ts';
+import { InventoryService } from './modules/inventory/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
@@ -59,12 +61,18 @@ export interface Services {
   callers: CallerDirectory;
   /** Customer features, segments, offers and their decisions, and the contact policy. */
   marketing: Marketing;
+  /** The mall's goods: products, SKUs, listings and their reviewed changes, the number pool and the code pool. */
+  goods: Goods;
+  /** The mall's stock per SKU and warehouse, and the reservations of open orders. */
+  inventory: InventoryService;
   /** Closes what the services opened (not the database, which the caller owns). */
   close(): Promise<void>;
 }
 
 /** How often each node records scheduled launches and retirements whose time has come. */
 const SCHEDULE_SWEEP_MS = 30_000;
+/** How often each node releases the mall's stock and number reservations whose orders were not paid in time. */
+const MALL_EXPIRY_SWEEP_MS = 15_000;
 
 export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; marketing?: { onError(e: unknown): void }; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
@@ -101,11 +109,16 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const sweeps = opts.sweeps;
   const sweep = sweeps ? setInterval(() => void catalogueService.sweep().catch((e: unknown) => sweeps.onError(e)), SCHEDULE_SWEEP_MS) : undefined;
   sweep?.unref();
+  const inventory: InventoryService = new InventoryService({ db, clock, audit: auditLog, skuExists: async (id): Promise<boolean> => (await goods.products.skus([id])).length > 0 });
+  const goods: Goods = new Goods({ db, clock, audit: auditLog, inventory, offeringExists: async (id) => Boolean(await catalogueReader.offering(db, id)) });
+  const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
+  mallSweep?.unref();
   return {
     config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, catalogueResources, hub, subscribers, invoker, interactions, metrics, sessions,
     ordering: new OrderingService(db),
     audit: auditLog,
     marketing,
+    goods, inventory,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),
     sms,
@@ -113,6 +126,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     tokens, authSessions, limits,
     async close() {
       if (sweep) clearInterval(sweep);
+      if (mallSweep) clearInterval(mallSweep);
       await marketing.stop();
       await hub.stop();
       await interactions.flush();

@@ -11,6 +11,8 @@ import { orderingMigrations } from './modules/ordering/index.ts';
 import { identityMigrations } from './modules/identity/index.ts';
 import { staffMigrations } from './modules/staff/index.ts';
 import { marketingMigrations } from './modules/marketing/index.ts';
+import { goodsMigrations } from './modules/goods/index.ts';
+import { inventoryMigrations } from './modules/inventory/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
@@ -22,6 +24,8 @@ export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   identityMigrations,
   staffMigrations,
   marketingMigrations,
+  goodsMigrations,
+  inventoryMigrations,
 ];
 
 /** Applies every module's migrations not yet applied; safe on each start and from several nodes at once. */

@@ -9,6 +9,7 @@ import { normaliseMsisdn } from '../../platform/msisdn.ts';
 import type { Services } from '../../container.ts';
 import { bearerToken, requirePrincipal } from './auth.ts';
 import { requestLang, sendProblem } from './problem.ts';
+import { mallRoutes } from './mall.ts';
 
 /** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
 export const staffUsernameSchema = z.string().min(1).max(64).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'contains a control character');
@@ -31,8 +32,11 @@ export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
 const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
   .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
-export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens'>): FastifyPluginAsyncZod {
+export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods'>): FastifyPluginAsyncZod {
   return async (app) => {
+    // The mall's public goods, prices and stock (src/channels/api/mall.ts).
+    await app.register(mallRoutes(s));
+
     app.post('/auth/otp', {
       schema: {
         tags: ['auth'], summary: 'Send a one-time sign-in code by SMS',

@@ -5,6 +5,7 @@ import type { Services } from '../../container.ts';
 import { catalogueRoutes } from './catalogue-routes.ts';
 import { staffRoutes } from './staff-routes.ts';
 import { marketingRoutes } from './marketing-routes.ts';
+import { mallRoutes } from './mall-routes.ts';
 import { campaignRoutes } from './campaign-routes.ts';
 
 export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
@@ -12,6 +13,7 @@ export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
     await app.register(staffRoutes(s));
     await app.register(catalogueRoutes(s));
     await app.register(marketingRoutes(s));
+    await app.register(mallRoutes(s));
     await app.register(campaignRoutes(s));
   };
 }
