@@ -16,6 +16,8 @@ import { InteractionLog } from './modules/interactions/index.ts';
 import { OrderingService } from './modules/ordering/index.ts';
 import { AuthSessions, OtpService, PostgresLimitStore, RateLimiter, RedisLimitStore, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
 import { Marketing } from './modules/marketing/index.ts';
+import { BroadcastRunner, BroadcastService } from './modules/marketing/index.ts';
+import { bulkSender } from './platform/sms/bulk-sender.ts';
 import { auditLog, StaffService } from './modules/staff/index.ts';
 import { Goods } from './modules/goods/index.ts';
 import { InventoryService } from './modules/inventory/index.ts';
@@ -61,6 +63,10 @@ export interface Services {
   callers: CallerDirectory;
   /** Customer features, segments, offers and their decisions, and the contact policy. */
   marketing: Marketing;
+  /** SMS broadcasts and TMF681 messages: their lifecycle, review and progress. */
+  broadcasts: BroadcastService;
+  /** The broadcast job (runs on every node with `{ marketing }`); tests drive it with `drain()`. */
+  broadcastRunner: BroadcastRunner;
   /** The mall's goods: products, SKUs, listings and their reviewed changes, the number pool and the code pool. */
   goods: Goods;
   /** The mall's stock per SKU and warehouse, and the reservations of open orders. */
@@ -99,6 +105,10 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const sms = smsTransport(config, random, db);
   if (sms.link) metrics.watchSmpp(sms.link);
   const subscribers = new SubscriberService(db);
+  const broadcastDeps = { db, clock, random, audit: auditLog, segments: marketing.segments, offers: marketing.offers, contacts: marketing.contacts, sender: bulkSender(sms, db), directory: subscribers, maxRate: config.broadcastMaxRate };
+  const broadcasts = new BroadcastService(broadcastDeps);
+  const broadcastRunner = new BroadcastRunner(broadcastDeps);
+  if (opts.marketing) broadcastRunner.start(opts.marketing.onError);
   const catalogueResources = new ResourcesService({ db, clock, random, cache: catalogue, audit: auditLog });
   const hubOpts = typeof opts.hub === 'object' ? opts.hub : {};
   const hub = new HubService({
@@ -118,6 +128,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     ordering: new OrderingService(db),
     audit: auditLog,
     marketing,
+    broadcasts, broadcastRunner,
     goods, inventory,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),
@@ -128,6 +139,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
       if (sweep) clearInterval(sweep);
       if (mallSweep) clearInterval(mallSweep);
       await marketing.stop();
+      await broadcastRunner.stop();
       await hub.stop();
       await interactions.flush();
       await sessions.close();

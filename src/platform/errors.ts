@@ -73,6 +73,11 @@ export const ERRORS = {
   BAD_CREDENTIALS: [401, '用户名或密码错误', 'Wrong username or password'],
   INTERNAL: [500, '系统繁忙，请稍后再试', 'The system is busy; try again later'],
   UNAVAILABLE: [503, '服务暂不可用', 'Service unavailable'],
+  BROADCAST_NOT_FOUND: [404, '没有这个群发', 'No such broadcast'],
+  TEMPLATE_UNKNOWN_VARIABLE: [422, '短信模板含有未知变量', 'The template uses a variable that does not exist'],
+  TEMPLATE_NEEDS_OFFER: [422, '模板用到了优惠的变量，请选择一个优惠', 'The template uses an offer\'s variables; choose an offer'],
+  SENSITIVE_WORDS: [422, '内容含有敏感词，请修改后再提交', 'The text contains sensitive words; change it and try again'],
+  BROADCAST_RATE_TOO_HIGH: [422, '发送速率超过与短信中心约定的速率', 'The rate is above the rate agreed with the SMS centre'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

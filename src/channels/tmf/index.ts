@@ -5,6 +5,7 @@ import { useTmfErrors } from './common.ts';
 import { customerRoutes } from './customer.ts';
 import { productCatalogRoutes } from './product-catalog.ts';
 import { productOrderingRoutes } from './product-ordering.ts';
+import { recommendationRoutes } from './recommendation.ts';
 
 export function tmfRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
@@ -14,5 +15,6 @@ export function tmfRoutes(s: Services): FastifyPluginAsyncZod {
     await app.register(productCatalogRoutes(s));
     await app.register(productOrderingRoutes(s));
     await app.register(customerRoutes(s));
+    await app.register(recommendationRoutes(s));
   };
 }

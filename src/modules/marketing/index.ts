@@ -16,3 +16,8 @@ export { OfferLinks, OFFER_LINK_TTL_HOURS, OFFER_PASS_TTL_S, type OfferLink, typ
 export type { CallOutcome, CallRowStatus, CallListStatus } from './call-lists.tables.ts';
 /** The demo operator's segments and offers. */
 export { seedDemoMarketing } from './demo.ts';
+export { BroadcastService, broadcastInputSchema, checkTemplate, type BroadcastDeps, type BroadcastInput, type BroadcastProgress, type BroadcastSender, type BroadcastView, type RecipientDirectory, type TemplateCheck } from './broadcast.service.ts';
+export { BroadcastRunner, SEND_LEASE_MS } from './broadcast-runner.ts';
+export type { BroadcastStatus, RecipientState } from './broadcast.tables.ts';
+export { measureSms, renderTemplate, templateVariables, unknownVariables, TEMPLATE_VARIABLES, type SmsMeasure, type TemplateVariable } from './templates.ts';
+export { findSensitiveWords, SensitiveWordMatcher, type SensitiveHit } from './sensitive-words.ts';

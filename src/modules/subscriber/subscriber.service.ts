@@ -12,6 +12,13 @@ export class SubscriberService {
     return q.selectFrom('subscriber').select(['id', 'status', 'language']).where('msisdn', '=', msisdn).executeTakeFirst();
   }
 
+  /** Who these subscribers are to write to (a broadcast's recipients): number, name and language; unknown ids left out. */
+  async contactDetails(ids: readonly number[]): Promise<{ subscriberId: number; msisdn: string; name: string; language: 'zh-CN' | 'en'; status: 'active' | 'suspended' | 'closed' }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('subscriber').select(['id', 'msisdn', 'name', 'language', 'status']).where('id', 'in', [...ids]).execute();
+    return rows.map((r) => ({ subscriberId: r.id, msisdn: r.msisdn, name: r.name, language: r.language, status: r.status }));
+  }
+
   async exists(id: number): Promise<boolean> {
     return (await this.db.selectFrom('subscriber').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
