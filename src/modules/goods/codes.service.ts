@@ -29,7 +29,7 @@ export class CodePool {
    * given: the codes already handed to that ref when there are any, else new ones; CODES_EXHAUSTED
    * (nothing taken) when fewer are left.
    */
-  issue(skuId: number, ref: string, quantity: number, q: Db = this.deps.db): Promise<string[]> {
+  async issue(skuId: number, ref: string, quantity: number, q: Db = this.deps.db): Promise<string[]> {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99) throw new AppError('INVALID_QUANTITY');
     const at = this.deps.clock.now();
     return inTx(q, async (tx) => {
@@ -50,10 +50,11 @@ export class CodePool {
     });
   }
 
-  /** Loads codes for a SKU, one a line; repeats and codes already loaded are skipped. Audited (the codes themselves are not). */
+  /** Loads codes for a SKU, one a line; repeats and codes already loaded are skipped (and counted). Audited (the codes themselves are not). */
   async load(actor: Actor, skuId: number, text: string): Promise<{ added: number; skipped: number }> {
     requireRole(actor, ['product']);
-    const codes = [...new Set(text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
+    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const codes = [...new Set(lines)];
     if (codes.some((c) => !/^[A-Za-z0-9-]{6,64}$/.test(c))) throw new AppError('INVALID_INPUT', { detail: l10n('卡密只能由6至64位字母、数字或“-”组成', 'A code is 6 to 64 letters, digits or dashes'), extra: { path: 'codes' } });
     const at = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (tx) => {
@@ -66,8 +67,8 @@ export class CodePool {
           .onConflict((oc) => oc.columns(['skuId', 'code']).doNothing()).returning('id').execute();
         added += done.length;
       }
-      await this.deps.audit.record(tx, actor, { action: 'goods.codes.load', entityType: 'goods_sku', entityId: String(skuId), after: { added, skipped: codes.length - added } }, at);
-      return { added, skipped: codes.length - added };
+      await this.deps.audit.record(tx, actor, { action: 'goods.codes.load', entityType: 'goods_sku', entityId: String(skuId), after: { added, skipped: lines.length - added } }, at);
+      return { added, skipped: lines.length - added };
     });
   }
 }

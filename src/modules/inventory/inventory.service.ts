@@ -99,7 +99,7 @@ export class InventoryService {
    * short; INVALID_QUANTITY for a quantity that is not 1–99. The same ref again returns what it
    * holds (idempotent); STOCK_RESERVATION_EXPIRED if its reservation has already lapsed.
    */
-  reserve(ref: string, lines: readonly ReserveLine[], expiresAt: Date, q: Db = this.deps.db): Promise<ReservationView[]> {
+  async reserve(ref: string, lines: readonly ReserveLine[], expiresAt: Date, q: Db = this.deps.db): Promise<ReservationView[]> {
     const merged = new Map<number, number>();
     for (const l of lines) merged.set(l.skuId, (merged.get(l.skuId) ?? 0) + checkQuantity(l.quantity));
     for (const n of merged.values()) checkQuantity(n);
