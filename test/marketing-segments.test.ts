@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { addSubscriber, startTestEnv, type TestEnv } from './helpers.ts';
+import { openDb } from '../src/platform/db/index.ts';
 import { FeatureMart, FEATURES, parseSegmentRule, ruleToPredicate, ruleToSql, SegmentService, type Features, type SegmentRule } from '../src/modules/marketing/index.ts';
 import { createStaffUser } from '../src/modules/staff/index.ts';
 import type { Actor } from '../src/platform/audit.ts';
@@ -139,6 +140,23 @@ describe('segments', () => {
     assert.deepEqual((await segments.members(r.segment.id)).sort((a, b) => a - b), [ids.heavy, ids.cheap].sort((a, b) => a - b));
     assert.deepEqual(r.rejected.map((x) => [x.line, x.reason]), [[5, 'NOT_A_NUMBER'], [6, 'NOT_A_SUBSCRIBER']]);
     await assert.rejects(segments.importList(marketer, { nameZh: '空', nameEn: 'Empty', csv: 'hello\nworld' }), { code: 'INVALID_INPUT' });
+  });
+
+  test('a live count is planned for its own values every time, never with a generic plan', { skip: process.env.DATABASE_URL ? false : 'PGlite does not keep prepared statements' }, async () => {
+    // One connection, so the prepared statement seen is the one the counts ran through.
+    const one = await openDb({ databaseUrl: env.databaseUrl, dataDir: '', poolSize: 1 });
+    try {
+      const counting = new SegmentService({ db: one.db, clock: env.clock, audit: env.s.audit });
+      const first = await counting.count(HEAVY_GZ);
+      for (let i = 1; i < 8; i++) assert.equal(await counting.count(HEAVY_GZ), first);
+      const r = await sql<{ genericPlans: number; customPlans: number }>`
+        select generic_plans, custom_plans from pg_prepared_statements where statement like '%count(*)::int as "n" from "marketing_feature"%' and statement not like '%pg_prepared_statements%'`.execute(one.db);
+      assert.equal(r.rows.length, 1);
+      assert.equal(Number(r.rows[0]!.genericPlans), 0);
+      assert.equal(Number(r.rows[0]!.customPlans), 8);
+    } finally {
+      await one.close();
+    }
   });
 
   test('only marketing staff build segments', async () => {

@@ -39,6 +39,17 @@ export interface ImportResult {
   rejectedCount: number;
 }
 
+/**
+ * A rule's statement is planned for its own values, every time. The pool prepares statements by
+ * their text, and after five runs PostgreSQL may keep one generic plan for any values: for a
+ * count over the whole mart that plan guesses every city alike and gave up the parallel scan
+ * (bench/segments.ts). Planning costs well under a millisecond beside a scan of the mart. (A
+ * snapshot's statement names its new segment's id, so its text is new and planned afresh anyway.)
+ */
+async function planForTheseValues(tx: Db): Promise<void> {
+  await sql`set local plan_cache_mode = force_custom_plan`.execute(tx);
+}
+
 function names(n: { nameZh: string; nameEn: string }) {
   const zh = n.nameZh.trim();
   const en = n.nameEn.trim();
@@ -52,9 +63,12 @@ export class SegmentService {
   /** How many subscribers the rule takes now (the console's live count). Throws SEGMENT_RULE_INVALID. */
   async count(input: unknown): Promise<number> {
     const rule = parseSegmentRule(input);
-    const r = await this.deps.db.selectFrom('marketingFeature').select(sql<number>`count(*)::int`.as('n'))
-      .where(ruleToSql(rule, this.deps.clock.now())).executeTakeFirstOrThrow();
-    return Number(r.n);
+    return this.deps.db.transaction().execute(async (tx) => {
+      await planForTheseValues(tx);
+      const r = await tx.selectFrom('marketingFeature').select(sql<number>`count(*)::int`.as('n'))
+        .where(ruleToSql(rule, this.deps.clock.now())).executeTakeFirstOrThrow();
+      return Number(r.n);
+    });
   }
 
   /** A dynamic segment: the rule is saved (checked first) and evaluated whenever the segment is used. */
