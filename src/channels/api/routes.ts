@@ -10,6 +10,7 @@ import type { Services } from '../../container.ts';
 import { bearerToken, requirePrincipal } from './auth.ts';
 import { requestLang, sendProblem } from './problem.ts';
 import { mallRoutes } from './mall.ts';
+import { offerLinkRoutes } from './offer-links.ts';
 
 /** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
 export const staffUsernameSchema = z.string().min(1).max(64).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'contains a control character');
@@ -32,10 +33,11 @@ export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
 const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
   .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
-export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods'>): FastifyPluginAsyncZod {
+export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing'>): FastifyPluginAsyncZod {
   return async (app) => {
     // The mall's public goods, prices and stock (src/channels/api/mall.ts).
     await app.register(mallRoutes(s));
+    await app.register(offerLinkRoutes(s));
 
     app.post('/auth/otp', {
       schema: {
