@@ -4,6 +4,8 @@ import { openDb } from './platform/db/index.ts';
 import { migrate } from './migrations.ts';
 import { seedDemo } from './demo/seed.ts';
 import { seedDemoMarketing } from './modules/marketing/index.ts';
+import { seedDemoGoods } from './modules/goods/index.ts';
+import { seedDemoInventory } from './modules/inventory/index.ts';
 import { buildServices } from './container.ts';
 import { buildApp } from './app.ts';
 import { startSmpp } from './channels/sms/index.ts';
@@ -37,6 +39,10 @@ if (config.demo) {
   const started = Date.now();
   const seeded = await seedDemo(opened.db, { subscribers: config.demoSubscribers, seed: config.seed, now: services.clock.now() });
   if (seeded.created) log.info(`demo operator generated: ${seeded.subscribers} subscribers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The demo shop: its goods, then their stock in the two warehouses (each written once, on any node).
+  const shop = await seedDemoGoods(opened.db, services.audit, services.clock.now());
+  await seedDemoInventory(opened.db, services.audit, services.clock.now(), shop.stockPlan);
+  if (shop.created) log.info(`demo shop: goods, number pool and code pools created`);
 }
 
 await app.listen({ port: config.port, host: config.host });

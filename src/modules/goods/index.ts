@@ -10,3 +10,5 @@ export { CodePool } from './codes.service.ts';
 export { niceTier, NICE_RULES, TIER_DEPOSIT_FEN } from './nice-numbers.ts';
 export { PRODUCT_KINDS, DELIVERIES, type ProductKind, type Delivery, type ChangeKind, type NumberStatus } from './tables.ts';
 export { goodsMigrations } from './migrations/index.ts';
+/** The demo operator's shop. */
+export { seedDemoGoods, type DemoStock } from './demo.ts';

@@ -4,3 +4,5 @@
 export { InventoryService, checkQuantity, adjustmentSchema, MAX_LINE_QUANTITY, type Adjustment, type ReservationView, type ReserveLine, type StockSummary, type WarehouseStock } from './inventory.service.ts';
 export type { ReservationStatus, MovementKind } from './tables.ts';
 export { inventoryMigrations } from './migrations/index.ts';
+/** The demo shop's warehouses and opening stock. */
+export { seedDemoInventory, DEMO_WAREHOUSES } from './demo.ts';
