@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AppError, isAppError } from './platform/errors.ts';
 import type { Services } from './container.ts';
 import { apiRoutes } from './channels/api/routes.ts';
+import { paymentRoutes } from './channels/api/payment.ts';
 import { consoleRoutes } from './channels/console/index.ts';
 import { clientErrorResponse, databaseUnavailable, fromFastifyError, sendProblem } from './channels/api/problem.ts';
 import { sameSecret } from './platform/secrets.ts';
@@ -163,6 +164,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
 
   // The SMS hall and the IVR apply the edge rule themselves, with their own answers.
   await app.register(channel(apiRoutes(s), { edge: true }), { prefix: '/api/v1' });
+  // Payments beside the API's other routes (src/channels/api/payment.ts), with its notify endpoints and the sandbox's pay page.
+  await app.register(channel(paymentRoutes(s), { edge: true }), { prefix: '/api/v1' });
   await app.register(channel(consoleRoutes(s), { edge: true }), { prefix: '/api/v1/console' });
   await app.register(channel(tmfRoutes(s), { edge: true }), { prefix: '/tmf-api' });
   await app.register(channel(ussdRoutes(s), { edge: true }), { prefix: '/channels/ussd' });

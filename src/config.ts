@@ -43,6 +43,22 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // The longest a request may take to arrive in full (a slow body is cut with 408); 0: no limit.
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // Payments (docs/payments.md): 100 points make a yuan; staff refunds above ¥500 need a second person.
+  PAYMENT_POINTS_PER_YUAN: z.coerce.number().int().min(1).max(100_000).default(100),
+  PAYMENT_REFUND_APPROVAL_FEN: z.coerce.number().int().min(0).default(50_000),
+  PAYMENT_EXPIRY_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  PAYMENT_RECONCILE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  // The built-in sandbox and online-banking test gateways: on unless production, unless said.
+  PAYMENT_SANDBOX: z.enum(['true', 'false', '1', '0']).optional(),
+  // The sandbox gateway's signing secret; several nodes need the same one (unset: one per process).
+  PAYMENT_SANDBOX_SECRET: z.string().min(16).optional(),
+  // Alipay: all of app id, the app's private key and Alipay's public key (PEM), or none (not offered).
+  ALIPAY_APP_ID: z.string().regex(/^\d{6,32}$/, 'digits').optional(),
+  ALIPAY_PRIVATE_KEY: z.string().min(100).optional(),
+  ALIPAY_PUBLIC_KEY: z.string().min(100).optional(),
+  ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
+  ALIPAY_NOTIFY_URL: z.string().url().optional(),
+  ALIPAY_RETURN_URL: z.string().url().optional(),
   TRUST_PROXY: z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true, a hop count, or addresses and CIDRs separated by commas').optional(),
 });
 
@@ -114,6 +130,18 @@ export interface Config {
   metricsPort: number | undefined;
   /** A request (headers and body) must arrive within this many ms, or it is cut (408); 0: no limit. */
   requestTimeoutMs: number;
+  /** Payments: the points rate, refund approval, expiry and reconciliation, the sandbox gateways and Alipay. */
+  payment: {
+    pointsPerYuan: number;
+    refundApprovalFen: number;
+    expiryMinutes: number;
+    reconcileAfterMinutes: number;
+    sandbox: boolean;
+    /** Unset: a secret of the process's own (one node). */
+    sandboxSecret: string | undefined;
+    /** Unset: Alipay is not offered. */
+    alipay: { appId: string; privateKey: string; alipayPublicKey: string; gateway: string; notifyUrl: string; returnUrl?: string } | undefined;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -157,6 +185,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    payment: {
+      pointsPerYuan: e.PAYMENT_POINTS_PER_YUAN,
+      refundApprovalFen: e.PAYMENT_REFUND_APPROVAL_FEN,
+      expiryMinutes: e.PAYMENT_EXPIRY_MINUTES,
+      reconcileAfterMinutes: e.PAYMENT_RECONCILE_MINUTES,
+      sandbox: e.PAYMENT_SANDBOX ? ['true', '1'].includes(e.PAYMENT_SANDBOX) : e.NODE_ENV !== 'production',
+      sandboxSecret: e.PAYMENT_SANDBOX_SECRET,
+      alipay: e.ALIPAY_APP_ID && e.ALIPAY_PRIVATE_KEY && e.ALIPAY_PUBLIC_KEY && e.ALIPAY_NOTIFY_URL
+        ? { appId: e.ALIPAY_APP_ID, privateKey: e.ALIPAY_PRIVATE_KEY, alipayPublicKey: e.ALIPAY_PUBLIC_KEY, gateway: e.ALIPAY_GATEWAY, notifyUrl: e.ALIPAY_NOTIFY_URL, ...(e.ALIPAY_RETURN_URL ? { returnUrl: e.ALIPAY_RETURN_URL } : {}) }
+        : undefined,
+    },
     signInLimitExempt: e.SIGN_IN_LIMIT_EXEMPT ? e.SIGN_IN_LIMIT_EXEMPT.split(',') : [],
     trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY.split(','),
   };

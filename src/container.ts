@@ -19,6 +19,7 @@ import { Marketing } from './modules/marketing/index.ts';
 import { BroadcastRunner, BroadcastService } from './modules/marketing/index.ts';
 import { bulkSender } from './platform/sms/bulk-sender.ts';
 import { auditLog, StaffService } from './modules/staff/index.ts';
+import { PaidRecharges, Payments } from './modules/payment/index.ts';
 import { Goods } from './modules/goods/index.ts';
 import { InventoryService } from './modules/inventory/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
@@ -71,6 +72,10 @@ export interface Services {
   goods: Goods;
   /** The mall's stock per SKU and warehouse, and the reservations of open orders. */
   inventory: InventoryService;
+  /** Payments behind their providers, notifications, refunds and reconciliation (docs/payments.md). */
+  payments: Payments;
+  /** Recharge paid online: credited when the payment is paid. */
+  paidRecharges: PaidRecharges;
   /** Closes what the services opened (not the database, which the caller owns). */
   close(): Promise<void>;
 }
@@ -116,7 +121,13 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     render: (e, base) => renderCatalogueEvent(catalogueResources, e, base),
   });
   if (opts.hub) hub.start();
+  const payments = new Payments({
+    db, clock, random, audit: auditLog, ledger: (q) => builtinBss(q, shared), sandboxPagePath: '/api/v1/payments/sandbox',
+    config: { ...config.payment, sandbox: { enabled: config.payment.sandbox, secret: config.payment.sandboxSecret ?? random.token(32) }, alipay: config.payment.alipay },
+  });
+  const paidRecharges = new PaidRecharges(payments, (q) => builtinBss(q, shared));
   const sweeps = opts.sweeps;
+  if (sweeps) payments.start((e) => sweeps.onError(e));
   const sweep = sweeps ? setInterval(() => void catalogueService.sweep().catch((e: unknown) => sweeps.onError(e)), SCHEDULE_SWEEP_MS) : undefined;
   sweep?.unref();
   const inventory: InventoryService = new InventoryService({ db, clock, audit: auditLog, skuExists: async (id): Promise<boolean> => (await goods.products.skus([id])).length > 0 });
@@ -130,6 +141,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     marketing,
     broadcasts, broadcastRunner,
     goods, inventory,
+    payments, paidRecharges,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),
     sms,
@@ -139,6 +151,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
       if (sweep) clearInterval(sweep);
       if (mallSweep) clearInterval(mallSweep);
       await marketing.stop();
+      await payments.stop();
       await broadcastRunner.stop();
       await hub.stop();
       await interactions.flush();

@@ -13,6 +13,7 @@ import { staffMigrations } from './modules/staff/index.ts';
 import { marketingMigrations } from './modules/marketing/index.ts';
 import { goodsMigrations } from './modules/goods/index.ts';
 import { inventoryMigrations } from './modules/inventory/index.ts';
+import { paymentMigrations } from './modules/payment/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
@@ -26,6 +27,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   marketingMigrations,
   goodsMigrations,
   inventoryMigrations,
+  paymentMigrations,
 ];
 
 /** Applies every module's migrations not yet applied; safe on each start and from several nodes at once. */

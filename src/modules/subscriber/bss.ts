@@ -94,8 +94,8 @@ export interface Bss {
   bill(subscriberId: number, month: string): Promise<BillView | undefined>;
   bills(subscriberId: number, limit: number): Promise<Omit<BillView, 'items'>[]>;
   pointsBalance(subscriberId: number): Promise<number>;
-  /** Adds (or, with a negative delta, spends) points; a spend returns the points left, an addition null. */
-  addPoints(subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus', ref: string | null, noteZh: string, noteEn: string, at: Date): Promise<number | null>;
+  /** Adds (or, with a negative delta, spends) points; a spend returns the points left, an addition null. `refunded`: a payment's points given back. */
+  addPoints(subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus' | 'refunded', ref: string | null, noteZh: string, noteEn: string, at: Date): Promise<number | null>;
   rewards(): Promise<RewardView[]>;
   reward(id: string): Promise<RewardView | undefined>;
 }

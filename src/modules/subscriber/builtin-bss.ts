@@ -44,7 +44,7 @@ const insertSubscription = new FixedQuery((q: Q, subscriberId: number, offeringI
   .values({ subscriberId, offeringId, status: 'active', startsAt, endsAt, createdAt: startsAt })
   .onConflict((oc) => oc.columns(['subscriberId', 'offeringId']).where(sql<boolean>`status = 'active'`).doNothing())
   .returning('id'));
-const insertPoints = new FixedQuery((q: Q, subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus', reference: string | null, noteZh: string, noteEn: string, createdAt: Date) => q
+const insertPoints = new FixedQuery((q: Q, subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus' | 'refunded', reference: string | null, noteZh: string, noteEn: string, createdAt: Date) => q
   .insertInto('pointsEntry').values({ subscriberId, delta, reason, reference, noteZh, noteEn, createdAt }));
 
 /**
@@ -331,7 +331,7 @@ export class BuiltinBss implements Bss {
     return Number(r?.total ?? 0);
   }
 
-  async addPoints(subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus', ref: string | null, noteZh: string, noteEn: string, at: Date): Promise<number | null> {
+  async addPoints(subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus' | 'refunded', ref: string | null, noteZh: string, noteEn: string, at: Date): Promise<number | null> {
     const q = this.q;
     if (delta >= 0) {
       // Earning cannot overdraw: no lock, no balance check, one insert.

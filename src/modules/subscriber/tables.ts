@@ -86,7 +86,7 @@ export interface PointsEntryTable {
   id: Generated<number>;
   subscriberId: number;
   delta: number;
-  reason: 'earned' | 'redeemed' | 'expired' | 'bonus';
+  reason: 'earned' | 'redeemed' | 'expired' | 'bonus' | 'refunded';
   reference: string | null;
   noteZh: string;
   noteEn: string;

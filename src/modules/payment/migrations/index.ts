@@ -1,0 +1,8 @@
+// The payment module's migrations, applied with their own history table (payment_migration).
+import type { ModuleMigrations } from '../../../platform/db/migrate.ts';
+import * as m0001 from './0001-payments.ts';
+
+export const paymentMigrations: ModuleMigrations = {
+  module: 'payment',
+  migrations: { '0001-payments': m0001 },
+};
