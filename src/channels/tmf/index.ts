@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../container.ts';
 import { useTmfErrors } from './common.ts';
 import { customerRoutes } from './customer.ts';
+import { communicationRoutes } from './communication.ts';
 import { productCatalogRoutes } from './product-catalog.ts';
 import { productOrderingRoutes } from './product-ordering.ts';
 import { recommendationRoutes } from './recommendation.ts';
@@ -15,6 +16,7 @@ export function tmfRoutes(s: Services): FastifyPluginAsyncZod {
     await app.register(productCatalogRoutes(s));
     await app.register(productOrderingRoutes(s));
     await app.register(customerRoutes(s));
+    await app.register(communicationRoutes(s));
     await app.register(recommendationRoutes(s));
   };
 }

@@ -315,6 +315,8 @@ export class BroadcastService {
     if (templateVariables(input.content).some((v) => (OFFER_VARIABLES as readonly string[]).includes(v))) throw new AppError('TEMPLATE_NEEDS_OFFER');
     const at = this.deps.clock.now();
     const startsAt = input.startsAt && input.startsAt > at ? input.startsAt : at;
+    // {name} is filled in now, from the subscriber module (read before the transaction).
+    const names = new Map((await this.deps.directory.contactDetails(input.receivers.map((x) => x.subscriberId))).map((c) => [c.subscriberId, c.name]));
     const row = await this.deps.db.transaction().execute(async (tx) => {
       const r = await tx.insertInto('broadcast').values({
         kind: 'message', nameZh: 'TMF681 消息', nameEn: 'TMF681 message', segmentId: null, offerId: null, templateZh: input.content, templateEn: null,
@@ -325,7 +327,7 @@ export class BroadcastService {
       if (!r) return null;
       const unique = [...new Map(input.receivers.map((x) => [x.subscriberId, x])).values()];
       if (unique.length) {
-        await tx.insertInto('broadcastRecipient').values(unique.map((x) => ({ broadcastId: r.id, subscriberId: x.subscriberId, msisdn: x.msisdn, state: 'queued' as const, dueAt: startsAt })))
+        await tx.insertInto('broadcastRecipient').values(unique.map((x) => ({ broadcastId: r.id, subscriberId: x.subscriberId, msisdn: x.msisdn, state: 'queued' as const, dueAt: startsAt, text: renderTemplate(input.content, { name: names.get(x.subscriberId) ?? '' }) })))
           .execute();
       }
       const done = await tx.updateTable('broadcast').set({ recipients: unique.length }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow();

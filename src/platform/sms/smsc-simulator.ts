@@ -208,6 +208,20 @@ export class SmscSimulator extends EventEmitter {
     });
   }
 
+  /**
+   * Takes the SMSC down politely, as an operator's maintenance does: each bound ESME is sent an
+   * unbind and no longer counts as bound, so a submit_sm that crosses the unbind is refused
+   * (ESME_RINVBNDSTS, not taken) and every one taken before it was answered first.
+   */
+  async unbindAll(): Promise<void> {
+    const sessions = this.bound.splice(0);
+    await Promise.all(sessions.map((session) => new Promise<void>((resolve) => {
+      const t = setTimeout(() => { session.destroy(); resolve(); }, 2000);
+      const sent = session.unbind({}, () => { clearTimeout(t); session.close(); resolve(); });
+      if (!sent) { clearTimeout(t); resolve(); }
+    })));
+  }
+
   /** Cuts every connection, as an SMSC restart would. */
   dropConnections(): void {
     for (const s of [...this.bound]) s.destroy();
