@@ -51,11 +51,13 @@ export async function freshDatabase(): Promise<{ url: string | undefined; drop()
   };
 }
 
-export async function startTestEnv(opts: { now?: Date; demo?: boolean } = {}): Promise<TestEnv> {
+export async function startTestEnv(opts: { now?: Date; demo?: boolean; payment?: Partial<Config['payment']> } = {}): Promise<TestEnv> {
   const fresh = await freshDatabase();
   // Tests sign many subscribers in from 127.0.0.1, as a shop's kiosk does: exempt from the limits
   // per address (test/auth-hardening.test.ts checks those from other addresses).
   const config: Config = { ...loadConfig({}), databaseUrl: fresh.url, dataDir: 'memory://', demo: opts.demo ?? true, dbPoolSize: 10, signInLimitExempt: ['127.0.0.1'] };
+  // A test's payment settings (Alipay pointed at the local gateway of test/fixtures/alipay-gateway.ts).
+  if (opts.payment) config.payment = { ...config.payment, ...opts.payment };
   const opened = await openDb({ databaseUrl: fresh.url, dataDir: 'memory://', poolSize: 10 });
   await migrate(opened.db);
   await seedCatalogue(opened.db);
