@@ -272,3 +272,38 @@ describe('categories and number cards', () => {
     assert.equal((await get(`/api/v1/mall/number-cards/${notACard.id}/numbers`)).statusCode, 404);
   });
 });
+
+describe('console and documents', () => {
+  test("the console imports a number pool, loads codes and unlists at once, each audited; product managers only", async () => {
+    const token = await staffToken(env, ['product']);
+    const ops = await staffToken(env, ['ops']);
+    const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+    const card = await listed({ kind: 'number_card', nameZh: '畅享新号卡', nameEn: 'Enjoy number card', brand: '中国移动', skus: [{ code: 'CARD-CONSOLE', listFen: 0, saleFen: 0 }] }, ['web', 'mobile']);
+    const imported = await env.app.inject({ method: 'POST', url: `/api/v1/console/mall/products/${card.id}/numbers/import`, headers: auth(token), payload: { csv: '13600006666\n13600001357,8800\n1360000\n' } });
+    assert.equal(imported.statusCode, 200, imported.body);
+    assert.equal(imported.json().added, 2);
+    assert.deepEqual(imported.json().rejected, [{ line: 3, text: '1360000', reason: 'not a mobile number' }]);
+    assert.equal((await env.s.goods.numbers.get('13600001357')).depositFen, 8800);
+    const denied = await env.app.inject({ method: 'POST', url: `/api/v1/console/mall/products/${card.id}/numbers/import`, headers: auth(ops), payload: { csv: '13600007777' } });
+    assert.equal(denied.statusCode, 403);
+    const rc = await listed({ kind: 'recharge_card', nameZh: '100元充值卡', nameEn: '¥100 recharge card', brand: '中国移动', skus: [{ code: 'RC-CONSOLE-100', listFen: 10_000, saleFen: 9_950 }] }, ['web']);
+    const loaded = await env.app.inject({ method: 'POST', url: `/api/v1/console/mall/skus/${rc.skus[0]!.id}/codes`, headers: auth(token), payload: { codes: 'RC100-AAAA-0001\nRC100-AAAA-0002\n' } });
+    assert.deepEqual(loaded.json(), { added: 2, skipped: 0 });
+    const wrong = await env.app.inject({ method: 'POST', url: `/api/v1/console/mall/skus/${card.skus[0]!.id}/codes`, headers: auth(token), payload: { codes: 'RC100-AAAA-0003' } });
+    assert.equal(wrong.json().code, 'INVALID_INPUT');
+    const off = await env.app.inject({ method: 'DELETE', url: `/api/v1/console/mall/products/${card.id}/listings/mobile`, headers: auth(token), payload: { reason: '号段调整' } });
+    assert.equal(off.statusCode, 200, off.body);
+    assert.deepEqual(off.json().listings.map((l: { channel: string }) => l.channel), ['web']);
+    assert.equal((await get(`/api/v1/mall/products/${card.id}?channel=mobile`)).statusCode, 404);
+    const actions = (await env.db.selectFrom('auditEntry').select('action').where('entityId', 'in', [String(card.id), String(rc.skus[0]!.id)]).where('entityType', 'in', ['goods_product', 'goods_sku']).orderBy('id').execute()).map((a) => a.action);
+    for (const a of ['goods.numbers.import', 'goods.codes.load', 'goods.unlist']) assert.ok(actions.includes(a), a);
+  });
+
+  test('the mall routes are in the OpenAPI document', async () => {
+    const doc = (await get('/openapi.json')).json();
+    for (const [path, method] of [
+      ['/api/v1/mall/products', 'get'], ['/api/v1/mall/products/{id}', 'get'], ['/api/v1/mall/products/{id}/skus/{skuId}', 'get'], ['/api/v1/mall/categories', 'get'],
+      ['/api/v1/mall/number-cards/{productId}/numbers', 'get'], ['/api/v1/console/mall/products', 'post'], ['/api/v1/console/mall/changes/{id}/approve', 'post'], ['/api/v1/console/mall/stock/adjustments', 'post'],
+    ] as const) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
+  });
+});
