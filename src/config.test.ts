@@ -27,3 +27,10 @@ test('OPERATOR_TIME_ZONE: Beijing time unless set; an unknown zone is refused', 
   assert.equal(loadConfig({ OPERATOR_TIME_ZONE: 'Asia/Urumqi' }).operatorTimeZone, 'Asia/Urumqi');
   assert.throws(() => loadConfig({ OPERATOR_TIME_ZONE: 'Beijing' }), /OPERATOR_TIME_ZONE/);
 });
+
+test('NATS_URL: the in-process bus unless set; a URL that is not nats:// is refused', () => {
+  assert.equal(loadConfig({}).natsUrl, undefined);
+  assert.equal(loadConfig({ NATS_URL: 'nats://127.0.0.1:4222' }).natsUrl, 'nats://127.0.0.1:4222');
+  assert.equal(loadConfig({ NATS_URL: 'nats://omnihall:secret@nats.internal:4222' }).natsUrl, 'nats://omnihall:secret@nats.internal:4222');
+  assert.throws(() => loadConfig({ NATS_URL: 'http://127.0.0.1:4222' }), /NATS_URL/);
+});

@@ -8,6 +8,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  NATS_URL: z.string().regex(/^nats:\/\/[^/\s]+\/?$/, 'nats://host:port').optional(),
   OMNIHALL_DATA_DIR: z.string().default('./data'),
   OMNIHALL_ADMIN_PASSWORD: z.string().min(8).optional(),
   OMNIHALL_DEMO_SUBSCRIBERS: z.coerce.number().int().min(0).default(10_000),
@@ -71,6 +72,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Channel sessions in Redis (several nodes) instead of in-process. */
   redisUrl: string | undefined;
+  /** Events between nodes over NATS JetStream (`nats://host:4222`) instead of the in-process bus. */
+  natsUrl: string | undefined;
   /** Where PGlite keeps its files; `memory://` keeps nothing (tests). */
   dataDir: string;
   adminPassword: string | undefined;
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.NODE_ENV !== 'production',
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    natsUrl: e.NATS_URL,
     dataDir: e.OMNIHALL_DATA_DIR,
     adminPassword: e.OMNIHALL_ADMIN_PASSWORD,
     demoSubscribers: e.OMNIHALL_DEMO_SUBSCRIBERS,

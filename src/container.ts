@@ -16,6 +16,8 @@ import { InteractionLog } from './modules/interactions/index.ts';
 import { OrderingService } from './modules/ordering/index.ts';
 import { AuthSessions, OtpService, PostgresLimitStore, RateLimiter, RedisLimitStore, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
 import { Marketing } from './modules/marketing/index.ts';
+import { TriggerEngine, TriggerService } from './modules/marketing/index.ts';
+import { openEventBus, type EventBus } from './platform/events/index.ts';
 import { BroadcastRunner, BroadcastService } from './modules/marketing/index.ts';
 import { bulkSender } from './platform/sms/bulk-sender.ts';
 import { auditLog, StaffService } from './modules/staff/index.ts';
@@ -64,6 +66,11 @@ export interface Services {
   callers: CallerDirectory;
   /** Customer features, segments, offers and their decisions, and the contact policy. */
   marketing: Marketing;
+  /** Events between modules and nodes: in-process, or NATS JetStream with NATS_URL. */
+  events: EventBus;
+  /** Event triggers' rules (console), and the consumer that runs them (started with `{ marketing }`). */
+  triggers: TriggerService;
+  triggerEngine: TriggerEngine;
   /** SMS broadcasts and TMF681 messages: their lifecycle, review and progress. */
   broadcasts: BroadcastService;
   /** The broadcast job (runs on every node with `{ marketing }`); tests drive it with `drain()`. */
@@ -85,13 +92,15 @@ const SCHEDULE_SWEEP_MS = 30_000;
 /** How often each node releases the mall's stock and number reservations whose orders were not paid in time. */
 const MALL_EXPIRY_SWEEP_MS = 15_000;
 
-export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; marketing?: { onError(e: unknown): void }; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
+export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; marketing?: { onError(e: unknown): void }; events?: EventBus; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   setOperatorTimeZone(config.operatorTimeZone ?? DEFAULT_OPERATOR_TIME_ZONE);
   const random = opts.random ?? cryptoRandom;
   const registry = new Registry(BUSINESSES);
   const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });
-  const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row) });
+  // A bus handed in (a test's NATS prefix) is the caller's to close; one opened here is closed here.
+  const events = opts.events ?? await openEventBus({ natsUrl: config.natsUrl });
+  const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row), events });
   const catalogue = new CatalogueCache(() => loadCatalogue(db), config.catalogueCacheSeconds * 1000);
   const catalogueReader = new CatalogueReader(catalogue);
   const catalogueService = new CatalogueService({ db, clock, random, cache: catalogue, audit: auditLog });
@@ -110,6 +119,14 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const sms = smsTransport(config, random, db);
   if (sms.link) metrics.watchSmpp(sms.link);
   const subscribers = new SubscriberService(db);
+  const triggers = new TriggerService({ db, clock, audit: auditLog });
+  // A trigger's text goes the way every text omnihall starts goes (the outbox row commits with the fire).
+  const triggerEngine = new TriggerEngine({
+    db, clock, bus: events, triggers, offers: marketing.offers, decisions: marketing.decisions, contacts: marketing.contacts, catalogue: catalogueReader, sms: sms.otpSender,
+    contactOf: async (id) => { const c = await subscribers.customer(id); return c ? { msisdn: c.msisdn, language: c.language } : undefined; },
+  });
+  // Every node consumes the triggers' events (one durable consumer, shared out) and releases held offers.
+  if (opts.marketing) await triggerEngine.start(opts.marketing.onError);
   const broadcastDeps = { db, clock, random, audit: auditLog, segments: marketing.segments, offers: marketing.offers, contacts: marketing.contacts, sender: bulkSender(sms, db), directory: subscribers, maxRate: config.broadcastMaxRate };
   const broadcasts = new BroadcastService(broadcastDeps);
   const broadcastRunner = new BroadcastRunner(broadcastDeps);
@@ -139,6 +156,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     ordering: new OrderingService(db),
     audit: auditLog,
     marketing,
+    events, triggers, triggerEngine,
     broadcasts, broadcastRunner,
     goods, inventory,
     payments, paidRecharges,
@@ -150,11 +168,13 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     async close() {
       if (sweep) clearInterval(sweep);
       if (mallSweep) clearInterval(mallSweep);
+      await triggerEngine.stop();
       await marketing.stop();
       await payments.stop();
       await broadcastRunner.stop();
       await hub.stop();
       await interactions.flush();
+      if (!opts.events) await events.close();
       await sessions.close();
       await authSessions.stop();
       await limits.close();

@@ -70,6 +70,14 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/** The offering a call was about, from its input (a pack, a plan), for the log and its events. */
+function offeringOf(input: unknown): string | null {
+  if (!input || typeof input !== 'object') return null;
+  const i = input as { packId?: unknown; planId?: unknown; offeringId?: unknown };
+  const id = [i.packId, i.planId, i.offeringId].find((v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 60);
+  return id ?? null;
+}
+
 function invalidInput(error: z.ZodError): AppError {
   const fields = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
   const list = fields.map((f) => f.path || '(input)').join(', ');
@@ -141,6 +149,7 @@ export class Invoker {
         outcome,
         errorCode,
         latencyMs: Math.round(performance.now() - started),
+        offeringId: offeringOf(req.input),
       });
     }
   }

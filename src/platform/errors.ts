@@ -55,6 +55,7 @@ export const ERRORS = {
   OFFER_BUDGET_EXHAUSTED: [409, '该优惠已被领完', 'This offer has run out'],
   OFFER_NOT_FOR_YOU: [403, '该优惠不适用于您的号码', 'This offer is not for your number'],
   OFFER_ALREADY_ACCEPTED: [409, '您已办理过该优惠', 'You have already taken this offer'],
+  TRIGGER_NOT_FOUND: [404, '没有这个触发规则', 'No such trigger'],
   CALL_LIST_NOT_FOUND: [404, '没有这个外呼名单', 'No such call list'],
   CALL_LIST_NOT_ACTIVE: [409, '该外呼名单未生效或已结束', 'This call list is not live'],
   CALL_ROW_NOT_FOUND: [404, '没有这条外呼记录', 'No such call'],

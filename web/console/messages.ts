@@ -3,6 +3,8 @@
 // also checks the {placeholders}). Texts from the server (error details, business names) arrive
 // in both languages and are not repeated here.
 
+import { marketingEn, marketingZh } from './marketing-messages.ts';
+
 const zh = {
   'app.title': '运营管理台',
   'app.brand': 'omnihall 运营管理台',
@@ -277,6 +279,7 @@ const zh = {
   'audit.filterAction': '操作（前缀，例如 offering.）',
   'audit.filterEntityType': '对象类型',
   'audit.filterEntityId': '对象 ID',
+  ...marketingZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -555,6 +558,7 @@ const en: Record<MessageKey, string> = {
   'audit.filterAction': 'Action (prefix, e.g. offering.)',
   'audit.filterEntityType': 'Entity type',
   'audit.filterEntityId': 'Entity ID',
+  ...marketingEn,
 };
 
 export const messages = { 'zh-CN': zh as Record<MessageKey, string>, en } as const;

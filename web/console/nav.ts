@@ -2,13 +2,16 @@
 import type { MessageKey } from './messages.ts';
 import type { StaffRole } from './types.ts';
 
-export type PageKey = 'home' | 'offerings' | 'reviews' | 'businesses' | 'staff' | 'audit';
+export type PageKey = 'home' | 'offerings' | 'reviews' | 'businesses' | 'staff' | 'audit'
+  | 'mktFeatures' | 'mktSegments' | 'mktOffers' | 'mktDecisions' | 'mktContacts';
 
 export interface NavItem {
   key: PageKey;
   path: string;
   label: MessageKey;
   roles: readonly StaffRole[];
+  /** The side menu's group it sits in (营销), if any. */
+  group?: 'marketing';
 }
 
 export const NAV: readonly NavItem[] = [
@@ -18,6 +21,11 @@ export const NAV: readonly NavItem[] = [
   { key: 'businesses', path: '/businesses', label: 'nav.businesses', roles: ['admin', 'product', 'ops'] },
   { key: 'staff', path: '/staff', label: 'nav.staff', roles: ['admin'] },
   { key: 'audit', path: '/audit', label: 'nav.audit', roles: ['admin'] },
+  { key: 'mktFeatures', path: '/marketing/features', label: 'nav.mktFeatures', roles: ['admin', 'marketing', 'agent'], group: 'marketing' },
+  { key: 'mktSegments', path: '/marketing/segments', label: 'nav.mktSegments', roles: ['admin', 'marketing'], group: 'marketing' },
+  { key: 'mktOffers', path: '/marketing/offers', label: 'nav.mktOffers', roles: ['admin', 'marketing'], group: 'marketing' },
+  { key: 'mktDecisions', path: '/marketing/decisions', label: 'nav.mktDecisions', roles: ['admin', 'marketing', 'agent'], group: 'marketing' },
+  { key: 'mktContacts', path: '/marketing/contacts', label: 'nav.mktContacts', roles: ['admin', 'marketing'], group: 'marketing' },
 ];
 
 /** The menu of a user with these roles, in menu order. */

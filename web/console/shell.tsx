@@ -10,6 +10,7 @@ import { useRouter } from '../shared/router.tsx';
 import { useAuth } from './auth.tsx';
 import { useI18n } from './i18n.tsx';
 import { navFor, route, type PageKey } from './nav.ts';
+import { MARKETING_ICONS, MarketingGroupIcon } from './marketing-nav.tsx';
 import { PasswordDialog } from './pages/password.tsx';
 
 const Home = lazy(() => import('./pages/home.tsx'));
@@ -19,10 +20,16 @@ const Reviews = lazy(() => import('./pages/reviews.tsx'));
 const BusinessesPage = lazy(() => import('./pages/businesses.tsx'));
 const Staff = lazy(() => import('./pages/staff.tsx'));
 const Audit = lazy(() => import('./pages/audit.tsx'));
+const MktFeatures = lazy(() => import('./pages/marketing-features.tsx'));
+const MktSegments = lazy(() => import('./pages/marketing-segments.tsx'));
+const MktOffers = lazy(() => import('./pages/marketing-offers.tsx'));
+const MktDecisions = lazy(() => import('./pages/marketing-decisions.tsx'));
+const MktContacts = lazy(() => import('./pages/marketing-contacts.tsx'));
 
 const ICONS: Record<PageKey, ReactNode> = {
   home: <HomeOutlined />, offerings: <AppstoreOutlined />, reviews: <CheckSquareOutlined />,
   businesses: <NodeIndexOutlined />, staff: <TeamOutlined />, audit: <AuditOutlined />,
+  ...MARKETING_ICONS,
 };
 
 export default function Shell() {
@@ -36,6 +43,13 @@ export default function Shell() {
   const items = navFor(user.roles);
   const current = route(sub);
   const allowed = current.key !== 'notFound' && items.some((n) => n.key === current.key);
+  // The marketing pages sit in a group of their own (营销), after the others.
+  const menuItem = (n: (typeof items)[number]) => ({ key: n.key, icon: ICONS[n.key], label: t(n.label), title: t(n.label) });
+  const marketing = items.filter((n) => n.group === 'marketing');
+  const menu = [
+    ...items.filter((n) => !n.group).map(menuItem),
+    ...(marketing.length ? [{ key: 'group-marketing', icon: <MarketingGroupIcon />, label: t('nav.marketing'), children: marketing.map(menuItem) }] : []),
+  ];
 
   const page = (() => {
     if (current.key === 'notFound') return <Result status="404" title="404" subTitle={t('error.notFound')} />;
@@ -47,6 +61,11 @@ export default function Shell() {
       case 'businesses': return <BusinessesPage />;
       case 'staff': return <Staff />;
       case 'audit': return <Audit />;
+      case 'mktFeatures': return <MktFeatures />;
+      case 'mktSegments': return <MktSegments />;
+      case 'mktOffers': return <MktOffers />;
+      case 'mktDecisions': return <MktDecisions />;
+      case 'mktContacts': return <MktContacts />;
     }
   })();
 
@@ -64,7 +83,9 @@ export default function Shell() {
         <nav aria-label={t('nav.menu')}>
           <Menu
             theme="dark" mode="inline" selectedKeys={current.key === 'notFound' ? [] : [current.key]}
-            items={items.map((n) => ({ key: n.key, icon: ICONS[n.key], label: t(n.label), title: t(n.label) }))}
+            // The marketing group opens in the full menu; in the icons-only one it pops up when pointed at
+            // (open from the start, it would cover the page), so the menu is made anew on each switch.
+            items={menu} key={collapsed ? 'icons' : 'full'} defaultOpenKeys={collapsed ? [] : ['group-marketing']}
             onClick={({ key }) => navigate(items.find((n) => n.key === key)!.path)}
           />
         </nav>

@@ -5,6 +5,7 @@ import type { Services } from '../../container.ts';
 import { catalogueRoutes } from './catalogue-routes.ts';
 import { staffRoutes } from './staff-routes.ts';
 import { marketingRoutes } from './marketing-routes.ts';
+import { triggerRoutes } from './trigger-routes.ts';
 import { paymentConsoleRoutes } from './payment-routes.ts';
 import { broadcastRoutes } from './broadcast-routes.ts';
 import { mallRoutes } from './mall-routes.ts';
@@ -15,6 +16,7 @@ export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
     await app.register(staffRoutes(s));
     await app.register(catalogueRoutes(s));
     await app.register(marketingRoutes(s));
+    await app.register(triggerRoutes(s));
     await app.register(paymentConsoleRoutes(s));
     await app.register(broadcastRoutes(s));
     await app.register(mallRoutes(s));

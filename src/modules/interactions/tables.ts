@@ -1,6 +1,6 @@
 // The entry point's tables: the interaction log every channel's calls land in, and the
 // idempotency records that let a retried transaction answer without running again.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Json, Timestamp } from '../../platform/db/database.ts';
 
 export interface InteractionTable {
@@ -12,6 +12,8 @@ export interface InteractionTable {
   outcome: 'ok' | 'error' | 'confirmation_required';
   errorCode: string | null;
   latencyMs: number;
+  /** The offering the call was about (a pack asked about, ordered or cancelled), when there was one. */
+  offeringId: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdempotencyRecordTable {

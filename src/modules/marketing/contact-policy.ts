@@ -27,6 +27,22 @@ export type ContactDecision =
   | { outcome: 'hold'; contactId: number; rule: 'QUIET_HOURS' | 'MIN_GAP'; releaseAt: Date }
   | { outcome: 'suppress'; contactId: number; rule: ContactRule };
 
+/** A held contact that may go now. */
+export interface Released {
+  contactId: number;
+  subscriberId: number;
+  channel: OutboundChannel;
+  purpose: string;
+  newContactId: number;
+}
+
+export interface ReleaseOptions {
+  /** Only contacts whose purpose starts so (`trigger:`): each sender releases its own. */
+  purposePrefix?: string;
+  /** Sends it in the release's transaction (an outbox row), so a release is sent once or not at all. */
+  send?: (tx: Db, released: Released) => Promise<void>;
+}
+
 export interface PolicyVersion {
   id: number;
   policy: ContactPolicyRules;
@@ -60,6 +76,28 @@ export function quietUntil(rules: ContactPolicyRules, at: Date): Date | null {
   let t = new Date(zonedInstant(l.year, l.month, l.day).getTime() + end * MINUTE);
   if (t <= at) t = new Date(zonedInstant(l.year, l.month, l.day + 1).getTime() + end * MINUTE);
   return t;
+}
+
+/** Counts of a subscriber's marketing contacts sent in the windows that hold `at`, and the latest. */
+interface ContactCounts { totalDay: unknown; totalWeek: unknown; totalMonth: unknown; channelDay: unknown; channelWeek: unknown; channelMonth: unknown; lastAt: Date | string | null }
+
+/** The caps, quiet hours and least gap over a subscriber's counts: null when it may go now. */
+function capsVerdict(rules: ContactPolicyRules, channel: OutboundChannel, at: Date, c: ContactCounts): { rule: ContactRule; releaseAt?: Date } | null {
+  const ch = rules.channels[channel];
+  const n = (v: unknown) => Number(v ?? 0);
+  if (n(c.totalDay) >= rules.total.day) return { rule: 'CAP_TOTAL_DAY' };
+  if (n(c.totalWeek) >= rules.total.week) return { rule: 'CAP_TOTAL_WEEK' };
+  if (n(c.totalMonth) >= rules.total.month) return { rule: 'CAP_TOTAL_MONTH' };
+  if (n(c.channelDay) >= ch.day) return { rule: 'CAP_CHANNEL_DAY' };
+  if (n(c.channelWeek) >= ch.week) return { rule: 'CAP_CHANNEL_WEEK' };
+  if (n(c.channelMonth) >= ch.month) return { rule: 'CAP_CHANNEL_MONTH' };
+  const quiet = quietUntil(rules, at);
+  if (quiet) return { rule: 'QUIET_HOURS', releaseAt: quiet };
+  if (c.lastAt) {
+    const next = new Date(new Date(c.lastAt).getTime() + rules.minGapMinutes * MINUTE);
+    if (next > at) return { rule: 'MIN_GAP', releaseAt: next };
+  }
+  return null;
 }
 
 /** The starts of the calendar day, week (from Monday) and month holding `at`, in the operator's zone. */
@@ -138,21 +176,74 @@ export class ContactPolicy {
       ])
       .where('subscriberId', '=', req.subscriberId).where('kind', '=', 'marketing').where('status', '=', 'sent').where('at', '>=', from)
       .executeTakeFirstOrThrow();
-    const ch = rules.channels[req.channel];
-    const n = (v: unknown) => Number(v ?? 0);
-    if (n(c.totalDay) >= rules.total.day) return { rule: 'CAP_TOTAL_DAY' };
-    if (n(c.totalWeek) >= rules.total.week) return { rule: 'CAP_TOTAL_WEEK' };
-    if (n(c.totalMonth) >= rules.total.month) return { rule: 'CAP_TOTAL_MONTH' };
-    if (n(c.channelDay) >= ch.day) return { rule: 'CAP_CHANNEL_DAY' };
-    if (n(c.channelWeek) >= ch.week) return { rule: 'CAP_CHANNEL_WEEK' };
-    if (n(c.channelMonth) >= ch.month) return { rule: 'CAP_CHANNEL_MONTH' };
-    const quiet = quietUntil(rules, at);
-    if (quiet) return { rule: 'QUIET_HOURS', releaseAt: quiet };
-    if (c.lastAt) {
-      const next = new Date(new Date(c.lastAt).getTime() + rules.minGapMinutes * MINUTE);
-      if (next > at) return { rule: 'MIN_GAP', releaseAt: next };
+    return capsVerdict(rules, req.channel, at, c);
+  }
+
+  /**
+   * Many requests at once (a broadcast's batch), decided as `request` decides each: the same
+   * per-subscriber locks (taken in subscriber order, so two batches never wait on each other in a
+   * circle), the same rules, one row each in `contact`; but a handful of statements for the batch
+   * instead of a handful per subscriber. Decisions come back in the order asked.
+   */
+  async requestMany(q: Db, reqs: readonly ContactRequest[]): Promise<ContactDecision[]> {
+    if (!q.isTransaction) return q.transaction().execute((tx) => this.requestMany(tx, reqs));
+    if (reqs.length === 0) return [];
+    const ids = reqs.map((r) => r.subscriberId);
+    // One subscriber twice in a batch: the second must see the first's decision, so one by one.
+    if (new Set(ids).size !== ids.length) {
+      const out: ContactDecision[] = [];
+      for (const r of reqs) out.push(await this.request(q, r));
+      return out;
     }
-    return null;
+    for (const r of reqs) if (!(OUTBOUND_CHANNELS as readonly string[]).includes(r.channel)) throw new AppError('INVALID_INPUT', { detail: l10n(`没有外呼渠道“${r.channel}”`, `No outbound channel "${r.channel}"`) });
+    const at = this.deps.clock.now();
+    const sorted = [...ids].sort((a, b) => a - b);
+    await sql`select pg_advisory_xact_lock(hashtext('omnihall.contact'), s.id::int) from (select id from unnest(${sorted}::int[]) as id order by id) s`.execute(q);
+    const rules = await this.rules(q);
+    const marketing = reqs.filter((r) => r.kind === 'marketing').map((r) => r.subscriberId);
+    const w = windowsOf(at);
+    const gapFrom = new Date(at.getTime() - rules.minGapMinutes * MINUTE);
+    const from = new Date(Math.min(w.month.getTime(), w.week.getTime(), gapFrom.getTime()));
+    const [optOuts, dnd, counts] = marketing.length === 0 ? [[], [], []] : await Promise.all([
+      q.selectFrom('contactOptOut').select(['subscriberId', 'channel']).where('subscriberId', 'in', marketing).execute(),
+      q.selectFrom('contactDnd').select('subscriberId').where('subscriberId', 'in', marketing).execute(),
+      q.selectFrom('contact')
+        .select([
+          'subscriberId', 'channel',
+          sql<number>`count(*) filter (where at >= ${w.day})::int`.as('day'),
+          sql<number>`count(*) filter (where at >= ${w.week})::int`.as('week'),
+          sql<number>`count(*) filter (where at >= ${w.month})::int`.as('month'),
+          sql<Date | null>`max(at)`.as('lastAt'),
+        ])
+        .where('subscriberId', 'in', marketing).where('kind', '=', 'marketing').where('status', '=', 'sent').where('at', '>=', from)
+        .groupBy(['subscriberId', 'channel']).execute(),
+    ]);
+    const verdicts = reqs.map((req) => {
+      if (req.kind === 'service') return null;
+      const outs = optOuts.filter((o) => o.subscriberId === req.subscriberId && (o.channel === 'all' || o.channel === req.channel));
+      if (outs.some((o) => o.channel === 'all')) return { rule: 'OPT_OUT' as const };
+      if (outs.length) return { rule: 'OPT_OUT_CHANNEL' as const };
+      if (dnd.some((d) => d.subscriberId === req.subscriberId)) return { rule: 'DO_NOT_DISTURB' as const };
+      const mine = counts.filter((c) => c.subscriberId === req.subscriberId);
+      const sum = (k: 'day' | 'week' | 'month', only?: string) => mine.filter((c) => only === undefined || c.channel === only).reduce((a, c) => a + Number(c[k] ?? 0), 0);
+      const last = mine.reduce<Date | null>((a, c) => (c.lastAt && (!a || new Date(c.lastAt) > a) ? new Date(c.lastAt) : a), null);
+      return capsVerdict(rules, req.channel, at, {
+        totalDay: sum('day'), totalWeek: sum('week'), totalMonth: sum('month'),
+        channelDay: sum('day', req.channel), channelWeek: sum('week', req.channel), channelMonth: sum('month', req.channel), lastAt: last,
+      });
+    });
+    const rows = await q.insertInto('contact').values(reqs.map((req, i) => {
+      const v = verdicts[i]!;
+      return { subscriberId: req.subscriberId, channel: req.channel, kind: req.kind, purpose: req.purpose, status: v === null ? 'sent' as const : v.releaseAt ? 'held' as const : 'suppressed' as const, rule: v?.rule ?? null, releaseAt: v?.releaseAt ?? null, at };
+    })).returning(['id', 'subscriberId']).execute();
+    const contactOf = new Map(rows.map((r) => [r.subscriberId, Number(r.id)]));
+    return reqs.map((req, i): ContactDecision => {
+      const contactId = contactOf.get(req.subscriberId)!;
+      const v = verdicts[i]!;
+      if (v === null) return { outcome: 'send', contactId };
+      if (v.releaseAt) return { outcome: 'hold', contactId, rule: v.rule as 'QUIET_HOURS' | 'MIN_GAP', releaseAt: v.releaseAt };
+      return { outcome: 'suppress', contactId, rule: v.rule };
+    });
   }
 
   /**
@@ -160,16 +251,21 @@ export class ContactPolicy {
    * those that may go are marked `released` and returned for sending; the others are held again
    * or suppressed, with their rule. Each is taken by one node (skip locked).
    */
-  async releaseDue(limit = 500): Promise<{ contactId: number; subscriberId: number; channel: OutboundChannel; purpose: string; newContactId: number }[]> {
+  async releaseDue(limit = 500, opts: ReleaseOptions = {}): Promise<Released[]> {
     const at = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (tx) => {
-      const due = await tx.selectFrom('contact').select(['id', 'subscriberId', 'channel', 'kind', 'purpose'])
-        .where('status', '=', 'held').where('releaseAt', '<=', at).orderBy('releaseAt').limit(limit).forUpdate().skipLocked().execute();
+      let pick = tx.selectFrom('contact').select(['id', 'subscriberId', 'channel', 'kind', 'purpose'])
+        .where('status', '=', 'held').where('releaseAt', '<=', at);
+      if (opts.purposePrefix) pick = pick.where('purpose', 'like', `${opts.purposePrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const due = await pick.orderBy('releaseAt').limit(limit).forUpdate().skipLocked().execute();
       const out = [];
       for (const h of due) {
         const d = await this.request(tx, { subscriberId: h.subscriberId, channel: h.channel as OutboundChannel, kind: h.kind, purpose: h.purpose });
         await tx.updateTable('contact').set({ status: 'released' }).where('id', '=', h.id).execute();
-        if (d.outcome === 'send') out.push({ contactId: Number(h.id), subscriberId: h.subscriberId, channel: h.channel as OutboundChannel, purpose: h.purpose, newContactId: d.contactId });
+        if (d.outcome !== 'send') continue;
+        const r = { contactId: Number(h.id), subscriberId: h.subscriberId, channel: h.channel as OutboundChannel, purpose: h.purpose, newContactId: d.contactId };
+        await opts.send?.(tx, r);
+        out.push(r);
       }
       return out;
     });

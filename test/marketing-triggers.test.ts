@@ -1,0 +1,212 @@
+// Event triggers end to end on one node: reviewed by a second person and audited; an IVR call about
+// a pack becomes that pack's offer by SMS, once, even when its event is delivered twice; quiet hours
+// hold the text until 08:00; an opt-out suppresses it with the reason recorded; data 90% used
+// offers a pack now; bad input changes nothing. The console's routes answer problems.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addSubscriber, startTestEnv, staffToken, type TestEnv } from './helpers.ts';
+import { createStaffUser } from '../src/modules/staff/index.ts';
+import type { Actor } from '../src/platform/audit.ts';
+import { InProcessBus, type BusEvent } from '../src/platform/events/index.ts';
+import type { TriggerInput } from '../src/modules/marketing/index.ts';
+
+const NOON = new Date('2026-11-20T04:00:00Z'); // 12:00 in Beijing
+let env: TestEnv;
+let creator: Actor;
+let reviewer: Actor;
+let offerId: number;
+let errors: unknown[] = [];
+
+const bus = () => env.s.events as InProcessBus;
+
+async function liveOffer(): Promise<number> {
+  const o = await env.s.marketing.offers.create(creator, {
+    offeringId: 'PK-DATA-3G', nameZh: '3GB流量包优惠', nameEn: '3 GB pack deal', pitchZh: '3GB流量仅需10元', pitchEn: '3 GB for ¥10',
+    priceFen: 1000, validityDays: 30, budget: 1000, marginFen: 600, startsAt: '2026-11-01T00:00:00Z', endsAt: '2026-12-31T00:00:00Z',
+  });
+  await env.s.marketing.offers.submit(creator, o.id);
+  await env.s.marketing.offers.review(reviewer, o.id, { approve: true });
+  return o.id;
+}
+
+async function liveTrigger(input: Partial<TriggerInput> = {}) {
+  const t = await env.s.triggers.create(creator, {
+    nameZh: '来电咨询流量包', nameEn: 'Asked about a pack', event: 'interaction.called',
+    condition: { channels: ['ivr', 'agent'], offeringKinds: ['data_pack'] }, offerId, windowMinutes: 3 * 24 * 60, once: true, ...input,
+  });
+  await env.s.triggers.submit(creator, t.id);
+  return env.s.triggers.review(reviewer, t.id, { approve: true });
+}
+
+/** A call on a channel about a pack, as the channel makes it: the business asks for confirmation. */
+async function callAbout(subscriberId: number, channel: string, packId = 'PK-DATA-3G') {
+  const out = await env.s.invoker.invoke({ channel, principal: { kind: 'subscriber', subscriberId }, subscriberId, businessId: 'pack.subscribe', input: { packId } });
+  assert.equal(out.status, 'confirmation_required');
+  await env.s.interactions.flush();
+  await bus().drained();
+}
+
+const texts = (msisdn: string) => env.db.selectFrom('smsOutbox').select(['text', 'purpose']).where('msisdn', '=', msisdn).where('purpose', 'like', 'trigger:%').execute();
+const fires = (subscriberId: number) => env.db.selectFrom('marketingTriggerFire').selectAll().where('subscriberId', '=', subscriberId).orderBy('id').execute();
+
+before(async () => {
+  env = await startTestEnv({ now: NOON });
+  creator = { id: await createStaffUser(env.db, { username: 'city', displayName: '广州分公司', password: 'correct horse battery', roles: ['marketing'] }), name: '广州分公司', roles: ['marketing'] };
+  reviewer = { id: await createStaffUser(env.db, { username: 'hq', displayName: '省公司', password: 'correct horse battery', roles: ['marketing'] }), name: '省公司', roles: ['marketing'] };
+  offerId = await liveOffer();
+  await env.s.triggerEngine.start((e) => errors.push(e));
+});
+after(async () => { await env?.close(); });
+
+describe('event triggers', () => {
+  test('a trigger goes live only when a second person approves it; every step is audited', async () => {
+    const t = await env.s.triggers.create(creator, { nameZh: '余额不足', nameEn: 'Balance low', event: 'balance.low', condition: { maxBalanceFen: 500 }, offerId, windowMinutes: 60 });
+    assert.equal(t.status, 'draft');
+    assert.equal(t.once, true, 'once per subscriber unless said');
+    await env.s.triggers.submit(creator, t.id);
+    await assert.rejects(env.s.triggers.review(creator, t.id, { approve: true }), { code: 'SELF_REVIEW' });
+    await assert.rejects(env.s.triggers.review(reviewer, t.id, { approve: false, reason: ' ' }), { code: 'INVALID_INPUT' });
+    const live = await env.s.triggers.review(reviewer, t.id, { approve: true });
+    assert.equal(live.status, 'active');
+    assert.equal((await env.s.triggers.pause(creator, t.id)).status, 'paused');
+    await assert.rejects(env.s.triggers.review(reviewer, t.id, { approve: true }), { code: 'REVIEW_NOT_PENDING' });
+    const audit = await env.db.selectFrom('auditEntry').select(['action', 'actorId']).where('entityType', '=', 'trigger').where('entityId', '=', String(t.id)).orderBy('id').execute();
+    assert.deepEqual(audit.map((a) => a.action), ['trigger.create', 'trigger.submit', 'trigger.review.approve', 'trigger.pause']);
+    assert.equal(audit[2]!.actorId, reviewer.id);
+    await env.s.triggers.end(creator, t.id);
+  });
+
+  test('bad input is refused with the field and changes nothing', async () => {
+    const before = (await env.s.triggers.list()).length;
+    const bad: Record<string, unknown>[] = [
+      { nameZh: '错', nameEn: 'x', event: 'usage.threshold', condition: { channels: ['ivr'] }, offerId, windowMinutes: 60 },
+      { nameZh: '错', nameEn: 'x', event: 'bill.paid', condition: {}, offerId, windowMinutes: 60 },
+      { nameZh: '错', nameEn: 'x', event: 'balance.low', condition: {}, offerId, windowMinutes: 0 },
+      { nameZh: '错', nameEn: 'x', event: 'balance.low', condition: {}, offerId, windowMinutes: 60, channel: 'fax' },
+      { nameZh: '错', nameEn: 'x', event: 'balance.low', condition: { maxBalanceFen: 1.5 }, offerId, windowMinutes: 60 },
+    ];
+    for (const b of bad) await assert.rejects(env.s.triggers.create(creator, b), { code: 'INVALID_INPUT' }, JSON.stringify(b));
+    await assert.rejects(env.s.triggers.create(creator, { nameZh: '错', nameEn: 'x', event: 'balance.low', offerId: 99999, windowMinutes: 60 }), { code: 'OFFER_NOT_FOUND' });
+    await assert.rejects(env.s.triggers.create({ ...creator, roles: ['agent'] }, { nameZh: '错', nameEn: 'x', event: 'balance.low', offerId, windowMinutes: 60 }), { code: 'FORBIDDEN' });
+    assert.equal((await env.s.triggers.list()).length, before);
+  });
+
+  test('an IVR call about a pack → the offer by SMS once, even when the event comes twice', async () => {
+    const t = await liveTrigger();
+    const sub = await addSubscriber(env.db, {});
+    await env.s.marketing.mart.refreshAll();
+    // a web visit about the same pack is not what this trigger takes
+    await callAbout(sub.id, 'web');
+    assert.equal((await texts(sub.msisdn)).length, 0, 'no text for a web visit');
+    await callAbout(sub.id, 'ivr');
+    const sent = await texts(sub.msisdn);
+    assert.equal(sent.length, 1, 'one text');
+    assert.match(sent[0]!.text, /3GB流量仅需10元（10\.00元）。回复YH查看办理，回复TD退订/);
+    assert.equal(sent[0]!.purpose, `trigger:${t.id}`);
+    const [fire] = await fires(sub.id);
+    assert.equal(fire!.outcome, 'sent');
+    assert.equal(fire!.triggerId, t.id);
+    // the same event delivered again (a node died before acknowledging it): nothing more
+    const row = await env.db.selectFrom('interaction').select(['id', 'at', 'offeringId']).where('subscriberId', '=', sub.id).where('channel', '=', 'ivr').executeTakeFirstOrThrow();
+    assert.equal(row.offeringId, 'PK-DATA-3G', 'the log says which pack the call was about');
+    const again: BusEvent = {
+      id: `interaction:${row.id}`, subject: 'interaction.called', publishedAt: new Date(row.at).toISOString(), delivery: 2,
+      payload: { interactionId: Number(row.id), at: new Date(row.at).toISOString(), channel: 'ivr', subscriberId: sub.id, businessId: 'pack.subscribe', outcome: 'confirmation_required', errorCode: null, offeringId: 'PK-DATA-3G' },
+    };
+    assert.equal(await env.s.triggerEngine.handle(again), 'duplicate');
+    // another call the next day: once per subscriber
+    env.clock.advance(24 * 3600_000);
+    await callAbout(sub.id, 'agent');
+    env.clock.set(NOON);
+    assert.equal((await texts(sub.msisdn)).length, 1, 'still one text');
+    assert.equal((await fires(sub.id)).length, 1);
+    const contacts = await env.db.selectFrom('contact').select(['status', 'purpose']).where('subscriberId', '=', sub.id).execute();
+    assert.deepEqual(contacts.map((c) => c.status), ['sent'], 'one contact counted against the caps');
+    await env.s.triggers.end(creator, t.id);
+    assert.deepEqual(errors, []);
+  });
+
+  test('quiet hours hold the text until 08:00; then it goes once', async () => {
+    const t = await liveTrigger();
+    const sub = await addSubscriber(env.db, {});
+    await env.s.marketing.mart.refreshAll();
+    env.clock.set(new Date('2026-11-20T14:30:00Z')); // 22:30 in Beijing
+    try {
+      await callAbout(sub.id, 'ivr');
+      assert.equal((await texts(sub.msisdn)).length, 0, 'nothing at night');
+      const [fire] = await fires(sub.id);
+      assert.deepEqual([fire!.outcome, fire!.rule], ['held', 'QUIET_HOURS']);
+      assert.equal(await env.s.triggerEngine.releaseHeld(), 0, 'not before the window opens');
+      env.clock.set(new Date('2026-11-21T00:00:30Z')); // 08:00:30
+      assert.equal(await env.s.triggerEngine.releaseHeld(), 1);
+      assert.equal(await env.s.triggerEngine.releaseHeld(), 0, 'released once');
+      assert.equal((await texts(sub.msisdn)).length, 1);
+      const [after] = await fires(sub.id);
+      assert.equal(after!.outcome, 'sent');
+      assert.ok(after!.sentAt);
+    } finally {
+      env.clock.set(NOON);
+      await env.s.triggers.end(creator, t.id);
+    }
+  });
+
+  test('an opt-out suppresses the offer and records why', async () => {
+    const t = await liveTrigger();
+    const sub = await addSubscriber(env.db, {});
+    await env.s.marketing.mart.refreshAll();
+    await env.s.marketing.contacts.optOut(sub.id, 'all', 'sms');
+    await callAbout(sub.id, 'ivr');
+    assert.equal((await texts(sub.msisdn)).length, 0);
+    const [fire] = await fires(sub.id);
+    assert.deepEqual([fire!.outcome, fire!.rule], ['suppressed', 'OPT_OUT']);
+    const c = await env.db.selectFrom('contact').select(['status', 'rule']).where('id', '=', Number(fire!.contactId)).executeTakeFirstOrThrow();
+    assert.deepEqual([c.status, c.rule], ['suppressed', 'OPT_OUT']);
+    await env.s.triggers.end(creator, t.id);
+  });
+
+  test('data 90% used → a pack offer now; under 90% and outside the window, nothing', async () => {
+    const t = await liveTrigger({ nameZh: '流量将尽', nameEn: 'Data nearly used', event: 'usage.threshold', condition: { allowance: 'data', minRatio: 0.9 }, windowMinutes: 60 });
+    const sub = await addSubscriber(env.db, {});
+    const low = await addSubscriber(env.db, {});
+    const late = await addSubscriber(env.db, {});
+    await env.s.marketing.mart.refreshAll();
+    const at = NOON.toISOString();
+    const usage = (subscriberId: number, usedRatio: number, when = at) => ({ subscriberId, allowance: 'data', threshold: 0.9, usedRatio, cycle: '2026-11', at: when });
+    await env.s.events.publish('usage.threshold', usage(low.id, 0.85), { id: `usage:${low.id}` });
+    await env.s.events.publish('usage.threshold', usage(sub.id, 0.93), { id: `usage:${sub.id}` });
+    await env.s.events.publish('usage.threshold', usage(late.id, 0.95, new Date(NOON.getTime() - 2 * 3600_000).toISOString()), { id: `usage:${late.id}` });
+    await bus().drained();
+    assert.equal((await texts(sub.msisdn)).length, 1);
+    assert.equal((await texts(low.msisdn)).length, 0);
+    assert.equal((await texts(late.msisdn)).length, 0);
+    assert.deepEqual((await fires(late.id)).map((f) => [f.outcome, f.rule]), [['expired', 'WINDOW']]);
+    await env.s.triggers.end(creator, t.id);
+  });
+
+  test('console: list, create, submit, review by another, pause; problems for bad input and self-review', async () => {
+    const author = await staffToken(env, ['marketing']);
+    const other = await staffToken(env, ['marketing']);
+    const agent = await staffToken(env, ['agent']);
+    const call = (token: string, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+      env.app.inject({ method, url: `/api/v1/console/marketing/triggers${url}`, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    const body = { nameZh: '来电咨询', nameEn: 'Asked', event: 'interaction.called', condition: { channels: ['ivr'] }, offerId, windowMinutes: 4320 };
+    const bad = await call(author, 'POST', '', { ...body, windowMinutes: -1 });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().code, 'INVALID_INPUT');
+    assert.equal((await call(agent, 'POST', '', body)).statusCode, 403);
+    const made = await call(author, 'POST', '', body);
+    assert.equal(made.statusCode, 201, made.body);
+    const id = made.json().id as number;
+    assert.equal((await call(author, 'POST', `/${id}/submit`)).json().status, 'pending');
+    const self = await call(author, 'POST', `/${id}/approve`);
+    assert.equal(self.statusCode, 409);
+    assert.equal(self.json().code, 'SELF_REVIEW');
+    assert.equal((await call(other, 'POST', `/${id}/approve`)).json().status, 'active');
+    assert.equal((await call(author, 'POST', `/${id}/pause`)).json().status, 'paused');
+    const list = await call(agent, 'GET', '');
+    assert.equal(list.statusCode, 200);
+    assert.ok((list.json() as { items: { id: number }[] }).items.some((t) => t.id === id));
+    assert.equal((await call(author, 'GET', '/99999')).json().code, 'TRIGGER_NOT_FOUND');
+    assert.equal((await call(author, 'GET', `/${id}/fires`)).statusCode, 200);
+  });
+});
