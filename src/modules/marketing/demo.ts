@@ -10,6 +10,7 @@ import type { Db } from '../../platform/db/index.ts';
 import { SYSTEM_ACTOR, type AuditLog } from '../../platform/audit.ts';
 import type { FeatureMart } from './feature-mart.ts';
 import { ruleToSql, type SegmentRule } from './segment-rule.ts';
+import { seedDemoCampaigns } from './demo-campaigns.ts';
 
 const DAY = 86_400_000;
 
@@ -91,6 +92,7 @@ export async function seedDemoMarketing(db: Db, mart: FeatureMart, audit: AuditL
       const c = await tx.selectFrom('marketingFeature').select(sql<number>`count(*)::int`.as('n')).where(ruleToSql(s.rule, now)).executeTakeFirstOrThrow();
       await tx.updateTable('segment').set({ size: Number(c.n) }).where('id', '=', ids.get(s.key)!).execute();
     }
+    await seedDemoCampaigns(tx, audit, now);
     return { created: true };
   });
 }
