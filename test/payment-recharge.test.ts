@@ -55,6 +55,18 @@ describe('recharge paid online', () => {
     assert.equal(seen.json().state, 'paid');
   });
 
+  test('online banking (the test gateway under its own name) recharges the same way', async () => {
+    const sub = await addSubscriber(env.db, { balanceFen: 0 });
+    const token = await signIn(env, sub.msisdn);
+    const r = await recharge(token, { amountFen: 10_000, method: 'bank', confirm: true });
+    assert.equal(r.statusCode, 201, r.body);
+    const page = await env.app.inject({ method: 'GET', url: r.json().next.url });
+    assert.match(page.body, /网银支付/);
+    await env.app.inject({ method: 'POST', url: `${r.json().next.url}/pay` });
+    await env.s.payments.bank!.idle();
+    assert.deepEqual(await balanceAndLedger(env.db, sub.id), { balanceFen: 10_000, ledgerFen: 10_000 });
+  });
+
   test('the same notification again credits nothing more', async () => {
     const p = await started();
     await env.app.inject({ method: 'POST', url: `${p.url}/pay` });
@@ -97,5 +109,18 @@ describe('recharge paid online', () => {
       const outcomes = (await env.db.selectFrom('paymentNotification').select('outcome').where('paymentId', '=', p.id).execute()).map((o) => o.outcome).sort();
       assert.deepEqual(outcomes, ['credited', 'duplicate', 'duplicate']);
     }
+  });
+
+  test('on PostgreSQL, the reconciliation job on two nodes at once credits a lost notification once', { skip: process.env.DATABASE_URL ? false : 'needs PostgreSQL: PGlite runs one statement at a time' }, async () => {
+    const lost = [];
+    for (let i = 0; i < 6; i++) {
+      const p = await started(0, 1_000);
+      await env.db.updateTable('sandboxTrade').set({ status: 'TRADE_SUCCESS', paidAt: env.clock.now() }).where('tradeNo', '=', p.tradeNo).execute();
+      lost.push(p);
+    }
+    env.clock.advance(16 * 60_000);
+    const runs = await Promise.all([env.s.payments.reconcile(), env.s.payments.reconcile()]);
+    assert.equal(runs[0]!.settled + runs[1]!.settled, 6);
+    for (const p of lost) assert.deepEqual(await balanceAndLedger(env.db, p.sub.id), { balanceFen: 1_000, ledgerFen: 1_000 });
   });
 });
