@@ -33,4 +33,7 @@ test('NATS_URL: the in-process bus unless set; a URL that is not nats:// is refu
   assert.equal(loadConfig({ NATS_URL: 'nats://127.0.0.1:4222' }).natsUrl, 'nats://127.0.0.1:4222');
   assert.equal(loadConfig({ NATS_URL: 'nats://omnihall:secret@nats.internal:4222' }).natsUrl, 'nats://omnihall:secret@nats.internal:4222');
   assert.throws(() => loadConfig({ NATS_URL: 'http://127.0.0.1:4222' }), /NATS_URL/);
+  assert.equal(loadConfig({}).natsSubjectPrefix, 'omnihall');
+  assert.equal(loadConfig({}).natsAckWaitSeconds, 30);
+  assert.throws(() => loadConfig({ NATS_SUBJECT_PREFIX: 'a.b' }), /NATS_SUBJECT_PREFIX/);
 });

@@ -9,6 +9,10 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   NATS_URL: z.string().regex(/^nats:\/\/[^/\s]+\/?$/, 'nats://host:port').optional(),
+  // One deployment's subjects and stream on a shared NATS: `<prefix>.>` in the stream `<PREFIX>_EVENTS`.
+  NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'letters, digits, _ and -').default('omnihall'),
+  // How long a node may hold an event unacknowledged before another node gets it (a node that died).
+  NATS_ACK_WAIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   OMNIHALL_DATA_DIR: z.string().default('./data'),
   OMNIHALL_ADMIN_PASSWORD: z.string().min(8).optional(),
   OMNIHALL_DEMO_SUBSCRIBERS: z.coerce.number().int().min(0).default(10_000),
@@ -74,6 +78,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Events between nodes over NATS JetStream (`nats://host:4222`) instead of the in-process bus. */
   natsUrl: string | undefined;
+  /** Subjects are `<natsSubjectPrefix>.<event>`. */
+  natsSubjectPrefix: string;
+  /** An event a node took and did not acknowledge within this goes to another node. */
+  natsAckWaitSeconds: number;
   /** Where PGlite keeps its files; `memory://` keeps nothing (tests). */
   dataDir: string;
   adminPassword: string | undefined;
@@ -162,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     natsUrl: e.NATS_URL,
+    natsSubjectPrefix: e.NATS_SUBJECT_PREFIX,
+    natsAckWaitSeconds: e.NATS_ACK_WAIT_SECONDS,
     dataDir: e.OMNIHALL_DATA_DIR,
     adminPassword: e.OMNIHALL_ADMIN_PASSWORD,
     demoSubscribers: e.OMNIHALL_DEMO_SUBSCRIBERS,

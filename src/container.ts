@@ -99,7 +99,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const registry = new Registry(BUSINESSES);
   const metrics = new Metrics({ defaults: opts.defaultMetrics ?? true });
   // A bus handed in (a test's NATS prefix) is the caller's to close; one opened here is closed here.
-  const events = opts.events ?? await openEventBus({ natsUrl: config.natsUrl });
+  const events = opts.events ?? await openEventBus({ natsUrl: config.natsUrl, prefix: config.natsSubjectPrefix });
   const interactions = new InteractionLog(db, { onError: opts.onLogError, observe: (row) => metrics.observe(row), events });
   const catalogue = new CatalogueCache(() => loadCatalogue(db), config.catalogueCacheSeconds * 1000);
   const catalogueReader = new CatalogueReader(catalogue);
@@ -122,7 +122,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const triggers = new TriggerService({ db, clock, audit: auditLog });
   // A trigger's text goes the way every text omnihall starts goes (the outbox row commits with the fire).
   const triggerEngine = new TriggerEngine({
-    db, clock, bus: events, triggers, offers: marketing.offers, decisions: marketing.decisions, contacts: marketing.contacts, catalogue: catalogueReader, sms: sms.otpSender,
+    db, clock, bus: events, triggers, offers: marketing.offers, decisions: marketing.decisions, contacts: marketing.contacts, catalogue: catalogueReader, sms: sms.otpSender, ackWaitMs: config.natsAckWaitSeconds * 1000,
     contactOf: async (id) => { const c = await subscribers.customer(id); return c ? { msisdn: c.msisdn, language: c.language } : undefined; },
   });
   // Every node consumes the triggers' events (one durable consumer, shared out) and releases held offers.
