@@ -14,6 +14,7 @@ import { Points } from './pages/points.tsx';
 import { Recharge } from './pages/recharge.tsx';
 import { BusinessPage, NotFound, Services } from './pages/services.tsx';
 import { Subscriptions } from './pages/subscriptions.tsx';
+import { OfferLinkPage } from './pages/offer-link.tsx';
 import { RegistryProvider } from './registry.tsx';
 import { Link, RouterProvider, useRouter } from '../shared/router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
@@ -85,7 +86,7 @@ function Hall() {
       </header>
       <OfflineBanner />
       <main id="main" className="main">
-        {session ? routePage(sub) : <Login />}
+        {/^\/o\/[^/]+$/.test(sub) ? <OfferLinkPage key={sub} code={decodeURIComponent(sub.slice(3))} /> : session ? routePage(sub) : <Login />}
       </main>
       {session && (
         <nav className="tabbar" aria-label={t('nav.tabs')}>
