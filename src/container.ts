@@ -17,6 +17,7 @@ import { OrderingService } from './modules/ordering/index.ts';
 import { AuthSessions, OtpService, PostgresLimitStore, RateLimiter, RedisLimitStore, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
 import { Marketing } from './modules/marketing/index.ts';
 import { TriggerEngine, TriggerService } from './modules/marketing/index.ts';
+import { UsageRecorder } from './modules/subscriber/index.ts';
 import { openEventBus, type EventBus } from './platform/events/index.ts';
 import { BroadcastRunner, BroadcastService } from './modules/marketing/index.ts';
 import { bulkSender } from './platform/sms/bulk-sender.ts';
@@ -71,6 +72,8 @@ export interface Services {
   /** Event triggers' rules (console), and the consumer that runs them (started with `{ marketing }`). */
   triggers: TriggerService;
   triggerEngine: TriggerEngine;
+  /** Usage as it is recorded; a crossing of 90% of an allowance is published as usage.threshold. */
+  usage: UsageRecorder;
   /** SMS broadcasts and TMF681 messages: their lifecycle, review and progress. */
   broadcasts: BroadcastService;
   /** The broadcast job (runs on every node with `{ marketing }`); tests drive it with `drain()`. */
@@ -157,6 +160,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     audit: auditLog,
     marketing,
     events, triggers, triggerEngine,
+    usage: new UsageRecorder({ db, events, shared }),
     broadcasts, broadcastRunner,
     goods, inventory,
     payments, paidRecharges,

@@ -183,6 +183,35 @@ describe('event triggers', () => {
     await env.s.triggers.end(creator, t.id);
   });
 
+  test('usage recorded past 90% of the data publishes one usage.threshold, and the pack is offered by SMS', async () => {
+    const t = await liveTrigger({ nameZh: '流量将尽', nameEn: 'Data nearly used', event: 'usage.threshold', condition: { allowance: 'data', minRatio: 0.9 }, windowMinutes: 60 });
+    const sub = await addSubscriber(env.db, { planId: 'PLAN-4G-58' });
+    await env.s.marketing.mart.refreshAll();
+    const plan = await env.db.selectFrom('offering').select('dataMb').where('id', '=', 'PLAN-4G-58').executeTakeFirstOrThrow();
+    const feed = (body: Record<string, unknown>) => env.app.inject({ method: 'POST', url: '/api/v1/demo/usage', payload: body });
+    const first = await feed({ msisdn: sub.msisdn, dataMb: Math.floor(plan.dataMb * 0.85) });
+    assert.equal(first.statusCode, 200, first.body);
+    assert.deepEqual(first.json().crossed, [], 'under 90%: nothing told');
+    const second = await feed({ msisdn: sub.msisdn, dataMb: Math.ceil(plan.dataMb * 0.06) });
+    assert.deepEqual(second.json().crossed.map((c: { allowance: string }) => c.allowance), ['data']);
+    const third = await feed({ msisdn: sub.msisdn, dataMb: 10 });
+    assert.deepEqual(third.json().crossed, [], 'crossed once a cycle');
+    await bus().drained();
+    const sent = await texts(sub.msisdn);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]!.purpose, `trigger:${t.id}`);
+    // bad input answers a problem and records nothing
+    for (const bad of [{ msisdn: '123', dataMb: 1 }, { msisdn: sub.msisdn, dataMb: -5 }, { msisdn: sub.msisdn, dataMb: 1.5 }, { msisdn: sub.msisdn, megabytes: 1 }]) {
+      const r = await feed(bad);
+      assert.equal(r.statusCode, 400, JSON.stringify(bad));
+      assert.equal(r.json().code, 'INVALID_INPUT');
+    }
+    assert.equal((await feed({ msisdn: '13700000000', dataMb: 1 })).json().code, 'NOT_A_SUBSCRIBER');
+    const counter = await env.db.selectFrom('usageCounter').select('dataMbUsed').where('subscriberId', '=', sub.id).executeTakeFirstOrThrow();
+    assert.equal(counter.dataMbUsed, Math.floor(plan.dataMb * 0.85) + Math.ceil(plan.dataMb * 0.06) + 10);
+    await env.s.triggers.end(creator, t.id);
+  });
+
   test('console: list, create, submit, review by another, pause; problems for bad input and self-review', async () => {
     const author = await staffToken(env, ['marketing']);
     const other = await staffToken(env, ['marketing']);

@@ -14,3 +14,5 @@ export {
 export type { Account, AccountTable, Subscriber, SubscriberTable } from './tables.ts';
 /** Each subscriber's facts in bulk, for the marketing module's customer features. */
 export { subscriberFacts, subscriberIdsAfter, subscribersChangedSince, type SubscriberFacts } from './features.source.ts';
+/** Usage as it is recorded, and the usage.threshold event when 90% of an allowance is crossed. */
+export { UsageRecorder, USAGE_THRESHOLD } from './usage-recorder.ts';
