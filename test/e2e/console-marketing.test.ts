@@ -99,7 +99,7 @@ describe('staff console marketing pages in a browser', { skip }, () => {
     await signIn('mka');
     assert.deepEqual(
       await page.getByRole('menuitem').allInnerTexts().then((xs) => xs.map((x) => x.trim()).filter(Boolean)),
-      ['首页', '产品目录', '营销', '客户特征', '客群', '优惠', '最佳优惠解释', '接触策略'],
+      ['首页', '产品目录', '营销', '客户特征', '客群', '优惠', '最佳优惠解释', '接触策略', '触发规则', '外呼名单', '营销效果'],
       'a marketer’s menu: the marketing group',
     );
     await go('客群');
@@ -260,8 +260,28 @@ describe('staff console marketing pages in a browser', { skip }, () => {
     assert.equal((await hall.env.s.marketing.contacts.rules()).channels.sms.day, 2);
     await check(page, 'policy');
 
+    // ---- the demo's past campaign: its call list with the three rates, and the results ----
+    const rate = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
+    const lists = await hall.env.s.marketing.callLists.list();
+    assert.ok(lists.length >= 1, 'the demo has a call list');
+    await go('外呼名单');
+    const listRow = page.getByTestId('call-lists-table').locator('tr').filter({ hasText: lists[0]!.names['zh-CN'] });
+    await listRow.getByText(`接触成功率 ${rate(lists[0]!.rates.contactRate)}`).waitFor();
+    await listRow.getByText(`营销成功率 ${rate(lists[0]!.rates.salesRate)}`).waitFor();
+    await listRow.getByText(`办理成功率 ${rate(lists[0]!.rates.handlingRate)}`).waitFor();
+    await check(page, 'call-lists');
+    await go('营销效果');
+    await page.getByTestId('results-chart').locator('svg[role="img"] rect').first().waitFor();
+    await page.getByTestId('results-table').locator('tbody tr.ant-table-row').first().waitFor();
+    await check(page, 'results');
+    await go('触发规则');
+    await page.getByTestId('triggers-table').waitFor();
+    await check(page, 'triggers');
+
     // ---- English ----
     await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Event triggers' }).waitFor();
+    await page.getByRole('menuitem', { name: /(^|\s)Contact policy$/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Contact policy' }).waitFor();
     await check(page, 'policy-en');
     await page.getByRole('menuitem', { name: /(^|\s)Offers$/ }).click();

@@ -91,3 +91,87 @@ export function useMarketing(): MarketingClient {
   const token = session?.token ?? null;
   return useMemo(() => createMarketingClient({ lang, token, onUnauthorized: () => end('expired') }), [lang, token, end]);
 }
+
+// ---- Event triggers, call lists and results (src/channels/console/trigger-routes.ts and
+// campaign-routes.ts). These routes came after the generated types were last made; the narrow
+// types below say what the pages read until web/shared/api-types.ts is generated again.
+
+export interface Trigger {
+  id: number;
+  names: { 'zh-CN': string; en: string };
+  event: string;
+  condition: Record<string, unknown>;
+  offerId: number;
+  channel: string;
+  windowMinutes: number;
+  once: boolean;
+  status: string;
+  createdBy: number;
+  submittedBy: number | null;
+  reviewedBy: number | null;
+  reviewReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface TriggerFire { id: number; subscriberId: number; eventId: string; outcome: string; rule: string | null; contactId: number | null; at: string; sentAt: string | null }
+
+export interface Rates { called: number; reached: number; accepted: number; contactRate: number; salesRate: number; handlingRate: number }
+export interface UpliftGroup { size: number; converted: number; rate: number }
+export interface Uplift { treated: UpliftGroup; holdout: UpliftGroup; uplift: number; relative: number | null }
+export interface CallList {
+  id: number;
+  names: { 'zh-CN': string; en: string };
+  offerId: number;
+  sourceSegmentId: number;
+  segmentId: number;
+  holdoutPct: number;
+  size: number;
+  holdoutSize: number;
+  status: 'pending' | 'active' | 'closed' | 'rejected';
+  createdBy: number;
+  reviewedBy: number | null;
+  reviewReason: string | null;
+  createdAt: string;
+  activatedAt: string | null;
+  closedAt: string | null;
+  counts: { holdout: number; open: number; assigned: number; suppressed: number; done: number };
+  suppressed: Record<string, number>;
+  rates: Rates;
+}
+export type CallListDetail = CallList & { byAgent: (Rates & { agentId: number })[]; uplift: Uplift };
+export interface ResultCell { offerId: number; names: { 'zh-CN': string; en: string }; channel: string; impressions: number; accepts: number; declines: number; conversionRate: number; revenueFen: number }
+export interface Results {
+  from: string;
+  to: string;
+  items: ResultCell[];
+  offers: Omit<ResultCell, 'channel'>[];
+  series: { day: string; offerId: number; channel: string; impressions: number; accepts: number; revenueFen: number }[];
+  uplift: { callListId: number; offerId: number; names: { 'zh-CN': string; en: string }; uplift: Uplift }[];
+}
+
+export type TriggerStep = 'submit' | 'approve' | 'reject' | 'pause' | 'resume' | 'end';
+
+export function createCampaignClient(o: Parameters<typeof request>[0]) {
+  const base = '/console/marketing';
+  const call = async <T,>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => (await request<T>(o, method, `${base}${path}`, body)).data;
+  const id = (x: number) => encodeURIComponent(String(x));
+  return {
+    triggers: () => call<{ items: Trigger[] }>('GET', '/triggers'),
+    fires: (triggerId: number) => call<{ items: TriggerFire[] }>('GET', `/triggers/${id(triggerId)}/fires${query({ limit: 100 })}`),
+    triggerStep: (triggerId: number, step: TriggerStep, reason?: string) => call<Trigger>('POST', `/triggers/${id(triggerId)}/${step}`, reason ? { reason } : {}),
+    callLists: () => call<{ items: CallList[] }>('GET', '/call-lists'),
+    callList: (listId: number) => call<CallListDetail>('GET', `/call-lists/${id(listId)}`),
+    approveList: (listId: number) => call<CallList>('POST', `/call-lists/${id(listId)}/approve`),
+    rejectList: (listId: number, reason: string) => call<CallList>('POST', `/call-lists/${id(listId)}/reject`, { reason }),
+    closeList: (listId: number) => call<CallList>('POST', `/call-lists/${id(listId)}/close`),
+    results: (q: { from?: string; to?: string; offerId?: number; channel?: string }) => call<Results>('GET', `/results${query(q)}`),
+  };
+}
+
+/** The client of the trigger, call-list and results calls for the signed-in user. */
+export function useCampaigns(): ReturnType<typeof createCampaignClient> {
+  const { session, end } = useAuth();
+  const { lang } = useI18n();
+  const token = session?.token ?? null;
+  return useMemo(() => createCampaignClient({ lang, token, onUnauthorized: () => end('expired') }), [lang, token, end]);
+}

@@ -3,7 +3,7 @@ import type { MessageKey } from './messages.ts';
 import type { StaffRole } from './types.ts';
 
 export type PageKey = 'home' | 'offerings' | 'reviews' | 'businesses' | 'staff' | 'audit'
-  | 'mktFeatures' | 'mktSegments' | 'mktOffers' | 'mktDecisions' | 'mktContacts';
+  | 'mktFeatures' | 'mktSegments' | 'mktOffers' | 'mktDecisions' | 'mktContacts' | 'mktTriggers' | 'mktCallLists' | 'mktResults';
 
 export interface NavItem {
   key: PageKey;
@@ -26,6 +26,9 @@ export const NAV: readonly NavItem[] = [
   { key: 'mktOffers', path: '/marketing/offers', label: 'nav.mktOffers', roles: ['admin', 'marketing'], group: 'marketing' },
   { key: 'mktDecisions', path: '/marketing/decisions', label: 'nav.mktDecisions', roles: ['admin', 'marketing', 'agent'], group: 'marketing' },
   { key: 'mktContacts', path: '/marketing/contacts', label: 'nav.mktContacts', roles: ['admin', 'marketing'], group: 'marketing' },
+  { key: 'mktTriggers', path: '/marketing/triggers', label: 'nav.mktTriggers', roles: ['admin', 'marketing', 'agent'], group: 'marketing' },
+  { key: 'mktCallLists', path: '/marketing/call-lists', label: 'nav.mktCallLists', roles: ['admin', 'marketing'], group: 'marketing' },
+  { key: 'mktResults', path: '/marketing/results', label: 'nav.mktResults', roles: ['admin', 'marketing'], group: 'marketing' },
 ];
 
 /** The menu of a user with these roles, in menu order. */

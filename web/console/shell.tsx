@@ -25,6 +25,9 @@ const MktSegments = lazy(() => import('./pages/marketing-segments.tsx'));
 const MktOffers = lazy(() => import('./pages/marketing-offers.tsx'));
 const MktDecisions = lazy(() => import('./pages/marketing-decisions.tsx'));
 const MktContacts = lazy(() => import('./pages/marketing-contacts.tsx'));
+const MktTriggers = lazy(() => import('./pages/marketing-triggers.tsx'));
+const MktCallLists = lazy(() => import('./pages/marketing-call-lists.tsx'));
+const MktResults = lazy(() => import('./pages/marketing-results.tsx'));
 
 const ICONS: Record<PageKey, ReactNode> = {
   home: <HomeOutlined />, offerings: <AppstoreOutlined />, reviews: <CheckSquareOutlined />,
@@ -66,6 +69,9 @@ export default function Shell() {
       case 'mktOffers': return <MktOffers />;
       case 'mktDecisions': return <MktDecisions />;
       case 'mktContacts': return <MktContacts />;
+      case 'mktTriggers': return <MktTriggers />;
+      case 'mktCallLists': return <MktCallLists />;
+      case 'mktResults': return <MktResults />;
     }
   })();
 
