@@ -170,28 +170,35 @@ export class BroadcastRunner {
       // Another node (or this one) has the next second's messages already.
       if (slot - dbNow > CLAIM_AHEAD_MS) return 'wait' as const;
       const n = Math.max(1, Math.min(MAX_BATCH, Math.ceil((b.rate * CLAIM_AHEAD_MS) / 1000)));
-      const rows = await tx.selectFrom('broadcastRecipient').select(['subscriberId', 'msisdn', 'state', 'contactId', 'text'])
-        .where('broadcastId', '=', broadcastId)
-        .where((eb) => eb.or([
-          eb.and([eb('state', 'in', ['queued', 'held']), eb('dueAt', '<=', now)]),
-          // Decided and leased by a node that did not finish (stopped, crashed): sent now, not decided again.
-          eb.and([eb('state', '=', 'sending'), eb('claimedUntil', '<', sql<Date>`clock_timestamp()`)]),
-        ]))
-        .orderBy('subscriberId').limit(n).forUpdate().skipLocked().execute();
+      // Three index ranges, each read only as far as it needs (no sort over the whole broadcast):
+      // sends a node left unfinished (its lease ran out), then the queue, then holds now due.
+      const pick = (state: 'sending' | 'queued' | 'held', limit: number) => {
+        let q = tx.selectFrom('broadcastRecipient').select(['subscriberId', 'msisdn', 'state', 'contactId', 'text'])
+          .where('broadcastId', '=', broadcastId).where('state', '=', state);
+        q = state === 'sending' ? q.where('claimedUntil', '<', sql<Date>`clock_timestamp()`) : q.where('dueAt', '<=', now).orderBy('dueAt');
+        return q.limit(limit).forUpdate().skipLocked().execute();
+      };
+      const rows = await pick('sending', n);
+      if (rows.length < n) rows.push(...await pick('queued', n - rows.length));
+      if (rows.length < n) rows.push(...await pick('held', n - rows.length));
       if (rows.length === 0) return 'none' as const;
       const toSend: ToSend[] = [];
       const outcome = { sending: [] as number[], contact: [] as string[], held: [] as { id: number; contact: string; rule: string; at: Date }[], suppressed: [] as { id: number; contact: string; rule: string }[] };
+      const undecided = rows.filter((r) => r.state !== 'sending');
       for (const r of rows) {
-        if (r.state === 'sending') {
-          this.stats.retried++;
-          outcome.sending.push(r.subscriberId);
-          outcome.contact.push(String(r.contactId ?? ''));
-          toSend.push({ broadcastId, subscriberId: r.subscriberId, msisdn: r.msisdn, text: r.text ?? b.templateZh });
-          continue;
-        }
-        // A held contact decided again is a new decision; the held one is closed so nothing else releases it.
-        if (r.state === 'held' && r.contactId !== null) await tx.updateTable('contact').set({ status: 'released' }).where('id', '=', Number(r.contactId)).where('status', '=', 'held').execute();
-        const d = await this.deps.contacts.request(tx, { subscriberId: r.subscriberId, channel: 'sms', kind: b.priority, purpose: `broadcast:${broadcastId}` });
+        if (r.state !== 'sending') continue;
+        this.stats.retried++;
+        outcome.sending.push(r.subscriberId);
+        outcome.contact.push(String(r.contactId ?? ''));
+        toSend.push({ broadcastId, subscriberId: r.subscriberId, msisdn: r.msisdn, text: r.text ?? b.templateZh });
+      }
+      // A held contact decided again is a new decision; the held one is closed so nothing else releases it.
+      const wasHeld = undecided.filter((r) => r.state === 'held' && r.contactId !== null).map((r) => Number(r.contactId));
+      if (wasHeld.length) await tx.updateTable('contact').set({ status: 'released' }).where('id', 'in', wasHeld).where('status', '=', 'held').execute();
+      const decisions = await this.deps.contacts.requestMany(tx, undecided.map((r) => ({ subscriberId: r.subscriberId, channel: 'sms' as const, kind: b.priority, purpose: `broadcast:${broadcastId}` })));
+      for (let i = 0; i < undecided.length; i++) {
+        const r = undecided[i]!;
+        const d = decisions[i]!;
         this.stats.decided++;
         if (d.outcome === 'send') {
           outcome.sending.push(r.subscriberId);
@@ -301,8 +308,18 @@ export class BroadcastRunner {
     return this.flushing;
   }
 
-  /** Keeps this node's hold on what it has handed to the link (a link that is down holds them there). */
-  private async renewLeases(): Promise<void> {
+  /**
+   * Keeps this node's hold on what it has handed to the link (a link that is down holds them
+   * there). In turn with the writes of what was sent, which touch the same rows: two statements
+   * updating them at once, in their own orders, would deadlock.
+   */
+  private renewLeases(): Promise<void> {
+    const renewal = this.flushing.then(() => this.renew());
+    this.flushing = renewal.catch(() => undefined);
+    return renewal;
+  }
+
+  private async renew(): Promise<void> {
     for (const [broadcastId, ids] of this.holding) {
       if (ids.size === 0) {
         this.holding.delete(broadcastId);
