@@ -23,7 +23,9 @@ test('segments, offers with outcomes, and an exclusive offer for 13800000001', a
   assert.equal(segments.length, 5);
   assert.ok(segments.some((s) => s.size > 0));
   const offers = await env.s.marketing.offers.list({ status: 'active' });
-  assert.equal(offers.length, 5);
+  // five by segment, and the event triggers' offer (SMS only)
+  assert.equal(offers.length, 6);
+  assert.equal((await env.s.triggers.list({ status: 'active' })).length, 2, 'the two demo triggers are live');
   const li = (await env.s.marketing.mart.byMsisdn('13800000001'))!;
   for (const channel of ['ussd', 'web'] as const) {
     const d = await env.s.marketing.decisions.decide(li.subscriberId, channel);

@@ -8,7 +8,7 @@ import { addSubscriber, startTestEnv, staffToken, type TestEnv } from './helpers
 import { createStaffUser } from '../src/modules/staff/index.ts';
 import type { Actor } from '../src/platform/audit.ts';
 import { InProcessBus, type BusEvent } from '../src/platform/events/index.ts';
-import type { TriggerInput } from '../src/modules/marketing/index.ts';
+import { seedDemoMarketing, type TriggerInput } from '../src/modules/marketing/index.ts';
 
 const NOON = new Date('2026-11-20T04:00:00Z'); // 12:00 in Beijing
 let env: TestEnv;
@@ -237,5 +237,19 @@ describe('event triggers', () => {
     assert.ok((list.json() as { items: { id: number }[] }).items.some((t) => t.id === id));
     assert.equal((await call(author, 'GET', '/99999')).json().code, 'TRIGGER_NOT_FOUND');
     assert.equal((await call(author, 'GET', `/${id}/fires`)).statusCode, 200);
+  });
+
+  test('the demo operator has two live triggers: an IVR or agent contact about a data pack, and data 90% used', async () => {
+    const seeded = await seedDemoMarketing(env.db, env.s.marketing.mart, env.s.audit, env.clock.now());
+    assert.equal(seeded.created, true);
+    const live = await env.s.triggers.list({ status: 'active' });
+    assert.deepEqual(live.map((t) => t.event).sort(), ['interaction.called', 'usage.threshold']);
+    env.s.triggers.onChange();
+    const sub = await addSubscriber(env.db, {});
+    await env.s.marketing.mart.refreshAll();
+    await callAbout(sub.id, 'ivr', 'PK-DATA-1G');
+    const sent = await texts(sub.msisdn);
+    assert.equal(sent.length, 1, 'the demo trigger offered a pack by SMS');
+    assert.match(sent[0]!.text, /3GB流量仅需10元/);
   });
 });

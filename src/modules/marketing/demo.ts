@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR, type AuditLog } from '../../platform/audit.ts';
 import type { FeatureMart } from './feature-mart.ts';
 import { ruleToSql, type SegmentRule } from './segment-rule.ts';
 import { seedDemoCampaigns } from './demo-campaigns.ts';
+import { seedDemoTriggers } from './demo-triggers.ts';
 import { seedDemoBroadcasts } from './demo-broadcasts.ts';
 
 const DAY = 86_400_000;
@@ -94,6 +95,7 @@ export async function seedDemoMarketing(db: Db, mart: FeatureMart, audit: AuditL
       await tx.updateTable('segment').set({ size: Number(c.n) }).where('id', '=', ids.get(s.key)!).execute();
     }
     await seedDemoCampaigns(tx, audit, now);
+    await seedDemoTriggers(tx, audit, now);
     await seedDemoBroadcasts(tx, audit, now);
     return { created: true };
   });
