@@ -9,6 +9,10 @@ const PAGES: Record<string, string> = {
   recharge: '/recharge',
   'points.query': '/points',
   'points.redeem': '/points',
+  // An offer is taken from the card that lists it (我的专属优惠 on the home page), never from a
+  // form asking for its number.
+  'offers.mine': '/',
+  'offer.accept': '/',
 };
 
 export function pathFor(businessId: string): string {
