@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { migrateModules, type ModuleMigrations } from './platform/db/migrate.ts';
 import { smsMigrations } from './platform/sms/migrations/index.ts';
+import { workflowMigrations } from './platform/workflow/index.ts';
 import { catalogueMigrations } from './modules/catalogue/index.ts';
 import { hubMigrations } from './modules/hub/index.ts';
 import { subscriberMigrations } from './modules/subscriber/index.ts';
@@ -17,6 +18,7 @@ import { paymentMigrations } from './modules/payment/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
+  workflowMigrations,
   catalogueMigrations,
   hubMigrations,
   subscriberMigrations,

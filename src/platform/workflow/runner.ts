@@ -1,0 +1,249 @@
+// A small workflow runner: named steps, each with its compensation, whose position is kept in
+// workflow_run so that a run interrupted by a crash resumes from PostgreSQL on whichever node
+// claims it next (FOR UPDATE SKIP LOCKED), and a run that cannot finish is undone in reverse.
+//
+// Each step runs inside the transaction that holds its run's row and records its completion, so a
+// step that only touches the database happens exactly once: a crash rolls the step back with its
+// record. A step that calls a remote party must be idempotent, keyed by the run id (`ctx.runId`),
+// because a crash after the call and before the commit runs it again.
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../ports.ts';
+import { AppError } from '../errors.ts';
+import type { WorkflowRunRow, WorkflowState } from './tables.ts';
+
+export type WorkflowData = Record<string, unknown>;
+
+export interface StepContext<D extends WorkflowData> {
+  /** The run's transaction: the step's writes commit with its record, or not at all. */
+  q: Db;
+  runId: number;
+  ref: string;
+  data: D;
+  at: Date;
+  /** Why a compensation runs: the refusal's code, `timeout`, `cancelled:<why>` or the last error. */
+  reason?: string;
+}
+
+/** What a step may answer: data to merge into the run's, and a time to wait until for `resume`. */
+export interface StepOutcome<D extends WorkflowData> {
+  data?: Partial<D>;
+  /** Wait after this step until `resume` (e.g. a payment's notification) or, at this time, compensate. */
+  waitUntil?: Date;
+}
+
+export interface Step<D extends WorkflowData> {
+  name: string;
+  run(ctx: StepContext<D>): Promise<StepOutcome<D> | void>;
+  /** Undoes `run`; runs only for a step whose run committed, and must tolerate running twice. */
+  compensate?(ctx: StepContext<D>): Promise<void>;
+}
+
+export interface Workflow<D extends WorkflowData> {
+  name: string;
+  steps: readonly Step<D>[];
+}
+
+export interface WorkflowRun<D extends WorkflowData = WorkflowData> {
+  id: number;
+  name: string;
+  ref: string;
+  /** How many steps have run (and, while compensating, how many are still to undo). */
+  step: number;
+  state: WorkflowState;
+  attempt: number;
+  data: D;
+  error: string | null;
+}
+
+export interface WorkflowRunnerDeps {
+  db: Db;
+  clock: Clock;
+  /** Attempts of a failing step (an unexpected error) before the run compensates; a refusal (AppError) compensates at once. */
+  maxAttempts?: number;
+  /** The wait before attempt n+1 is backoffMs × 2^(n-1). */
+  backoffMs?: number;
+}
+
+const ACTIVE: WorkflowState[] = ['running', 'waiting', 'compensating'];
+
+function view<D extends WorkflowData>(r: WorkflowRunRow): WorkflowRun<D> {
+  return { id: r.id, name: r.name, ref: r.ref, step: r.step, state: r.state, attempt: r.attempt, data: r.data as D, error: r.error };
+}
+
+export class WorkflowRunner {
+  private readonly workflows = new Map<string, Workflow<WorkflowData>>();
+  private readonly maxAttempts: number;
+  private readonly backoffMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+
+  constructor(private readonly deps: WorkflowRunnerDeps) {
+    this.maxAttempts = deps.maxAttempts ?? 5;
+    this.backoffMs = deps.backoffMs ?? 1_000;
+  }
+
+  define<D extends WorkflowData>(wf: Workflow<D>): void {
+    if (this.workflows.has(wf.name)) throw new Error(`workflow ${wf.name} defined twice`);
+    this.workflows.set(wf.name, wf as unknown as Workflow<WorkflowData>);
+  }
+
+  /**
+   * Starts a run of `name` for `ref` (once: the same name and ref again is the same run) and takes
+   * it as far as it goes now: to its end, a wait, or its compensation.
+   */
+  async execute<D extends WorkflowData>(name: string, ref: string, data: D): Promise<WorkflowRun<D>> {
+    const id = await this.start(name, ref, data);
+    await this.drive(id);
+    return (await this.get<D>(name, ref))!;
+  }
+
+  /** Records a run to start (in the caller's transaction when given one); the runner's tick takes it. */
+  async start(name: string, ref: string, data: WorkflowData, q: Db = this.deps.db): Promise<number> {
+    this.workflow(name);
+    const inserted = await q.insertInto('workflowRun')
+      .values({ name, ref, nextAt: this.deps.clock.now(), data: JSON.stringify(data), error: null })
+      .onConflict((oc) => oc.columns(['name', 'ref']).doNothing())
+      .returning('id').executeTakeFirst();
+    if (inserted) return inserted.id;
+    return (await q.selectFrom('workflowRun').select('id').where('name', '=', name).where('ref', '=', ref).executeTakeFirstOrThrow()).id;
+  }
+
+  async get<D extends WorkflowData>(name: string, ref: string, q: Db = this.deps.db): Promise<WorkflowRun<D> | undefined> {
+    const r = await q.selectFrom('workflowRun').selectAll().where('name', '=', name).where('ref', '=', ref).executeTakeFirst();
+    return r ? view<D>(r) : undefined;
+  }
+
+  /**
+   * Resumes a waiting run inside the caller's transaction (e.g. the payment's settlement), running
+   * its remaining steps there, so they commit with the caller's change or not at all. Waits for a
+   * node working on the run. 'gone' when the run no longer waits for this (timed out, cancelled).
+   */
+  async resume(q: Db, name: string, ref: string, data: WorkflowData = {}): Promise<'resumed' | 'completed' | 'gone'> {
+    const row = await q.selectFrom('workflowRun').selectAll().where('name', '=', name).where('ref', '=', ref).forUpdate().executeTakeFirst();
+    if (!row) return 'gone';
+    if (row.state === 'completed') return 'completed';
+    if (row.state !== 'waiting') return 'gone';
+    let cur: WorkflowRunRow = { ...row, state: 'running', data: { ...row.data, ...data } };
+    for (;;) {
+      const next = await this.stepOnce(q, cur);
+      if (!next) break;
+      cur = next;
+    }
+    return 'resumed';
+  }
+
+  /** Stops a running or waiting run and undoes its steps (e.g. the subscriber cancelled). */
+  async cancel(name: string, ref: string, why: string): Promise<boolean> {
+    const r = await this.deps.db.updateTable('workflowRun')
+      .set({ state: 'compensating', error: `cancelled:${why}`, nextAt: this.deps.clock.now(), attempt: 0, updatedAt: this.deps.clock.now() })
+      .where('name', '=', name).where('ref', '=', ref).where('state', 'in', ['running', 'waiting'])
+      .returning('id').executeTakeFirst();
+    if (r) await this.drive(r.id);
+    return Boolean(r);
+  }
+
+  /** Takes due runs (new, retried, resumed after a crash, timed out) and drives each; every node runs it. */
+  async tick(limit = 20): Promise<number> {
+    const due = await this.deps.db.selectFrom('workflowRun').select('id')
+      .where('state', 'in', ACTIVE).where('nextAt', '<=', this.deps.clock.now())
+      .orderBy('nextAt').limit(limit).execute();
+    for (const d of due) await this.drive(d.id);
+    return due.length;
+  }
+
+  /** Runs `tick` every `everyMs` on this node. */
+  startPolling(everyMs: number, onError: (e: unknown) => void): void {
+    this.timer = setInterval(() => {
+      if (this.ticking) return;
+      this.ticking = this.tick().then(() => undefined, onError).finally(() => { this.ticking = undefined; });
+    }, everyMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  /**
+   * Drives one run, a step per transaction, while it is due. A run another node holds is skipped
+   * (SKIP LOCKED): that node drives it.
+   */
+  async drive(id: number): Promise<void> {
+    for (;;) {
+      let cur: WorkflowRunRow | undefined;
+      try {
+        const more = await this.deps.db.transaction().execute(async (tx) => {
+          cur = await tx.selectFrom('workflowRun').selectAll().where('id', '=', id)
+            .where('state', 'in', ACTIVE).where('nextAt', '<=', this.deps.clock.now())
+            .forUpdate().skipLocked().executeTakeFirst();
+          if (!cur) return false;
+          return Boolean(await this.stepOnce(tx, cur));
+        });
+        if (!more) return;
+      } catch (e) {
+        if (!cur) throw e;
+        await this.failed(cur, e);
+        return;
+      }
+    }
+  }
+
+  /** One step forward (or back) of a locked run; the row as it now is, or undefined when it stops. */
+  private async stepOnce(q: Db, row: WorkflowRunRow): Promise<WorkflowRunRow | undefined> {
+    const wf = this.workflow(row.name);
+    const at = this.deps.clock.now();
+    const ctx = (reason?: string): StepContext<WorkflowData> => ({ q, runId: row.id, ref: row.ref, data: row.data, at, reason });
+    let next: WorkflowRunRow;
+    if (row.state === 'waiting') {
+      // Still waiting at its time: nothing resumed it, so it is undone.
+      next = { ...row, state: 'compensating', error: 'timeout', attempt: 0 };
+    } else if (row.state === 'compensating') {
+      if (row.step === 0) {
+        next = { ...row, state: 'compensated' };
+      } else {
+        await wf.steps[row.step - 1]!.compensate?.(ctx(row.error ?? undefined));
+        next = { ...row, step: row.step - 1, attempt: 0 };
+        if (next.step === 0) next.state = 'compensated';
+      }
+    } else if (row.step >= wf.steps.length) {
+      next = { ...row, state: 'completed' };
+    } else {
+      const out = (await wf.steps[row.step]!.run(ctx())) ?? {};
+      next = { ...row, step: row.step + 1, attempt: 0, error: null, data: { ...row.data, ...out.data } };
+      if (next.step === wf.steps.length) next.state = 'completed';
+      else if (out.waitUntil) { next.state = 'waiting'; next.nextAt = out.waitUntil; }
+    }
+    if (next.state !== 'waiting') next.nextAt = at;
+    await q.updateTable('workflowRun').set({
+      step: next.step, state: next.state, attempt: next.attempt, error: next.error, nextAt: next.nextAt,
+      data: JSON.stringify(next.data), updatedAt: at,
+    }).where('id', '=', row.id).execute();
+    return next.state === 'running' || next.state === 'compensating' ? next : undefined;
+  }
+
+  /**
+   * A step (or compensation) threw, and its transaction rolled back. A refusal (AppError) undoes the
+   * run at once; another error is tried again later, and after maxAttempts the run is undone (a
+   * failing compensation, after maxAttempts, leaves the run `failed` for a person to look at).
+   */
+  private async failed(row: WorkflowRunRow, e: unknown): Promise<void> {
+    const at = this.deps.clock.now();
+    const attempt = row.attempt + 1;
+    const why = e instanceof AppError ? e.code : e instanceof Error ? e.message : String(e);
+    const giveUp = e instanceof AppError || attempt >= this.maxAttempts;
+    const set = row.state === 'compensating'
+      ? (attempt >= this.maxAttempts ? { state: 'failed' as const, attempt, error: why } : { attempt, nextAt: new Date(at.getTime() + this.backoffMs * 2 ** (attempt - 1)), error: row.error })
+      : giveUp
+        ? { state: 'compensating' as const, attempt: 0, nextAt: at, error: why }
+        : { attempt, nextAt: new Date(at.getTime() + this.backoffMs * 2 ** (attempt - 1)), error: why };
+    await this.deps.db.updateTable('workflowRun').set({ ...set, updatedAt: at })
+      .where('id', '=', row.id).where('state', '=', row.state).where('step', '=', row.step).execute();
+    if (set.state === 'compensating') await this.drive(row.id);
+  }
+
+  private workflow(name: string): Workflow<WorkflowData> {
+    const wf = this.workflows.get(name);
+    if (!wf) throw new Error(`no workflow ${name}`);
+    return wf;
+  }
+}

@@ -1,0 +1,190 @@
+// The workflow runner (src/platform/workflow): steps in order, compensation in reverse on a
+// refusal, retries of a failing step, a wait resumed in the caller's transaction or timed out, two
+// nodes ticking the same runs, and a process killed (SIGKILL) inside a step or a compensation
+// whose run, on the next start, completes or is undone exactly once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb, type OpenedDb } from '../src/platform/db/index.ts';
+import { migrate } from '../src/migrations.ts';
+import { ManualClock } from '../src/platform/ports.ts';
+import { WorkflowRunner } from '../src/platform/workflow/index.ts';
+import { freshDatabase } from './helpers.ts';
+import { createEffectTable, defineDemo, effects } from './workflow-steps.ts';
+
+let fresh: Awaited<ReturnType<typeof freshDatabase>>;
+let opened: OpenedDb;
+const clock = new ManualClock(new Date('2026-11-15T02:00:00Z'));
+let runner: WorkflowRunner;
+
+before(async () => {
+  fresh = await freshDatabase();
+  opened = await openDb({ databaseUrl: fresh.url, dataDir: 'memory://', poolSize: 10 });
+  await migrate(opened.db);
+  await createEffectTable(opened.db);
+  runner = new WorkflowRunner({ db: opened.db, clock, maxAttempts: 3, backoffMs: 1_000 });
+  defineDemo(runner);
+});
+
+after(async () => {
+  await opened.close();
+  await fresh.drop();
+});
+
+test('steps run once each in order, and the same name and ref again is the same run', async () => {
+  const run = await runner.execute('demo', 'order:1', {});
+  assert.equal(run.state, 'completed');
+  assert.equal(run.step, 4);
+  const again = await runner.execute('demo', 'order:1', {});
+  assert.equal(again.id, run.id);
+  assert.deepEqual(await effects(opened.db, run.id), ['a', 'b', 'c', 'd']);
+});
+
+test('a refusal in a step undoes the steps before it in reverse, with the refusal as the reason', async () => {
+  const run = await runner.execute('demo', 'order:2', { refuseAt: 'c' });
+  assert.equal(run.state, 'compensated');
+  assert.equal(run.error, 'OUT_OF_STOCK');
+  assert.deepEqual(await effects(opened.db, run.id), ['a', 'b', 'undo-b:OUT_OF_STOCK', 'undo-a:OUT_OF_STOCK']);
+});
+
+test('an unexpected error is tried again after a backoff; after maxAttempts the run is undone', async () => {
+  let failures = 1;
+  runner.define<{ [k: string]: unknown }>({
+    name: 'flaky',
+    steps: [
+      { name: 'one', run: async () => {}, compensate: async () => {} },
+      { name: 'two', run: async () => { if (failures-- > 0) throw new Error('provider unreachable'); } },
+    ],
+  });
+  const run = await runner.execute('flaky', 'f:1', {});
+  assert.equal(run.state, 'running');
+  assert.equal(run.attempt, 1);
+  assert.equal(run.error, 'provider unreachable');
+  assert.equal(await runner.tick(), 0, 'not due before its backoff');
+  clock.advance(1_000);
+  await runner.tick();
+  assert.equal((await runner.get('flaky', 'f:1'))!.state, 'completed');
+
+  failures = 10;
+  const doomed = await runner.execute('flaky', 'f:2', {});
+  assert.equal(doomed.attempt, 1);
+  clock.advance(1_000);
+  await runner.tick();
+  assert.equal((await runner.get('flaky', 'f:2'))!.attempt, 2);
+  clock.advance(2_000);
+  await runner.tick();
+  const gaveUp = (await runner.get('flaky', 'f:2'))!;
+  assert.equal(gaveUp.state, 'compensated');
+  assert.equal(gaveUp.error, 'provider unreachable');
+});
+
+test('a waiting run resumed inside the caller\'s transaction runs its last step there; a rolled-back caller leaves it waiting', async () => {
+  const run = await runner.execute('demo', 'order:3', { waitMinutes: 15 });
+  assert.equal(run.state, 'waiting');
+  assert.deepEqual(await effects(opened.db, run.id), ['a', 'b', 'c']);
+  await assert.rejects(opened.db.transaction().execute(async (tx) => {
+    assert.equal(await runner.resume(tx, 'demo', 'order:3', { paymentId: 'p1' }), 'resumed');
+    throw new Error('the settlement failed after');
+  }));
+  assert.equal((await runner.get('demo', 'order:3'))!.state, 'waiting');
+  assert.deepEqual(await effects(opened.db, run.id), ['a', 'b', 'c']);
+  const out = await opened.db.transaction().execute((tx) => runner.resume(tx, 'demo', 'order:3', { paymentId: 'p1' }));
+  assert.equal(out, 'resumed');
+  const done = (await runner.get('demo', 'order:3'))!;
+  assert.equal(done.state, 'completed');
+  assert.equal(done.data.paymentId, 'p1');
+  assert.deepEqual(await effects(opened.db, run.id), ['a', 'b', 'c', 'd']);
+  assert.equal(await opened.db.transaction().execute((tx) => runner.resume(tx, 'demo', 'order:3')), 'completed');
+});
+
+test('a wait that times out is undone in reverse, and a resume after it is told gone', async () => {
+  const run = await runner.execute('demo', 'order:4', { waitMinutes: 15 });
+  clock.advance(14 * 60_000);
+  await runner.tick();
+  assert.equal((await runner.get('demo', 'order:4'))!.state, 'waiting');
+  clock.advance(60_000);
+  await runner.tick();
+  const undone = (await runner.get('demo', 'order:4'))!;
+  assert.equal(undone.state, 'compensated');
+  assert.deepEqual(await effects(opened.db, run.id), ['a', 'b', 'c', 'undo-c:timeout', 'undo-b:timeout', 'undo-a:timeout']);
+  assert.equal(await opened.db.transaction().execute((tx) => runner.resume(tx, 'demo', 'order:4')), 'gone');
+});
+
+test('cancel undoes a waiting run', async () => {
+  const run = await runner.execute('demo', 'order:5', { waitMinutes: 15 });
+  assert.equal(await runner.cancel('demo', 'order:5', 'subscriber'), true);
+  assert.equal((await runner.get('demo', 'order:5'))!.state, 'compensated');
+  assert.deepEqual(await effects(opened.db, run.id), ['a', 'b', 'c', 'undo-c:cancelled:subscriber', 'undo-b:cancelled:subscriber', 'undo-a:cancelled:subscriber']);
+  assert.equal(await runner.cancel('demo', 'order:5', 'again'), false);
+});
+
+test('two nodes ticking the same thirty runs at once run each step once', async () => {
+  const second = await openDb({ databaseUrl: fresh.url, dataDir: 'memory://', poolSize: 10 });
+  // PGlite is one process's database: the second node is a second runner on the same one.
+  const otherDb = fresh.url ? second.db : opened.db;
+  try {
+    const other = new WorkflowRunner({ db: otherDb, clock, maxAttempts: 3 });
+    defineDemo(other);
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) ids.push(await runner.start('demo', `many:${i}`, {}));
+    await Promise.all([runner.tick(50), other.tick(50), runner.tick(50), other.tick(50)]);
+    for (const id of ids) assert.deepEqual(await effects(opened.db, id), ['a', 'b', 'c', 'd'], `run ${id}`);
+    const states = await opened.db.selectFrom('workflowRun').select('state').where('ref', 'like', 'many:%').execute();
+    assert.ok(states.every((s) => s.state === 'completed'));
+  } finally {
+    await second.close();
+  }
+});
+
+/** Runs test/workflow-child.ts; with hangAt, kills it with SIGKILL once it says it is inside that step. */
+function child(env: Record<string, string>, args: string[], hangAt?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'test/workflow-child.ts', ...args], {
+      env: { ...process.env, ...env, ...(hangAt ? { HANG_AT: hangAt } : {}) }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (hangAt && out.includes('hanging')) p.kill('SIGKILL');
+    });
+    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.on('exit', (code, signal) => {
+      if (hangAt ? signal === 'SIGKILL' : code === 0) resolve(out);
+      else reject(new Error(`child ended ${code ?? signal}:\n${out}\n${err}`));
+    });
+  });
+}
+
+test('a process killed inside a step or a compensation: the next start completes the run, or undoes it, exactly once', { timeout: 240_000 }, async () => {
+  // Its own database: the parent's PGlite is in memory; the children share a data directory.
+  const crash = await freshDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'omnihall-wf-'));
+  const env: Record<string, string> = crash.url ? { DATABASE_URL: crash.url } : { WF_DATA_DIR: dir };
+  try {
+    const hung = await child(env, ['start', 'crash:1'], 'b');
+    assert.match(hung, /hanging \d+ b/);
+    await child(env, ['tick']);
+    const hung2 = await child(env, ['start', 'crash:2', 'd'], 'undo-b');
+    assert.match(hung2, /hanging \d+ undo-b/);
+    await child(env, ['tick']);
+
+    const db = await openDb({ databaseUrl: crash.url, dataDir: crash.url ? 'memory://' : dir, poolSize: 2 });
+    try {
+      const r1 = await db.db.selectFrom('workflowRun').selectAll().where('ref', '=', 'crash:1').executeTakeFirstOrThrow();
+      assert.equal(r1.state, 'completed');
+      assert.deepEqual(await effects(db.db, r1.id), ['a', 'b', 'c', 'd'], 'the killed step b ran again, and once');
+      const r2 = await db.db.selectFrom('workflowRun').selectAll().where('ref', '=', 'crash:2').executeTakeFirstOrThrow();
+      assert.equal(r2.state, 'compensated');
+      assert.deepEqual(await effects(db.db, r2.id), ['a', 'b', 'c', 'undo-c:OUT_OF_STOCK', 'undo-b:OUT_OF_STOCK', 'undo-a:OUT_OF_STOCK'], 'the killed compensation ran again, and once');
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await crash.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
