@@ -6,8 +6,9 @@ import * as m0003 from './0003-offers.ts';
 import * as m0004 from './0004-triggers.ts';
 import * as m0005 from './0005-broadcasts.ts';
 import * as m0006 from './0006-campaign-results.ts';
+import * as m0007 from './0007-segment-indexes.ts';
 
 export const marketingMigrations: ModuleMigrations = {
   module: 'marketing',
-  migrations: { '0001-features-segments': m0001, '0002-contact-policy': m0002, '0003-offers': m0003, '0004-triggers': m0004, '0005-broadcasts': m0005, '0006-campaign-results': m0006 },
+  migrations: { '0001-features-segments': m0001, '0002-contact-policy': m0002, '0003-offers': m0003, '0004-triggers': m0004, '0005-broadcasts': m0005, '0006-campaign-results': m0006, '0007-segment-indexes': m0007 },
 };
