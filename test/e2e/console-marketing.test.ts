@@ -99,7 +99,7 @@ describe('staff console marketing pages in a browser', { skip }, () => {
     await signIn('mka');
     assert.deepEqual(
       await page.getByRole('menuitem').allInnerTexts().then((xs) => xs.map((x) => x.trim()).filter(Boolean)),
-      ['首页', '产品目录', '营销', '客户特征', '客群', '优惠', '最佳优惠解释', '接触策略', '触发规则', '外呼名单', '营销效果'],
+      ['首页', '产品目录', '营销', '客户特征', '客群', '优惠', '最佳优惠解释', '接触策略', '触发规则', '群发', '外呼名单', '营销效果'],
       'a marketer’s menu: the marketing group',
     );
     await go('客群');
@@ -277,10 +277,13 @@ describe('staff console marketing pages in a browser', { skip }, () => {
     await go('触发规则');
     await page.getByTestId('triggers-table').waitFor();
     await check(page, 'triggers');
+    await go('群发');
+    await page.getByTestId('broadcasts-table').waitFor();
+    await check(page, 'broadcasts');
 
     // ---- English ----
     await page.getByRole('button', { name: 'Switch to English' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Event triggers' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'SMS broadcasts' }).waitFor();
     await page.getByRole('menuitem', { name: /(^|\s)Contact policy$/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Contact policy' }).waitFor();
     await check(page, 'policy-en');

@@ -35,9 +35,9 @@ test('every lifecycle status, kind, channel and role has a name in both language
 
 test('the side menu follows the roles', () => {
   const keys = (roles: string[]) => navFor(roles).map((n) => n.key);
-  assert.deepEqual(keys(['admin']), ['home', 'offerings', 'reviews', 'businesses', 'staff', 'audit', 'mktFeatures', 'mktSegments', 'mktOffers', 'mktDecisions', 'mktContacts', 'mktTriggers', 'mktCallLists', 'mktResults']);
+  assert.deepEqual(keys(['admin']), ['home', 'offerings', 'reviews', 'businesses', 'staff', 'audit', 'mktFeatures', 'mktSegments', 'mktOffers', 'mktDecisions', 'mktContacts', 'mktTriggers', 'mktBroadcasts', 'mktCallLists', 'mktResults']);
   assert.deepEqual(keys(['product']), ['home', 'offerings', 'reviews', 'businesses']);
-  assert.deepEqual(keys(['marketing']), ['home', 'offerings', 'mktFeatures', 'mktSegments', 'mktOffers', 'mktDecisions', 'mktContacts', 'mktTriggers', 'mktCallLists', 'mktResults']);
+  assert.deepEqual(keys(['marketing']), ['home', 'offerings', 'mktFeatures', 'mktSegments', 'mktOffers', 'mktDecisions', 'mktContacts', 'mktTriggers', 'mktBroadcasts', 'mktCallLists', 'mktResults']);
   assert.deepEqual(keys(['agent']), ['home', 'offerings', 'mktFeatures', 'mktDecisions', 'mktTriggers']);
   assert.deepEqual(keys(['ops']), ['home', 'businesses']);
   assert.deepEqual(keys(['agent', 'ops']), ['home', 'offerings', 'businesses', 'mktFeatures', 'mktDecisions', 'mktTriggers']);

@@ -175,3 +175,46 @@ export function useCampaigns(): ReturnType<typeof createCampaignClient> {
   const token = session?.token ?? null;
   return useMemo(() => createCampaignClient({ lang, token, onUnauthorized: () => end('expired') }), [lang, token, end]);
 }
+
+// ---- Broadcasts (src/channels/console/broadcast-routes.ts), typed narrowly like the above ----
+export interface BroadcastProgress {
+  recipients: number; queued: number; held: number; sending: number; sent: number; delivered: number; undelivered: number;
+  failed: number; cancelled: number; suppressed: number; suppressedBy: Record<string, number>; heldBy: Record<string, number>;
+}
+export interface Broadcast {
+  id: number;
+  kind: string;
+  names: { 'zh-CN': string; en: string };
+  segmentId: number | null;
+  offerId: number | null;
+  template: { 'zh-CN': string; en: string | null };
+  priority: string;
+  startsAt: string;
+  rate: number;
+  status: 'draft' | 'submitted' | 'approved' | 'rejected' | 'running' | 'paused' | 'done' | 'cancelled';
+  createdBy: number;
+  submittedBy: number | null;
+  reviewedBy: number | null;
+  reviewReason: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  progress: BroadcastProgress;
+}
+export type BroadcastStep = 'submit' | 'approve' | 'reject' | 'pause' | 'resume' | 'cancel';
+
+export function createBroadcastClient(o: Parameters<typeof request>[0]) {
+  const call = async <T,>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => (await request<T>(o, method, `/console/marketing${path}`, body)).data;
+  return {
+    broadcasts: () => call<{ items: Broadcast[] }>('GET', '/broadcasts'),
+    step: (broadcastId: number, step: BroadcastStep, reason?: string) =>
+      call<Broadcast>('POST', `/broadcasts/${encodeURIComponent(String(broadcastId))}/${step}`, reason ? { reason } : {}),
+  };
+}
+
+export function useBroadcasts(): ReturnType<typeof createBroadcastClient> {
+  const { session, end } = useAuth();
+  const { lang } = useI18n();
+  const token = session?.token ?? null;
+  return useMemo(() => createBroadcastClient({ lang, token, onUnauthorized: () => end('expired') }), [lang, token, end]);
+}

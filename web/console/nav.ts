@@ -3,7 +3,7 @@ import type { MessageKey } from './messages.ts';
 import type { StaffRole } from './types.ts';
 
 export type PageKey = 'home' | 'offerings' | 'reviews' | 'businesses' | 'staff' | 'audit'
-  | 'mktFeatures' | 'mktSegments' | 'mktOffers' | 'mktDecisions' | 'mktContacts' | 'mktTriggers' | 'mktCallLists' | 'mktResults';
+  | 'mktFeatures' | 'mktSegments' | 'mktOffers' | 'mktDecisions' | 'mktContacts' | 'mktTriggers' | 'mktBroadcasts' | 'mktCallLists' | 'mktResults';
 
 export interface NavItem {
   key: PageKey;
@@ -27,6 +27,7 @@ export const NAV: readonly NavItem[] = [
   { key: 'mktDecisions', path: '/marketing/decisions', label: 'nav.mktDecisions', roles: ['admin', 'marketing', 'agent'], group: 'marketing' },
   { key: 'mktContacts', path: '/marketing/contacts', label: 'nav.mktContacts', roles: ['admin', 'marketing'], group: 'marketing' },
   { key: 'mktTriggers', path: '/marketing/triggers', label: 'nav.mktTriggers', roles: ['admin', 'marketing', 'agent'], group: 'marketing' },
+  { key: 'mktBroadcasts', path: '/marketing/broadcasts', label: 'nav.mktBroadcasts', roles: ['admin', 'marketing'], group: 'marketing' },
   { key: 'mktCallLists', path: '/marketing/call-lists', label: 'nav.mktCallLists', roles: ['admin', 'marketing'], group: 'marketing' },
   { key: 'mktResults', path: '/marketing/results', label: 'nav.mktResults', roles: ['admin', 'marketing'], group: 'marketing' },
 ];

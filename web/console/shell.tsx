@@ -26,6 +26,7 @@ const MktOffers = lazy(() => import('./pages/marketing-offers.tsx'));
 const MktDecisions = lazy(() => import('./pages/marketing-decisions.tsx'));
 const MktContacts = lazy(() => import('./pages/marketing-contacts.tsx'));
 const MktTriggers = lazy(() => import('./pages/marketing-triggers.tsx'));
+const MktBroadcasts = lazy(() => import('./pages/marketing-broadcasts.tsx'));
 const MktCallLists = lazy(() => import('./pages/marketing-call-lists.tsx'));
 const MktResults = lazy(() => import('./pages/marketing-results.tsx'));
 
@@ -70,6 +71,7 @@ export default function Shell() {
       case 'mktDecisions': return <MktDecisions />;
       case 'mktContacts': return <MktContacts />;
       case 'mktTriggers': return <MktTriggers />;
+      case 'mktBroadcasts': return <MktBroadcasts />;
       case 'mktCallLists': return <MktCallLists />;
       case 'mktResults': return <MktResults />;
     }

@@ -1,0 +1,132 @@
+// 群发: the SMS broadcasts with their progress (sent, delivered, failed, suppressed by the contact
+// policy and why), submitted here and approved or rejected by a second person (approval is where
+// unknown variables and sensitive words are refused), paused, resumed or cancelled. Writing a new
+// broadcast is done through the REST API for now (docs/console-api.md).
+import { useState } from 'react';
+import { App, Button, Form, Input, Modal, Progress, Space, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { formatBeijing } from '../../shared/format.ts';
+import { toApiError } from '../api.ts';
+import { useAuth } from '../auth.tsx';
+import { useI18n } from '../i18n.tsx';
+import { useBroadcasts, useMarketing, type Broadcast, type BroadcastStep } from '../marketing-api.ts';
+import { codeName } from '../marketing-ui.tsx';
+import { ErrorAlert, errorText, PageTitle, ToneTag, useLoad, type Tone } from '../ui.tsx';
+
+const TONES: Record<string, Tone> = { draft: 'blue', submitted: 'gold', approved: 'blue', rejected: 'red', running: 'green', paused: 'grey', done: 'grey', cancelled: 'grey' };
+
+export default function MarketingBroadcastsPage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const api = useBroadcasts();
+  const mkt = useMarketing();
+  const { session } = useAuth();
+  const { message, modal } = App.useApp();
+  const me = session!.user.id;
+  const list = useLoad(() => api.broadcasts(), []);
+  const segments = useLoad(() => mkt.segments(), []);
+  const [rejecting, setRejecting] = useState<Broadcast | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<{ reason: string }>();
+  const segmentName = (id: number | null) => {
+    if (id === null) return '—';
+    const s = segments.data?.items.find((x) => x.id === id);
+    return s ? i18n.pick(s.names) : `#${id}`;
+  };
+
+  const run = async (b: Broadcast, step: BroadcastStep, reason?: string) => {
+    setBusy(true);
+    try {
+      await api.step(b.id, step, reason);
+      message.success(t('mkt.triggers.done', { name: i18n.pick(b.names) }));
+      list.reload();
+      return true;
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.code === 'SELF_REVIEW') modal.warning({ title: t('mkt.broadcasts.self'), okText: t('common.ok') });
+      else message.error(errorText(err, i18n));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const actions = (b: Broadcast) => {
+    const btn = (step: BroadcastStep, label: string, primary = false) => (
+      <Button key={step} size="small" type={primary ? 'primary' : 'default'} danger={step === 'cancel'} loading={busy} aria-label={`${label}：${i18n.pick(b.names)}`}
+        onClick={() => (step === 'cancel'
+          ? modal.confirm({ title: t('mkt.broadcasts.cancelTitle', { name: i18n.pick(b.names) }), okText: label, okButtonProps: { danger: true }, cancelText: t('common.cancel'), onOk: () => run(b, step) })
+          : void run(b, step))}
+      >
+        {label}
+      </Button>
+    );
+    switch (b.status) {
+      case 'draft': return [btn('submit', t('mkt.offers.submit'), true)];
+      case 'submitted':
+        if (b.createdBy === me || b.submittedBy === me) return [<Typography.Text key="self" type="secondary">{t('mkt.offers.selfNote')}</Typography.Text>];
+        return [btn('approve', t('mkt.offers.approve'), true), <Button key="reject" size="small" danger onClick={() => { form.resetFields(); setRejecting(b); }}>{t('mkt.offers.reject')}</Button>];
+      case 'approved': return [btn('cancel', t('mkt.broadcasts.cancel'))];
+      case 'running': return [btn('pause', t('mkt.offers.pause')), btn('cancel', t('mkt.broadcasts.cancel'))];
+      case 'paused': return [btn('resume', t('mkt.offers.resume'), true), btn('cancel', t('mkt.broadcasts.cancel'))];
+      default: return [];
+    }
+  };
+
+  const columns: ColumnsType<Broadcast> = [
+    {
+      title: t('mkt.broadcasts.name'), key: 'name',
+      render: (_v, b) => (
+        <div style={{ maxWidth: 320 }}>
+          <div>{i18n.pick(b.names)}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{b.template['zh-CN']}</Typography.Text>
+        </div>
+      ),
+    },
+    { title: t('mkt.offers.status'), dataIndex: 'status', render: (s: string) => <ToneTag tone={TONES[s] ?? 'grey'}>{codeName(i18n, 'broadcastStatus', s)}</ToneTag> },
+    { title: t('mkt.broadcasts.segment'), dataIndex: 'segmentId', render: (id: number | null) => segmentName(id) },
+    { title: t('mkt.broadcasts.startsAt'), dataIndex: 'startsAt', render: (v: string) => formatBeijing(v) },
+    {
+      title: t('mkt.broadcasts.progress'), key: 'progress',
+      render: (_v, b) => {
+        const p = b.progress;
+        // Delivered and undelivered are the SMS centre's receipts for messages sent, not states of their own.
+        const done = p.sent + p.failed + p.suppressed + p.cancelled;
+        return (
+          <div style={{ minWidth: 200 }}>
+            <Progress size="small" percent={p.recipients ? Math.round((done / p.recipients) * 100) : 0} aria-hidden />
+            <div style={{ fontSize: 12 }}>{t('mkt.broadcasts.progressText', { n: p.recipients, sent: p.sent, delivered: p.delivered, failed: p.failed, suppressed: p.suppressed })}</div>
+            {Object.entries(p.suppressedBy).map(([rule, n]) => <div key={rule} style={{ fontSize: 12 }}>{`${codeName(i18n, 'rule', rule)}：${n}`}</div>)}
+          </div>
+        );
+      },
+    },
+    { title: t('common.actions'), key: 'actions', render: (_v, b) => <Space wrap>{actions(b)}</Space> },
+  ];
+
+  return (
+    <>
+      <PageTitle title={t('mkt.broadcasts.title')} />
+      <Typography.Paragraph type="secondary">{t('mkt.broadcasts.intro')}</Typography.Paragraph>
+      {list.error && <ErrorAlert error={list.error} onRetry={list.reload} />}
+      <Table<Broadcast>
+        rowKey="id" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} scroll={{ x: 'max-content' }}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }} locale={{ emptyText: t('mkt.broadcasts.empty') }} data-testid="broadcasts-table"
+      />
+      <Modal
+        open={rejecting !== null} title={rejecting ? t('mkt.broadcasts.rejectTitle', { name: i18n.pick(rejecting.names) }) : ''} okText={t('mkt.offers.reject')}
+        okButtonProps={{ danger: true }} cancelText={t('common.cancel')} confirmLoading={busy} destroyOnHidden onCancel={() => setRejecting(null)}
+        onOk={async () => {
+          const { reason } = await form.validateFields();
+          if (rejecting && await run(rejecting, 'reject', reason.trim())) setRejecting(null);
+        }}
+      >
+        <Form form={form} layout="vertical" requiredMark={false} preserve={false}>
+          <Form.Item label={t('reviews.rejectReason')} name="reason" rules={[{ required: true, whitespace: true, message: t('common.reasonRequired') }]}>
+            <Input.TextArea rows={3} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
