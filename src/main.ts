@@ -23,8 +23,9 @@ await migrate(opened.db);
 // Each node records scheduled launches and retirements whose time has come (safe on every node at once).
 const services = await buildServices(config, opened.db, {
   sweeps: { onError: (err) => app.log.warn({ err }, 'catalogue schedule sweep failed; it runs again shortly') },
-  // Each node keeps the marketing features mart current (the passes are idempotent upserts).
-  marketing: { onError: (err) => app.log.warn({ err }, 'features mart refresh failed; it runs again in a minute') },
+  // Each node keeps the marketing features mart current (the passes are idempotent upserts), runs
+  // event triggers and sends broadcasts (both taken from the database, so any node may fail).
+  marketing: { onError: (err) => app.log.warn({ err }, 'marketing background work failed (features mart, triggers or broadcasts); it runs again shortly') },
   // Every node delivers TMF630 hub events; listeners are shared out through the database.
   hub: { onError: (err) => app.log.warn({ err }, 'TMF630 hub delivery failed; it retries shortly') },
 });
