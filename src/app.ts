@@ -10,6 +10,7 @@ import { AppError, isAppError } from './platform/errors.ts';
 import type { Services } from './container.ts';
 import { apiRoutes } from './channels/api/routes.ts';
 import { paymentRoutes } from './channels/api/payment.ts';
+import { deliveryRoutes } from './channels/api/mall-delivery.ts';
 import { demoUsageRoutes } from './channels/api/demo-usage.ts';
 import { consoleRoutes } from './channels/console/index.ts';
 import { clientErrorResponse, databaseUnavailable, fromFastifyError, sendProblem } from './channels/api/problem.ts';
@@ -167,6 +168,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   await app.register(channel(apiRoutes(s), { edge: true }), { prefix: '/api/v1' });
   // Payments beside the API's other routes (src/channels/api/payment.ts), with its notify endpoints and the sandbox's pay page.
   await app.register(channel(paymentRoutes(s), { edge: true }), { prefix: '/api/v1' });
+  // The mall's shipments, returns and the carriers' signed webhook (src/channels/api/mall-delivery.ts).
+  await app.register(channel(deliveryRoutes(s), { edge: true }), { prefix: '/api/v1' });
   // Demo mode's usage feed (src/channels/api/demo-usage.ts): walks a number past 90% of its data.
   await app.register(channel(demoUsageRoutes(s), { edge: true }), { prefix: '/api/v1' });
   await app.register(channel(consoleRoutes(s), { edge: true }), { prefix: '/api/v1/console' });

@@ -64,6 +64,11 @@ const schema = z.object({
   ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
   ALIPAY_NOTIFY_URL: z.string().url().optional(),
   ALIPAY_RETURN_URL: z.string().url().optional(),
+  // Delivery (docs/mall.md, "Delivery"): carriers' webhook secrets as code=secret pairs separated by commas (sf=…,zto=…).
+  DELIVERY_CARRIER_SECRETS: z.string().regex(/^[a-z][a-z0-9_-]{0,19}=[^,=\s]{16,}(,[a-z][a-z0-9_-]{0,19}=[^,=\s]{16,})*$/, 'code=secret pairs (secrets of 16 characters or more) separated by commas').optional(),
+  // The built-in demo carrier (演示快递): on unless production, unless said; several nodes need one secret.
+  DELIVERY_DEMO_CARRIER: z.enum(['true', 'false', '1', '0']).optional(),
+  DELIVERY_DEMO_CARRIER_SECRET: z.string().min(16).optional(),
   TRUST_PROXY: z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true, a hop count, or addresses and CIDRs separated by commas').optional(),
 });
 
@@ -153,6 +158,8 @@ export interface Config {
     /** Unset: Alipay is not offered. */
     alipay: { appId: string; privateKey: string; alipayPublicKey: string; gateway: string; notifyUrl: string; returnUrl?: string } | undefined;
   };
+  /** Delivery: the carriers' webhook secrets by code, and the built-in demo carrier (unset secret: one per process). */
+  delivery: { carrierSecrets: Record<string, string>; demoCarrier: boolean; demoSecret: string | undefined };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -209,6 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alipay: e.ALIPAY_APP_ID && e.ALIPAY_PRIVATE_KEY && e.ALIPAY_PUBLIC_KEY && e.ALIPAY_NOTIFY_URL
         ? { appId: e.ALIPAY_APP_ID, privateKey: e.ALIPAY_PRIVATE_KEY, alipayPublicKey: e.ALIPAY_PUBLIC_KEY, gateway: e.ALIPAY_GATEWAY, notifyUrl: e.ALIPAY_NOTIFY_URL, ...(e.ALIPAY_RETURN_URL ? { returnUrl: e.ALIPAY_RETURN_URL } : {}) }
         : undefined,
+    },
+    delivery: {
+      carrierSecrets: Object.fromEntries((e.DELIVERY_CARRIER_SECRETS ?? '').split(',').filter(Boolean).map((p) => p.split('=') as [string, string])),
+      demoCarrier: e.DELIVERY_DEMO_CARRIER ? ['true', '1'].includes(e.DELIVERY_DEMO_CARRIER) : e.NODE_ENV !== 'production',
+      demoSecret: e.DELIVERY_DEMO_CARRIER_SECRET,
     },
     signInLimitExempt: e.SIGN_IN_LIMIT_EXEMPT ? e.SIGN_IN_LIMIT_EXEMPT.split(',') : [],
     trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY.split(','),

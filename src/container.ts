@@ -25,7 +25,7 @@ import { auditLog, StaffService } from './modules/staff/index.ts';
 import { PaidRecharges, Payments } from './modules/payment/index.ts';
 import { Goods } from './modules/goods/index.ts';
 import { InventoryService } from './modules/inventory/index.ts';
-import { CartService } from './modules/cart/index.ts';
+import { configuredCarrier, Delivery, demoCarrier } from './modules/delivery/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
@@ -83,12 +83,12 @@ export interface Services {
   goods: Goods;
   /** The mall's stock per SKU and warehouse, and the reservations of open orders. */
   inventory: InventoryService;
-  /** The mall's carts: a subscriber's or a guest's, priced and stock-flagged on each read. */
-  cart: CartService;
   /** Payments behind their providers, notifications, refunds and reconciliation (docs/payments.md). */
   payments: Payments;
   /** Recharge paid online: credited when the payment is paid. */
   paidRecharges: PaidRecharges;
+  /** The mall's shipments, carriers and their webhook events, and returns (docs/mall.md, "Delivery"). */
+  delivery: Delivery;
   /** Closes what the services opened (not the database, which the caller owns). */
   close(): Promise<void>;
 }
@@ -155,6 +155,13 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   sweep?.unref();
   const inventory: InventoryService = new InventoryService({ db, clock, audit: auditLog, skuExists: async (id): Promise<boolean> => (await goods.products.skus([id])).length > 0 });
   const goods: Goods = new Goods({ db, clock, audit: auditLog, inventory, offeringExists: async (id) => Boolean(await catalogueReader.offering(db, id)) });
+  const delivery = new Delivery({
+    db, clock, audit: auditLog,
+    carriers: [
+      ...(config.delivery.demoCarrier ? [demoCarrier(config.delivery.demoSecret ?? random.token(32), random)] : []),
+      ...Object.entries(config.delivery.carrierSecrets).map(([code, secret]) => configuredCarrier(code, secret)),
+    ],
+  });
   const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
   mallSweep?.unref();
   return {
@@ -166,8 +173,8 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     usage: new UsageRecorder({ db, events, shared }),
     broadcasts, broadcastRunner,
     goods, inventory,
-    cart: new CartService({ db, clock, random, goods }),
     payments, paidRecharges,
+    delivery,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),
     sms,

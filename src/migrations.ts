@@ -15,7 +15,7 @@ import { marketingMigrations } from './modules/marketing/index.ts';
 import { goodsMigrations } from './modules/goods/index.ts';
 import { inventoryMigrations } from './modules/inventory/index.ts';
 import { paymentMigrations } from './modules/payment/index.ts';
-import { cartMigrations } from './modules/cart/index.ts';
+import { deliveryMigrations } from './modules/delivery/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
@@ -31,7 +31,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   goodsMigrations,
   inventoryMigrations,
   paymentMigrations,
-  cartMigrations,
+  deliveryMigrations,
 ];
 
 /** Applies every module's migrations not yet applied; safe on each start and from several nodes at once. */

@@ -7,6 +7,7 @@ import { staffRoutes } from './staff-routes.ts';
 import { marketingRoutes } from './marketing-routes.ts';
 import { triggerRoutes } from './trigger-routes.ts';
 import { paymentConsoleRoutes } from './payment-routes.ts';
+import { deliveryConsoleRoutes } from './delivery-routes.ts';
 import { broadcastRoutes } from './broadcast-routes.ts';
 import { mallRoutes } from './mall-routes.ts';
 import { campaignRoutes } from './campaign-routes.ts';
@@ -18,6 +19,7 @@ export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
     await app.register(marketingRoutes(s));
     await app.register(triggerRoutes(s));
     await app.register(paymentConsoleRoutes(s));
+    await app.register(deliveryConsoleRoutes(s));
     await app.register(broadcastRoutes(s));
     await app.register(mallRoutes(s));
     await app.register(campaignRoutes(s));
