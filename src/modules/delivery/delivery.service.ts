@@ -32,7 +32,8 @@ export interface ShipmentOwner {
   /**
    * After that transaction committed, and again whenever the carrier repeats its delivered event:
    * what needs a transaction of its own, such as `payments.settleOnDelivery` for cash on delivery
-   * (idempotent there: a payment already paid is left as it is).
+   * (a second call answers PAYMENT_NOT_PAYABLE: settle only a payment still pending). A throw
+   * answers the carrier 500, so it sends the event again and this runs again.
    */
   afterDelivered?(s: Shipment): Promise<void>;
   /**
