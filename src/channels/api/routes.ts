@@ -11,6 +11,8 @@ import { bearerToken, requirePrincipal } from './auth.ts';
 import { requestLang, sendProblem } from './problem.ts';
 import { mallRoutes } from './mall.ts';
 import { offerLinkRoutes } from './offer-links.ts';
+import { contactPreferenceRoutes } from './contact-preferences.ts';
+import { mallCartRoutes } from './mall-cart.ts';
 
 /** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
 export const staffUsernameSchema = z.string().min(1).max(64).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'contains a control character');
@@ -33,11 +35,15 @@ export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
 const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
   .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
-export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing'>): FastifyPluginAsyncZod {
+export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing' | 'cart'>): FastifyPluginAsyncZod {
   return async (app) => {
     // The mall's public goods, prices and stock (src/channels/api/mall.ts).
     await app.register(mallRoutes(s));
     await app.register(offerLinkRoutes(s));
+    // The subscriber's marketing contact settings (src/channels/api/contact-preferences.ts).
+    await app.register(contactPreferenceRoutes(s));
+    // The mall's cart, a subscriber's or a guest's (src/channels/api/mall-cart.ts).
+    await app.register(mallCartRoutes(s));
 
     app.post('/auth/otp', {
       schema: {
