@@ -26,6 +26,7 @@ import { PaidRecharges, Payments } from './modules/payment/index.ts';
 import { Goods } from './modules/goods/index.ts';
 import { InventoryService } from './modules/inventory/index.ts';
 import { configuredCarrier, Delivery, demoCarrier } from './modules/delivery/index.ts';
+import { CartService } from './modules/cart/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
@@ -83,6 +84,8 @@ export interface Services {
   goods: Goods;
   /** The mall's stock per SKU and warehouse, and the reservations of open orders. */
   inventory: InventoryService;
+  /** The mall's carts: a subscriber's or a guest's, priced and stock-flagged on each read. */
+  cart: CartService;
   /** Payments behind their providers, notifications, refunds and reconciliation (docs/payments.md). */
   payments: Payments;
   /** Recharge paid online: credited when the payment is paid. */
@@ -173,6 +176,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     usage: new UsageRecorder({ db, events, shared }),
     broadcasts, broadcastRunner,
     goods, inventory,
+    cart: new CartService({ db, clock, random, goods }),
     payments, paidRecharges,
     delivery,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),

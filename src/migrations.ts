@@ -16,6 +16,7 @@ import { goodsMigrations } from './modules/goods/index.ts';
 import { inventoryMigrations } from './modules/inventory/index.ts';
 import { paymentMigrations } from './modules/payment/index.ts';
 import { deliveryMigrations } from './modules/delivery/index.ts';
+import { cartMigrations } from './modules/cart/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
@@ -32,6 +33,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   inventoryMigrations,
   paymentMigrations,
   deliveryMigrations,
+  cartMigrations,
 ];
 
 /** Applies every module's migrations not yet applied; safe on each start and from several nodes at once. */

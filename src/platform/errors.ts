@@ -22,6 +22,7 @@ export const ERRORS = {
   CHANGE_NOT_FOUND: [404, '没有这项商品变更', 'No such product change'],
   INVALID_QUANTITY: [400, '数量应为1至99的整数', 'The quantity must be a whole number from 1 to 99'],
   OUT_OF_STOCK: [409, '库存不足', 'Not enough in stock'],
+  CART_FULL: [409, '购物车最多放50种商品', 'A cart holds at most 50 different items'],
   STOCK_BELOW_RESERVED: [409, '盘点数不能少于订单已预占的数量', 'The count cannot be below what open orders hold'],
   STOCK_RESERVATION_EXPIRED: [409, '订单预占已过期，请重新下单', 'The order\'s hold has lapsed; please order again'],
   RESERVATION_NOT_FOUND: [404, '没有这笔预占', 'No such reservation'],
