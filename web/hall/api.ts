@@ -27,6 +27,15 @@ export interface Client {
   run<T>(businessId: string, opts?: RunOptions): Promise<RunResult<T>>;
   /** The demo SMS outbox, or null when the server is not in demo mode. */
   demoOutbox(msisdn: string): Promise<OutboxMessage[] | null>;
+  /** Which channels may carry marketing to this subscriber (营销信息设置). */
+  contactPreferences(): Promise<ContactPreferences>;
+  /** Stops or allows marketing on one channel, or on all; answers the settings as they now are. */
+  setContactPreference(channel: ContactChannel, receive: boolean): Promise<ContactPreferences>;
+}
+
+export type ContactChannel = 'all' | 'sms' | 'call' | 'ussd' | 'push';
+export interface ContactPreferences {
+  channels: { channel: ContactChannel; receive: boolean; optedOutAt: string | null; source: string | null }[];
 }
 
 /** The quote a CONFIRMATION_REQUIRED or PRICE_CHANGED problem carries, when it is well formed. */
@@ -37,7 +46,7 @@ export function quoteOf(e: ApiError): Quote | undefined {
 
 export function createClient(o: ClientOptions): Client {
   const hall = { 'x-omnihall-channel': o.channel };
-  const call = async <T,>(method: 'GET' | 'POST', path: string, body?: unknown, extra?: Record<string, string>): Promise<T> =>
+  const call = async <T,>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, extra?: Record<string, string>): Promise<T> =>
     (await request<T>(o, method, path, body, { ...hall, ...extra })).data;
 
   return {
@@ -58,6 +67,8 @@ export function createClient(o: ClientOptions): Client {
       const extra: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
       return call('POST', `/businesses/${encodeURIComponent(businessId)}`, body, extra);
     },
+    contactPreferences: () => call('GET', '/me/contact-preferences'),
+    setContactPreference: (channel, receive) => call('PUT', '/me/contact-preferences', { channel, receive }),
     demoOutbox: async (msisdn) => {
       try {
         const r = await call<{ messages: OutboxMessage[] }>('GET', `/demo/sms-outbox?msisdn=${encodeURIComponent(msisdn)}`);

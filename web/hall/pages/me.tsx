@@ -1,6 +1,7 @@
 // 我的: the account (number, type, balance or what is owed), the plan, the language, links to
-// what is the subscriber's own (subscriptions, bills, points), and signing out.
+// what is the subscriber's own (subscriptions, bills, points), the marketing settings, and signing out.
 import { BalanceFigures } from './home.tsx';
+import { ContactSettings } from '../components/contact-settings.tsx';
 import { Card, Page } from '../components/page.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 import { formatFen, maskMsisdn } from '../../shared/format.ts';
@@ -55,6 +56,7 @@ export function Me() {
           <button type="button" className={`btn ${lang === 'en' ? 'btn-primary' : 'btn-secondary'}`} aria-pressed={lang === 'en'} lang="en" onClick={() => setLang('en')}>English</button>
         </div>
       </Card>
+      <ContactSettings />
       <Card title={t('me.mine')}>
         <ul className="me-links">
           <li><Link to="/subscriptions" className="btn btn-secondary">{t('nav.subscriptions')}</Link></li>
