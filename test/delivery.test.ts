@@ -231,6 +231,9 @@ describe('shipments and carrier events', () => {
     const bad = await post({ ...e, state: 'lost' });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().code, 'INVALID_INPUT');
+    const notJson = await env.app.inject({ method: 'POST', url: '/api/v1/mall/delivery/carriers/demo/events', payload: '{"eventId": ', headers: { 'content-type': 'application/json', 'x-carrier-signature': signEvent(SECRET, '{"eventId": ') } });
+    assert.equal(notJson.statusCode, 400);
+    assert.equal(notJson.json().code, 'INVALID_INPUT');
     assert.equal(await eventCount(s.id), before);
     // And the genuine event still goes through.
     assert.equal((await post(e)).json().outcome, 'moved');
@@ -250,6 +253,14 @@ describe('shipments and carrier events', () => {
     assert.equal(returned.get(s.ref), 1);
     assert.equal(delivered.get(s.ref), undefined);
     assert.deepEqual(await balanceAndLedger(env.db, c.id), { balanceFen: 50_000, ledgerFen: 50_000 });
+  });
+
+  test('the delivery routes are in the OpenAPI document', async () => {
+    const paths = Object.keys((await env.app.inject({ method: 'GET', url: '/openapi.json' })).json().paths);
+    for (const p of ['/api/v1/mall/shipments', '/api/v1/mall/shipments/{id}', '/api/v1/mall/shipments/{id}/returns', '/api/v1/mall/delivery/carriers/{carrier}/events',
+      '/api/v1/console/shipments', '/api/v1/console/shipments/{id}/ship', '/api/v1/console/returns', '/api/v1/console/returns/{id}/received']) {
+      assert.ok(paths.includes(p), p);
+    }
   });
 });
 
