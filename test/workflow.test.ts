@@ -1,19 +1,25 @@
 // The workflow runner (src/platform/workflow): steps in order, compensation in reverse on a
 // refusal, retries of a failing step, a wait resumed in the caller's transaction or timed out, two
 // nodes ticking the same runs, and a process killed (SIGKILL) inside a step or a compensation
-// whose run, on the next start, completes or is undone exactly once.
-import { test, before, after } from 'node:test';
+// whose run, on the next start, completes or is undone exactly once; a remote step (a payment)
+// run outside the transaction, resumed before its wait or after, and undone itself when it fails.
+import { describe, test, before, after } from 'node:test';
+import { sql } from 'kysely';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, type OpenedDb } from '../src/platform/db/index.ts';
+import { openDb, type Db, type OpenedDb } from '../src/platform/db/index.ts';
 import { migrate } from '../src/migrations.ts';
 import { ManualClock } from '../src/platform/ports.ts';
 import { WorkflowRunner } from '../src/platform/workflow/index.ts';
 import { freshDatabase } from './helpers.ts';
-import { createEffectTable, defineDemo, effects } from './workflow-steps.ts';
+import { createEffectTable, defineDemo, effects, type DemoData } from './workflow-steps.ts';
+
+async function note(q: Db, runId: number, what: string): Promise<void> {
+  await sql`insert into wf_effect (run_id, what) values (${runId}, ${what})`.execute(q);
+}
 
 let fresh: Awaited<ReturnType<typeof freshDatabase>>;
 let opened: OpenedDb;
@@ -137,6 +143,60 @@ test('two nodes ticking the same thirty runs at once run each step once', async 
   } finally {
     await second.close();
   }
+});
+
+describe('a remote step (a payment, in transactions of its own)', () => {
+  let failPay = 0;
+  before(() => {
+    runner.define<DemoData>({
+      name: 'order-like',
+      steps: [
+        { name: 'reserve', run: (ctx) => note(ctx.q, ctx.runId, 'reserve'), compensate: (ctx) => note(ctx.q, ctx.runId, 'undo-reserve') },
+        {
+          name: 'pay', remote: true,
+          async run(ctx) {
+            if (failPay-- > 0) throw new Error('gateway down');
+            // Paid at once (the phone balance): the payment's settling transaction resumes the run
+            // before the step has even answered.
+            await opened.db.transaction().execute(async (tx) => {
+              await note(tx, ctx.runId, 'pay');
+              if (ctx.data.payAtOnce) assert.equal(await runner.resume(tx, 'order-like', ctx.ref, { paymentId: `P${ctx.runId}` }), 'resumed');
+            });
+            return { waitUntil: new Date(ctx.at.getTime() + 15 * 60_000) };
+          },
+          compensate: (ctx) => note(ctx.q, ctx.runId, 'undo-pay'),
+        },
+        { name: 'commit', run: (ctx) => note(ctx.q, ctx.runId, `commit:${String(ctx.data.paymentId)}`) },
+      ],
+    });
+  });
+
+  test('paid inside the step: the resume is kept and the wait passed, so the run completes at once', async () => {
+    const run = await runner.execute('order-like', 'ol:1', { payAtOnce: true });
+    assert.equal(run.state, 'completed', JSON.stringify(run));
+    assert.deepEqual(await effects(opened.db, run.id), ['reserve', 'pay', `commit:P${run.id}`]);
+  });
+
+  test('paid later: the run waits, and the payment\'s transaction resumes it', async () => {
+    const run = await runner.execute('order-like', 'ol:2', {});
+    assert.equal(run.state, 'waiting');
+    assert.equal(await opened.db.transaction().execute((tx) => runner.resume(tx, 'order-like', 'ol:2', { paymentId: 'later' })), 'resumed');
+    assert.deepEqual(await effects(opened.db, run.id), ['reserve', 'pay', 'commit:later']);
+  });
+
+  test('a remote step failing for good is undone too, since it may have happened', async () => {
+    failPay = 3;
+    const run = await runner.execute('order-like', 'ol:3', {});
+    assert.equal(run.attempt, 1);
+    clock.advance(1_000);
+    await runner.tick();
+    clock.advance(2_000);
+    await runner.tick();
+    const done = (await runner.get('order-like', 'ol:3'))!;
+    assert.equal(done.state, 'compensated');
+    assert.equal(done.error, 'gateway down');
+    assert.deepEqual(await effects(opened.db, run.id), ['reserve', 'undo-pay', 'undo-reserve']);
+  });
 });
 
 /** Runs test/workflow-child.ts; with hangAt, kills it with SIGKILL once it says it is inside that step. */

@@ -33,6 +33,12 @@ export interface StepOutcome<D extends WorkflowData> {
 
 export interface Step<D extends WorkflowData> {
   name: string;
+  /**
+   * Runs outside the run's transaction (`ctx.q` is the database), for a call to another party that
+   * writes in transactions of its own (a payment): the run is leased for `leaseMs` meanwhile, and
+   * if the step fails for good its own compensation runs too, since it may have happened.
+   */
+  remote?: boolean;
   run(ctx: StepContext<D>): Promise<StepOutcome<D> | void>;
   /** Undoes `run`; runs only for a step whose run committed, and must tolerate running twice. */
   compensate?(ctx: StepContext<D>): Promise<void>;
@@ -62,7 +68,12 @@ export interface WorkflowRunnerDeps {
   maxAttempts?: number;
   /** The wait before attempt n+1 is backoffMs × 2^(n-1). */
   backoffMs?: number;
+  /** How long a node holds a run while a remote step is out (then another node may take it). */
+  leaseMs?: number;
 }
+
+/** Set in a run's data by a resume that came before its wait (a payment paid at once): the wait is passed. (Data keys are camelCase: the database's CamelCasePlugin rewrites snake_case keys, JSON ones too.) */
+const RESUMED = 'resumedEarly';
 
 const ACTIVE: WorkflowState[] = ['running', 'waiting', 'compensating'];
 
@@ -74,12 +85,14 @@ export class WorkflowRunner {
   private readonly workflows = new Map<string, Workflow<WorkflowData>>();
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
+  private readonly leaseMs: number;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
 
   constructor(private readonly deps: WorkflowRunnerDeps) {
     this.maxAttempts = deps.maxAttempts ?? 5;
     this.backoffMs = deps.backoffMs ?? 1_000;
+    this.leaseMs = deps.leaseMs ?? 60_000;
   }
 
   define<D extends WorkflowData>(wf: Workflow<D>): void {
@@ -122,6 +135,13 @@ export class WorkflowRunner {
     const row = await q.selectFrom('workflowRun').selectAll().where('name', '=', name).where('ref', '=', ref).forUpdate().executeTakeFirst();
     if (!row) return 'gone';
     if (row.state === 'completed') return 'completed';
+    if (row.state === 'running') {
+      // Not at its wait yet (the step that waits is still out, e.g. the payment paid at once inside
+      // it): kept with the run, so the wait is passed when it comes.
+      await q.updateTable('workflowRun').set({ data: JSON.stringify({ ...row.data, ...data, [RESUMED]: true }), updatedAt: this.deps.clock.now() })
+        .where('id', '=', row.id).execute();
+      return 'resumed';
+    }
     if (row.state !== 'waiting') return 'gone';
     let cur: WorkflowRunRow = { ...row, state: 'running', data: { ...row.data, ...data } };
     for (;;) {
@@ -171,21 +191,60 @@ export class WorkflowRunner {
   async drive(id: number): Promise<void> {
     for (;;) {
       let cur: WorkflowRunRow | undefined;
+      let remote: Step<WorkflowData> | undefined;
       try {
         const more = await this.deps.db.transaction().execute(async (tx) => {
           cur = await tx.selectFrom('workflowRun').selectAll().where('id', '=', id)
             .where('state', 'in', ACTIVE).where('nextAt', '<=', this.deps.clock.now())
             .forUpdate().skipLocked().executeTakeFirst();
           if (!cur) return false;
+          const step = cur.state === 'running' ? this.workflow(cur.name).steps[cur.step] : undefined;
+          if (step?.remote) {
+            remote = step;
+            await tx.updateTable('workflowRun').set({ nextAt: new Date(this.deps.clock.now().getTime() + this.leaseMs) }).where('id', '=', cur.id).execute();
+            return true;
+          }
           return Boolean(await this.stepOnce(tx, cur));
         });
         if (!more) return;
+        if (remote && cur && !(await this.runRemote(cur, remote))) return;
       } catch (e) {
         if (!cur) throw e;
-        await this.failed(cur, e);
+        await this.failed(cur, e, Boolean(remote));
         return;
       }
     }
+  }
+
+  /** A remote step out of any transaction, then its outcome recorded unless the run moved on meanwhile; whether to go on. */
+  private async runRemote(row: WorkflowRunRow, step: Step<WorkflowData>): Promise<boolean> {
+    const at = this.deps.clock.now();
+    const out = (await step.run({ q: this.deps.db, runId: row.id, ref: row.ref, data: row.data, at })) ?? {};
+    return this.deps.db.transaction().execute(async (tx) => {
+      const now = await tx.selectFrom('workflowRun').selectAll().where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
+      // Another node took the run after the lease, or it was cancelled: that one's record stands.
+      if (now.state !== 'running' || now.step !== row.step) return false;
+      const next = this.advanced(now, out, at);
+      await this.record(tx, next, at);
+      return next.state === 'running';
+    });
+  }
+
+  /** The run after its step `row.step` ran with `out`: the next step, its wait, or its end. */
+  private advanced(row: WorkflowRunRow, out: StepOutcome<WorkflowData>, at: Date): WorkflowRunRow {
+    const steps = this.workflow(row.name).steps;
+    const next: WorkflowRunRow = { ...row, step: row.step + 1, attempt: 0, error: null, data: { ...row.data, ...out.data }, nextAt: at };
+    if (next.step === steps.length) next.state = 'completed';
+    else if (out.waitUntil && !row.data[RESUMED]) { next.state = 'waiting'; next.nextAt = out.waitUntil; }
+    else if (out.waitUntil) delete next.data[RESUMED];
+    return next;
+  }
+
+  private async record(q: Db, next: WorkflowRunRow, at: Date): Promise<void> {
+    await q.updateTable('workflowRun').set({
+      step: next.step, state: next.state, attempt: next.attempt, error: next.error, nextAt: next.nextAt,
+      data: JSON.stringify(next.data), updatedAt: at,
+    }).where('id', '=', next.id).execute();
   }
 
   /** One step forward (or back) of a locked run; the row as it now is, or undefined when it stops. */
@@ -208,16 +267,10 @@ export class WorkflowRunner {
     } else if (row.step >= wf.steps.length) {
       next = { ...row, state: 'completed' };
     } else {
-      const out = (await wf.steps[row.step]!.run(ctx())) ?? {};
-      next = { ...row, step: row.step + 1, attempt: 0, error: null, data: { ...row.data, ...out.data } };
-      if (next.step === wf.steps.length) next.state = 'completed';
-      else if (out.waitUntil) { next.state = 'waiting'; next.nextAt = out.waitUntil; }
+      next = this.advanced(row, (await wf.steps[row.step]!.run(ctx())) ?? {}, at);
     }
     if (next.state !== 'waiting') next.nextAt = at;
-    await q.updateTable('workflowRun').set({
-      step: next.step, state: next.state, attempt: next.attempt, error: next.error, nextAt: next.nextAt,
-      data: JSON.stringify(next.data), updatedAt: at,
-    }).where('id', '=', row.id).execute();
+    await this.record(q, next, at);
     return next.state === 'running' || next.state === 'compensating' ? next : undefined;
   }
 
@@ -226,7 +279,7 @@ export class WorkflowRunner {
    * run at once; another error is tried again later, and after maxAttempts the run is undone (a
    * failing compensation, after maxAttempts, leaves the run `failed` for a person to look at).
    */
-  private async failed(row: WorkflowRunRow, e: unknown): Promise<void> {
+  private async failed(row: WorkflowRunRow, e: unknown, remote = false): Promise<void> {
     const at = this.deps.clock.now();
     const attempt = row.attempt + 1;
     const why = e instanceof AppError ? e.code : e instanceof Error ? e.message : String(e);
@@ -234,7 +287,7 @@ export class WorkflowRunner {
     const set = row.state === 'compensating'
       ? (attempt >= this.maxAttempts ? { state: 'failed' as const, attempt, error: why } : { attempt, nextAt: new Date(at.getTime() + this.backoffMs * 2 ** (attempt - 1)), error: row.error })
       : giveUp
-        ? { state: 'compensating' as const, attempt: 0, nextAt: at, error: why }
+        ? { state: 'compensating' as const, attempt: 0, nextAt: at, error: why, step: remote ? row.step + 1 : row.step }
         : { attempt, nextAt: new Date(at.getTime() + this.backoffMs * 2 ** (attempt - 1)), error: why };
     await this.deps.db.updateTable('workflowRun').set({ ...set, updatedAt: at })
       .where('id', '=', row.id).where('state', '=', row.state).where('step', '=', row.step).execute();
