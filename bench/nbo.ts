@@ -63,7 +63,7 @@ function features(id: number): Features {
     dataUsageRatio: Math.round(rnd() * 1200) / 1000, dataUsageRatioLast: Math.round(rnd() * 1200) / 1000,
     voiceUsageRatio: Math.round(rnd() * 1200) / 1000, voiceUsageRatioLast: Math.round(rnd() * 1200) / 1000,
     recharges90d: Math.floor(rnd() * 6), channels90d: CHANNELS.filter(() => rnd() < 0.3), lastContactAt: AT, lastPurchaseAt: null,
-    packsHeld: Array.from({ length: Math.floor(rnd() * 3) }, () => `OFR-${Math.floor(rnd() * OFFERS)}`), points: Math.floor(rnd() * 5000), refreshedAt: AT,
+    packsHeld: Array.from({ length: Math.floor(rnd() * 3) }, () => `OFR-${Math.floor(rnd() * OFFERS)}`), offeringsAsked3d: [], points: Math.floor(rnd() * 5000), refreshedAt: AT,
   };
 }
 

@@ -45,7 +45,7 @@ export class FeatureMart {
       const batch = ids.slice(i, i + BATCH);
       const [facts, contacts] = await Promise.all([
         subscriberFacts(db, batch, at),
-        contactSummary(db, batch, new Date(at.getTime() - 90 * DAY_MS)),
+        contactSummary(db, batch, new Date(at.getTime() - 90 * DAY_MS), new Date(at.getTime() - 3 * DAY_MS)),
       ]);
       if (facts.length === 0) continue;
       const offeringIds = new Set<string>();
@@ -88,6 +88,7 @@ export class FeatureMart {
       lastContactAt: c?.lastAt ?? null,
       lastPurchaseAt: f.lastPurchaseAt,
       packsHeld: [...f.held].sort(),
+      offeringsAsked3d: c?.askedAbout ?? [],
       points: f.points,
       refreshedAt: at,
     };
@@ -114,11 +115,21 @@ export class FeatureMart {
     if (!mark) return this.refreshAll();
     const started = await this.dbNow();
     const since = new Date(new Date(mark.upTo).getTime() - (this.deps.overlapMs ?? OVERLAP_MS));
-    const [changed, contacted] = await Promise.all([subscribersChangedSince(this.deps.db, since), contactedSince(this.deps.db, since)]);
-    const ids = [...new Set([...changed, ...contacted])].sort((a, b) => a - b);
+    const [changed, contacted, asked] = await Promise.all([subscribersChangedSince(this.deps.db, since), contactedSince(this.deps.db, since), this.askedLately()]);
+    const ids = [...new Set([...changed, ...contacted, ...asked])].sort((a, b) => a - b);
     const done = await this.refresh(ids);
     await this.setWatermark(started);
     return done;
+  }
+
+  /**
+   * Those whose 3-day hotline questions are still on their row: the window passes with no change
+   * of theirs, so each pass recomputes them until it is empty (few rows: a partial index finds them).
+   */
+  private async askedLately(): Promise<number[]> {
+    const rows = await this.deps.db.selectFrom('marketingFeature').select('subscriberId')
+      .where(sql<boolean>`offerings_asked3d <> '{}'`).execute();
+    return rows.map((r) => r.subscriberId);
   }
 
   private async setWatermark(upTo: Date): Promise<void> {

@@ -41,6 +41,7 @@ export const FEATURES: readonly FeatureDef[] = [
   f('lastContactAt', 'time', '最近接触时间', 'Last contact', 'the interaction log: the latest call on any channel'),
   f('lastPurchaseAt', 'time', '最近消费时间', 'Last purchase', "ledger_entry of kind 'charge'"),
   f('packsHeld', 'strings', '已订业务', 'Packs held', 'subscription (active now)'),
+  f('offeringsAsked3d', 'strings', '近3天咨询过的业务', 'Offerings asked about in 3 days', 'the interaction log: IVR and agent calls about an offering'),
   f('points', 'number', '积分', 'Points', 'points_entry'),
 ];
 

@@ -25,6 +25,8 @@ export interface MarketingFeatureTable {
   lastContactAt: Timestamp | null;
   lastPurchaseAt: Timestamp | null;
   packsHeld: string[];
+  /** Offerings they asked the hotline (IVR, an agent) about in the last 3 days. */
+  offeringsAsked3d: string[];
   points: number;
   refreshedAt: Timestamp;
 }
