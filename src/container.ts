@@ -27,6 +27,7 @@ import { Goods } from './modules/goods/index.ts';
 import { InventoryService } from './modules/inventory/index.ts';
 import { configuredCarrier, Delivery, demoCarrier } from './modules/delivery/index.ts';
 import { CartService } from './modules/cart/index.ts';
+import { QuoteService } from './modules/checkout/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
@@ -86,6 +87,8 @@ export interface Services {
   inventory: InventoryService;
   /** The mall's carts: a subscriber's or a guest's, priced and stock-flagged on each read. */
   cart: CartService;
+  /** Checkout's quote of a subscriber's cart: prices and stock now, the delivery area and fee. */
+  checkoutQuotes: QuoteService;
   /** Payments behind their providers, notifications, refunds and reconciliation (docs/payments.md). */
   payments: Payments;
   /** Recharge paid online: credited when the payment is paid. */
@@ -165,6 +168,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
       ...Object.entries(config.delivery.carrierSecrets).map(([code, secret]) => configuredCarrier(code, secret)),
     ],
   });
+  const cart = new CartService({ db, clock, random, goods });
   const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
   mallSweep?.unref();
   return {
@@ -176,7 +180,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     usage: new UsageRecorder({ db, events, shared }),
     broadcasts, broadcastRunner,
     goods, inventory,
-    cart: new CartService({ db, clock, random, goods }),
+    cart, checkoutQuotes: new QuoteService({ cart }),
     payments, paidRecharges,
     delivery,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),

@@ -13,6 +13,7 @@ import { mallRoutes } from './mall.ts';
 import { offerLinkRoutes } from './offer-links.ts';
 import { contactPreferenceRoutes } from './contact-preferences.ts';
 import { mallCartRoutes } from './mall-cart.ts';
+import { mallOrderRoutes } from './mall-orders.ts';
 
 /** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
 export const staffUsernameSchema = z.string().min(1).max(64).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'contains a control character');
@@ -35,7 +36,7 @@ export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
 const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
   .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
-export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing' | 'cart'>): FastifyPluginAsyncZod {
+export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing' | 'cart' | 'checkoutQuotes'>): FastifyPluginAsyncZod {
   return async (app) => {
     // The mall's public goods, prices and stock (src/channels/api/mall.ts).
     await app.register(mallRoutes(s));
@@ -44,6 +45,7 @@ export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' 
     await app.register(contactPreferenceRoutes(s));
     // The mall's cart, a subscriber's or a guest's (src/channels/api/mall-cart.ts).
     await app.register(mallCartRoutes(s));
+    await app.register(mallOrderRoutes(s));
 
     app.post('/auth/otp', {
       schema: {
