@@ -33,7 +33,9 @@ const productSchema = z.object({
   skus: z.array(skuSchema),
 });
 interface CategoryOut { id: number; code: string; names: { 'zh-CN': string; en: string }; children: CategoryOut[] }
-const categorySchema: z.ZodType<CategoryOut> = z.lazy(() => z.object({ id: z.number(), code: z.string(), names: l10nSchema, children: z.array(categorySchema) }));
+// A tree refers to itself: registered by id, it is one component of the OpenAPI document
+// (components.schemas.MallCategory) that its children point back to.
+const categorySchema: z.ZodType<CategoryOut> = z.lazy(() => z.object({ id: z.number(), code: z.string(), names: l10nSchema, children: z.array(categorySchema) })).meta({ id: 'MallCategory' });
 const channel = z.enum(MALL_CHANNELS).optional().describe('Only what is on sale on this channel (web, mobile, kiosk…); without it, on sale on any');
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const paging = { offset: z.coerce.number().int().min(0).max(1_000_000).default(0), limit: z.coerce.number().int().min(1).max(100).default(20) };
