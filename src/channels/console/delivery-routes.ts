@@ -6,9 +6,8 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../container.ts';
 import { RETURN_STATES, SHIPMENT_STATES, returnView } from '../../modules/delivery/index.ts';
-import { AppError } from '../../platform/errors.ts';
-import { normaliseMsisdn } from '../../platform/msisdn.ts';
 import { staffActor } from '../api/auth.ts';
+import { subscriberIdOf } from './numbers.ts';
 import { shipmentSchema } from '../api/mall-delivery.ts';
 import { safeText } from '../schemas.ts';
 
@@ -34,14 +33,9 @@ export function deliveryConsoleRoutes(s: Deps): FastifyPluginAsyncZod {
     }, async (req) => {
       await staffActor(s, req, READERS);
       const { msisdn, ...f } = req.query;
-      let subscriberId: number | undefined;
-      if (msisdn) {
-        const n = normaliseMsisdn(msisdn);
-        if (!n) throw new AppError('INVALID_INPUT', { detail: { 'zh-CN': '号码格式不对', en: 'That is not a phone number' } });
-        const sub = await s.subscribers.byMsisdn(n);
-        if (!sub) return { items: [] };
-        subscriberId = sub.id;
-      }
+      const found = msisdn ? await subscriberIdOf(s, msisdn) : undefined;
+      if (found === null) return { items: [] };
+      const subscriberId = found;
       const items = [];
       for (const x of await d.search({ ...f, subscriberId })) items.push(await d.view(x));
       return { items };

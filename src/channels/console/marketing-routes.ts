@@ -8,8 +8,8 @@ import type { Services } from '../../container.ts';
 import { SALES_CHANNELS } from '../../modules/catalogue/index.ts';
 import { FEATURES, OUTBOUND_CHANNELS, type Features } from '../../modules/marketing/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import { normaliseMsisdn } from '../../platform/msisdn.ts';
 import { staffActor } from '../api/auth.ts';
+import { consoleMsisdn } from './numbers.ts';
 import { safeText } from '../schemas.ts';
 
 type Deps = Pick<Services, 'marketing' | 'tokens' | 'clock' | 'staff'>;
@@ -43,19 +43,13 @@ function featuresOut(f: Features) {
   return { ...f, lastContactAt: f.lastContactAt?.toISOString() ?? null, lastPurchaseAt: f.lastPurchaseAt?.toISOString() ?? null, refreshedAt: f.refreshedAt.toISOString() };
 }
 
-function msisdnOf(text: string): string {
-  const m = normaliseMsisdn(text);
-  if (!m) throw new AppError('INVALID_INPUT', { detail: { 'zh-CN': '号码格式不对', en: 'That is not a phone number' } });
-  return m;
-}
-
 export function marketingRoutes(s: Deps): FastifyPluginAsyncZod {
   const m = s.marketing;
   return async (app) => {
     const tags = ['console: marketing'];
 
     async function subscriberOf(msisdn: string): Promise<Features> {
-      const f = await m.mart.byMsisdn(msisdnOf(msisdn));
+      const f = await m.mart.byMsisdn(consoleMsisdn(msisdn));
       if (!f) throw new AppError('NOT_A_SUBSCRIBER');
       return f;
     }

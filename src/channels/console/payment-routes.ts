@@ -6,9 +6,8 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../container.ts';
 import { PAYMENT_METHODS, PAYMENT_STATES, paymentView, refundView } from '../../modules/payment/index.ts';
-import { AppError } from '../../platform/errors.ts';
-import { normaliseMsisdn } from '../../platform/msisdn.ts';
 import { staffActor } from '../api/auth.ts';
+import { subscriberIdOf } from './numbers.ts';
 import { safeText } from '../schemas.ts';
 
 type Deps = Pick<Services, 'payments' | 'subscribers' | 'tokens' | 'clock' | 'staff'>;
@@ -39,14 +38,9 @@ export function paymentConsoleRoutes(s: Deps): FastifyPluginAsyncZod {
     }, async (req) => {
       await staffActor(s, req, ROLES);
       const { msisdn, ...f } = req.query;
-      let subscriberId: number | undefined;
-      if (msisdn) {
-        const n = normaliseMsisdn(msisdn);
-        if (!n) throw new AppError('INVALID_INPUT', { detail: { 'zh-CN': '号码格式不对', en: 'That is not a phone number' } });
-        const sub = await s.subscribers.byMsisdn(n);
-        if (!sub) return { items: [] };
-        subscriberId = sub.id;
-      }
+      const found = msisdn ? await subscriberIdOf(s, msisdn) : undefined;
+      if (found === null) return { items: [] };
+      const subscriberId = found;
       return { items: (await p.search({ ...f, subscriberId })).map(paymentView) };
     });
 
