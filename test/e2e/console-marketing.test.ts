@@ -13,7 +13,7 @@ import type { Locator, Page } from 'playwright-core';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { seedDemoMarketing } from '../../src/modules/marketing/index.ts';
 import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, STAFF_PASSWORD } from './staff.ts';
+import { addStaff, consoleSignIn, consoleSignOut } from './staff.ts';
 
 const skip = skipReason();
 
@@ -78,19 +78,8 @@ describe('staff console marketing pages in a browser', { skip }, () => {
       await page.getByRole('menuitem', { name: new RegExp(`(^|\\s)${menu}$`) }).click();
       await page.getByRole('heading', { level: 1, name: menu }).waitFor();
     };
-    const signIn = async (username: string) => {
-      await page.goto(`${hall.base}/console`);
-      await page.getByRole('heading', { level: 1, name: '登录运营管理台' }).waitFor();
-      await page.getByLabel('用户名').fill(username);
-      await page.getByLabel('密码').fill(STAFF_PASSWORD);
-      await page.getByRole('button', { name: '登录', exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: '首页' }).waitFor();
-    };
-    const signOut = async () => {
-      await page.getByTestId('user-menu').click();
-      await page.getByRole('menuitem', { name: '退出登录' }).click();
-      await page.getByText('您已退出登录。').waitFor();
-    };
+    const signIn = (username: string) => consoleSignIn(page, hall.base, username);
+    const signOut = () => consoleSignOut(page);
 
     await page.goto(`${hall.base}/favicon.svg`);
     await page.evaluate('localStorage.clear(); sessionStorage.clear()');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { addSubscriber, signIn as subscriberToken } from '../helpers.ts';
 import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, STAFF_PASSWORD } from './staff.ts';
+import { addStaff, consoleSignIn, consoleSignOut, STAFF_PASSWORD } from './staff.ts';
 
 const skip = skipReason();
 
@@ -66,20 +66,8 @@ describe('staff console in a browser', { skip }, () => {
         await page.getByRole('menuitem', { name: menu }).click();
         await page.getByRole('heading', { level: 1, name: menu }).waitFor();
       };
-      const signIn = async (username: string, shotName?: string) => {
-        await page.goto(`${hall.base}/console`);
-        await page.getByRole('heading', { level: 1, name: '登录运营管理台' }).waitFor();
-        if (shotName) await shot(shotName);
-        await page.getByLabel('用户名').fill(username);
-        await page.getByLabel('密码').fill(STAFF_PASSWORD);
-        await page.getByRole('button', { name: '登录', exact: true }).click();
-        await page.getByRole('heading', { level: 1, name: '首页' }).waitFor();
-      };
-      const signOut = async () => {
-        await page.getByTestId('user-menu').click();
-        await page.getByRole('menuitem', { name: '退出登录' }).click();
-        await page.getByText('您已退出登录。').waitFor();
-      };
+      const signIn = (username: string, shotName?: string) => consoleSignIn(page, hall.base, username, shotName ? () => shot(shotName) : undefined);
+      const signOut = () => consoleSignOut(page);
       const openPack = async () => {
         await go('产品目录');
         await page.getByRole('searchbox', { name: '搜索名称或编码' }).fill(packName);
