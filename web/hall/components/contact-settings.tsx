@@ -26,12 +26,15 @@ export function ContactSettings() {
   }, [client]);
   useEffect(load, [load]);
 
+  // The switch moves at once; the server's answer then replaces it (and a failure shows the
+  // error and reads the settings again, so the switches never show what was not saved).
   const change = (channel: ContactChannel, receive: boolean) => {
     setSaving(channel);
     setSaved(false);
+    setPrefs((p) => p && { channels: p.channels.map((c) => c.channel === channel ? { ...c, receive } : c) });
     client.setContactPreference(channel, receive).then(
       (p) => { setPrefs(p); setSaved(true); },
-      (e: unknown) => setError(toApiError(e)),
+      (e: unknown) => { setError(toApiError(e)); client.contactPreferences().then(setPrefs, () => undefined); },
     ).finally(() => setSaving(null));
   };
 
