@@ -2,9 +2,11 @@
 // times in Beijing time, fixed values in this language), an offer's status tag, the number box
 // that looks a subscriber up, and names for the codes the server answers with.
 import { useState } from 'react';
-import { Input, Tag } from 'antd';
+import { App, Input, Tag } from 'antd';
 import { formatBeijing, formatFen } from '../shared/format.ts';
 import { useI18n, type I18n } from './i18n.tsx';
+import { toApiError } from './api.ts';
+import { errorText } from './ui.tsx';
 import { isMessageKey } from './messages.ts';
 import type { FeatureDef } from './marketing-api.ts';
 import { ToneTag, type Tone } from './ui.tsx';
@@ -70,4 +72,32 @@ export function NumberSearch({ label, initial, onSearch, testId }: { label: stri
       style={{ width: 280 }} enterButton={t('common.search')} onSearch={(x) => x.trim() && onSearch(x.trim())} data-testid={testId}
     />
   );
+}
+
+/**
+ * A staff step on a marketing page (approve, reject, pause…): busy while it runs, a toast when it is
+ * done and the page's data read again; SELF_REVIEW (one's own work) as a dialog with `selfTitle`,
+ * any other refusal as a toast in the staff member's language. Answers whether it went through.
+ */
+export function useStaffStep(selfTitle: string, reload: () => void) {
+  const { message, modal } = App.useApp();
+  const i18n = useI18n();
+  const [busy, setBusy] = useState(false);
+  const act = async (f: () => Promise<unknown>, done: string): Promise<boolean> => {
+    setBusy(true);
+    try {
+      await f();
+      message.success(done);
+      reload();
+      return true;
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.code === 'SELF_REVIEW') modal.warning({ title: selfTitle, okText: i18n.t('common.ok') });
+      else message.error(errorText(err, i18n));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, act };
 }

@@ -6,12 +6,11 @@ import { useState } from 'react';
 import { App, Button, Form, Input, Modal, Progress, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { formatBeijing } from '../../shared/format.ts';
-import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { useBroadcasts, useMarketing, type Broadcast, type BroadcastStep } from '../marketing-api.ts';
-import { codeName } from '../marketing-ui.tsx';
-import { ErrorAlert, errorText, PageTitle, ToneTag, useLoad, type Tone } from '../ui.tsx';
+import { useStaffStep, codeName } from '../marketing-ui.tsx';
+import { ErrorAlert, PageTitle, ToneTag, useLoad, type Tone } from '../ui.tsx';
 
 const TONES: Record<string, Tone> = { draft: 'blue', submitted: 'gold', approved: 'blue', rejected: 'red', running: 'green', paused: 'grey', done: 'grey', cancelled: 'grey' };
 
@@ -21,12 +20,12 @@ export default function MarketingBroadcastsPage() {
   const api = useBroadcasts();
   const mkt = useMarketing();
   const { session } = useAuth();
-  const { message, modal } = App.useApp();
+  const { modal } = App.useApp();
   const me = session!.user.id;
   const list = useLoad(() => api.broadcasts(), []);
   const segments = useLoad(() => mkt.segments(), []);
   const [rejecting, setRejecting] = useState<Broadcast | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, act } = useStaffStep(t('mkt.broadcasts.self'), () => list.reload());
   const [form] = Form.useForm<{ reason: string }>();
   const segmentName = (id: number | null) => {
     if (id === null) return '—';
@@ -34,22 +33,7 @@ export default function MarketingBroadcastsPage() {
     return s ? i18n.pick(s.names) : `#${id}`;
   };
 
-  const run = async (b: Broadcast, step: BroadcastStep, reason?: string) => {
-    setBusy(true);
-    try {
-      await api.step(b.id, step, reason);
-      message.success(t('mkt.triggers.done', { name: i18n.pick(b.names) }));
-      list.reload();
-      return true;
-    } catch (e) {
-      const err = toApiError(e);
-      if (err.code === 'SELF_REVIEW') modal.warning({ title: t('mkt.broadcasts.self'), okText: t('common.ok') });
-      else message.error(errorText(err, i18n));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = async (b: Broadcast, step: BroadcastStep, reason?: string) => act(() => api.step(b.id, step, reason), t('mkt.triggers.done', { name: i18n.pick(b.names) }));
 
   const actions = (b: Broadcast) => {
     const btn = (step: BroadcastStep, label: string, primary = false) => (

@@ -6,12 +6,11 @@ import { useState } from 'react';
 import { App, Button, Descriptions, Drawer, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { formatBeijing, formatRate } from '../../shared/format.ts';
-import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { useCampaigns, type CallList, type Rates } from '../marketing-api.ts';
-import { codeName } from '../marketing-ui.tsx';
-import { ErrorAlert, errorText, PageTitle, ToneTag, useLoad, type Tone } from '../ui.tsx';
+import { useStaffStep, codeName } from '../marketing-ui.tsx';
+import { ErrorAlert, PageTitle, ToneTag, useLoad, type Tone } from '../ui.tsx';
 
 const TONES: Record<string, Tone> = { pending: 'gold', active: 'green', closed: 'grey', rejected: 'red' };
 
@@ -31,31 +30,15 @@ export default function MarketingCallListsPage() {
   const { t } = i18n;
   const api = useCampaigns();
   const { session } = useAuth();
-  const { message, modal } = App.useApp();
+  const { modal } = App.useApp();
   const me = session!.user.id;
   const list = useLoad(() => api.callLists(), []);
   const [open, setOpen] = useState<number | null>(null);
   const detail = useLoad(() => (open ? api.callList(open) : Promise.resolve(undefined)), [open]);
   const [rejecting, setRejecting] = useState<CallList | null>(null);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ reason: string }>();
 
-  const act = async (f: () => Promise<unknown>, done: string) => {
-    setBusy(true);
-    try {
-      await f();
-      message.success(done);
-      list.reload();
-      return true;
-    } catch (e) {
-      const err = toApiError(e);
-      if (err.code === 'SELF_REVIEW') modal.warning({ title: t('mkt.callLists.self'), okText: t('common.ok') });
-      else message.error(errorText(err, i18n));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, act } = useStaffStep(t('mkt.callLists.self'), () => list.reload());
 
   const columns: ColumnsType<CallList> = [
     { title: t('mkt.callLists.name'), key: 'name', render: (_v, c) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(c.id)}>{i18n.pick(c.names)}</Button> },

@@ -10,7 +10,7 @@ import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { OUTBOUND, useMarketing, type ContactRow, type OptOutChannel, type PolicyRules, type PolicyVersion } from '../marketing-api.ts';
-import { codeName, NumberSearch } from '../marketing-ui.tsx';
+import { useStaffStep, codeName, NumberSearch } from '../marketing-ui.tsx';
 import { ErrorAlert, errorText, PageTitle, ToneTag, useLoad, type Tone } from '../ui.tsx';
 
 const SCOPES = ['total', ...OUTBOUND] as const;
@@ -70,30 +70,13 @@ function PolicyTab() {
   const { t } = i18n;
   const api = useMarketing();
   const { session } = useAuth();
-  const { message, modal } = App.useApp();
   const me = session!.user.id;
   const data = useLoad(() => api.policy(), []);
   const [proposing, setProposing] = useState(false);
   const [rejecting, setRejecting] = useState<PolicyVersion | null>(null);
-  const [busy, setBusy] = useState(false);
   const [reasonForm] = Form.useForm<{ reason: string }>();
 
-  const act = async (f: () => Promise<unknown>, done: string) => {
-    setBusy(true);
-    try {
-      await f();
-      message.success(done);
-      data.reload();
-      return true;
-    } catch (e) {
-      const err = toApiError(e);
-      if (err.code === 'SELF_REVIEW') modal.warning({ title: t('mkt.contacts.self'), okText: t('common.ok') });
-      else message.error(errorText(err, i18n));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, act } = useStaffStep(t('mkt.contacts.self'), () => data.reload());
 
   const columns: ColumnsType<PolicyVersion & { policy: PolicyRules }> = [
     { title: t('mkt.contacts.version'), dataIndex: 'id' },

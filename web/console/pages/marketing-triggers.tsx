@@ -3,15 +3,14 @@
 // A draft is submitted here; a second person approves or rejects it; a live one is paused,
 // resumed or ended. Writing a new trigger is done through the REST API for now (docs/console-api.md).
 import { useState } from 'react';
-import { App, Button, Drawer, Form, Input, Modal, Space, Table, Typography } from 'antd';
+import { Button, Drawer, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { formatBeijing } from '../../shared/format.ts';
-import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { useCampaigns, useMarketing, type Trigger, type TriggerFire, type TriggerStep } from '../marketing-api.ts';
-import { codeName, OfferStatusTag } from '../marketing-ui.tsx';
-import { ErrorAlert, errorText, PageTitle, useLoad } from '../ui.tsx';
+import { useStaffStep, codeName, OfferStatusTag } from '../marketing-ui.tsx';
+import { ErrorAlert, PageTitle, useLoad } from '../ui.tsx';
 
 export default function MarketingTriggersPage() {
   const i18n = useI18n();
@@ -19,7 +18,6 @@ export default function MarketingTriggersPage() {
   const api = useCampaigns();
   const mkt = useMarketing();
   const { session, can } = useAuth();
-  const { message, modal } = App.useApp();
   const me = session!.user.id;
   const writer = can('marketing');
   const list = useLoad(() => api.triggers(), []);
@@ -27,29 +25,14 @@ export default function MarketingTriggersPage() {
   const [open, setOpen] = useState<Trigger | null>(null);
   const fires = useLoad(() => (open ? api.fires(open.id) : Promise.resolve(undefined)), [open?.id]);
   const [rejecting, setRejecting] = useState<Trigger | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, act } = useStaffStep(t('mkt.triggers.self'), () => list.reload());
   const [form] = Form.useForm<{ reason: string }>();
   const offerName = (id: number) => {
     const o = offers.data?.items.find((x) => x.id === id);
     return o ? i18n.pick(o.names) : `#${id}`;
   };
 
-  const run = async (tr: Trigger, step: TriggerStep, reason?: string) => {
-    setBusy(true);
-    try {
-      await api.triggerStep(tr.id, step, reason);
-      message.success(t('mkt.triggers.done', { name: i18n.pick(tr.names) }));
-      list.reload();
-      return true;
-    } catch (e) {
-      const err = toApiError(e);
-      if (err.code === 'SELF_REVIEW') modal.warning({ title: t('mkt.triggers.self'), okText: t('common.ok') });
-      else message.error(errorText(err, i18n));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = async (tr: Trigger, step: TriggerStep, reason?: string) => act(() => api.triggerStep(tr.id, step, reason), t('mkt.triggers.done', { name: i18n.pick(tr.names) }));
 
   const actions = (tr: Trigger) => {
     if (!writer) return null;
