@@ -63,6 +63,9 @@ export async function startHall(): Promise<Hall> {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     serviceWorkers: 'block',
+    // The console then opens its dialogs without the zoom, so a click never lands on a dialog that
+    // is still growing (on a loaded CI machine a checkbox was clicked mid-animation and stayed unticked).
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(15_000);
   const pageErrors: string[] = [];
