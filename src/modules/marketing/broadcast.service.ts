@@ -16,7 +16,7 @@ import { requireRole, type Actor, type AuditLog } from '../../platform/audit.ts'
 import type { SegmentService } from './segments.service.ts';
 import type { OfferService, OfferView } from './offers.service.ts';
 import type { ContactPolicy } from './contact-policy.ts';
-import { findSensitiveWords, type SensitiveHit } from './sensitive-words.ts';
+import { findSensitiveWords, type SensitiveHit } from '../../platform/sensitive-words.ts';
 import { measureSms, OFFER_VARIABLES, renderTemplate, SAMPLE_VALUES, templateVariables, unknownVariables, type SmsMeasure, type TemplateValues } from './templates.ts';
 import type { BroadcastRow, BroadcastStatus, RecipientState } from './broadcast.tables.ts';
 

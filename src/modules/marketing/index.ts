@@ -20,7 +20,6 @@ export { BroadcastService, broadcastInputSchema, checkTemplate, type BroadcastDe
 export { BroadcastRunner, SEND_LEASE_MS } from './broadcast-runner.ts';
 export type { BroadcastStatus, RecipientState } from './broadcast.tables.ts';
 export { measureSms, renderTemplate, templateVariables, unknownVariables, TEMPLATE_VARIABLES, type SmsMeasure, type TemplateVariable } from './templates.ts';
-export { findSensitiveWords, SensitiveWordMatcher, type SensitiveHit } from './sensitive-words.ts';
 /** Event triggers: rules from an event to an offer on a channel, and the consumer that runs them. */
 export { TriggerService, triggerInputSchema, triggerConditionSchema, triggerView, TRIGGER_EVENTS, TRIGGER_CHANNELS, type TriggerCondition, type TriggerEvent, type TriggerInput, type TriggerView } from './triggers.service.ts';
 export { TriggerEngine, TRIGGER_CONSUMER, TRIGGER_RELEASE_MS, offerText, type ContactOf, type TriggerEngineDeps } from './triggers.engine.ts';

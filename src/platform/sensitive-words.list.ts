@@ -1,8 +1,9 @@
 // The words an SMS broadcast may not carry, by why: China's Advertising Law (广告法 art. 9:
 // absolute terms such as 最佳, 国家级, 第一品牌), gambling, fraud and fake invoices, and the
-// phrasings regulators list for spam texts. Kept here, in the repository, so a change to it is
-// reviewed like code. Write each word as it should be read; the matcher folds full-width forms,
-// case, and spaces or symbols put between characters to slip past it.
+// phrasings regulators list for spam texts; a mall review with one of them, the Advertising Law's
+// aside, is held for moderation. Kept here, in the repository, so a change to it is reviewed like
+// code. Write each word as it should be read; the matcher folds full-width forms, case, and spaces
+// or symbols put between characters to slip past it.
 export const SENSITIVE_WORDS = {
   adLaw: [
     '最佳', '最好', '最优', '最强', '最高级', '最先进', '最低价', '最便宜', '最实惠', '最划算', '史上最低',

@@ -1,9 +1,10 @@
 // The sensitive-word check every broadcast passes before approval (and every TMF681 marketing
-// message before it is sent): an Aho-Corasick automaton over the list in sensitive-words.list.ts,
-// run once over the text however many words there are. The text is folded first, full-width to
-// half-width (NFKC), upper to lower case, and spaces, zero-width characters and the symbols people
-// put between characters to slip past a filter (赌 博, 赌*博, 代-开-发-票) are skipped; each word
-// found is reported with its place in the text as written.
+// message before it is sent), and every mall review before it is published: an Aho-Corasick
+// automaton over the list in sensitive-words.list.ts, run once over the text however many words
+// there are. The text is folded first, full-width to half-width (NFKC), upper to lower case, and
+// spaces, zero-width characters and the symbols people put between characters to slip past a
+// filter (赌 博, 赌*博, 代-开-发-票) are skipped; each word found is reported with its place in the
+// text as written.
 import { SENSITIVE_WORDS, type SensitiveCategory } from './sensitive-words.list.ts';
 
 export interface SensitiveHit {
