@@ -27,7 +27,9 @@ import { Goods } from './modules/goods/index.ts';
 import { InventoryService } from './modules/inventory/index.ts';
 import { configuredCarrier, Delivery, demoCarrier } from './modules/delivery/index.ts';
 import { CartService } from './modules/cart/index.ts';
-import { QuoteService } from './modules/checkout/index.ts';
+import { Checkout, QuoteService } from './modules/checkout/index.ts';
+import { WorkflowRunner } from './platform/workflow/index.ts';
+import { defineCheckout } from './workflows/checkout.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
@@ -89,6 +91,10 @@ export interface Services {
   cart: CartService;
   /** Checkout's quote of a subscriber's cart: prices and stock now, the delivery area and fee. */
   checkoutQuotes: QuoteService;
+  /** The mall's orders: placed from the cart or by a seller of held stock, paid, cancelled (src/workflows/checkout.ts moves them). */
+  checkout: Checkout;
+  /** The workflow runner (src/platform/workflow): each node ticks due runs with `sweeps`. */
+  workflows: WorkflowRunner;
   /** Payments behind their providers, notifications, refunds and reconciliation (docs/payments.md). */
   payments: Payments;
   /** Recharge paid online: credited when the payment is paid. */
@@ -103,6 +109,8 @@ export interface Services {
 const SCHEDULE_SWEEP_MS = 30_000;
 /** How often each node releases the mall's stock and number reservations whose orders were not paid in time. */
 const MALL_EXPIRY_SWEEP_MS = 15_000;
+/** How often each node takes due workflow runs (new, retried, timed out, resumed after a crash). */
+const WORKFLOW_TICK_MS = 1_000;
 
 export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; marketing?: { onError(e: unknown): void }; events?: EventBus; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
@@ -169,7 +177,15 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     ],
   });
   const cart = new CartService({ db, clock, random, goods });
-  const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
+  const checkoutQuotes = new QuoteService({
+    db, clock, cart,
+    categoryOf: async (ids) => new Map((await Promise.all(ids.map((id) => goods.products.get(id)))).map((p) => [p.id, p.categoryId])),
+  });
+  const workflows = new WorkflowRunner({ db, clock });
+  const checkout = new Checkout({ db, clock, goods, inventory, cart, quotes: checkoutQuotes, payments, runner: workflows, pointsBalance: (id) => builtinBss(db, shared).pointsBalance(id) });
+  defineCheckout({ db, runner: workflows, orders: checkout.orders, sources: checkout.sources, quotes: checkoutQuotes, goods, inventory, payments, delivery });
+  if (sweeps) workflows.startPolling(WORKFLOW_TICK_MS, (e) => sweeps.onError(e));
+  const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired(), checkout.orders.refundUndone()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
   mallSweep?.unref();
   return {
     config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, catalogueResources, hub, subscribers, invoker, interactions, metrics, sessions,
@@ -180,7 +196,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     usage: new UsageRecorder({ db, events, shared }),
     broadcasts, broadcastRunner,
     goods, inventory,
-    cart, checkoutQuotes: new QuoteService({ cart }),
+    cart, checkoutQuotes, checkout, workflows,
     payments, paidRecharges,
     delivery,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
@@ -191,6 +207,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     async close() {
       if (sweep) clearInterval(sweep);
       if (mallSweep) clearInterval(mallSweep);
+      await workflows.stop();
       await triggerEngine.stop();
       await marketing.stop();
       await payments.stop();

@@ -17,6 +17,7 @@ import { inventoryMigrations } from './modules/inventory/index.ts';
 import { paymentMigrations } from './modules/payment/index.ts';
 import { deliveryMigrations } from './modules/delivery/index.ts';
 import { cartMigrations } from './modules/cart/index.ts';
+import { checkoutMigrations } from './modules/checkout/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
@@ -34,6 +35,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   paymentMigrations,
   deliveryMigrations,
   cartMigrations,
+  checkoutMigrations,
 ];
 
 /** Applies every module's migrations not yet applied; safe on each start and from several nodes at once. */

@@ -1,0 +1,83 @@
+// The checkout module's tables: an order (what was bought at what price, how it is paid, where it
+// goes, and where it stands) and its lines, each a snapshot of the product as it was sold.
+import type { Generated, Selectable } from 'kysely';
+import type { Json, Timestamp } from '../../platform/db/database.ts';
+import type { Delivery, ProductKind } from '../goods/index.ts';
+import type { Address } from './delivery-area.ts';
+
+/**
+ * awaiting_payment (待付款) → paid (已付款) → shipped (已发货) → delivered (已签收) → completed (已完成);
+ * cash on delivery: awaiting_delivery (待发货，货到付款) → shipped → delivered; or cancelled (已取消),
+ * expired (已超时), returned / refunded (已退款).
+ */
+export const ORDER_STATES = ['awaiting_payment', 'awaiting_delivery', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'expired', 'returned', 'refunded'] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
+
+export interface MallOrderTable {
+  id: number;
+  /** MO + the Beijing day placed + the id in 8 digits: MO2026120200001234. */
+  orderNo: string;
+  subscriberId: number;
+  /** Where it was placed: `cart`, `flash:<saleId>` (held stock), `sms`, `ussd`. */
+  source: string;
+  state: OrderState;
+  goodsFen: number;
+  deliveryFen: number;
+  discountFen: number;
+  couponCode: string | null;
+  /** The promotions applied, as the promotion module answered them. */
+  promotions: Json<{ promotionId: number; couponCode?: string; names: { 'zh-CN': string; en: string }; discountFen: number }[]>;
+  points: number;
+  pointsFen: number;
+  /** goods + delivery − discount: what the order costs. */
+  totalFen: number;
+  /** total − points: the money part. */
+  payFen: number;
+  /** How it is paid; null until a held order's payment is chosen. */
+  method: string | null;
+  paymentId: string | null;
+  shipmentId: number | null;
+  address: Json<Address> | null;
+  /** Whether its stock is held by the seller who placed it (a flash sale), not reserved by checkout. */
+  held: boolean;
+  idempotencyKey: string;
+  requestHash: string;
+  payBy: Timestamp;
+  placedAt: Timestamp;
+  paidAt: Timestamp | null;
+  deliveredAt: Timestamp | null;
+  /** A paid payment the order's undoing must give back (run after the undoing commits); cleared once refunded. */
+  refundDue: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface MallOrderLineTable {
+  id: Generated<number>;
+  orderId: number;
+  productId: number;
+  skuId: number;
+  /** The product's category when it was sold (what promotions are decided on). */
+  categoryId: number | null;
+  nameZh: string;
+  nameEn: string;
+  attrs: Json<Record<string, string>>;
+  kind: ProductKind;
+  delivery: Delivery;
+  quantity: number;
+  unitFen: number;
+  lineFen: number;
+  /** A number card's chosen number. */
+  number: string | null;
+  /** The codes issued to it once paid (卡密). */
+  codes: Json<string[]> | null;
+}
+
+declare module '../../platform/db/database.ts' {
+  interface Database {
+    mallOrder: MallOrderTable;
+    mallOrderLine: MallOrderLineTable;
+  }
+}
+
+export type MallOrder = Selectable<MallOrderTable>;
+export type MallOrderLine = Selectable<MallOrderLineTable>;

@@ -1,0 +1,252 @@
+// The checkout workflow (docs/mall.md, "Checkout: orders"): an order's steps from placed to paid,
+// each with its compensation, on the platform's runner, and the payment's and delivery's
+// callbacks that move it on.
+//
+//   open-order → reserve-stock → reserve-numbers → redeem-promotions → create-payment (remote;
+//   waits until payBy) → commit
+//
+// Placing writes the order with its stock and number holds in one transaction (a refusal leaves
+// nothing), so reserve-stock and reserve-numbers find their holds already taken (the same ref is
+// idempotent) and own their release. The payment's `paid` resumes the run inside the settling
+// transaction, so the order is committed with the payment or not at all; after payBy the run is
+// undone in reverse and a late payment answered `gone`, which the payment module refunds.
+import type { Db } from '../platform/db/index.ts';
+import { withSavepoint } from '../platform/db/index.ts';
+import { AppError } from '../platform/errors.ts';
+import { SYSTEM_ACTOR } from '../platform/audit.ts';
+import type { Step, WorkflowRunner } from '../platform/workflow/index.ts';
+import type { Goods } from '../modules/goods/index.ts';
+import type { InventoryService } from '../modules/inventory/index.ts';
+import type { Payment, Payments } from '../modules/payment/index.ts';
+import type { Delivery, ReturnRequest, Shipment } from '../modules/delivery/index.ts';
+import { CHECKOUT_WORKFLOW, ORDER_REF, orderIdOf, orderRef, type OrderService, type OrderSources, type PromotionPort, type QuoteService } from '../modules/checkout/index.ts';
+import type { MallOrderLine } from '../modules/checkout/tables.ts';
+
+/** The run's data: the order, and the payment that paid it (set by `paid`). */
+export type CheckoutData = {
+  orderId: number;
+  paymentId?: string;
+  paid?: { paymentId: string; method: string; points: number; pointsFen: number; amountFen: number; paidAt: string };
+};
+
+export interface CheckoutDeps {
+  db: Db;
+  runner: WorkflowRunner;
+  orders: OrderService;
+  sources: OrderSources;
+  quotes: QuoteService;
+  goods: Goods;
+  inventory: InventoryService;
+  payments: Payments;
+  delivery: Delivery;
+  promotions?: PromotionPort;
+}
+
+/** The warehouse a parcel leaves from when the order holds no stock of its own (a number card's SIM). */
+const DEFAULT_WAREHOUSE = 'GZ';
+
+const shippedLine = (l: MallOrderLine) => l.delivery === 'ship';
+
+export function defineCheckout(d: CheckoutDeps): void {
+  const load = async (q: Db, id: number) => {
+    const o = await d.orders.row(id, q);
+    if (!o) throw new Error(`order ${id} is gone`);
+    return { o, lines: await d.orders.lineRows(id, q) };
+  };
+
+  const steps: Step<CheckoutData>[] = [
+    {
+      name: 'open-order',
+      // The order was written when it was placed; undoing the run closes it.
+      async run() {},
+      async compensate({ q, data, reason }) {
+        const why = reason === 'timeout' ? 'expired' : 'cancelled';
+        const closed = await d.orders.update(q, data.orderId, { state: why }, ['awaiting_payment']);
+        if (closed) await d.sources.of(closed.source)?.released(q, await d.orders.view(closed, q), why);
+      },
+    },
+    {
+      name: 'reserve-stock',
+      async run({ q, data }) {
+        const { o, lines } = await load(q, data.orderId);
+        await d.orders.reserveStock(q, o, lines);
+      },
+      async compensate({ q, data }) {
+        await d.inventory.release(orderRef(data.orderId), q);
+      },
+    },
+    {
+      name: 'reserve-numbers',
+      async run({ q, data }) {
+        const { o, lines } = await load(q, data.orderId);
+        await d.orders.reserveNumbers(q, o, lines);
+      },
+      async compensate({ q, data }) {
+        for (const l of await d.orders.lineRows(data.orderId, q)) if (l.number) await d.goods.numbers.release(l.number, orderRef(data.orderId), q);
+      },
+    },
+    ...(d.promotions ? [redeemPromotions(d, d.promotions)] : []),
+    {
+      name: 'create-payment',
+      remote: true,
+      // Outside the run's transaction (the payment writes in its own), keyed by the order, so a
+      // retry after a crash is the same payment. Paid at once (the balance, points), its `paid`
+      // came inside this call and the wait is passed; cash on delivery does not wait at all.
+      async run({ q, data }) {
+        const { o } = await load(q, data.orderId);
+        if (!o.method) return { waitUntil: new Date(o.payBy) }; // a held order: paid through POST /mall/orders/{id}/payment
+        const r = await d.payments.create({
+          subscriberId: o.subscriberId, orderRef: orderRef(data.orderId), method: o.method as Payment['method'], totalFen: o.totalFen, points: o.points,
+          subject: await d.orders.subject(o), idempotencyKey: `${orderRef(data.orderId)}:checkout`,
+        });
+        await d.orders.update(q, data.orderId, { paymentId: r.payment.id });
+        if (o.method === 'cod') return { data: { paymentId: r.payment.id } };
+        return { data: { paymentId: r.payment.id }, waitUntil: new Date(o.payBy) };
+      },
+      // A payment already paid is given back once the undoing commits (the refund needs its own
+      // transaction); one not paid yet is answered `gone` if it ever is, and refunded then.
+      async compensate({ q, data }) {
+        const o = await d.orders.row(data.orderId, q);
+        const paymentId = data.paid?.paymentId ?? o?.paymentId;
+        if (!paymentId) return;
+        const p = await d.payments.get(paymentId, q);
+        if (p.state === 'paid' || p.state === 'partially_refunded') await d.orders.update(q, data.orderId, { refundDue: paymentId });
+      },
+    },
+    {
+      name: 'commit',
+      // In the payment's settling transaction (or the run's, when it was paid at once): codes
+      // first (they put back what they took when too few are left, so a refusal writes nothing),
+      // then the stock and the numbers, the shipment, and the order paid.
+      async run({ q, data, at }) {
+        const { o, lines } = await load(q, data.orderId);
+        const ref = orderRef(data.orderId);
+        for (const l of lines) if (l.delivery === 'code') await d.orders.setLineCodes(q, Number(l.id), await d.goods.codes.issue(l.skuId, ref, l.quantity, q));
+        if (!o.held && lines.some(shippedLine)) await d.inventory.commit(ref, q);
+        for (const l of lines) if (l.number) await d.goods.numbers.sell(l.number, ref, q);
+        const cod = o.method === 'cod';
+        let shipmentId: number | null = null;
+        if (lines.some((l) => l.delivery === 'ship' || l.delivery === 'number')) {
+          const held = o.held ? [] : await d.inventory.reservations(ref, q);
+          const s = await d.delivery.createShipment(ref, { subscriberId: o.subscriberId, warehouse: held[0]?.warehouseId ?? DEFAULT_WAREHOUSE, address: o.address!, codFen: cod ? o.payFen : 0 }, q);
+          shipmentId = s.id;
+        }
+        const paid = data.paid;
+        const after = await d.orders.update(q, data.orderId, {
+          state: cod ? 'awaiting_delivery' : shipmentId ? 'paid' : 'completed',
+          shipmentId,
+          ...(paid ? { paymentId: paid.paymentId, method: paid.method, points: paid.points, pointsFen: paid.pointsFen, payFen: paid.amountFen, paidAt: new Date(paid.paidAt) } : {}),
+          ...(!shipmentId && !cod ? { deliveredAt: paid ? new Date(paid.paidAt) : at } : {}),
+        });
+        if (!cod) await d.sources.of(o.source)?.paid(q, await d.orders.view(after!, q));
+      },
+    },
+  ];
+  d.runner.define<CheckoutData>({ name: CHECKOUT_WORKFLOW, steps });
+  d.orders.stepNames = steps.map((s) => s.name);
+
+  // ---- The payment's callbacks ------------------------------------------------------------------
+  d.payments.register(ORDER_REF, {
+    async describe(q, ref, subscriberId) {
+      const id = orderIdOf(ref);
+      const o = id === undefined ? undefined : await d.orders.row(id, q);
+      if (!o || o.subscriberId !== subscriberId || o.state !== 'awaiting_payment') return undefined;
+      return { totalFen: o.totalFen, subject: await d.orders.subject(o) };
+    },
+    // In the settling transaction. The run's remaining steps (commit) run here; the order expired
+    // or already paid by another payment: `gone`, and this payment is refunded.
+    async paid(q, p) {
+      const id = orderIdOf(p.orderRef);
+      const o = id === undefined ? undefined : await d.orders.row(id, q);
+      if (!o) return 'gone';
+      if (o.method === 'cod' && o.paymentId === p.id) {
+        // Cash on delivery: the order was committed when placed; now it is paid too.
+        await d.orders.update(q, Number(o.id), { paidAt: p.paidAt ?? new Date() });
+        return 'ok';
+      }
+      const paid = { paymentId: p.id, method: p.method, points: p.points, pointsFen: p.pointsFen, amountFen: p.amountFen, paidAt: new Date(p.paidAt ?? p.updatedAt).toISOString() };
+      try {
+        const r = await withSavepoint(q, (sq) => d.runner.resume(sq, CHECKOUT_WORKFLOW, p.orderRef, { paid }));
+        if (r === 'gone') return 'gone';
+        if (r === 'completed') return o.paymentId === p.id && o.paidAt ? 'ok' : 'gone';
+        return 'ok';
+      } catch (e) {
+        // The commit refused (the last codes went to another order meanwhile): this payment goes back.
+        if (e instanceof AppError) return 'gone';
+        throw e;
+      }
+    },
+  });
+
+  // ---- The delivery's callbacks ----------------------------------------------------------------
+  const orderOf = async (q: Db, s: Shipment) => {
+    const id = orderIdOf(s.orderRef);
+    const o = id === undefined ? undefined : await d.orders.row(id, q);
+    if (!o) throw new Error(`no order for shipment ${s.id}`);
+    return o;
+  };
+  d.delivery.register(ORDER_REF, {
+    async delivered(q, s) {
+      const o = await orderOf(q, s);
+      await d.orders.update(q, Number(o.id), { state: 'delivered', deliveredAt: s.deliveredAt ?? new Date() });
+      for (const l of await d.orders.lineRows(Number(o.id), q)) if (l.number) await d.goods.numbers.bind(l.number, s.orderRef, o.subscriberId, q);
+    },
+    async afterDelivered(s) {
+      const o = await orderOf(d.db, s);
+      if (o.method !== 'cod' || !o.paymentId || o.paidAt) return;
+      try {
+        await d.payments.settleOnDelivery(o.paymentId);
+      } catch (e) {
+        if (!(e instanceof AppError && e.code === 'PAYMENT_NOT_PAYABLE')) throw e;
+      }
+    },
+    // The returned lines' share of what was paid in money (the payment gives the points back in
+    // proportion); the whole order when the return names no lines; nothing for cash never taken.
+    async returned(q, s, r: ReturnRequest) {
+      const o = await orderOf(q, s);
+      await d.orders.update(q, Number(o.id), { state: 'returned' });
+      if (!o.paidAt || !o.paymentId) return { refundFen: 0 };
+      if (!r.lines.length) return { refundFen: o.payFen };
+      const lines = await d.orders.lineRows(Number(o.id), q);
+      const fen = r.lines.reduce((n, rl) => n + Math.min(rl.quantity, lines.find((l) => l.skuId === rl.skuId)?.quantity ?? 0) * (lines.find((l) => l.skuId === rl.skuId)?.unitFen ?? 0), 0);
+      return { refundFen: Math.min(o.payFen, Math.floor((fen * o.payFen) / Math.max(1, o.goodsFen))) };
+    },
+    // After that commit: the refund (once per return: its reason names the return), the goods back
+    // in stock, and the order refunded.
+    async refund(s, r, actor) {
+      const o = await orderOf(d.db, s);
+      if (o.paymentId && (r.refundFen ?? 0) > 0) {
+        const done = (await d.payments.history(o.paymentId)).refunds.some((x) => x.reason === `return:${r.id}` && x.state !== 'rejected' && x.state !== 'failed');
+        if (!done) await d.payments.refund(actor.id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR : actor, o.paymentId, { amountFen: r.refundFen!, reason: `return:${r.id}` });
+      }
+      const moved = await d.orders.update(d.db, Number(o.id), { state: 'refunded' }, ['returned']);
+      if (!moved) return;
+      const lines = await d.orders.lineRows(Number(o.id));
+      const back = r.lines.length ? r.lines : lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity }));
+      for (const b of back) {
+        const l = lines.find((x) => x.skuId === b.skuId);
+        if (!l || l.delivery !== 'ship') continue;
+        await d.inventory.adjust(SYSTEM_ACTOR, { skuId: l.skuId, warehouseId: s.warehouse, kind: 'receive', quantity: Math.min(b.quantity, l.quantity), reason: `退货入库 return:${r.id} (${o.orderNo})` });
+      }
+      await d.sources.of(o.source)?.released(d.db, await d.orders.view(moved), 'refunded');
+    },
+  });
+}
+
+/** Records the order's promotions against their limits (a use per order ref); the compensation gives the uses back. */
+function redeemPromotions(d: CheckoutDeps, promotions: PromotionPort): Step<CheckoutData> {
+  return {
+    name: 'redeem-promotions',
+    async run({ q, data }) {
+      const o = await d.orders.row(data.orderId, q);
+      if (!o || o.held || (o.discountFen === 0 && !o.couponCode)) return;
+      const lines = await d.orders.lineRows(data.orderId, q);
+      const r = await promotions.redeem(q, orderRef(data.orderId), d.quotes.promotionInput(o.subscriberId, lines, o.goodsFen, o.couponCode ?? undefined, new Date(o.placedAt)));
+      // What was quoted and confirmed is what is charged: a limit reached meanwhile refuses the order.
+      if (r.discountFen !== o.discountFen) throw new AppError('PRICE_CHANGED');
+    },
+    async compensate({ q, data }) {
+      await promotions.release(q, orderRef(data.orderId));
+    },
+  };
+}
