@@ -112,6 +112,12 @@ test('codes and a number card: codes issued once paid, the number sold, and boun
   assert.deepEqual(o.lines.find((l) => l.skuId === card.skus[0]!.id)!.codes, ['CODE-0001', 'CODE-0002']);
   assert.equal(o.lines.find((l) => l.skuId === simCard.skus[0]!.id)!.number, '17800001234');
   assert.equal((await env.s.goods.numbers.get('17800001234')).status, 'sold');
+  const ops: Actor = { id: await createStaffUser(env.db, { username: 'ops-sim', displayName: '运维丙', password: 'correct horse battery', roles: ['ops'] }), name: '运维丙', roles: ['ops'] };
+  const shipped = await env.s.delivery.ship(ops, o.shipmentId!, {});
+  await env.s.delivery.carrierEvent('demo', { eventId: 'sim-1', trackingNo: shipped.trackingNo!, state: 'delivered', at: env.clock.now() });
+  const bound = await env.s.goods.numbers.get('17800001234');
+  assert.equal(bound.status, 'bound');
+  assert.equal((await call('GET', `/mall/orders/${o.id}`, me.token)).json.state, 'delivered');
 });
 
 test('a virtual good paid with points alone completes at once and is a purchased line for reviews', async () => {
@@ -144,4 +150,169 @@ test('a seller of held stock places an order; the subscriber pays it; the seller
   assert.equal(paid.status, 201, JSON.stringify(paid.json));
   assert.deepEqual([paid.json.order.state, paid.json.next.kind], ['paid', 'paid']);
   assert.deepEqual(paidHeld, [o.id]);
+});
+
+test('the price changed between the cart and checkout: 409 PRICE_CHANGED with the new quote, then confirmed at the new price', async () => {
+  const me = await subscriber();
+  await put(me.token, phone, 1);
+  const q = await call('POST', '/mall/checkout/quote', me.token, { address: HOME });
+  assert.equal(q.json.totalFen, 399_900);
+  const c = await env.s.goods.products.submit(pm, phone.id, 'price', { skuId: phone.skus[0]!.id, listFen: 399_900, saleFen: 389_900 });
+  await env.s.goods.products.review(reviewer, c.id, { approve: true });
+  const stale = await order(me.token, { address: HOME, method: 'balance', expectedTotalFen: 399_900, confirm: true }, 'order-key-0301');
+  assert.deepEqual([stale.status, stale.json.code, stale.json.quote.totalFen], [409, 'PRICE_CHANGED', 389_900]);
+  assert.equal((await balanceAndLedger(env.db, me.id)).balanceFen, 1_000_000, 'nothing charged');
+  assert.equal((await call('GET', '/mall/orders', me.token)).json.total, 0);
+  const r = await order(me.token, { address: HOME, method: 'balance', expectedTotalFen: 389_900, confirm: true }, 'order-key-0302');
+  assert.deepEqual([r.status, r.json.order.totalFen, r.json.order.lines[0].unitFen], [201, 389_900, 389_900]);
+  assert.equal((await balanceAndLedger(env.db, me.id)).balanceFen, 1_000_000 - 389_900);
+});
+
+test('stock gone at checkout: 409 OUT_OF_STOCK with what is left, no order, nothing held or charged', async () => {
+  const me = await subscriber();
+  await put(me.token, cable, 2);
+  const q = await call('POST', '/mall/checkout/quote', me.token, { address: HOME });
+  const left = await saleable(cable);
+  // Someone else takes all but one between the quote and the order.
+  await env.s.inventory.reserve('other:gone', [{ skuId: cable.skus[0]!.id, quantity: left - 1 }], new Date(NOW.getTime() + 3_600_000));
+  const r = await order(me.token, { address: HOME, method: 'balance', expectedTotalFen: q.json.totalFen, confirm: true }, 'order-key-0401');
+  assert.deepEqual([r.status, r.json.code, r.json.skuId, r.json.saleable], [409, 'OUT_OF_STOCK', cable.skus[0]!.id, 1]);
+  assert.equal(await saleable(cable), 1);
+  assert.equal((await balanceAndLedger(env.db, me.id)).balanceFen, 1_000_000);
+  assert.equal((await call('GET', '/mall/orders', me.token)).json.total, 0);
+  await env.s.inventory.release('other:gone');
+});
+
+test('bad input answers a stable code and changes nothing: a negative quantity, a SKU of another product, an address outside the area, no key, points over the balance', async () => {
+  const me = await subscriber({ points: 100 });
+  const neg = await put(me.token, cable, -1);
+  assert.deepEqual([neg.status, neg.json.code], [400, 'INVALID_QUANTITY']);
+  const foreign = await call('PUT', '/mall/cart/lines', me.token, { productId: cable.id, skuId: phone.skus[0]!.id, quantity: 1 });
+  assert.deepEqual([foreign.status, foreign.json.code], [400, 'SKU_NOT_OF_PRODUCT']);
+  const held = (lines: { productId: number; skuId: number; quantity: number; unitFen: number }[], address: typeof HOME | null = HOME) =>
+    env.db.transaction().execute((tx) => env.s.checkout.orders.placeHeld(tx, { subscriberId: me.id, source: 'flash:9', idempotencyKey: `bad-${Math.random()}`, lines, address }))
+      .then(() => 'placed', (e: { code?: string }) => e.code);
+  assert.equal(await held([{ productId: cable.id, skuId: cable.skus[0]!.id, quantity: -1, unitFen: 100 }]), 'INVALID_QUANTITY');
+  assert.equal(await held([{ productId: cable.id, skuId: phone.skus[0]!.id, quantity: 1, unitFen: 100 }]), 'SKU_NOT_OF_PRODUCT');
+  assert.equal(await held([{ productId: cable.id, skuId: cable.skus[0]!.id, quantity: 1, unitFen: 100 }], { ...HOME, province: '西藏自治区' }), 'ADDRESS_OUT_OF_AREA');
+  await put(me.token, cable, 1);
+  const far = await order(me.token, { address: { ...HOME, province: '新疆维吾尔自治区' }, method: 'balance', expectedTotalFen: 5_900, confirm: true }, 'order-key-0501');
+  assert.deepEqual([far.status, far.json.code], [400, 'ADDRESS_OUT_OF_AREA']);
+  const noKey = await call('POST', '/mall/orders', me.token, { address: HOME, method: 'balance', expectedTotalFen: 5_900, confirm: true });
+  assert.deepEqual([noKey.status, noKey.json.code], [400, 'IDEMPOTENCY_KEY_REQUIRED']);
+  const points = await order(me.token, { address: HOME, method: 'balance', points: 500, expectedTotalFen: 5_900, confirm: true }, 'order-key-0502');
+  assert.deepEqual([points.status, points.json.code], [400, 'POINTS_INSUFFICIENT']);
+  const en = await env.app.inject({ method: 'POST', url: '/api/v1/mall/orders', headers: { authorization: `Bearer ${me.token}`, 'idempotency-key': 'order-key-0503', 'accept-language': 'en' }, payload: { address: HOME, method: 'balance', points: 500, expectedTotalFen: 5_900, confirm: true } });
+  assert.equal(en.json().detail, 'Not enough points; use fewer points');
+  const malformed = await order(me.token, { address: HOME, method: 'cheque', expectedTotalFen: 5_900, confirm: true }, 'order-key-0504');
+  assert.deepEqual([malformed.status, malformed.json.code], [400, 'INVALID_INPUT']);
+  assert.equal((await call('GET', '/mall/orders', me.token)).json.total, 0);
+  assert.equal((await balanceAndLedger(env.db, me.id)).balanceFen, 1_000_000);
+  assert.equal((await call('GET', '/mall/cart', me.token)).json.lines.length, 1, 'the cart is kept');
+});
+
+test('paid on the sandbox page: the order is committed in the settling transaction; the pay page closed, the order is paid again another way', async () => {
+  const me = await subscriber();
+  await put(me.token, cable, 1);
+  const r = await order(me.token, { address: HOME, method: 'sandbox', expectedTotalFen: 5_900, confirm: true }, 'order-key-0601');
+  assert.deepEqual([r.status, r.json.next.kind, r.json.order.state, r.json.order.workflow.state], [201, 'redirect', 'awaiting_payment', 'waiting']);
+  const again = await call('POST', `/mall/orders/${r.json.order.id}/payment`, me.token, { method: 'balance', confirm: true }, 'pay-key-0601');
+  assert.deepEqual([again.status, again.json.code], [409, 'ORDER_PAYMENT_OPEN']);
+  await env.app.inject({ method: 'POST', url: `${r.json.next.url}/cancel` });
+  await env.s.payments.sandbox!.idle();
+  const paid = await call('POST', `/mall/orders/${r.json.order.id}/payment`, me.token, { method: 'sandbox', confirm: true }, 'pay-key-0602');
+  assert.deepEqual([paid.status, paid.json.next.kind], [201, 'redirect']);
+  await env.app.inject({ method: 'POST', url: `${paid.json.next.url}/pay` });
+  await env.s.payments.sandbox!.idle();
+  const o = (await call('GET', `/mall/orders/${r.json.order.id}`, me.token)).json;
+  assert.deepEqual([o.state, o.paymentId, o.workflow.state], ['paid', paid.json.order.paymentId, 'completed']);
+  assert.ok(o.shipmentId);
+});
+
+test('unpaid after 15 minutes the order expires and its holds go back; a payment notified after that is refunded automatically', async () => {
+  const me = await subscriber();
+  await put(me.token, cable, 1);
+  await put(me.token, simCard, 1);
+  const before = await saleable(cable);
+  const r = await order(me.token, { address: HOME, numbers: { [simCard.skus[0]!.id]: '17800005678' }, method: 'sandbox', expectedTotalFen: 5_900, confirm: true }, 'order-key-0701');
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(await saleable(cable), before - 1);
+  assert.equal((await env.s.goods.numbers.get('17800005678')).status, 'reserved');
+  env.clock.advance(15 * 60_000 + 1_000);
+  await env.s.workflows.tick();
+  const o = (await call('GET', `/mall/orders/${r.json.order.id}`, me.token)).json;
+  assert.deepEqual([o.state, o.workflow.state, o.workflow.error], ['expired', 'compensated', 'timeout']);
+  assert.equal(await saleable(cable), before);
+  assert.equal((await env.s.goods.numbers.get('17800005678')).status, 'available');
+  // The subscriber pays on the page left open: the payment module is told the order is gone and gives it back.
+  await env.app.inject({ method: 'POST', url: `${r.json.next.url}/pay` });
+  await env.s.payments.sandbox!.idle();
+  const p = await env.s.payments.get(o.paymentId);
+  assert.equal(p.state, 'refunded');
+  assert.equal((await call('GET', `/mall/orders/${o.id}`, me.token)).json.state, 'expired');
+  env.clock.set(NOW);
+});
+
+test('cancelled while unpaid: the stock is back and the order cannot be paid; a paid order cannot be cancelled', async () => {
+  const me = await subscriber();
+  await put(me.token, cable, 1);
+  const before = await saleable(cable);
+  const r = await order(me.token, { address: HOME, method: 'sandbox', expectedTotalFen: 5_900, confirm: true }, 'order-key-0801');
+  const c = await call('POST', `/mall/orders/${r.json.order.id}/cancel`, me.token);
+  assert.deepEqual([c.status, c.json.state, c.json.workflow.error], [200, 'cancelled', 'cancelled:subscriber']);
+  assert.equal(await saleable(cable), before);
+  const pay = await call('POST', `/mall/orders/${r.json.order.id}/payment`, me.token, { method: 'balance', confirm: true }, 'pay-key-0801');
+  assert.deepEqual([pay.status, pay.json.code], [409, 'ORDER_NOT_PAYABLE']);
+  await put(me.token, cable, 1);
+  const paid = await order(me.token, { address: HOME, method: 'balance', expectedTotalFen: 5_900, confirm: true }, 'order-key-0802');
+  const no = await call('POST', `/mall/orders/${paid.json.order.id}/cancel`, me.token);
+  assert.deepEqual([no.status, no.json.code], [409, 'ORDER_NOT_CANCELLABLE']);
+});
+
+test('cash on delivery: awaiting delivery at once, paid when the courier takes the cash, the number card bound on signing; a return refunds and restocks', async () => {
+  const me = await subscriber();
+  const ops: Actor = { id: await createStaffUser(env.db, { username: 'ops-cod', displayName: '运维乙', password: 'correct horse battery', roles: ['ops'] }), name: '运维乙', roles: ['ops'] };
+  await put(me.token, phone, 1);
+  const total = (await call('POST', '/mall/checkout/quote', me.token, { address: HOME })).json.totalFen;
+  const r = await order(me.token, { address: HOME, method: 'cod', expectedTotalFen: total, confirm: true }, 'order-key-0901');
+  assert.deepEqual([r.status, r.json.order.state, r.json.next.kind], [201, 'awaiting_delivery', 'pending']);
+  const o: OrderView = r.json.order;
+  const s = await env.s.delivery.get(o.shipmentId!);
+  assert.equal(s.codFen, total);
+  const shipped = await env.s.delivery.ship(ops, s.id, {});
+  await env.s.delivery.carrierEvent('demo', { eventId: 'cod-1', trackingNo: shipped.trackingNo!, state: 'delivered', at: env.clock.now() });
+  const after = (await call('GET', `/mall/orders/${o.id}`, me.token)).json;
+  assert.equal(after.state, 'delivered');
+  assert.ok(after.paidAt);
+  assert.equal((await env.s.payments.get(o.paymentId!)).state, 'paid');
+  assert.deepEqual((await env.s.checkout.orders.purchasedLines(env.db, me.id, phone.id)).map((l) => l.orderId), [o.id]);
+  const before = await saleable(phone);
+  const ret = await env.app.inject({ method: 'POST', url: `/api/v1/mall/shipments/${s.id}/returns`, headers: { authorization: `Bearer ${me.token}`, 'idempotency-key': 'return-key-01' }, payload: { reason: '不想要了' } });
+  assert.equal(ret.statusCode, 201, ret.body);
+  await env.s.delivery.approveReturn(ops, ret.json().id);
+  await env.s.delivery.receiveReturn(ops, ret.json().id);
+  const done = (await call('GET', `/mall/orders/${o.id}`, me.token)).json;
+  assert.equal(done.state, 'refunded');
+  assert.equal(await saleable(phone), before + 1);
+});
+
+test('concurrent orders for the last unit: one wins, the others hear OUT_OF_STOCK and are not charged (proven on PostgreSQL with DATABASE_URL)', async () => {
+  const last = await listed('L', 9_900);
+  await env.s.inventory.adjust(pm, { skuId: last.skus[0]!.id, warehouseId: 'GZ', kind: 'receive', quantity: 1, reason: '最后一台' });
+  const buyers = await Promise.all(Array.from({ length: 6 }, () => subscriber()));
+  for (const b of buyers) await put(b.token, last, 1);
+  const rs = await Promise.all(buyers.map((b, i) => order(b.token, { address: HOME, method: 'balance', expectedTotalFen: 9_900, confirm: true }, `last-unit-${i}-key`)));
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
+  assert.ok(rs.filter((r) => r.status === 409).every((r) => r.json.code === 'OUT_OF_STOCK'));
+  assert.equal(await saleable(last), 0);
+  const charged = await Promise.all(buyers.map(async (b) => (await balanceAndLedger(env.db, b.id)).balanceFen));
+  assert.equal(charged.filter((f) => f === 1_000_000 - 9_900).length, 1);
+  assert.equal(charged.filter((f) => f === 1_000_000).length, 5);
+  // The same key twice at once: one order, one charge.
+  const twice = await subscriber();
+  await put(twice.token, cable, 1);
+  const [a, b] = await Promise.all([1, 2].map(() => order(twice.token, { address: HOME, method: 'balance', expectedTotalFen: 5_900, confirm: true }, 'same-key-twice')));
+  assert.equal(a!.json.order.id, b!.json.order.id);
+  assert.deepEqual([a!.status, b!.status].sort(), [200, 201]);
+  assert.equal((await balanceAndLedger(env.db, twice.id)).balanceFen, 1_000_000 - 5_900);
 });
