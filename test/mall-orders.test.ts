@@ -4,7 +4,7 @@
 // held stock places and the subscriber pays, cancellation, and the lines reviews may be written on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addSubscriber, balanceAndLedger, signIn, startTestEnv, type TestEnv } from './helpers.ts';
+import { addSubscriber, balanceAndLedger, signIn, staffToken, startTestEnv, type TestEnv } from './helpers.ts';
 import type { ProductView } from '../src/modules/goods/index.ts';
 import type { OrderView } from '../src/modules/checkout/index.ts';
 import { createStaffUser } from '../src/modules/staff/index.ts';
@@ -315,4 +315,37 @@ test('concurrent orders for the last unit: one wins, the others hear OUT_OF_STOC
   assert.equal(a!.json.order.id, b!.json.order.id);
   assert.deepEqual([a!.status, b!.status].sort(), [200, 201]);
   assert.equal((await balanceAndLedger(env.db, twice.id)).balanceFen, 1_000_000 - 5_900);
+});
+
+test('the console finds orders by order number or phone number and state, and shows one with its steps, payment and shipment; read-only, ops or product', async () => {
+  await env.s.inventory.adjust(pm, { skuId: cable.skus[0]!.id, warehouseId: 'GZ', kind: 'receive', quantity: 5, reason: '补货' });
+  const sub = await addSubscriber(env.db, { balanceFen: 1_000_000 });
+  const token = await signIn(env, sub.msisdn);
+  await put(token, cable, 1);
+  const paid = (await order(token, { address: HOME, method: 'balance', expectedTotalFen: 5_900, confirm: true }, 'console-key-01')).json.order as OrderView;
+  await put(token, cable, 1);
+  const open = (await order(token, { address: HOME, method: 'sandbox', expectedTotalFen: 5_900, confirm: true }, 'console-key-02')).json.order as OrderView;
+  const ops = await staffToken(env, ['ops']);
+  const get = async (url: string, t = ops) => {
+    const r = await env.app.inject({ method: 'GET', url: `/api/v1/console${url}`, headers: { authorization: `Bearer ${t}` } });
+    return { status: r.statusCode, json: r.json() };
+  };
+  const byPhone = await get(`/mall/orders?q=${sub.msisdn}`);
+  assert.deepEqual([byPhone.json.total, byPhone.json.items.map((o: OrderView) => o.id)], [2, [open.id, paid.id]]);
+  assert.equal(byPhone.json.items[0].msisdn, sub.msisdn);
+  const byNo = await get(`/mall/orders?q=${paid.orderNo}`);
+  assert.deepEqual(byNo.json.items.map((o: OrderView) => o.id), [paid.id]);
+  const waiting = await get(`/mall/orders?q=${sub.msisdn}&state=awaiting_payment`);
+  assert.deepEqual(waiting.json.items.map((o: OrderView) => o.id), [open.id]);
+  assert.equal((await get('/mall/orders?q=13000000000')).json.total, 0, 'a number that is nobody\'s');
+  const bad = await get('/mall/orders?q=hello');
+  assert.deepEqual([bad.status, bad.json.code], [400, 'INVALID_INPUT']);
+  const one = await get(`/mall/orders/${open.id}`);
+  assert.equal(one.status, 200);
+  assert.deepEqual(one.json.steps.map((x: { name: string; state: string }) => `${x.name}:${x.state}`), ['open-order:done', 'reserve-stock:done', 'reserve-numbers:done', 'create-payment:waiting', 'commit:pending']);
+  assert.deepEqual([one.json.payment.method, one.json.payment.state, one.json.shipment], ['sandbox', 'pending', null]);
+  const done = await get(`/mall/orders/${paid.id}`, await staffToken(env, ['product']));
+  assert.deepEqual([done.json.payment.state, done.json.shipment.state, done.json.steps.every((x: { state: string }) => x.state === 'done')], ['paid', 'to_ship', true]);
+  assert.equal((await get(`/mall/orders/${paid.id}`, await staffToken(env, ['agent']))).status, 403);
+  assert.equal((await get('/mall/orders/999999')).json.code, 'ORDER_NOT_FOUND');
 });

@@ -63,6 +63,8 @@ export interface OrderLineView {
 export interface OrderView {
   id: number;
   orderNo: string;
+  /** The buyer (not in the subscriber's own answers). */
+  subscriberId: number;
   state: OrderState;
   source: string;
   lines: OrderLineView[];
@@ -215,7 +217,7 @@ export class OrderService {
     const [lines, run] = await Promise.all([this.lineRows(o.id, q), this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(o.id), q)]);
     const placedAt = new Date(o.placedAt);
     return {
-      id: Number(o.id), orderNo: o.orderNo, state: o.state, source: o.source,
+      id: Number(o.id), orderNo: o.orderNo, subscriberId: o.subscriberId, state: o.state, source: o.source,
       lines: lines.map((l) => ({
         lineId: Number(l.id), productId: l.productId, skuId: l.skuId, names: l10n(l.nameZh, l.nameEn), attrs: l.attrs, kind: l.kind, delivery: l.delivery,
         quantity: l.quantity, unitFen: l.unitFen, lineFen: l.lineFen, ...(l.number ? { number: l.number } : {}), ...(l.codes ? { codes: l.codes } : {}),
@@ -229,6 +231,28 @@ export class OrderService {
         ? { state: run.state, step: this.stepName(run.step, run.state), ...(run.error ? { error: run.error } : {}) }
         : { state: 'running', step: 'open-order' },
     };
+  }
+
+  /**
+   * The order's workflow steps for the console, each `done`, `waiting` (for the payment),
+   * `running` (next to run, or being retried: with the last error), `pending`, `undoing` or
+   * `undone` (a run undone keeps no record of how far it had gone: each step before the commit is
+   * undone or was never reached, and the run's error says why).
+   */
+  async steps(id: number): Promise<{ name: string; state: string; error?: string }[]> {
+    const run = await this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(id));
+    const last = this.stepNames.length - 1;
+    return this.stepNames.map((name, i) => {
+      if (!run) return { name, state: 'pending' };
+      const r = run.step;
+      switch (run.state) {
+        case 'completed': return { name, state: 'done' };
+        case 'compensated': return { name, state: i === last ? 'pending' : 'undone' };
+        case 'compensating': case 'failed': return { name, state: i < r ? 'undoing' : i === last ? 'pending' : 'undone', ...(i === r - 1 && run.error ? { error: run.error } : {}) };
+        case 'waiting': return { name, state: i < r - 1 ? 'done' : i === r - 1 ? 'waiting' : 'pending' };
+        default: return { name, state: i < r ? 'done' : i === r ? 'running' : 'pending', ...(i === r && run.error ? { error: run.error } : {}) };
+      }
+    });
   }
 
   /** The workflow's step names, set when the workflow is defined (src/workflows/checkout.ts). */
