@@ -182,7 +182,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     categoryOf: async (ids) => new Map((await Promise.all(ids.map((id) => goods.products.get(id)))).map((p) => [p.id, p.categoryId])),
   });
   const workflows = new WorkflowRunner({ db, clock });
-  const checkout = new Checkout({ db, clock, goods, inventory, cart, quotes: checkoutQuotes, payments, runner: workflows, pointsBalance: (id) => builtinBss(db, shared).pointsBalance(id) });
+  const checkout = new Checkout({ db, clock, goods, inventory, delivery, cart, quotes: checkoutQuotes, payments, runner: workflows, pointsBalance: (id) => builtinBss(db, shared).pointsBalance(id) });
   defineCheckout({ db, runner: workflows, orders: checkout.orders, sources: checkout.sources, quotes: checkoutQuotes, goods, inventory, payments, delivery });
   if (sweeps) workflows.startPolling(WORKFLOW_TICK_MS, (e) => sweeps.onError(e));
   const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired(), checkout.orders.refundUndone()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;

@@ -6,6 +6,8 @@ import { seedDemo } from './demo/seed.ts';
 import { seedDemoMarketing } from './modules/marketing/index.ts';
 import { seedDemoGoods } from './modules/goods/index.ts';
 import { seedDemoInventory } from './modules/inventory/index.ts';
+import { seedDemoOrders } from './modules/checkout/index.ts';
+import { ManualClock } from './platform/ports.ts';
 import { buildServices } from './container.ts';
 import { buildApp } from './app.ts';
 import { startSmpp } from './channels/sms/index.ts';
@@ -44,6 +46,15 @@ if (config.demo) {
   const shop = await seedDemoGoods(opened.db, services.audit, services.clock.now());
   await seedDemoInventory(opened.db, services.audit, services.clock.now(), shop.stockPlan);
   if (shop.created) log.info(`demo shop: goods, number pool and code pools created`);
+  // The demo's past orders, placed through the real checkout by services on a clock moved over
+  // the last two weeks (their own: no background jobs), then closed.
+  const past = new ManualClock(services.clock.now());
+  const then = await buildServices(config, opened.db, { clock: past, defaultMetrics: false });
+  try {
+    if ((await seedDemoOrders({ ...then, clock: past }, services.clock.now())).created) log.info('demo orders: one in every state, over the last two weeks');
+  } finally {
+    await then.close();
+  }
 }
 
 await app.listen({ port: config.port, host: config.host });

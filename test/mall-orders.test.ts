@@ -58,7 +58,7 @@ before(async () => {
   for (const p of [phone, cable]) await env.s.inventory.adjust(pm, { skuId: p.skus[0]!.id, warehouseId: 'GZ', kind: 'receive', quantity: 5, reason: '到货入库' });
   await env.s.goods.codes.load(pm, card.skus[0]!.id, 'CODE-0001\nCODE-0002\nCODE-0003');
   await env.s.goods.numbers.import(pm, simCard.id, '17800001234\n17800005678');
-  env.s.checkout.sources.register('flash:', {
+  env.s.checkout.sources.register('seller:', {
     async paid(_q, o) { paidHeld.push(o.id); },
     async released(_q, o, why) { released.push({ orderId: o.id, why }); },
   });
@@ -137,11 +137,11 @@ test('a virtual good paid with points alone completes at once and is a purchased
 test('a seller of held stock places an order; the subscriber pays it; the seller hears of it', async () => {
   const me = await subscriber();
   const o = await env.db.transaction().execute((tx) => env.s.checkout.orders.placeHeld(tx, {
-    subscriberId: me.id, source: 'flash:7', idempotencyKey: 'flash-7-a', lines: [{ productId: cable.id, skuId: cable.skus[0]!.id, quantity: 1, unitFen: 2_900 }], address: HOME,
+    subscriberId: me.id, source: 'seller:7', idempotencyKey: 'flash-7-a', lines: [{ productId: cable.id, skuId: cable.skus[0]!.id, quantity: 1, unitFen: 2_900 }], address: HOME,
   }));
-  assert.deepEqual([o.state, o.totalFen, o.source], ['awaiting_payment', 3_900, 'flash:7']);
+  assert.deepEqual([o.state, o.totalFen, o.source], ['awaiting_payment', 3_900, 'seller:7']);
   const same = await env.db.transaction().execute((tx) => env.s.checkout.orders.placeHeld(tx, {
-    subscriberId: me.id, source: 'flash:7', idempotencyKey: 'flash-7-a', lines: [{ productId: cable.id, skuId: cable.skus[0]!.id, quantity: 1, unitFen: 2_900 }], address: HOME,
+    subscriberId: me.id, source: 'seller:7', idempotencyKey: 'flash-7-a', lines: [{ productId: cable.id, skuId: cable.skus[0]!.id, quantity: 1, unitFen: 2_900 }], address: HOME,
   }));
   assert.equal(same.id, o.id);
   const ask = await call('POST', `/mall/orders/${o.id}/payment`, me.token, { method: 'balance' }, 'pay-key-0001');
@@ -190,7 +190,7 @@ test('bad input answers a stable code and changes nothing: a negative quantity, 
   const foreign = await call('PUT', '/mall/cart/lines', me.token, { productId: cable.id, skuId: phone.skus[0]!.id, quantity: 1 });
   assert.deepEqual([foreign.status, foreign.json.code], [400, 'SKU_NOT_OF_PRODUCT']);
   const held = (lines: { productId: number; skuId: number; quantity: number; unitFen: number }[], address: typeof HOME | null = HOME) =>
-    env.db.transaction().execute((tx) => env.s.checkout.orders.placeHeld(tx, { subscriberId: me.id, source: 'flash:9', idempotencyKey: `bad-${Math.random()}`, lines, address }))
+    env.db.transaction().execute((tx) => env.s.checkout.orders.placeHeld(tx, { subscriberId: me.id, source: 'seller:9', idempotencyKey: `bad-${Math.random()}`, lines, address }))
       .then(() => 'placed', (e: { code?: string }) => e.code);
   assert.equal(await held([{ productId: cable.id, skuId: cable.skus[0]!.id, quantity: -1, unitFen: 100 }]), 'INVALID_QUANTITY');
   assert.equal(await held([{ productId: cable.id, skuId: phone.skus[0]!.id, quantity: 1, unitFen: 100 }]), 'SKU_NOT_OF_PRODUCT');

@@ -10,3 +10,5 @@ export { QuoteService, type Quote, type PromotionPort, type PromotionInput, type
 export { checkArea, deliveryFee, DELIVERED_PROVINCES, FREE_DELIVERY_FROM_FEN, DELIVERY_FEE_FEN, type Address } from './delivery-area.ts';
 export { ORDER_STATES, type OrderState, type MallOrder, type MallOrderLine } from './tables.ts';
 export { checkoutMigrations } from './migrations/index.ts';
+/** The demo operator's past orders. */
+export { seedDemoOrders, type DemoOrderServices } from './demo.ts';

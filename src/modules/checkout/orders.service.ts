@@ -18,6 +18,7 @@ import type { CartService } from '../cart/index.ts';
 import type { Delivery, Goods, ProductKind } from '../goods/index.ts';
 import { checkQuantity, type InventoryService } from '../inventory/index.ts';
 import type { NextStep, Payments, PaymentMethod } from '../payment/index.ts';
+import type { Delivery as DeliveryService } from '../delivery/index.ts';
 import { checkArea, deliveryFee, type Address } from './delivery-area.ts';
 import type { Quote, QuoteService } from './quote.service.ts';
 import type { MallOrder, MallOrderLine, OrderState } from './tables.ts';
@@ -60,7 +61,7 @@ export interface OrderLineView {
   codes?: string[];
 }
 
-export interface OrderView {
+export type OrderView = {
   id: number;
   orderNo: string;
   /** The buyer (not in the subscriber's own answers). */
@@ -87,7 +88,7 @@ export interface OrderView {
   paidAt?: string;
   deliveredAt?: string;
   workflow: { state: string; step: string; error?: string };
-}
+};
 
 /** What the seller of held stock (a flash sale) is told of the orders it placed, in the transaction that records it. */
 export interface OrderSourceHandler {
@@ -148,6 +149,8 @@ export interface OrderServiceDeps {
   goods: Goods;
   inventory: InventoryService;
   cart: CartService;
+  /** Shipments: an order shows `shipped` while its parcel is on the way. */
+  delivery: Pick<DeliveryService, 'get' | 'search'>;
   quotes: QuoteService;
   payments: Payments;
   runner: WorkflowRunner;
@@ -194,7 +197,12 @@ export class OrderService {
     let q = this.deps.db.selectFrom('mallOrder');
     if (f.subscriberId !== undefined) q = q.where('subscriberId', '=', f.subscriberId);
     if (f.orderNo) q = q.where('orderNo', '=', f.orderNo);
-    if (f.state) q = q.where('state', '=', f.state);
+    if (f.state === 'shipped') {
+      // Shipped is the parcel's state, not one an order records: the orders of the parcels on their way.
+      const onTheWay = [...await this.deps.delivery.search({ state: 'shipped', limit: 200 }), ...await this.deps.delivery.search({ state: 'in_transit', limit: 200 })];
+      const ids = onTheWay.map((x) => orderIdOf(x.orderRef)).filter((id): id is number => id !== undefined);
+      q = q.where('id', 'in', ids.length ? ids : [-1]).where('state', 'in', ['paid', 'awaiting_delivery']);
+    } else if (f.state) q = q.where('state', '=', f.state);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('placedAt', 'desc').orderBy('id', 'desc').offset(page.offset).limit(page.limit).execute(),
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -216,8 +224,13 @@ export class OrderService {
   async view(o: MallOrder, q: Db = this.deps.db): Promise<OrderView> {
     const [lines, run] = await Promise.all([this.lineRows(o.id, q), this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(o.id), q)]);
     const placedAt = new Date(o.placedAt);
+    let state = o.state;
+    if ((state === 'paid' || state === 'awaiting_delivery') && o.shipmentId) {
+      const parcel = await this.deps.delivery.get(Number(o.shipmentId), q);
+      if (parcel.state === 'shipped' || parcel.state === 'in_transit') state = 'shipped';
+    }
     return {
-      id: Number(o.id), orderNo: o.orderNo, subscriberId: o.subscriberId, state: o.state, source: o.source,
+      id: Number(o.id), orderNo: o.orderNo, subscriberId: o.subscriberId, state, source: o.source,
       lines: lines.map((l) => ({
         lineId: Number(l.id), productId: l.productId, skuId: l.skuId, names: l10n(l.nameZh, l.nameEn), attrs: l.attrs, kind: l.kind, delivery: l.delivery,
         quantity: l.quantity, unitFen: l.unitFen, lineFen: l.lineFen, ...(l.number ? { number: l.number } : {}), ...(l.codes ? { codes: l.codes } : {}),
