@@ -1,6 +1,6 @@
 // The web hall (desktop) and mobile hall (掌厅, phone-sized screens): one layout that adapts.
 import { OfflineBanner } from './components/status.tsx';
-import { CircleDot, House, LayoutGrid, Package, Receipt, UserRound } from './components/icons.tsx';
+import { CircleDot, House, LayoutGrid, Package, Receipt, ShoppingBag, UserRound } from './components/icons.tsx';
 import { LangSwitch, SkipLink } from './components/shell.tsx';
 import { maskMsisdn } from '../shared/format.ts';
 import { useMediaQuery } from './hooks.ts';
@@ -8,6 +8,7 @@ import { I18nProvider, useI18n } from './i18n.tsx';
 import { Bills } from './pages/bills.tsx';
 import { Home } from './pages/home.tsx';
 import { Login } from './pages/login.tsx';
+import { isMallPath, mallPage } from './pages/mall.tsx';
 import { Me } from './pages/me.tsx';
 import { Packs } from './pages/packs.tsx';
 import { Points } from './pages/points.tsx';
@@ -42,6 +43,7 @@ function Hall() {
   const nav = [
     { to: '/', label: t('nav.home') },
     { to: '/packs', label: t('nav.packs') },
+    { to: '/mall', label: t('nav.mall') },
     { to: '/services', label: t('nav.services') },
     { to: '/subscriptions', label: t('nav.subscriptions') },
     { to: '/bills', label: t('nav.bills') },
@@ -52,6 +54,7 @@ function Hall() {
   const tabs = [
     { to: '/', label: t('tab.home'), icon: House },
     { to: '/packs', label: t('tab.packs'), icon: Package },
+    { to: '/mall', label: t('tab.mall'), icon: ShoppingBag },
     { to: '/services', label: t('tab.services'), icon: LayoutGrid },
     { to: '/bills', label: t('tab.bills'), icon: Receipt },
     { to: '/me', label: t('tab.mine'), icon: UserRound },
@@ -86,7 +89,9 @@ function Hall() {
       </header>
       <OfflineBanner />
       <main id="main" className="main">
-        {/^\/o\/[^/]+$/.test(sub) ? <OfferLinkPage key={sub} code={decodeURIComponent(sub.slice(3))} /> : session ? routePage(sub) : <Login />}
+        {/^\/o\/[^/]+$/.test(sub) ? <OfferLinkPage key={sub} code={decodeURIComponent(sub.slice(3))} />
+          // The mall is open to guests (their cart kept on this device); it asks for sign-in at checkout.
+          : isMallPath(sub) ? mallPage(sub, session !== null) : session ? routePage(sub) : <Login />}
       </main>
       {session && (
         <nav className="tabbar" aria-label={t('nav.tabs')}>

@@ -1,7 +1,8 @@
 // Every text of the web app in both languages: zh-CN first (the default), English second.
 // The type makes English carry exactly Chinese's keys; test/web/messages.test.ts checks that and
 // that both sides use the same {placeholders}. Texts from the server (business names, results,
-// errors) arrive in both languages and are not repeated here.
+// errors) arrive in both languages and are not repeated here. The mall's texts are in mall-messages.ts.
+import { mallEn, mallZh } from './mall-messages.ts';
 
 const zh = {
   'brand.webHall': '网上营业厅',
@@ -312,6 +313,7 @@ const zh = {
   'usage.historyTitle': '近{n}个月用量',
   'usage.voiceMinutes': '通话（分钟）',
   'usage.noHistory': '暂无历史用量。',
+  ...mallZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -625,6 +627,7 @@ const en: Record<MessageKey, string> = {
   'usage.historyTitle': 'Usage in the last {n} months',
   'usage.voiceMinutes': 'Calls (minutes)',
   'usage.noHistory': 'No usage history yet.',
+  ...mallEn,
 };
 
 export const messages: Record<'zh-CN' | 'en', Record<MessageKey, string>> = { 'zh-CN': zh, en };

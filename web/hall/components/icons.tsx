@@ -2,7 +2,7 @@
 // Icons are decoration: each sits beside a text that says the same, so they are aria-hidden.
 import {
   ArrowLeftRight, ChartColumn, CircleDot, ClipboardList, Coins, CreditCard, FileText, Gauge, Gift, House, LayoutGrid,
-  MessageSquare, Package, Phone, Receipt, Router, Search, Sparkles, UserRound, Wallet, Wifi, type LucideIcon,
+  MessageSquare, Package, Phone, Receipt, Router, Search, ShoppingBag, Sparkles, UserRound, Wallet, Wifi, type LucideIcon,
 } from 'lucide-react';
 
 const BY_BUSINESS: Record<string, LucideIcon> = {
@@ -33,4 +33,4 @@ export function GroupIcon({ group, size = 18 }: { group: string; size?: number }
   return <Icon size={size} aria-hidden="true" focusable="false" />;
 }
 
-export { ChartColumn, CircleDot, CreditCard, House, LayoutGrid, Package, Receipt, Search, UserRound, Wallet };
+export { ChartColumn, CircleDot, CreditCard, House, LayoutGrid, Package, Receipt, Search, ShoppingBag, UserRound, Wallet };

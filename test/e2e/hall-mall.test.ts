@@ -1,0 +1,114 @@
+// 商城 in a real browser, at a phone size and a desktop size, on the demo shop: a subscriber filters
+// phones by brand and price, picks a colour and storage, sees its stock, adds it to the cart with a
+// 50-yuan recharge card, checks out paying from the balance, and sees the order; axe passes on
+// every page, and nothing sticks out sideways on the phone.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { addSubscriber } from '../helpers.ts';
+import { seedDemoGoods } from '../../src/modules/goods/index.ts';
+import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
+import { axeProblems, codeFromOutbox, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
+
+const skip = skipReason();
+
+async function signIn(page: Page, msisdn: string, base: string): Promise<void> {
+  await page.getByLabel('手机号码').fill(msisdn);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
+  await page.getByLabel('短信验证码').fill(await codeFromOutbox(base, msisdn));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+/** The page is usable as it is: axe finds nothing serious and (on a phone) nothing overflows. */
+async function checkPage(page: Page, name: string, phone: boolean): Promise<void> {
+  assert.deepEqual(await axeProblems(page), [], `${name}: axe`);
+  if (phone) assert.deepEqual(await overflowProblems(page), [], `${name}: overflow`);
+  await screenshot(page, name);
+}
+
+describe('the mall in the hall', { skip }, () => {
+  let hall: Hall;
+  before(async () => {
+    hall = await startHall();
+    const now = hall.env.clock.now();
+    const shop = await seedDemoGoods(hall.env.db, hall.env.s.audit, now);
+    await seedDemoInventory(hall.env.db, hall.env.s.audit, now, shop.stockPlan);
+  });
+  after(async () => { await hall?.close(); });
+
+  for (const size of [{ name: 'phone', width: 360, height: 640 }, { name: 'desktop', width: 1440, height: 900 }]) {
+    test(`at ${size.width}×${size.height}: filter phones, pick colour and storage, add with a recharge card, check out from the balance, see the order`, async () => {
+      const phone = size.name === 'phone';
+      const sub = await addSubscriber(hall.env.db, { balanceFen: 1_000_000, points: 5_000 });
+      const page = await hall.context.newPage();
+      await page.setViewportSize({ width: size.width, height: size.height });
+
+      // A guest browses (nobody signed in on this browser): categories, a brand and a price range.
+      await page.goto(`${hall.base}/mall`);
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: '商城' }).waitFor();
+      await page.getByRole('button', { name: '手机', exact: true }).click();
+      await page.getByLabel('品牌').selectOption('华为');
+      await page.getByRole('button', { name: '5000元以上' }).click();
+      await page.getByRole('status').filter({ hasText: /共 \d+ 件商品/ }).waitFor();
+      const cards = page.getByRole('list', { name: '商品列表' }).getByRole('listitem');
+      await cards.first().waitFor();
+      const names = await cards.locator('.product-name').allTextContents();
+      assert.ok(names.length > 0 && names.every((n) => n.includes('华为')), `only 华为 phones: ${names.join(', ')}`);
+      assert.ok(names.some((n) => n.includes('Mate 60 Pro')), `Mate 60 Pro among them: ${names.join(', ')}`);
+      await checkPage(page, `hall-mall-${size.name}-home`, phone);
+
+      // The product: colour and storage, the price and the stock of that SKU.
+      await cards.filter({ hasText: 'Mate 60 Pro' }).first().getByRole('link').click();
+      await page.getByRole('heading', { level: 1, name: /Mate 60 Pro/ }).waitFor();
+      const colours = page.getByRole('group', { name: '颜色' }).getByRole('button');
+      const storages = page.getByRole('group', { name: '存储' }).getByRole('button');
+      assert.ok((await colours.count()) >= 2 && (await storages.count()) >= 2);
+      await colours.nth(1).click();
+      await storages.last().click();
+      const price = page.getByTestId('sku-price');
+      await price.waitFor();
+      const priceText = await price.textContent();
+      assert.match(priceText ?? '', /¥[\d,]+\.\d{2}/);
+      assert.match(priceText ?? '', /有货|仅剩 \d+ 件|已售罄/);
+      if (/已售罄/.test(priceText ?? '')) {
+        assert.equal(await page.getByRole('button', { name: '已售罄' }).isDisabled(), true, 'a sold-out SKU cannot be added');
+        await colours.first().click();
+        await storages.first().click();
+      }
+      await page.getByRole('button', { name: '加入购物车' }).click();
+      await page.getByRole('status').filter({ hasText: '已加入购物车 1 件' }).waitFor();
+      await checkPage(page, `hall-mall-${size.name}-product`, phone);
+
+      // A 50-yuan recharge card, found by search.
+      await page.goto(`${hall.base}/mall`);
+      await page.getByRole('searchbox', { name: '搜索商品' }).fill('50元话费');
+      await page.getByRole('button', { name: '搜索', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: '“50元话费”' }).waitFor();
+      await page.getByRole('list', { name: '商品列表' }).getByRole('link', { name: /50元话费充值卡/ }).click();
+      await page.getByRole('heading', { level: 1, name: /50元话费充值卡/ }).waitFor();
+      await page.getByRole('button', { name: '加入购物车' }).click();
+      await page.getByRole('status').filter({ hasText: '已加入购物车 1 件' }).waitFor();
+
+      // The guest's cart, then sign-in: the cart is kept (merged into the subscriber's).
+      await page.getByRole('navigation', { name: '商城导航' }).getByRole('link', { name: /购物车/ }).click();
+      await page.getByRole('heading', { level: 1, name: '购物车' }).waitFor();
+      const lines = page.getByRole('list', { name: '购物车商品' }).getByRole('listitem');
+      await lines.nth(1).waitFor();
+      assert.equal(await lines.count(), 2);
+      await checkPage(page, `hall-mall-${size.name}-cart`, phone);
+      await page.getByRole('link', { name: '去结算' }).click();
+      await page.getByText('请先登录').waitFor();
+      await signIn(page, sub.msisdn, hall.base);
+      await page.getByRole('heading', { level: 1, name: '确认订单' }).waitFor();
+      const items = page.locator('.checkout-lines li');
+      await items.first().waitFor();
+      assert.equal(await items.count(), 2, 'the guest cart joined the subscriber’s');
+
+      assert.deepEqual(hall.pageErrors, []);
+      await page.close();
+    });
+  }
+});

@@ -1,0 +1,214 @@
+// The hall's client of the mall's REST API (docs/mall.md): products and categories (public), the
+// cart (a guest's by the X-Cart-Token kept in localStorage, merged into the subscriber's cart on the
+// first cart call after sign-in), the quote, orders, shipments and returns, and the activity zone.
+import { useMemo } from 'react';
+import { ApiError, query, request, type Method } from '../shared/api.ts';
+import type { components } from '../shared/api-types.ts';
+import type { L10n, RequestOf, ResponseOf } from '../shared/types.ts';
+import { useMediaQuery } from './hooks.ts';
+import { useI18n } from './i18n.tsx';
+import { useSession } from './session.tsx';
+
+export type Product = ResponseOf<'/api/v1/mall/products/{id}', 'get', 200>;
+export type Sku = Product['skus'][number];
+export type ProductKind = Product['kind'];
+export type ProductPage = ResponseOf<'/api/v1/mall/products', 'get', 200>;
+export type Category = components['schemas']['MallCategory'];
+export type PoolNumber = ResponseOf<'/api/v1/mall/number-cards/{productId}/numbers', 'get', 200>['items'][number];
+export type Cart = ResponseOf<'/api/v1/mall/cart', 'get', 200>;
+export type CartLine = Cart['lines'][number];
+export type Address = NonNullable<RequestOf<'/api/v1/mall/checkout/quote', 'post'>['address']>;
+export type Shipment = ResponseOf<'/api/v1/mall/shipments/{id}', 'get', 200>;
+export type PaymentMethod = ResponseOf<'/api/v1/payments/methods', 'get', 200>['methods'][number];
+
+/** The quote of the signed-in subscriber's cart (`POST /mall/checkout/quote`), with the order's money parts. */
+export type CheckoutQuote = ResponseOf<'/api/v1/mall/checkout/quote', 'post', 200> & {
+  discountFen?: number; pointsFen?: number; payFen?: number; points?: number; couponCode?: string | null;
+};
+
+/** An order as the checkout contract shapes it (docs/mall.md, "Checkout: orders"). */
+export interface OrderLine {
+  lineId: number; productId: number; skuId: number; names: L10n; attrs: Record<string, string>;
+  kind: string; delivery: string; quantity: number; unitFen: number; lineFen: number;
+  number?: string | null; codes?: string[] | null;
+}
+export interface Order {
+  id: number; orderNo: string; state: string; source: string; lines: OrderLine[];
+  goodsFen: number; deliveryFen: number; discountFen: number; couponCode?: string | null;
+  points: number; pointsFen: number; totalFen: number; payFen: number; method: string;
+  paymentId?: number | null; shipmentId?: number | null; address?: Address | null;
+  payBy: string; placedAt: string; placedAtLocal: string; paidAt?: string | null;
+  workflow?: { state: string; step: string | number; error?: string | null };
+}
+export type OrderNext = { kind: 'redirect'; url: string } | { kind: 'paid' } | { kind: 'pending' };
+
+export interface ProductFilter {
+  q?: string; category?: number; brand?: string; kind?: ProductKind; minFen?: number; maxFen?: number; offset?: number; limit?: number;
+}
+
+export interface PlaceOrder {
+  address?: Address; numbers?: Record<string, string>; couponCode?: string; points?: number;
+  method: string; expectedTotalFen: number; confirm: true;
+}
+
+const CART_TOKEN_KEY = 'omnihall.cartToken';
+const NUMBERS_KEY = 'omnihall.mall.numbers';
+
+function readStore(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function writeStore(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Private mode: the guest cart lasts for this page only.
+  }
+}
+
+/** The numbers chosen for number-card SKUs, kept on this device until the order takes them. */
+export function chosenNumbers(): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(readStore(NUMBERS_KEY) ?? '{}');
+    if (typeof v !== 'object' || v === null) return {};
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string' && /^1\d{10}$/.test(e[1])));
+  } catch {
+    return {};
+  }
+}
+export function chooseNumber(skuId: number, number: string | null): void {
+  const all = chosenNumbers();
+  if (number) all[String(skuId)] = number;
+  else delete all[String(skuId)];
+  writeStore(NUMBERS_KEY, JSON.stringify(all));
+}
+
+// One merge per guest token: pages mounting at once after sign-in share it.
+let merging: Promise<void> | null = null;
+
+export interface MallClient {
+  signedIn: boolean;
+  products(f: ProductFilter): Promise<ProductPage>;
+  product(id: number): Promise<Product>;
+  categories(): Promise<Category[]>;
+  numbers(productId: number, f: { pattern?: string; tier?: number; offset?: number; limit?: number }): Promise<{ items: PoolNumber[]; total: number }>;
+  cart(): Promise<Cart>;
+  setLine(productId: number, skuId: number, quantity: number): Promise<Cart>;
+  removeLine(skuId: number): Promise<Cart>;
+  quote(body: { address?: Address; couponCode?: string; points?: number }): Promise<CheckoutQuote>;
+  placeOrder(body: PlaceOrder, idempotencyKey: string): Promise<{ order: Order; next: OrderNext }>;
+  orders(page: { offset?: number; limit?: number }): Promise<{ items: Order[]; total: number }>;
+  order(id: number): Promise<Order>;
+  cancelOrder(id: number): Promise<Order>;
+  shipment(id: number): Promise<Shipment>;
+  requestReturn(shipmentId: number, reason: string, idempotencyKey: string): Promise<Shipment['returns'][number]>;
+  paymentMethods(): Promise<PaymentMethod[]>;
+}
+
+/** The mall's client for this hall: the signed-in subscriber's token, the language and the channel. */
+export function useMall(): MallClient {
+  const { lang } = useI18n();
+  const { session, end } = useSession();
+  const phone = useMediaQuery('(max-width: 640px)');
+  const token = session?.token ?? null;
+  return useMemo(() => {
+    const channel = phone ? 'mobile' : 'web';
+    const o = { lang, token, onUnauthorized: () => end('expired') };
+    const call = async <T,>(method: Method, path: string, body?: unknown, extra: Record<string, string> = {}) =>
+      request<T>(o, method, path, body, { 'x-omnihall-channel': channel, ...extra });
+
+    /** A guest's cart is named by its token; a subscriber's by the bearer token (a guest's is merged first). */
+    const cartCall = async (method: Method, path: string, body?: unknown): Promise<Cart> => {
+      const guest = readStore(CART_TOKEN_KEY);
+      if (token && guest) {
+        merging ??= call<Cart>('POST', '/mall/cart/merge', {}, { 'x-cart-token': guest }).then(
+          () => writeStore(CART_TOKEN_KEY, null),
+          (e: unknown) => {
+            // A token the server no longer knows is an empty guest cart: nothing to merge.
+            if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 401) writeStore(CART_TOKEN_KEY, null);
+            else throw e;
+          },
+        ).finally(() => { merging = null; });
+        await merging;
+      }
+      const extra: Record<string, string> = !token && guest ? { 'x-cart-token': guest } : {};
+      const r = await call<Cart>(method, path, body, extra);
+      if (!token && r.data.guestToken && r.data.guestToken !== guest) writeStore(CART_TOKEN_KEY, r.data.guestToken);
+      return r.data;
+    };
+    const data = async <T,>(method: Method, path: string, body?: unknown, extra?: Record<string, string>) => (await call<T>(method, path, body, extra)).data;
+
+    return {
+      signedIn: token !== null,
+      products: (f) => data('GET', `/mall/products${query({ ...f, channel })}`),
+      product: (id) => data('GET', `/mall/products/${id}${query({ channel })}`),
+      categories: async () => (await data<{ items: Category[] }>('GET', '/mall/categories')).items,
+      numbers: (productId, f) => data('GET', `/mall/number-cards/${productId}/numbers${query({ ...f, channel })}`),
+      cart: () => cartCall('GET', '/mall/cart'),
+      setLine: (productId, skuId, quantity) => cartCall('PUT', '/mall/cart/lines', { productId, skuId, quantity }),
+      removeLine: (skuId) => cartCall('DELETE', `/mall/cart/lines/${skuId}`),
+      quote: (body) => data('POST', '/mall/checkout/quote', body),
+      placeOrder: (body, key) => data('POST', '/mall/orders', body, { 'idempotency-key': key }),
+      orders: (page) => data('GET', `/mall/orders${query(page)}`),
+      order: (id) => data('GET', `/mall/orders/${id}`),
+      cancelOrder: async (id) => {
+        const r = await data<Order | { order: Order }>('POST', `/mall/orders/${id}/cancel`, {});
+        return 'order' in r ? r.order : r;
+      },
+      shipment: (id) => data('GET', `/mall/shipments/${id}`),
+      requestReturn: (shipmentId, reason, key) => data('POST', `/mall/shipments/${shipmentId}/returns`, { reason }, { 'idempotency-key': key }),
+      paymentMethods: async () => (await data<{ methods: PaymentMethod[] }>('GET', '/payments/methods')).methods,
+    };
+  }, [lang, token, phone, end]);
+}
+
+// ---- what the pages say about stock and prices ----------------------------------------------
+
+/** A SKU's stock as a buyer reads it: in stock (not counted, or plenty), only n left, or sold out. */
+export type StockWord = { kind: 'in' } | { kind: 'few'; n: number } | { kind: 'out' };
+export const FEW_LEFT = 10;
+
+export function stockWord(stock: { saleable: number | null; inStock: boolean }): StockWord {
+  if (!stock.inStock || stock.saleable === 0) return { kind: 'out' };
+  if (stock.saleable !== null && stock.saleable <= FEW_LEFT) return { kind: 'few', n: stock.saleable };
+  return { kind: 'in' };
+}
+
+/** Whether every SKU of a product is sold out. */
+export function soldOut(p: { skus: { stock: { saleable: number | null; inStock: boolean } }[] }): boolean {
+  return p.skus.length > 0 && p.skus.every((s) => stockWord(s.stock).kind === 'out');
+}
+
+/** The attribute names of a product's SKUs in the order they first appear (颜色, 存储). */
+export function attrNames(skus: readonly { attrs: Record<string, string> }[]): string[] {
+  const out: string[] = [];
+  for (const s of skus) for (const k of Object.keys(s.attrs)) if (!out.includes(k)) out.push(k);
+  return out;
+}
+
+/** The values of one attribute in the order they first appear. */
+export function attrValues(skus: readonly { attrs: Record<string, string> }[], name: string): string[] {
+  const out: string[] = [];
+  for (const s of skus) {
+    const v = s.attrs[name];
+    if (v !== undefined && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+/** The SKU whose attributes are exactly the chosen ones, if any. */
+export function skuOf<S extends { attrs: Record<string, string> }>(skus: readonly S[], chosen: Record<string, string>): S | undefined {
+  return skus.find((s) => Object.entries(s.attrs).every(([k, v]) => chosen[k] === v));
+}
+
+/** Does a line need an address: shipped goods, and a number card's SIM. */
+export function shipped(delivery: string): boolean {
+  return delivery === 'ship' || delivery === 'number';
+}
+
+/** How many points are worth a yuan (the payment module's PAYMENT_POINTS_PER_YUAN default). */
+export const POINTS_PER_YUAN = 100;
