@@ -27,7 +27,8 @@ import { Goods } from './modules/goods/index.ts';
 import { InventoryService } from './modules/inventory/index.ts';
 import { configuredCarrier, Delivery, demoCarrier } from './modules/delivery/index.ts';
 import { CartService } from './modules/cart/index.ts';
-import { Checkout, QuoteService } from './modules/checkout/index.ts';
+import { Checkout, QuoteService, type OrderView } from './modules/checkout/index.ts';
+import { FlashSales } from './modules/flashsale/index.ts';
 import { WorkflowRunner } from './platform/workflow/index.ts';
 import { defineCheckout } from './workflows/checkout.ts';
 import { BUSINESSES } from './businesses/index.ts';
@@ -101,6 +102,8 @@ export interface Services {
   paidRecharges: PaidRecharges;
   /** The mall's shipments, carriers and their webhook events, and returns (docs/mall.md, "Delivery"). */
   delivery: Delivery;
+  /** Flash sales (秒杀): staff's sales and their review, buyers' units won with their orders, settlement (docs/mall.md, "Flash sales"). */
+  flashSales: FlashSales<OrderView>;
   /** Closes what the services opened (not the database, which the caller owns). */
   close(): Promise<void>;
 }
@@ -184,8 +187,10 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const workflows = new WorkflowRunner({ db, clock });
   const checkout = new Checkout({ db, clock, goods, inventory, delivery, cart, quotes: checkoutQuotes, payments, runner: workflows, pointsBalance: (id) => builtinBss(db, shared).pointsBalance(id) });
   defineCheckout({ db, runner: workflows, orders: checkout.orders, sources: checkout.sources, quotes: checkoutQuotes, goods, inventory, payments, delivery });
+  const flashSales = new FlashSales<OrderView>({ db, clock, random, audit: auditLog, goods, inventory, orders: checkout.orders });
+  checkout.sources.register('flash:', flashSales.orderEvents);
   if (sweeps) workflows.startPolling(WORKFLOW_TICK_MS, (e) => sweeps.onError(e));
-  const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired(), checkout.orders.refundUndone()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
+  const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired(), checkout.orders.refundUndone(), flashSales.settleEnded()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
   mallSweep?.unref();
   return {
     config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, catalogueResources, hub, subscribers, invoker, interactions, metrics, sessions,
@@ -199,6 +204,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     cart, checkoutQuotes, checkout, workflows,
     payments, paidRecharges,
     delivery,
+    flashSales,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),
     sms,

@@ -6,6 +6,7 @@ import { seedDemo } from './demo/seed.ts';
 import { seedDemoMarketing } from './modules/marketing/index.ts';
 import { seedDemoGoods } from './modules/goods/index.ts';
 import { seedDemoInventory } from './modules/inventory/index.ts';
+import { seedDemoFlashSales } from './modules/flashsale/index.ts';
 import { seedDemoOrders } from './modules/checkout/index.ts';
 import { ManualClock } from './platform/ports.ts';
 import { buildServices } from './container.ts';
@@ -55,6 +56,8 @@ if (config.demo) {
   } finally {
     await then.close();
   }
+  // Its flash sales: one live now, one tomorrow at 10:00 Beijing time (their stock held from what is left).
+  await seedDemoFlashSales(opened.db, services.goods, services.flashSales, services.clock.now());
 }
 
 await app.listen({ port: config.port, host: config.host });

@@ -123,6 +123,28 @@ describe('stock and reservations', () => {
     assert.equal((await level(sku)).reserved, 0);
   });
 
+  test("a seller's lot (a flash sale) holds more than an order line, and settles what sold: committed from the warehouses in order, the rest released, once", async () => {
+    const sku = (await product()).skus[0]!.id;
+    await receive(sku, 'GZ', 100);
+    await receive(sku, 'SZ', 60);
+    const lot = await env.s.inventory.reserveLot('flash:lot1', sku, 150, inFifteen());
+    assert.deepEqual(lot.map((r) => [r.warehouseId, r.quantity]), [['GZ', 100], ['SZ', 50]]);
+    assert.deepEqual(await level(sku), { onHand: 160, reserved: 150, safety: 0, saleable: 10 });
+    for (const quantity of [0, -1, 2.5, 1_000_001]) await assert.rejects(env.s.inventory.reserveLot(`flash:bad${quantity}`, sku, quantity, inFifteen()), { code: 'INVALID_QUANTITY' });
+    await assert.rejects(env.s.inventory.settle('flash:lot1', 151), { code: 'INVALID_QUANTITY' });
+    await assert.rejects(env.s.inventory.settle('flash:lot1', -1), { code: 'INVALID_QUANTITY' });
+    const settled = await env.s.inventory.settle('flash:lot1', 120);
+    assert.deepEqual(settled.map((r) => [r.warehouseId, r.status, r.quantity]), [['GZ', 'committed', 100], ['SZ', 'committed', 20]]);
+    assert.deepEqual(await level(sku), { onHand: 40, reserved: 0, safety: 0, saleable: 40 });
+    assert.deepEqual((await env.s.inventory.settle('flash:lot1', 120)).map((r) => r.quantity), [100, 20], 'settling again changes nothing');
+    assert.deepEqual(await level(sku), { onHand: 40, reserved: 0, safety: 0, saleable: 40 });
+    // Nothing sold from one warehouse: that reservation is released.
+    await env.s.inventory.reserveLot('flash:lot2', sku, 35, inFifteen());
+    assert.deepEqual((await env.s.inventory.settle('flash:lot2', 0)).map((r) => r.status), ['released']);
+    assert.equal((await level(sku)).saleable, 40);
+    await assert.rejects(env.s.inventory.settle('flash:never', 0), { code: 'RESERVATION_NOT_FOUND' });
+  });
+
   test('a number picked for an order is held until it expires, then free for the next buyer', async () => {
     const card = await product({ kind: 'number_card', nameZh: '新号卡', nameEn: 'New number card' });
     await env.s.goods.numbers.import(pm, card.id, '13900001111\n13900001234\n');

@@ -11,6 +11,7 @@ import { deliveryConsoleRoutes } from './delivery-routes.ts';
 import { broadcastRoutes } from './broadcast-routes.ts';
 import { mallRoutes } from './mall-routes.ts';
 import { campaignRoutes } from './campaign-routes.ts';
+import { flashSaleRoutes } from './flash-sale-routes.ts';
 import { orderConsoleRoutes } from './order-routes.ts';
 
 export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
@@ -24,6 +25,7 @@ export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
     await app.register(broadcastRoutes(s));
     await app.register(mallRoutes(s));
     await app.register(campaignRoutes(s));
+    await app.register(flashSaleRoutes(s));
     await app.register(orderConsoleRoutes(s));
   };
 }

@@ -18,6 +18,8 @@ import type { MovementKind, ReservationRow, ReservationStatus } from './tables.t
 const ROLES = ['product', 'ops'] as const;
 /** Most of one SKU on one order line. */
 export const MAX_LINE_QUANTITY = 99;
+/** Most of one SKU a seller's lot (a flash sale) may reserve. */
+export const MAX_LOT_QUANTITY = 1_000_000;
 
 export interface StockSummary { onHand: number; reserved: number; safety: number; saleable: number }
 export interface WarehouseStock extends StockSummary { warehouseId: string; names: { 'zh-CN': string; en: string }; city: string }
@@ -103,7 +105,55 @@ export class InventoryService {
     const merged = new Map<number, number>();
     for (const l of lines) merged.set(l.skuId, (merged.get(l.skuId) ?? 0) + checkQuantity(l.quantity));
     for (const n of merged.values()) checkQuantity(n);
-    const sorted = [...merged.entries()].sort((a, b) => a[0] - b[0]);
+    return this.take(ref, [...merged.entries()].sort((a, b) => a[0] - b[0]), expiresAt, q);
+  }
+
+  /**
+   * Reserves a seller's lot of one SKU (a flash sale's quantity, `flash:<id>`), more than an order
+   * line's 99: the same rules as `reserve` otherwise (warehouse order, OUT_OF_STOCK with nothing
+   * held, the same ref again returns what it holds). It is ended by `settle`, `release` or expiry.
+   * INVALID_QUANTITY unless a whole number from 1 to 1,000,000.
+   */
+  async reserveLot(ref: string, skuId: number, quantity: number, expiresAt: Date, q: Db = this.deps.db): Promise<ReservationView[]> {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LOT_QUANTITY) throw new AppError('INVALID_QUANTITY', { detail: l10n('数量应为1至1000000的整数', 'The quantity must be a whole number from 1 to 1,000,000') });
+    return this.take(ref, [[skuId, quantity]], expiresAt, q);
+  }
+
+  /**
+   * Ends a lot's reservation when its seller knows how much of it sold: `commitQuantity` leaves on
+   * hand (taken from its warehouses in warehouse order), the rest is saleable again. Each
+   * reservation row then holds what it committed (`committed`), or is `released` when none of it
+   * sold. Settling again returns the settled rows; INVALID_QUANTITY when `commitQuantity` is more
+   * than is held (or not a whole number), STOCK_RESERVATION_EXPIRED when the hold lapsed first,
+   * RESERVATION_NOT_FOUND for a ref that never reserved.
+   */
+  async settle(ref: string, commitQuantity: number, q: Db = this.deps.db): Promise<ReservationView[]> {
+    if (!Number.isInteger(commitQuantity) || commitQuantity < 0) throw new AppError('INVALID_QUANTITY', { detail: l10n('结算数量应为不小于0的整数', 'The quantity settled must be a whole number, 0 or more') });
+    const at = this.deps.clock.now();
+    return inTx(q, async (tx) => {
+      const rows = await tx.selectFrom('stockReservation').selectAll().where('ref', '=', ref).orderBy('skuId').orderBy('warehouseId').forUpdate().execute();
+      if (!rows.length) throw new AppError('RESERVATION_NOT_FOUND');
+      const held = rows.filter((r) => r.status === 'held');
+      if (!held.length) {
+        if (rows.some((r) => r.status === 'expired')) throw new AppError('STOCK_RESERVATION_EXPIRED');
+        return rows.map(view);
+      }
+      if (commitQuantity > held.reduce((n, r) => n + r.quantity, 0)) throw new AppError('INVALID_QUANTITY', { detail: l10n('结算数量超过了预占数量', 'More settled than is held') });
+      let left = commitQuantity;
+      const out: ReservationView[] = [];
+      for (const r of held) {
+        const commit = Math.min(left, r.quantity);
+        left -= commit;
+        await tx.updateTable('stockLevel').set((eb) => ({ onHand: eb('onHand', '-', commit), reserved: eb('reserved', '-', r.quantity), updatedAt: at }))
+          .where('skuId', '=', r.skuId).where('warehouseId', '=', r.warehouseId).execute();
+        out.push(view(await tx.updateTable('stockReservation').set(commit > 0 ? { status: 'committed', quantity: commit, settledAt: at } : { status: 'released', settledAt: at })
+          .where('id', '=', r.id).returningAll().executeTakeFirstOrThrow()));
+      }
+      return out;
+    });
+  }
+
+  private take(ref: string, sorted: readonly (readonly [number, number])[], expiresAt: Date, q: Db): Promise<ReservationView[]> {
     const at = this.deps.clock.now();
     return inTx(q, async (tx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${`stock.ref:${ref}`}))`.execute(tx);
@@ -158,20 +208,20 @@ export class InventoryService {
    * again), RESERVATION_NOT_FOUND for a ref that never reserved.
    */
   commit(ref: string, q: Db = this.deps.db): Promise<ReservationView[]> {
-    return this.settle(ref, 'committed', q);
+    return this.finish(ref, 'committed', q);
   }
 
   /** The order was cancelled or failed: its held stock is saleable again. Nothing held: nothing done. */
   async release(ref: string, q: Db = this.deps.db): Promise<ReservationView[]> {
     try {
-      return await this.settle(ref, 'released', q);
+      return await this.finish(ref, 'released', q);
     } catch (e) {
       if (e instanceof AppError && (e.code === 'RESERVATION_NOT_FOUND' || e.code === 'STOCK_RESERVATION_EXPIRED')) return [];
       throw e;
     }
   }
 
-  private settle(ref: string, to: 'committed' | 'released', q: Db): Promise<ReservationView[]> {
+  private finish(ref: string, to: 'committed' | 'released', q: Db): Promise<ReservationView[]> {
     const at = this.deps.clock.now();
     return inTx(q, async (tx) => {
       const rows = await tx.selectFrom('stockReservation').selectAll().where('ref', '=', ref).orderBy('skuId').orderBy('warehouseId').forUpdate().execute();
