@@ -138,7 +138,8 @@ export function defineCheckout(d: CheckoutDeps): void {
           ...(paid ? { paymentId: paid.paymentId, method: paid.method, points: paid.points, pointsFen: paid.pointsFen, payFen: paid.amountFen, paidAt: new Date(paid.paidAt) } : {}),
           ...(!shipmentId && !cod ? { deliveredAt: paid ? new Date(paid.paidAt) : at } : {}),
         });
-        if (!cod) await d.sources.of(o.source)?.paid(q, await d.orders.view(after!, q));
+        const seller = d.sources.of(o.source);
+        if (!cod && seller) await seller.paid(q, await d.orders.view(after!, q));
       },
     },
   ];

@@ -338,12 +338,13 @@ export class OrderService {
       return this.replay(first!, requestHash);
     }
     await this.deps.runner.drive(placed.runId);
-    await this.refundUndone();
+    const run = await this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(placed.order.id));
+    const undone = run && (run.state === 'compensated' || run.state === 'compensating');
+    if (undone) await this.refundUndone();
     const o = (await this.row(placed.order.id))!;
-    const run = await this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(o.id));
-    // Refused on the way (stock taken by a concurrent order, a number taken, a balance too low):
-    // the run is undone and the order cancelled; the subscriber hears why, nothing charged.
-    if (run && (run.state === 'compensated' || run.state === 'compensating') && run.error && isErrorCode(run.error)) throw new AppError(run.error, { extra: { orderId: Number(o.id) } });
+    // Refused on the way (a balance too low, the last codes gone): the run is undone and the order
+    // cancelled (anything paid given back); the subscriber hears why.
+    if (undone && run.error && isErrorCode(run.error)) throw new AppError(run.error, { extra: { orderId: Number(o.id) } });
     return { order: await this.view(o), next: await this.next(o), replayed: false };
   }
 

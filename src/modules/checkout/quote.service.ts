@@ -70,7 +70,8 @@ export class QuoteService {
     const checked = shipped ? checkArea(address!) : null;
     const goodsFen = cart.lines.reduce((n, l) => n + l.lineFen, 0);
     const deliveryFen = deliveryFee(shippedLines.reduce((n, l) => n + l.lineFen, 0), shipped);
-    const categories = this.deps.categoryOf ? await this.deps.categoryOf(cart.lines.map((l) => l.productId)) : new Map<number, number | null>();
+    // Categories are what promotions are decided on; without promotions nobody asks.
+    const categories = this.deps.promotions && this.deps.categoryOf ? await this.deps.categoryOf(cart.lines.map((l) => l.productId)) : new Map<number, number | null>();
     const lines = cart.lines.map((l) => ({
       productId: l.productId, skuId: l.skuId, quantity: l.quantity, names: l.names, attrs: l.attrs, kind: l.kind, delivery: l.delivery, saleFen: l.saleFen, lineFen: l.lineFen,
       categoryId: categories.get(l.productId) ?? null,
