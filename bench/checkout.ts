@@ -8,7 +8,7 @@
 // database in one run. Both sides run the same number of concurrent buyers, each with its own
 // subscriber and cart; the ratio is omnihall / hand orders per second (target ≥ 0.5). Each side's
 // outcome is checked (orders paid, stock and balances moved by exactly what was sold) before the
-// ratio is printed.
+// ratio is printed. The sides run in four slices each, alternating which goes first.
 //
 //   npx tsx bench/checkout.ts                      400 orders a side, 8 buyers at once
 //   npx tsx bench/checkout.ts --orders 1000 --concurrency 16
@@ -133,9 +133,8 @@ async function omnihallOrder(subscriberId: number): Promise<void> {
   if (r.order.state !== 'paid') throw new Error(`order ${r.order.id} is ${r.order.state}: ${r.order.workflow.error ?? ''}`);
 }
 
-/** C workers take the buyers in turn; each order's latency is kept. */
-async function run(name: string, ids: number[], order: (id: number) => Promise<void>) {
-  const lat: number[] = [];
+/** C workers take the buyers in turn; each order's latency is kept in `lat`; the seconds it took. */
+async function run(ids: number[], order: (id: number) => Promise<void>, lat: number[]): Promise<number> {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: C }, async () => {
@@ -146,18 +145,37 @@ async function run(name: string, ids: number[], order: (id: number) => Promise<v
       lat.push(performance.now() - a);
     }
   }));
-  const seconds = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  const p = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
-  return { name, perSecond: ids.length / seconds, p50: p(0.5), p99: p(0.99) };
+  return (performance.now() - t0) / 1000;
+}
+
+/** Both sides in ROUNDS slices, alternating which goes first, so a machine's load that changes meanwhile falls on both alike. */
+const ROUNDS = 4;
+async function compare(sides: { name: string; ids: number[]; order: (id: number) => Promise<void> }[]) {
+  const acc = sides.map((x) => ({ name: x.name, seconds: 0, n: 0, lat: [] as number[] }));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? [1, 0] : [0, 1];
+    for (const i of order) {
+      const side = sides[i]!;
+      const slice = side.ids.slice(Math.floor((r * side.ids.length) / ROUNDS), Math.floor(((r + 1) * side.ids.length) / ROUNDS));
+      acc[i]!.seconds += await run(slice, side.order, acc[i]!.lat);
+      acc[i]!.n += slice.length;
+    }
+  }
+  return acc.map((a) => {
+    a.lat.sort((x, y) => x - y);
+    const p = (q: number) => a.lat[Math.min(a.lat.length - 1, Math.floor(q * a.lat.length))]!;
+    return { name: a.name, perSecond: a.n / a.seconds, p50: p(0.5), p99: p(0.99) };
+  });
 }
 
 // A few of each first (connections, plans), not counted: their buyers are the last of each half.
 const warm = Math.min(10, Math.floor(ORDERS / 10));
 for (const id of omniBuyers.splice(-warm)) await omnihallOrder(id);
 for (const id of handBuyers.splice(-warm)) await handOrder(id);
-const hand = await run('hand-written SQL', handBuyers, handOrder);
-const omni = await run('omnihall checkout', omniBuyers, omnihallOrder);
+const [hand, omni] = await compare([
+  { name: 'hand-written SQL', ids: handBuyers, order: handOrder },
+  { name: 'omnihall checkout', ids: omniBuyers, order: omnihallOrder },
+]) as [Awaited<ReturnType<typeof compare>>[number], Awaited<ReturnType<typeof compare>>[number]];
 
 // ---- the outcome, checked before any ratio ----
 const sold = await pool.query<{ sku_id: number; on_hand: number; reserved: number }>(`select sku_id, on_hand, reserved from stock_level where sku_id = any($1) order by sku_id`, [[caseSku.skuId, charger.skuId]]);
@@ -171,7 +189,7 @@ if (Number(charged.rows[0]!.n) !== ORDERS * 2) throw new Error(`buyers charged o
 
 const f = (n: number) => n.toFixed(1);
 process.stdout.write(
-  `checkout of a two-line cart paid from the balance: ${ORDERS} orders a side, ${C} buyers at once, on PostgreSQL (load ${loadavg()[0]!.toFixed(2)})\n` +
+  `checkout of a two-line cart paid from the balance: ${ORDERS} orders a side in ${ROUNDS} alternating slices, ${C} buyers at once, on PostgreSQL (load ${loadavg()[0]!.toFixed(2)})\n` +
   `  outcome checked: ${ORDERS * 2} orders paid, stock down by exactly what was sold, nothing held, each buyer charged once\n` +
   `  ${hand.name.padEnd(20)} ${f(hand.perSecond).padStart(7)} orders/s   p50 ${f(hand.p50).padStart(6)} ms   p99 ${f(hand.p99).padStart(6)} ms\n` +
   `  ${omni.name.padEnd(20)} ${f(omni.perSecond).padStart(7)} orders/s   p50 ${f(omni.p50).padStart(6)} ms   p99 ${f(omni.p99).padStart(6)} ms\n` +

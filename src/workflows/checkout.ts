@@ -19,11 +19,11 @@ import type { Goods } from '../modules/goods/index.ts';
 import type { InventoryService } from '../modules/inventory/index.ts';
 import type { Payment, Payments } from '../modules/payment/index.ts';
 import type { Delivery, ReturnRequest, Shipment } from '../modules/delivery/index.ts';
-import { CHECKOUT_WORKFLOW, ORDER_REF, orderIdOf, orderRef, type OrderService, type OrderSources, type PromotionPort, type QuoteService } from '../modules/checkout/index.ts';
+import { CHECKOUT_WORKFLOW, ORDER_REF, orderIdOf, orderRef, type OrderFacts, type OrderService, type OrderSources, type PromotionPort, type QuoteService } from '../modules/checkout/index.ts';
 import type { MallOrderLine } from '../modules/checkout/tables.ts';
 
 /** The run's data: the order, and the payment that paid it (set by `paid`). */
-export type CheckoutData = {
+export type CheckoutData = Partial<OrderFacts> & {
   orderId: number;
   paymentId?: string;
   paid?: { paymentId: string; method: string; points: number; pointsFen: number; amountFen: number; paidAt: string };
@@ -53,6 +53,15 @@ export function defineCheckout(d: CheckoutDeps): void {
     if (!o) throw new Error(`order ${id} is gone`);
     return { o, lines: await d.orders.lineRows(id, q) };
   };
+  // The order's facts as placed, from the run's data (a run started without them reads the rows).
+  const facts = async (q: Db, data: CheckoutData): Promise<OrderFacts> => {
+    if (data.order && data.lines) return { order: data.order, lines: data.lines };
+    const { o, lines } = await load(q, data.orderId);
+    return {
+      order: { id: Number(o.id), held: o.held, payBy: new Date(o.payBy).toISOString(), subscriberId: o.subscriberId, method: o.method, totalFen: o.totalFen, points: o.points, subject: await d.orders.subject(o, lines) },
+      lines,
+    };
+  };
 
   const steps: Step<CheckoutData>[] = [
     {
@@ -68,8 +77,8 @@ export function defineCheckout(d: CheckoutDeps): void {
     {
       name: 'reserve-stock',
       async run({ q, data }) {
-        const { o, lines } = await load(q, data.orderId);
-        await d.orders.reserveStock(q, o, lines);
+        const f = await facts(q, data);
+        await d.orders.reserveStock(q, f.order, f.lines);
       },
       async compensate({ q, data }) {
         await d.inventory.release(orderRef(data.orderId), q);
@@ -78,11 +87,11 @@ export function defineCheckout(d: CheckoutDeps): void {
     {
       name: 'reserve-numbers',
       async run({ q, data }) {
-        const { o, lines } = await load(q, data.orderId);
-        await d.orders.reserveNumbers(q, o, lines);
+        const f = await facts(q, data);
+        await d.orders.reserveNumbers(q, f.order, f.lines);
       },
       async compensate({ q, data }) {
-        for (const l of await d.orders.lineRows(data.orderId, q)) if (l.number) await d.goods.numbers.release(l.number, orderRef(data.orderId), q);
+        for (const l of (await facts(q, data)).lines) if (l.number) await d.goods.numbers.release(l.number, orderRef(data.orderId), q);
       },
     },
     ...(d.promotions ? [redeemPromotions(d, d.promotions)] : []),
@@ -93,11 +102,11 @@ export function defineCheckout(d: CheckoutDeps): void {
       // retry after a crash is the same payment. Paid at once (the balance, points), its `paid`
       // came inside this call and the wait is passed; cash on delivery does not wait at all.
       async run({ q, data }) {
-        const { o } = await load(q, data.orderId);
+        const { order: o } = await facts(q, data);
         if (!o.method) return { waitUntil: new Date(o.payBy) }; // a held order: paid through POST /mall/orders/{id}/payment
         const r = await d.payments.create({
           subscriberId: o.subscriberId, orderRef: orderRef(data.orderId), method: o.method as Payment['method'], totalFen: o.totalFen, points: o.points,
-          subject: await d.orders.subject(o), idempotencyKey: `${orderRef(data.orderId)}:checkout`,
+          subject: o.subject, idempotencyKey: `${orderRef(data.orderId)}:checkout`,
         });
         await d.orders.update(q, data.orderId, { paymentId: r.payment.id });
         if (o.method === 'cod') return { data: { paymentId: r.payment.id } };
@@ -122,13 +131,12 @@ export function defineCheckout(d: CheckoutDeps): void {
         const { o, lines } = await load(q, data.orderId);
         const ref = orderRef(data.orderId);
         for (const l of lines) if (l.delivery === 'code') await d.orders.setLineCodes(q, Number(l.id), await d.goods.codes.issue(l.skuId, ref, l.quantity, q));
-        if (!o.held && lines.some(shippedLine)) await d.inventory.commit(ref, q);
+        const committed = !o.held && lines.some(shippedLine) ? await d.inventory.commit(ref, q) : [];
         for (const l of lines) if (l.number) await d.goods.numbers.sell(l.number, ref, q);
         const cod = o.method === 'cod';
         let shipmentId: number | null = null;
         if (lines.some((l) => l.delivery === 'ship' || l.delivery === 'number')) {
-          const held = o.held ? [] : await d.inventory.reservations(ref, q);
-          const s = await d.delivery.createShipment(ref, { subscriberId: o.subscriberId, warehouse: held[0]?.warehouseId ?? DEFAULT_WAREHOUSE, address: o.address!, codFen: cod ? o.payFen : 0 }, q);
+          const s = await d.delivery.createShipment(ref, { subscriberId: o.subscriberId, warehouse: committed[0]?.warehouseId ?? DEFAULT_WAREHOUSE, address: o.address!, codFen: cod ? o.payFen : 0 }, q);
           shipmentId = s.id;
         }
         const paid = data.paid;

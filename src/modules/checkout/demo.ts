@@ -124,7 +124,7 @@ async function seed(s: DemoOrderServices, subscriberId: number, now: Date, g: Re
   // Cash on delivery, waiting for the warehouse.
   await place(at(1, 9), [[g.charger, 1]], 'cod');
 
-  // Paid this morning, waiting for the warehouse.
+  // Paid two hours ago, waiting for the warehouse.
   await place(at(0, 8), [[g.bank, 1]], 'balance');
 
   // Cancelled by him a few minutes after placing it.

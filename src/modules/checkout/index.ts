@@ -4,7 +4,7 @@
 export { Checkout } from './checkout.ts';
 export {
   OrderService, OrderSources, CHECKOUT_WORKFLOW, ORDER_REF, PAY_WITHIN_MS, orderRef, orderIdOf,
-  type OrderView, type OrderLineView, type OrderSourceHandler, type PlaceInput, type HeldInput, type OrderQuote, type PlacedOrder, type OrderServiceDeps,
+  type OrderView, type OrderLineView, type OrderFacts, type OrderSourceHandler, type PlaceInput, type HeldInput, type OrderQuote, type PlacedOrder, type OrderServiceDeps,
 } from './orders.service.ts';
 export { QuoteService, type Quote, type PromotionPort, type PromotionInput, type PromotionOutcome } from './quote.service.ts';
 export { checkArea, deliveryFee, DELIVERED_PROVINCES, FREE_DELIVERY_FROM_FEN, DELIVERY_FEE_FEN, type Address } from './delivery-area.ts';

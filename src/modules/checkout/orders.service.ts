@@ -40,6 +40,12 @@ export function orderIdOf(ref: string): number | undefined {
 /** The states a subscriber may still cancel in and a payment may still be made in. */
 const UNPAID: readonly OrderState[] = ['awaiting_payment'];
 
+/** What the workflow's steps need of an order, kept in its run's data when it is placed (so a step need not read the order's rows). */
+export interface OrderFacts {
+  order: { id: number; held: boolean; payBy: string; subscriberId: number; method: string | null; totalFen: number; points: number; subject: string };
+  lines: { productId: number; skuId: number; quantity: number; delivery: Delivery; number: string | null }[];
+}
+
 /** The columns the workflow and the callbacks set on an order. */
 export type OrderUpdate = Partial<{
   state: OrderState; method: string | null; paymentId: string | null; shipmentId: number | null; points: number; pointsFen: number; payFen: number;
@@ -330,7 +336,7 @@ export class OrderService {
       await this.reserveStock(tx, order, lines);
       await this.reserveNumbers(tx, order, lines);
       await this.deps.cart.clear({ subscriberId }, quote.lines.map((l) => l.skuId), tx);
-      const runId = await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id) }, tx);
+      const runId = await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id), ...this.facts(order, lines) }, tx);
       return { order, runId };
     });
     if (!placed) {
@@ -382,7 +388,7 @@ export class OrderService {
       goodsFen, deliveryFen, discountFen: 0, couponCode: null, promotions: [], points: 0, pointsFen: 0, lines,
     });
     if (!order) throw new AppError('CONFLICT');
-    await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id) }, q);
+    await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id), ...this.facts(order, await this.lineRows(order.id, q)) }, q);
     return this.view(order, q);
   }
 
@@ -439,10 +445,21 @@ export class OrderService {
   }
 
   /** The payment's subject: the first line's name, and how many more. */
-  async subject(o: MallOrder): Promise<string> {
-    const lines = await this.lineRows(o.id);
+  async subject(o: MallOrder, lines?: MallOrderLine[]): Promise<string> {
+    const all = lines ?? await this.lineRows(o.id);
+    const first = all[0]?.nameZh ?? '商城订单';
+    return `${first}${all.length > 1 ? `等${all.length}件` : ''}（订单${o.orderNo}）`;
+  }
+
+  private facts(o: MallOrder, lines: MallOrderLine[]): OrderFacts {
     const first = lines[0]?.nameZh ?? '商城订单';
-    return `${first}${lines.length > 1 ? `等${lines.length}件` : ''}（订单${o.orderNo}）`;
+    return {
+      order: {
+        id: Number(o.id), held: o.held, payBy: new Date(o.payBy).toISOString(), subscriberId: o.subscriberId, method: o.method, totalFen: o.totalFen, points: o.points,
+        subject: `${first}${lines.length > 1 ? `等${lines.length}件` : ''}（订单${o.orderNo}）`,
+      },
+      lines: lines.map((l) => ({ productId: l.productId, skuId: l.skuId, quantity: l.quantity, delivery: l.delivery, number: l.number })),
+    };
   }
 
   private summary(q: OrderQuote, method: string): L10n {
@@ -502,18 +519,18 @@ export class OrderService {
   // ---- The workflow's writes (src/workflows/checkout.ts) --------------------------------------
 
   /** Until when an order's stock and numbers are held: a little past payBy. */
-  holdUntil(o: MallOrder): Date {
+  holdUntil(o: { payBy: Date | string }): Date {
     return new Date(new Date(o.payBy).getTime() + HOLD_GRACE_MS);
   }
 
   /** The shipped lines' stock, held for the order (not for a held order: its seller holds it). The same order again: what it holds. */
-  async reserveStock(q: Db, o: MallOrder, lines: MallOrderLine[]): Promise<void> {
+  async reserveStock(q: Db, o: OrderFacts['order'] | MallOrder, lines: readonly OrderFacts['lines'][number][]): Promise<void> {
     const ship = lines.filter((l) => l.delivery === 'ship');
     if (!o.held && ship.length) await this.deps.inventory.reserve(orderRef(Number(o.id)), ship.map((l) => ({ skuId: l.skuId, quantity: l.quantity })), this.holdUntil(o), q);
   }
 
   /** Each number card's chosen number, held for the order (NUMBER_TAKEN, NUMBER_NOT_FOUND). */
-  async reserveNumbers(q: Db, o: MallOrder, lines: MallOrderLine[]): Promise<void> {
+  async reserveNumbers(q: Db, o: OrderFacts['order'] | MallOrder, lines: readonly OrderFacts['lines'][number][]): Promise<void> {
     for (const l of lines) if (l.number) await this.deps.goods.numbers.reserve({ productId: l.productId, number: l.number, ref: orderRef(Number(o.id)), expiresAt: this.holdUntil(o) }, q);
   }
 
