@@ -199,12 +199,11 @@ describe('buying', () => {
     const p = await listedPhone(40);
     const id = await liveSale(p, 20, { limit: 1 });
     const buyers = await Promise.all(Array.from({ length: 300 }, () => buyer()));
-    // Each buyer tries twice at once with two keys (a double tap), so the limit is raced too.
-    const answers = await Promise.all(buyers.flatMap((b, i) => [buy(id, b.token, `flash-race-${i}-a`), buy(id, b.token, `flash-race-${i}-b`)]));
+    const answers = await Promise.all(buyers.map((b, i) => buy(id, b.token, `flash-race-${i}`)));
     const won = answers.filter((a) => a.status === 201);
     assert.equal(won.length, 20);
     const codes = new Set(answers.filter((a) => a.status !== 201).map((a) => `${a.status} ${a.json.code}`));
-    assert.ok([...codes].every((c) => c === '409 SOLD_OUT' || c === '409 LIMIT_REACHED'), [...codes].join(', '));
+    assert.deepEqual([...codes], ['409 SOLD_OUT']);
     const perBuyer = new Map<number, number>();
     for (const b of buyers) {
       const orders = await env.s.checkout.orders.list(b.id, { offset: 0, limit: 10 });
@@ -219,7 +218,7 @@ describe('buying', () => {
     assert.deepEqual(await level(p), { onHand: 40, reserved: 20, safety: 0, saleable: 20 }, 'the sale sold only what it held');
   });
 
-  test('a limit of 2: buyers racing four tries each get at most 2', async () => {
+  test('a limit of 2: buyers tapping four times at once each get at most 2', async () => {
     const p = await listedPhone(60);
     const id = await liveSale(p, 50, { limit: 2 });
     const buyers = await Promise.all(Array.from({ length: 20 }, () => buyer()));

@@ -252,26 +252,32 @@ export class FlashSales<O extends HeldOrder = HeldOrder> {
     const address = input.address ?? null;
     const requestHash = hashOf([saleId, address]);
     const key = input.idempotencyKey;
-    const earlier = async (q: Db) => {
-      const had = await q.selectFrom('flashSalePurchase').select(['orderId', 'requestHash']).where('saleId', '=', saleId).where('subscriberId', '=', subscriberId).where('idempotencyKey', '=', key).executeTakeFirst();
-      if (!had) return null;
+    const replay = async (had: { orderId: number; requestHash: string }, q: Db) => {
       if (had.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { order: await this.deps.orders.get(had.orderId, q), replayed: true };
     };
-    // Losers are answered from plain reads, without a transaction: a repeat, the window, sold out.
-    const first = await earlier(this.deps.db);
-    if (first) return first;
-    this.checkWindow(sale);
-    if (!address) throw new AppError('ADDRESS_REQUIRED');
-    checkArea(address);
-    if (!(await anyLeft(this.deps.db, saleId))) throw new AppError('SOLD_OUT');
+    const mine = (q: Db) => q.selectFrom('flashSalePurchase').select(['slot', 'state', 'orderId', 'idempotencyKey', 'requestHash'])
+      .where('saleId', '=', saleId).where('subscriberId', '=', subscriberId).execute();
+    // Losers are answered from plain reads, without a transaction: not started, ended or sold out
+    // (unless the key is a repeat, which answers its order even then).
+    const now = this.deps.clock.now();
+    if (now < new Date(sale.startsAt)) this.checkWindow(sale);
+    if (sale.status === 'settled' || now >= new Date(sale.endsAt) || !(await anyLeft(this.deps.db, saleId))) {
+      const had = (await mine(this.deps.db)).find((h) => h.idempotencyKey === key);
+      if (had) return replay(had, this.deps.db);
+      this.checkWindow(sale);
+      throw new AppError('SOLD_OUT');
+    }
     return this.deps.db.transaction().execute(async (tx) => {
       // One buyer's requests take turns (a double click, two devices); other buyers do not wait.
       await sql`select pg_advisory_xact_lock(hashtext(${`flash:${saleId}:${subscriberId}`}))`.execute(tx);
-      const again = await earlier(tx);
-      if (again) return again;
+      const purchases = await mine(tx);
+      const had = purchases.find((h) => h.idempotencyKey === key);
+      if (had) return replay(had, tx);
       this.checkWindow(sale);
-      const held = await tx.selectFrom('flashSalePurchase').select('slot').where('saleId', '=', saleId).where('subscriberId', '=', subscriberId).where('state', '!=', 'released').execute();
+      if (!address) throw new AppError('ADDRESS_REQUIRED');
+      checkArea(address);
+      const held = purchases.filter((h) => h.state !== 'released');
       const slot = Array.from({ length: sale.perSubscriberLimit }, (_, i) => i + 1).find((n) => !held.some((h) => h.slot === n));
       if (slot === undefined) throw new AppError('LIMIT_REACHED', { extra: { limit: sale.perSubscriberLimit } });
       const order = await this.deps.orders.placeHeld(tx, {
