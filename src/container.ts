@@ -27,6 +27,8 @@ import { Goods } from './modules/goods/index.ts';
 import { InventoryService } from './modules/inventory/index.ts';
 import { configuredCarrier, Delivery, demoCarrier } from './modules/delivery/index.ts';
 import { CartService } from './modules/cart/index.ts';
+import { Reviews } from './modules/reviews/index.ts';
+import { maskMsisdn } from './platform/msisdn.ts';
 import { Checkout, QuoteService, type OrderView } from './modules/checkout/index.ts';
 import { FlashSales } from './modules/flashsale/index.ts';
 import { WorkflowRunner } from './platform/workflow/index.ts';
@@ -102,6 +104,8 @@ export interface Services {
   paidRecharges: PaidRecharges;
   /** The mall's shipments, carriers and their webhook events, and returns (docs/mall.md, "Delivery"). */
   delivery: Delivery;
+  /** Reviews of goods and offerings by their buyers, their moderation and helpful votes (docs/mall.md, "Reviews"). */
+  reviews: Reviews;
   /** Flash sales (秒杀): staff's sales and their review, buyers' units won with their orders, settlement (docs/mall.md, "Flash sales"). */
   flashSales: FlashSales<OrderView>;
   /** Closes what the services opened (not the database, which the caller owns). */
@@ -192,6 +196,13 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   if (sweeps) workflows.startPolling(WORKFLOW_TICK_MS, (e) => sweeps.onError(e));
   const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired(), checkout.orders.refundUndone(), flashSales.settleEnded()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
   mallSweep?.unref();
+  const reviews = new Reviews({
+    db, clock, audit: auditLog,
+    purchasedLines: (q, subscriberId, productId) => checkout.orders.purchasedLines(q, subscriberId, productId),
+    subscriptions: async (id, at) => (await builtinBss(db, shared).subscriptions(id, at)).map((x) => ({ id: x.id, offeringId: x.offering.id, startsAt: x.startsAt })),
+    authors: async (ids) => new Map((await subscribers.contactDetails(ids)).map((c) => [c.subscriberId, maskMsisdn(c.msisdn)])),
+    offeringExists: async (id) => Boolean(await catalogueReader.offering(db, id)),
+  });
   return {
     config, db, clock, random, registry, catalogue, catalogueReader, catalogueService, catalogueResources, hub, subscribers, invoker, interactions, metrics, sessions,
     ordering: new OrderingService(db),
@@ -204,6 +215,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     cart, checkoutQuotes, checkout, workflows,
     payments, paidRecharges,
     delivery,
+    reviews,
     flashSales,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),

@@ -18,6 +18,7 @@ import { paymentMigrations } from './modules/payment/index.ts';
 import { deliveryMigrations } from './modules/delivery/index.ts';
 import { cartMigrations } from './modules/cart/index.ts';
 import { checkoutMigrations } from './modules/checkout/index.ts';
+import { reviewsMigrations } from './modules/reviews/index.ts';
 import { flashSaleMigrations } from './modules/flashsale/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
@@ -38,6 +39,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   cartMigrations,
   checkoutMigrations,
   flashSaleMigrations,
+  reviewsMigrations,
 ];
 
 /** Applies every module's migrations not yet applied; safe on each start and from several nodes at once. */

@@ -61,6 +61,12 @@ export function localDay(at: Date): string {
   return `${t.year}-${pad(t.month)}-${pad(t.day)}`;
 }
 
+/** `2026-12-31 09:05`: the operator's wall clock at `at` (Beijing time), to the minute. */
+export function localDateTime(at: Date): string {
+  const t = localTime(at);
+  return `${t.year}-${pad(t.month)}-${pad(t.day)} ${pad(t.hour)}:${pad(t.minute)}`;
+}
+
 /** The instant the wall clock in the operator's zone shows `y-m-d h:00` (m may run past 12). */
 export function zonedInstant(y: number, m: number, d: number, h = 0): Date {
   const wall = Date.UTC(y, m - 1, d, h);

@@ -14,6 +14,7 @@ import { offerLinkRoutes } from './offer-links.ts';
 import { contactPreferenceRoutes } from './contact-preferences.ts';
 import { mallCartRoutes } from './mall-cart.ts';
 import { mallOrderRoutes } from './mall-orders.ts';
+import { mallReviewRoutes } from './mall-reviews.ts';
 import { mallFlashSaleRoutes } from './mall-flash-sales.ts';
 
 /** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
@@ -37,7 +38,7 @@ export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
 const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
   .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
-export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing' | 'cart' | 'checkoutQuotes' | 'checkout' | 'flashSales'>): FastifyPluginAsyncZod {
+export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing' | 'cart' | 'checkoutQuotes' | 'checkout' | 'reviews' | 'flashSales'>): FastifyPluginAsyncZod {
   return async (app) => {
     // The mall's public goods, prices and stock (src/channels/api/mall.ts).
     await app.register(mallRoutes(s));
@@ -47,6 +48,8 @@ export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' 
     // The mall's cart, a subscriber's or a guest's (src/channels/api/mall-cart.ts).
     await app.register(mallCartRoutes(s));
     await app.register(mallOrderRoutes(s));
+    // Reviews of goods and offerings, helpful votes, the subscriber's own (src/channels/api/mall-reviews.ts).
+    await app.register(mallReviewRoutes(s));
     // Flash sales (秒杀): the public list, a buyer's try for a unit, staff's new sale (src/channels/api/mall-flash-sales.ts).
     await app.register(mallFlashSaleRoutes(s));
 

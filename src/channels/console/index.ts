@@ -13,6 +13,7 @@ import { mallRoutes } from './mall-routes.ts';
 import { campaignRoutes } from './campaign-routes.ts';
 import { flashSaleRoutes } from './flash-sale-routes.ts';
 import { orderConsoleRoutes } from './order-routes.ts';
+import { reviewConsoleRoutes } from './review-routes.ts';
 
 export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
@@ -27,5 +28,6 @@ export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
     await app.register(campaignRoutes(s));
     await app.register(flashSaleRoutes(s));
     await app.register(orderConsoleRoutes(s));
+    await app.register(reviewConsoleRoutes(s));
   };
 }
