@@ -33,6 +33,7 @@ import { Checkout, QuoteService, type OrderView } from './modules/checkout/index
 import { FlashSales } from './modules/flashsale/index.ts';
 import { WorkflowRunner } from './platform/workflow/index.ts';
 import { defineCheckout } from './workflows/checkout.ts';
+import { goodsDirectory, Promotions } from './modules/promotion/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
 import { Registry } from './businesses/registry.ts';
@@ -108,6 +109,8 @@ export interface Services {
   reviews: Reviews;
   /** Flash sales (秒杀): staff's sales and their review, buyers' units won with their orders, settlement (docs/mall.md, "Flash sales"). */
   flashSales: FlashSales<OrderView>;
+  /** The mall's promotions and coupons with their limits: checkout's evaluate, redeem and release (docs/mall.md, "promotion"). */
+  promotions: Promotions;
   /** Closes what the services opened (not the database, which the caller owns). */
   close(): Promise<void>;
 }
@@ -184,6 +187,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     ],
   });
   const cart = new CartService({ db, clock, random, goods });
+  const promotions = new Promotions({ db, clock, random, audit: auditLog, goods: goodsDirectory(goods) });
   const checkoutQuotes = new QuoteService({
     db, clock, cart,
     categoryOf: async (ids) => new Map((await Promise.all(ids.map((id) => goods.products.get(id)))).map((p) => [p.id, p.categoryId])),
@@ -215,6 +219,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     cart, checkoutQuotes, checkout, workflows,
     payments, paidRecharges,
     delivery,
+    promotions,
     reviews,
     flashSales,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),

@@ -17,6 +17,7 @@ import { inventoryMigrations } from './modules/inventory/index.ts';
 import { paymentMigrations } from './modules/payment/index.ts';
 import { deliveryMigrations } from './modules/delivery/index.ts';
 import { cartMigrations } from './modules/cart/index.ts';
+import { promotionMigrations } from './modules/promotion/index.ts';
 import { checkoutMigrations } from './modules/checkout/index.ts';
 import { reviewsMigrations } from './modules/reviews/index.ts';
 import { flashSaleMigrations } from './modules/flashsale/index.ts';
@@ -40,6 +41,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   checkoutMigrations,
   flashSaleMigrations,
   reviewsMigrations,
+  promotionMigrations,
 ];
 
 /** Applies every module's migrations not yet applied; safe on each start and from several nodes at once. */
