@@ -242,17 +242,13 @@ export function defineCheckout(d: CheckoutDeps): void {
   });
 }
 
-/** Records the order's promotions against their limits (a use per order ref); the compensation gives the uses back. */
+/** Records the order's promotions against their limits (placing did, so this finds them recorded); the compensation gives the uses back. */
 function redeemPromotions(d: CheckoutDeps, promotions: PromotionPort): Step<CheckoutData> {
   return {
     name: 'redeem-promotions',
     async run({ q, data }) {
       const o = await d.orders.row(data.orderId, q);
-      if (!o || o.held || (o.discountFen === 0 && !o.couponCode)) return;
-      const lines = await d.orders.lineRows(data.orderId, q);
-      const r = await promotions.redeem(q, orderRef(data.orderId), d.quotes.promotionInput(o.subscriberId, lines, o.goodsFen, o.couponCode ?? undefined, new Date(o.placedAt)));
-      // What was quoted and confirmed is what is charged: a limit reached meanwhile refuses the order.
-      if (r.discountFen !== o.discountFen) throw new AppError('PRICE_CHANGED');
+      if (o) await d.orders.redeemPromotions(q, o, await d.orders.lineRows(data.orderId, q));
     },
     async compensate({ q, data }) {
       await promotions.release(q, orderRef(data.orderId));

@@ -335,9 +335,14 @@ export class OrderService {
       const lines = await this.lineRows(order.id, tx);
       await this.reserveStock(tx, order, lines);
       await this.reserveNumbers(tx, order, lines);
+      await this.redeemPromotions(tx, order, lines);
       await this.deps.cart.clear({ subscriberId }, quote.lines.map((l) => l.skuId), tx);
       const runId = await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id), ...this.facts(order, lines) }, tx);
       return { order, runId };
+    }).catch(async (e: unknown) => {
+      // A promotion's discount changed since the quote (a limit reached meanwhile): the new quote with it.
+      if (e instanceof AppError && e.code === 'PRICE_CHANGED') throw new AppError('PRICE_CHANGED', { extra: { quote: await this.quote(subscriberId, input) } });
+      throw e;
     });
     if (!placed) {
       const first = await this.byKey(this.deps.db, subscriberId, idempotencyKey);
@@ -527,6 +532,19 @@ export class OrderService {
   async reserveStock(q: Db, o: OrderFacts['order'] | MallOrder, lines: readonly OrderFacts['lines'][number][]): Promise<void> {
     const ship = lines.filter((l) => l.delivery === 'ship');
     if (!o.held && ship.length) await this.deps.inventory.reserve(orderRef(Number(o.id)), ship.map((l) => ({ skuId: l.skuId, quantity: l.quantity })), this.holdUntil(o), q);
+  }
+
+  /**
+   * The order's promotions recorded against their limits (a use per order ref, the same ref again
+   * answering what it recorded): COUPON_LIMIT_REACHED and the like when a limit was reached since
+   * the quote, PRICE_CHANGED when the discount is no longer the one confirmed. Nothing without
+   * promotions wired, a discount or a coupon.
+   */
+  async redeemPromotions(q: Db, o: MallOrder, lines: MallOrderLine[]): Promise<void> {
+    const promotions = this.deps.quotes.promotions;
+    if (!promotions || o.held || (o.discountFen === 0 && !o.couponCode)) return;
+    const r = await promotions.redeem(q, orderRef(Number(o.id)), this.deps.quotes.promotionInput(o.subscriberId, lines, o.goodsFen, o.couponCode ?? undefined, new Date(o.placedAt)));
+    if (r.discountFen !== o.discountFen) throw new AppError('PRICE_CHANGED');
   }
 
   /** Each number card's chosen number, held for the order (NUMBER_TAKEN, NUMBER_NOT_FOUND). */
