@@ -107,6 +107,49 @@ describe('the mall in the hall', { skip }, () => {
       await items.first().waitFor();
       assert.equal(await items.count(), 2, 'the guest cart joined the subscriber’s');
 
+      // Checkout: the address, then (phone) the balance pays it all, or (desktop) points pay part
+      // and the sandbox gateway's page the rest.
+      await page.getByLabel('收货人').fill('张三');
+      await page.getByLabel('手机号码').fill('13912345678');
+      await page.getByLabel('省份').fill('广东省');
+      await page.getByLabel('城市').fill('广州市');
+      await page.getByLabel('区县').fill('天河区');
+      await page.getByLabel('详细地址').fill('体育西路 1 号');
+      await page.getByTestId('points-balance').filter({ hasText: '可用积分 5000，可抵 ¥50.00' }).waitFor();
+      if (phone) {
+        await page.getByRole('radio', { name: /话费支付/ }).check();
+      } else {
+        await page.getByLabel('使用积分抵扣（可不填）').fill('2000');
+        await page.getByText('2000 积分可抵 20 元').waitFor();
+        await page.getByRole('radio', { name: /沙箱支付/ }).check();
+      }
+      await checkPage(page, `hall-mall-${size.name}-checkout`, phone);
+      await page.getByRole('button', { name: '下一步：核对金额' }).click();
+      await page.getByRole('heading', { level: 2, name: '请确认订单金额' }).waitFor();
+      const total = (await page.getByTestId('confirm-total').textContent())!;
+      const pay = (await page.getByTestId('confirm-pay').textContent())!;
+      const fen = (text: string) => Number(text.replace(/[¥,.]/g, ''));
+      assert.equal(fen(pay), phone ? fen(total) : fen(total) - 2000, 'points pay ¥20 of it');
+      await checkPage(page, `hall-mall-${size.name}-confirm`, phone);
+      const before = await hall.env.db.selectFrom('account').select('balanceFen').where('subscriberId', '=', sub.id).executeTakeFirstOrThrow();
+      await page.getByRole('button', { name: `确认下单并支付 ${pay}` }).click();
+      if (!phone) {
+        // The sandbox gateway's pay page, then back to the order, which the notification has paid.
+        await page.waitForURL(/\/api\/v1\/payments\/sandbox\//);
+        await page.getByRole('button', { name: /支付 Pay/ }).click();
+        await page.getByText(/已支付/).waitFor();
+        await page.goto(`${hall.base}/mall/orders`);
+        await page.getByRole('list', { name: '我的订单' }).getByRole('link').first().click();
+      }
+      await page.getByRole('heading', { level: 1, name: /^订单 MO\d+/ }).waitFor();
+      await page.getByTestId('order-state').filter({ hasText: '已付款' }).waitFor({ timeout: 30_000 });
+      assert.equal(await page.getByTestId('order-total').textContent(), total);
+      const after = await hall.env.db.selectFrom('account').select('balanceFen').where('subscriberId', '=', sub.id).executeTakeFirstOrThrow();
+      assert.equal(before.balanceFen - after.balanceFen, phone ? fen(total) : 0, phone ? 'the balance paid the total' : 'the balance was not touched');
+      // The recharge card's code is on the order once it is paid.
+      assert.equal(await page.locator('.order-codes .code').count(), 1);
+      await checkPage(page, `hall-mall-${size.name}-order`, phone);
+
       assert.deepEqual(hall.pageErrors, []);
       await page.close();
     });

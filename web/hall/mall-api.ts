@@ -21,25 +21,11 @@ export type Address = NonNullable<RequestOf<'/api/v1/mall/checkout/quote', 'post
 export type Shipment = ResponseOf<'/api/v1/mall/shipments/{id}', 'get', 200>;
 export type PaymentMethod = ResponseOf<'/api/v1/payments/methods', 'get', 200>['methods'][number];
 
-/** The quote of the signed-in subscriber's cart (`POST /mall/checkout/quote`), with the order's money parts. */
-export type CheckoutQuote = ResponseOf<'/api/v1/mall/checkout/quote', 'post', 200> & {
-  discountFen?: number; pointsFen?: number; payFen?: number; points?: number; couponCode?: string | null;
-};
-
-/** An order as the checkout contract shapes it (docs/mall.md, "Checkout: orders"). */
-export interface OrderLine {
-  lineId: number; productId: number; skuId: number; names: L10n; attrs: Record<string, string>;
-  kind: string; delivery: string; quantity: number; unitFen: number; lineFen: number;
-  number?: string | null; codes?: string[] | null;
-}
-export interface Order {
-  id: number; orderNo: string; state: string; source: string; lines: OrderLine[];
-  goodsFen: number; deliveryFen: number; discountFen: number; couponCode?: string | null;
-  points: number; pointsFen: number; totalFen: number; payFen: number; method: string;
-  paymentId?: number | null; shipmentId?: number | null; address?: Address | null;
-  payBy: string; placedAt: string; placedAtLocal: string; paidAt?: string | null;
-  workflow?: { state: string; step: string | number; error?: string | null };
-}
+/** The quote of the signed-in subscriber's cart (`POST /mall/checkout/quote`): goods, delivery, discount, points and total. */
+export type CheckoutQuote = ResponseOf<'/api/v1/mall/checkout/quote', 'post', 200>;
+/** An order (docs/mall.md, "Checkout"), with its lines, what was paid and its workflow's state. */
+export type Order = components['schemas']['MallOrder'];
+export type OrderLine = Order['lines'][number];
 export type OrderNext = { kind: 'redirect'; url: string } | { kind: 'paid' } | { kind: 'pending' };
 
 export interface ProductFilter {
@@ -155,10 +141,7 @@ export function useMall(): MallClient {
       placeOrder: (body, key) => data('POST', '/mall/orders', body, { 'idempotency-key': key }),
       orders: (page) => data('GET', `/mall/orders${query(page)}`),
       order: (id) => data('GET', `/mall/orders/${id}`),
-      cancelOrder: async (id) => {
-        const r = await data<Order | { order: Order }>('POST', `/mall/orders/${id}/cancel`, {});
-        return 'order' in r ? r.order : r;
-      },
+      cancelOrder: (id) => data('POST', `/mall/orders/${id}/cancel`, {}),
       shipment: (id) => data('GET', `/mall/shipments/${id}`),
       requestReturn: (shipmentId, reason, key) => data('POST', `/mall/shipments/${shipmentId}/returns`, { reason }, { 'idempotency-key': key }),
       paymentMethods: async () => (await data<{ methods: PaymentMethod[] }>('GET', '/payments/methods')).methods,

@@ -1965,8 +1965,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The signed-in subscriber's cart quoted now: goods, delivery fee and total
-         * @description Prices and stock are read now. Delivery is free from ¥99 of shipped goods, else ¥10; goods not shipped need no address. `409 CART_EMPTY`, `409 OUT_OF_STOCK` (with `skuId` and `saleable`), `404 PRODUCT_NOT_FOUND` (a line no longer on sale), `400 ADDRESS_REQUIRED`, `400 ADDRESS_OUT_OF_AREA`.
+         * The signed-in subscriber's cart quoted now: goods, delivery fee, discount, points and total
+         * @description Prices and stock are read now. Delivery is free from ¥99 of shipped goods, else ¥10; goods not shipped need no address. `409 CART_EMPTY`, `409 OUT_OF_STOCK` (with `skuId` and `saleable`), `404 PRODUCT_NOT_FOUND` (a line no longer on sale), `400 ADDRESS_REQUIRED`, `400 ADDRESS_OUT_OF_AREA`, a coupon's `COUPON_*`, `400 POINTS_INSUFFICIENT`, `400 PAYMENT_AMOUNT_INVALID` (points not whole fen, or worth more than the order).
          */
         post: {
             parameters: {
@@ -1990,6 +1990,10 @@ export interface paths {
                             /** @description Street and house number */
                             detail: string;
                         };
+                        /** @description A coupon code to use */
+                        couponCode?: string;
+                        /** @description Points to pay part with (the payment module's rate: 100 points = ¥1) */
+                        points?: number;
                     };
                 };
             };
@@ -2013,13 +2017,31 @@ export interface paths {
                                     [key: string]: string;
                                 };
                                 /** @enum {string} */
+                                kind: "physical" | "number_card" | "recharge_card" | "virtual" | "points_gift" | "offering";
+                                /** @enum {string} */
                                 delivery: "ship" | "number" | "code" | "credit" | "subscribe";
                                 saleFen: number;
                                 lineFen: number;
+                                categoryId: number | null;
                             }[];
                             goodsFen: number;
                             deliveryFen: number;
+                            discountFen: number;
+                            promotions: {
+                                promotionId: number;
+                                couponCode?: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                discountFen: number;
+                            }[];
+                            /** @description What the order costs: goods + delivery − discount */
                             totalFen: number;
+                            points: number;
+                            pointsFen: number;
+                            /** @description totalFen − pointsFen: the money part */
+                            payFen: number;
                             shipped: boolean;
                             address: {
                                 /** @description The receiver */
@@ -2106,6 +2128,2655 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in subscriber's orders, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MallOrder"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Place the signed-in subscriber's cart as an order
+         * @description Needs an `Idempotency-Key` (400 IDEMPOTENCY_KEY_REQUIRED): the same key again answers the same order (200), another body under it 422 IDEMPOTENCY_KEY_REUSED. The cart is quoted again now: without `confirm: true` 409 CONFIRMATION_REQUIRED with the `quote`; `expectedTotalFen` not the total now: 409 PRICE_CHANGED with the new `quote`. Refusals, each with nothing held or charged: OUT_OF_STOCK, NUMBER_TAKEN, NUMBER_REQUIRED, COUPON_*, POINTS_INSUFFICIENT, ADDRESS_*, CART_EMPTY, INSUFFICIENT_BALANCE. 201 `{order, next}`: `next.kind` redirect (the pay page), paid, or pending (cash on delivery). Unpaid, the order expires at `payBy` (15 minutes).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address?: {
+                            /** @description The receiver */
+                            name: string;
+                            /** @description The receiver's mobile number, 11 digits */
+                            phone: string;
+                            /** @description As written: 广东省, 北京市, 广西壮族自治区 */
+                            province: string;
+                            city: string;
+                            district: string;
+                            /** @description Street and house number */
+                            detail: string;
+                        };
+                        /** @description The chosen number of each number-card line, by SKU id */
+                        numbers?: {
+                            [key: string]: string;
+                        };
+                        /** @description A coupon code to use */
+                        couponCode?: string;
+                        /** @description Points to pay part with (the payment module's rate: 100 points = ¥1) */
+                        points?: number;
+                        /** @enum {string} */
+                        method: "balance" | "points" | "cod" | "bank" | "alipay" | "sandbox";
+                        /** @description The quote's totalFen the subscriber confirmed */
+                        expectedTotalFen?: number;
+                        confirm?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: components["schemas"]["MallOrder"];
+                            /** @description redirect: send the subscriber to `url` (the pay page); paid: done; pending: paid to the courier (cash on delivery) */
+                            next: {
+                                /** @enum {string} */
+                                kind: "redirect" | "paid" | "pending";
+                                url?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: components["schemas"]["MallOrder"];
+                            /** @description redirect: send the subscriber to `url` (the pay page); paid: done; pending: paid to the courier (cash on delivery) */
+                            next: {
+                                /** @enum {string} */
+                                kind: "redirect" | "paid" | "pending";
+                                url?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the signed-in subscriber's orders (404 ORDER_NOT_FOUND for anyone else's) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MallOrder"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/orders/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay an order that awaits payment and has none open (a flash-sale order, or after the pay page was closed)
+         * @description Needs an `Idempotency-Key` and `confirm: true` (else 409 CONFIRMATION_REQUIRED with the quote). 409 ORDER_NOT_PAYABLE (paid, closed or expired), 409 ORDER_PAYMENT_OPEN (a payment is still open), 400 POINTS_INSUFFICIENT.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        method: "balance" | "points" | "cod" | "bank" | "alipay" | "sandbox";
+                        /** @description Points to pay part with (the payment module's rate: 100 points = ¥1) */
+                        points?: number;
+                        confirm?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: components["schemas"]["MallOrder"];
+                            /** @description redirect: send the subscriber to `url` (the pay page); paid: done; pending: paid to the courier (cash on delivery) */
+                            next: {
+                                /** @enum {string} */
+                                kind: "redirect" | "paid" | "pending";
+                                url?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: components["schemas"]["MallOrder"];
+                            /** @description redirect: send the subscriber to `url` (the pay page); paid: done; pending: paid to the courier (cash on delivery) */
+                            next: {
+                                /** @enum {string} */
+                                kind: "redirect" | "paid" | "pending";
+                                url?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an unpaid order: everything it holds is released
+         * @description 409 ORDER_NOT_CANCELLABLE once it is paid or closed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MallOrder"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/products/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's published reviews, with the average and the counts per star (no sign-in) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description newest first, or most helpful first */
+                    sort?: "newest" | "helpful";
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            summary: {
+                                /** @description mean rating of the published reviews, one decimal; null when none */
+                                average: number | null;
+                                count: number;
+                                stars: {
+                                    1: number;
+                                    2: number;
+                                    3: number;
+                                    4: number;
+                                    5: number;
+                                };
+                            };
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                subject: "goods" | "offering";
+                                productId: number | null;
+                                offeringId: string | null;
+                                skuId: number | null;
+                                /** @description 1–5 stars */
+                                rating: number;
+                                text: string;
+                                photos: string[];
+                                /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                                verified: boolean;
+                                /** @description the writer as shown: the number masked, 138****0001 */
+                                author: string;
+                                /**
+                                 * @description pending 待审核, published 已发布, rejected 未通过
+                                 * @enum {string}
+                                 */
+                                state: "pending" | "published" | "rejected";
+                                helpfulCount: number;
+                                /** @description the operator's reply, shown under the review */
+                                reply: {
+                                    text: string;
+                                    at: string;
+                                    atLocal: string;
+                                } | null;
+                                createdAt: string;
+                                /** @description Beijing time, 2026-11-15 10:00 */
+                                createdAtLocal: string;
+                                publishedAt: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Review a product bought and delivered
+         * @description Signed in, with an `Idempotency-Key` (400 IDEMPOTENCY_KEY_REQUIRED; the same key and body answer the first review, 200 with `idempotent-replayed`; another body under it 422 IDEMPOTENCY_KEY_REUSED). Published at once (201, state published), or held for moderation (state pending) when the text has a sensitive word. 403 REVIEW_NOT_PURCHASED (not bought: goods need a delivered order line, an offering a subscription), 409 REVIEW_TOO_EARLY (an offering held under seven days, with `reviewableFrom`), 409 REVIEW_EXISTS (each purchase has its review), 400 INVALID_RATING, REVIEW_TEXT_TOO_LONG, REVIEW_PHOTO_INVALID; nothing is written on any of them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1–5 stars (400 INVALID_RATING otherwise) */
+                        rating: number;
+                        /** @description at most 500 characters (400 REVIEW_TEXT_TOO_LONG) */
+                        text?: string;
+                        /** @description goods only: up to 6 https URLs of jpg, png, webp or gif images (400 REVIEW_PHOTO_INVALID) */
+                        photos?: string[];
+                        /** @description goods: which delivered order line; by default the earliest not yet reviewed */
+                        lineId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            subject: "goods" | "offering";
+                            productId: number | null;
+                            offeringId: string | null;
+                            skuId: number | null;
+                            /** @description 1–5 stars */
+                            rating: number;
+                            text: string;
+                            photos: string[];
+                            /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                            verified: boolean;
+                            /** @description the writer as shown: the number masked, 138****0001 */
+                            author: string;
+                            /**
+                             * @description pending 待审核, published 已发布, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "pending" | "published" | "rejected";
+                            helpfulCount: number;
+                            /** @description the operator's reply, shown under the review */
+                            reply: {
+                                text: string;
+                                at: string;
+                                atLocal: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description Beijing time, 2026-11-15 10:00 */
+                            createdAtLocal: string;
+                            publishedAt: string | null;
+                            /** @description why a moderator rejected it */
+                            rejectReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            subject: "goods" | "offering";
+                            productId: number | null;
+                            offeringId: string | null;
+                            skuId: number | null;
+                            /** @description 1–5 stars */
+                            rating: number;
+                            text: string;
+                            photos: string[];
+                            /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                            verified: boolean;
+                            /** @description the writer as shown: the number masked, 138****0001 */
+                            author: string;
+                            /**
+                             * @description pending 待审核, published 已发布, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "pending" | "published" | "rejected";
+                            helpfulCount: number;
+                            /** @description the operator's reply, shown under the review */
+                            reply: {
+                                text: string;
+                                at: string;
+                                atLocal: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description Beijing time, 2026-11-15 10:00 */
+                            createdAtLocal: string;
+                            publishedAt: string | null;
+                            /** @description why a moderator rejected it */
+                            rejectReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/offerings/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A catalogue offering's (a pack's, a plan's) published reviews, with the average and the counts per star (no sign-in) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description newest first, or most helpful first */
+                    sort?: "newest" | "helpful";
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            summary: {
+                                /** @description mean rating of the published reviews, one decimal; null when none */
+                                average: number | null;
+                                count: number;
+                                stars: {
+                                    1: number;
+                                    2: number;
+                                    3: number;
+                                    4: number;
+                                    5: number;
+                                };
+                            };
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                subject: "goods" | "offering";
+                                productId: number | null;
+                                offeringId: string | null;
+                                skuId: number | null;
+                                /** @description 1–5 stars */
+                                rating: number;
+                                text: string;
+                                photos: string[];
+                                /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                                verified: boolean;
+                                /** @description the writer as shown: the number masked, 138****0001 */
+                                author: string;
+                                /**
+                                 * @description pending 待审核, published 已发布, rejected 未通过
+                                 * @enum {string}
+                                 */
+                                state: "pending" | "published" | "rejected";
+                                helpfulCount: number;
+                                /** @description the operator's reply, shown under the review */
+                                reply: {
+                                    text: string;
+                                    at: string;
+                                    atLocal: string;
+                                } | null;
+                                createdAt: string;
+                                /** @description Beijing time, 2026-11-15 10:00 */
+                                createdAtLocal: string;
+                                publishedAt: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Review an offering held for at least seven days (photos are for goods only)
+         * @description Signed in, with an `Idempotency-Key` (400 IDEMPOTENCY_KEY_REQUIRED; the same key and body answer the first review, 200 with `idempotent-replayed`; another body under it 422 IDEMPOTENCY_KEY_REUSED). Published at once (201, state published), or held for moderation (state pending) when the text has a sensitive word. 403 REVIEW_NOT_PURCHASED (not bought: goods need a delivered order line, an offering a subscription), 409 REVIEW_TOO_EARLY (an offering held under seven days, with `reviewableFrom`), 409 REVIEW_EXISTS (each purchase has its review), 400 INVALID_RATING, REVIEW_TEXT_TOO_LONG, REVIEW_PHOTO_INVALID; nothing is written on any of them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1–5 stars (400 INVALID_RATING otherwise) */
+                        rating: number;
+                        /** @description at most 500 characters (400 REVIEW_TEXT_TOO_LONG) */
+                        text?: string;
+                        /** @description goods only: up to 6 https URLs of jpg, png, webp or gif images (400 REVIEW_PHOTO_INVALID) */
+                        photos?: string[];
+                        /** @description goods: which delivered order line; by default the earliest not yet reviewed */
+                        lineId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            subject: "goods" | "offering";
+                            productId: number | null;
+                            offeringId: string | null;
+                            skuId: number | null;
+                            /** @description 1–5 stars */
+                            rating: number;
+                            text: string;
+                            photos: string[];
+                            /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                            verified: boolean;
+                            /** @description the writer as shown: the number masked, 138****0001 */
+                            author: string;
+                            /**
+                             * @description pending 待审核, published 已发布, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "pending" | "published" | "rejected";
+                            helpfulCount: number;
+                            /** @description the operator's reply, shown under the review */
+                            reply: {
+                                text: string;
+                                at: string;
+                                atLocal: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description Beijing time, 2026-11-15 10:00 */
+                            createdAtLocal: string;
+                            publishedAt: string | null;
+                            /** @description why a moderator rejected it */
+                            rejectReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            subject: "goods" | "offering";
+                            productId: number | null;
+                            offeringId: string | null;
+                            skuId: number | null;
+                            /** @description 1–5 stars */
+                            rating: number;
+                            text: string;
+                            photos: string[];
+                            /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                            verified: boolean;
+                            /** @description the writer as shown: the number masked, 138****0001 */
+                            author: string;
+                            /**
+                             * @description pending 待审核, published 已发布, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "pending" | "published" | "rejected";
+                            helpfulCount: number;
+                            /** @description the operator's reply, shown under the review */
+                            reply: {
+                                text: string;
+                                at: string;
+                                atLocal: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description Beijing time, 2026-11-15 10:00 */
+                            createdAtLocal: string;
+                            publishedAt: string | null;
+                            /** @description why a moderator rejected it */
+                            rejectReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/reviews/{id}/helpful": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find a published review helpful: once per subscriber
+         * @description 409 REVIEW_ALREADY_VOTED the second time, 409 REVIEW_OWN_VOTE for your own, 404 REVIEW_NOT_FOUND for one not published.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            helpfulCount: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/reviews/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in subscriber's reviews, newest first, in every state (a rejected one with its reason) */
+        get: {
+            parameters: {
+                query?: {
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                subject: "goods" | "offering";
+                                productId: number | null;
+                                offeringId: string | null;
+                                skuId: number | null;
+                                /** @description 1–5 stars */
+                                rating: number;
+                                text: string;
+                                photos: string[];
+                                /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                                verified: boolean;
+                                /** @description the writer as shown: the number masked, 138****0001 */
+                                author: string;
+                                /**
+                                 * @description pending 待审核, published 已发布, rejected 未通过
+                                 * @enum {string}
+                                 */
+                                state: "pending" | "published" | "rejected";
+                                helpfulCount: number;
+                                /** @description the operator's reply, shown under the review */
+                                reply: {
+                                    text: string;
+                                    at: string;
+                                    atLocal: string;
+                                } | null;
+                                createdAt: string;
+                                /** @description Beijing time, 2026-11-15 10:00 */
+                                createdAtLocal: string;
+                                publishedAt: string | null;
+                                /** @description why a moderator rejected it */
+                                rejectReason: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Flash sales upcoming and live, soonest first, with what is left
+         * @description No sign-in. `serverTime` is the server's clock, for a countdown that does not trust the device's.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                attrs: {
+                                    [key: string]: string;
+                                };
+                                image: string | null;
+                                /** @description The list price (划线价) */
+                                listFen: number;
+                                /** @description The usual sale price */
+                                saleFen: number;
+                                /** @description The flash price, in fen */
+                                priceFen: number;
+                                quantity: number;
+                                perSubscriberLimit: number;
+                                startsAt: string;
+                                /** @description Beijing time, 2026-12-03 10:00 */
+                                startsAtLocal: string;
+                                endsAt: string;
+                                endsAtLocal: string;
+                                /**
+                                 * @description upcoming (a countdown to startsAt), live, ended
+                                 * @enum {string}
+                                 */
+                                phase: "upcoming" | "live" | "ended" | "settled";
+                                /** @description Units on sale now (units of orders that end unpaid come back) */
+                                remaining: number;
+                            }[];
+                            serverTime: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * A new flash sale (staff: product or marketing), on sale once a second person approves it
+         * @description A staff bearer token. The SKU must be shipped from stock (400 FLASH_SALE_NOT_STOCKED) and the price at most its sale price. Approved in the console (POST /api/v1/console/mall/flash-sales/{id}/approve, not by its creator: 409 SELF_REVIEW), which holds its quantity from the stock.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        skuId: number;
+                        quantity: number;
+                        /** @description The flash price in fen, at most the SKU's sale price */
+                        priceFen: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /** @default 1 */
+                        perSubscriberLimit?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            attrs: {
+                                [key: string]: string;
+                            };
+                            image: string | null;
+                            /** @description The list price (划线价) */
+                            listFen: number;
+                            /** @description The usual sale price */
+                            saleFen: number;
+                            /** @description The flash price, in fen */
+                            priceFen: number;
+                            quantity: number;
+                            perSubscriberLimit: number;
+                            startsAt: string;
+                            /** @description Beijing time, 2026-12-03 10:00 */
+                            startsAtLocal: string;
+                            endsAt: string;
+                            endsAtLocal: string;
+                            /** @enum {string} */
+                            phase: "pending" | "rejected" | "upcoming" | "live" | "ended" | "settled";
+                            /** @description Units on sale now (units of orders that end unpaid come back) */
+                            remaining: number;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "settled";
+                            /** @description Units won whose orders still await payment */
+                            awaitingPayment: number;
+                            /** @description Units paid for */
+                            sold: number;
+                            createdBy: number;
+                            createdAt: string;
+                            reviewedBy: number | null;
+                            reviewedAt: string | null;
+                            reviewReason: string | null;
+                            settledAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/flash-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One flash sale with what is left and the server's time */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            attrs: {
+                                [key: string]: string;
+                            };
+                            image: string | null;
+                            /** @description The list price (划线价) */
+                            listFen: number;
+                            /** @description The usual sale price */
+                            saleFen: number;
+                            /** @description The flash price, in fen */
+                            priceFen: number;
+                            quantity: number;
+                            perSubscriberLimit: number;
+                            startsAt: string;
+                            /** @description Beijing time, 2026-12-03 10:00 */
+                            startsAtLocal: string;
+                            endsAt: string;
+                            endsAtLocal: string;
+                            /**
+                             * @description upcoming (a countdown to startsAt), live, ended
+                             * @enum {string}
+                             */
+                            phase: "upcoming" | "live" | "ended" | "settled";
+                            /** @description Units on sale now (units of orders that end unpaid come back) */
+                            remaining: number;
+                            serverTime: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/flash-sales/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try for a unit of a flash sale: an order to pay within 15 minutes
+         * @description Signed-in subscriber; `Idempotency-Key` required (400 IDEMPOTENCY_KEY_REQUIRED). 201 with the order awaiting payment (pay it with POST /api/v1/mall/orders/{id}/payment; unpaid after 15 minutes it expires and its unit is on sale again). The same key again: 200 the same order, also after the sale has ended; another request under it 422 IDEMPOTENCY_KEY_REUSED. 409 SOLD_OUT, LIMIT_REACHED (with `limit`), NOT_STARTED (with `startsAt`), ENDED; 400 ADDRESS_REQUIRED, ADDRESS_OUT_OF_AREA; 404 FLASH_SALE_NOT_FOUND. Nothing is held or charged on any of them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address?: {
+                            /** @description The receiver */
+                            name: string;
+                            /** @description The receiver's mobile number, 11 digits */
+                            phone: string;
+                            /** @description As written: 广东省, 北京市, 广西壮族自治区 */
+                            province: string;
+                            city: string;
+                            district: string;
+                            /** @description Street and house number */
+                            detail: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: components["schemas"]["MallOrder"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: components["schemas"]["MallOrder"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3402,7 +6073,10 @@ export interface paths {
         /** The sandbox gateway's pay page (HTML): 支付 / 取消 */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description a path on this site the page links back to once the trade is decided (e.g. /recharge?payment=…); anything else is ignored */
+                    return?: string;
+                };
                 header?: never;
                 path: {
                     tradeNo: string;
@@ -3440,7 +6114,10 @@ export interface paths {
         /** The sandbox gateway's 支付 button: the trade is paid and notified */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description a path on this site the page links back to once the trade is decided (e.g. /recharge?payment=…); anything else is ignored */
+                    return?: string;
+                };
                 header?: never;
                 path: {
                     tradeNo: string;
@@ -3476,7 +6153,10 @@ export interface paths {
         /** The sandbox gateway's 取消 button: the trade is closed and notified */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description a path on this site the page links back to once the trade is decided (e.g. /recharge?payment=…); anything else is ignored */
+                    return?: string;
+                };
                 header?: never;
                 path: {
                     tradeNo: string;
@@ -8362,6 +11042,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/marketing/segments/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of a segment's members in id order (a dynamic one's rule evaluated now), numbers masked; afterId: the last subscriberId of the page before */
+        get: {
+            parameters: {
+                query?: {
+                    afterId?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                subscriberId: number;
+                                /** @description Masked: 138****0001 */
+                                msisdn: string;
+                                city: string;
+                                planId: string;
+                                accountType: string;
+                            }[];
+                            /** @description Where the next page starts; null on the last page */
+                            nextAfterId: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/console/marketing/segments/{id}/snapshot": {
         parameters: {
             query?: never;
@@ -10959,6 +13776,180 @@ export interface paths {
                             items: {
                                 [key: string]: unknown;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/marketing/contact-state/{msisdn}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where one subscriber stands with the contact policy (an agent's look): opt-outs by channel, the do-not-disturb entry, marketing contacts sent this Beijing day, week and month beside the caps, and the latest suppressed contacts with their rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    msisdn: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscriberId: number;
+                            /** @description Masked */
+                            msisdn: string;
+                            optOuts: {
+                                channel: string;
+                                source: string;
+                                at: string;
+                            }[];
+                            dnd: {
+                                reason: string;
+                                addedBy: number;
+                                at: string;
+                            } | null;
+                            used: {
+                                total: {
+                                    day: number;
+                                    week: number;
+                                    month: number;
+                                };
+                                channels: {
+                                    [key: string]: {
+                                        day: number;
+                                        week: number;
+                                        month: number;
+                                    };
+                                };
+                            };
+                            caps: {
+                                total: {
+                                    day: number;
+                                    week: number;
+                                    month: number;
+                                };
+                                channels: {
+                                    [key: string]: {
+                                        day: number;
+                                        week: number;
+                                        month: number;
+                                    };
+                                };
+                            };
+                            suppressed: ({
+                                id: number;
+                                channel: string;
+                                purpose: string;
+                                rule: string | null;
+                                at: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -15670,6 +18661,9 @@ export interface paths {
                         offerId?: number | null;
                         /** @enum {string} */
                         lang?: "zh-CN" | "en";
+                        /** @description A subscriber to see the text for: their name, their language (templateEn if they chose English), the offer filled in */
+                        msisdn?: string;
+                        templateEn?: string | null;
                     };
                 };
             };
@@ -15699,6 +18693,22 @@ export interface paths {
                                 found: string;
                             }[];
                             offerNeeded: boolean;
+                            recipient?: {
+                                /** @description Masked */
+                                msisdn: string;
+                                name: string;
+                                /** @enum {string} */
+                                language: "zh-CN" | "en";
+                                text: string;
+                                measure: {
+                                    /** @enum {string} */
+                                    encoding: "gsm7" | "ucs2";
+                                    length: number;
+                                    parts: number;
+                                    perPart: number;
+                                    remaining: number;
+                                };
+                            };
                         };
                     };
                 };
@@ -22651,6 +25661,2072 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/mall/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flash sales, newest first, with live sold, awaiting payment and remaining */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "approved" | "rejected" | "settled";
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                attrs: {
+                                    [key: string]: string;
+                                };
+                                image: string | null;
+                                /** @description The list price (划线价) */
+                                listFen: number;
+                                /** @description The usual sale price */
+                                saleFen: number;
+                                /** @description The flash price, in fen */
+                                priceFen: number;
+                                quantity: number;
+                                perSubscriberLimit: number;
+                                startsAt: string;
+                                /** @description Beijing time, 2026-12-03 10:00 */
+                                startsAtLocal: string;
+                                endsAt: string;
+                                endsAtLocal: string;
+                                /** @enum {string} */
+                                phase: "pending" | "rejected" | "upcoming" | "live" | "ended" | "settled";
+                                /** @description Units on sale now (units of orders that end unpaid come back) */
+                                remaining: number;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "settled";
+                                /** @description Units won whose orders still await payment */
+                                awaitingPayment: number;
+                                /** @description Units paid for */
+                                sold: number;
+                                createdBy: number;
+                                createdAt: string;
+                                reviewedBy: number | null;
+                                reviewedAt: string | null;
+                                reviewReason: string | null;
+                                settledAt: string | null;
+                            }[];
+                            total: number;
+                            serverTime: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A new flash sale, waiting for a second person's approval */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        skuId: number;
+                        quantity: number;
+                        /** @description The flash price in fen, at most the SKU's sale price */
+                        priceFen: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /** @default 1 */
+                        perSubscriberLimit?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            attrs: {
+                                [key: string]: string;
+                            };
+                            image: string | null;
+                            /** @description The list price (划线价) */
+                            listFen: number;
+                            /** @description The usual sale price */
+                            saleFen: number;
+                            /** @description The flash price, in fen */
+                            priceFen: number;
+                            quantity: number;
+                            perSubscriberLimit: number;
+                            startsAt: string;
+                            /** @description Beijing time, 2026-12-03 10:00 */
+                            startsAtLocal: string;
+                            endsAt: string;
+                            endsAtLocal: string;
+                            /** @enum {string} */
+                            phase: "pending" | "rejected" | "upcoming" | "live" | "ended" | "settled";
+                            /** @description Units on sale now (units of orders that end unpaid come back) */
+                            remaining: number;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "settled";
+                            /** @description Units won whose orders still await payment */
+                            awaitingPayment: number;
+                            /** @description Units paid for */
+                            sold: number;
+                            createdBy: number;
+                            createdAt: string;
+                            reviewedBy: number | null;
+                            reviewedAt: string | null;
+                            reviewReason: string | null;
+                            settledAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/flash-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One flash sale with its live counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            attrs: {
+                                [key: string]: string;
+                            };
+                            image: string | null;
+                            /** @description The list price (划线价) */
+                            listFen: number;
+                            /** @description The usual sale price */
+                            saleFen: number;
+                            /** @description The flash price, in fen */
+                            priceFen: number;
+                            quantity: number;
+                            perSubscriberLimit: number;
+                            startsAt: string;
+                            /** @description Beijing time, 2026-12-03 10:00 */
+                            startsAtLocal: string;
+                            endsAt: string;
+                            endsAtLocal: string;
+                            /** @enum {string} */
+                            phase: "pending" | "rejected" | "upcoming" | "live" | "ended" | "settled";
+                            /** @description Units on sale now (units of orders that end unpaid come back) */
+                            remaining: number;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "settled";
+                            /** @description Units won whose orders still await payment */
+                            awaitingPayment: number;
+                            /** @description Units paid for */
+                            sold: number;
+                            createdBy: number;
+                            createdAt: string;
+                            reviewedBy: number | null;
+                            reviewedAt: string | null;
+                            reviewReason: string | null;
+                            settledAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/flash-sales/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending flash sale (never your own: SELF_REVIEW): its quantity is held from the stock (OUT_OF_STOCK when short) and it goes on sale at its start */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            attrs: {
+                                [key: string]: string;
+                            };
+                            image: string | null;
+                            /** @description The list price (划线价) */
+                            listFen: number;
+                            /** @description The usual sale price */
+                            saleFen: number;
+                            /** @description The flash price, in fen */
+                            priceFen: number;
+                            quantity: number;
+                            perSubscriberLimit: number;
+                            startsAt: string;
+                            /** @description Beijing time, 2026-12-03 10:00 */
+                            startsAtLocal: string;
+                            endsAt: string;
+                            endsAtLocal: string;
+                            /** @enum {string} */
+                            phase: "pending" | "rejected" | "upcoming" | "live" | "ended" | "settled";
+                            /** @description Units on sale now (units of orders that end unpaid come back) */
+                            remaining: number;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "settled";
+                            /** @description Units won whose orders still await payment */
+                            awaitingPayment: number;
+                            /** @description Units paid for */
+                            sold: number;
+                            createdBy: number;
+                            createdAt: string;
+                            reviewedBy: number | null;
+                            reviewedAt: string | null;
+                            reviewReason: string | null;
+                            settledAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/flash-sales/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a pending flash sale with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            attrs: {
+                                [key: string]: string;
+                            };
+                            image: string | null;
+                            /** @description The list price (划线价) */
+                            listFen: number;
+                            /** @description The usual sale price */
+                            saleFen: number;
+                            /** @description The flash price, in fen */
+                            priceFen: number;
+                            quantity: number;
+                            perSubscriberLimit: number;
+                            startsAt: string;
+                            /** @description Beijing time, 2026-12-03 10:00 */
+                            startsAtLocal: string;
+                            endsAt: string;
+                            endsAtLocal: string;
+                            /** @enum {string} */
+                            phase: "pending" | "rejected" | "upcoming" | "live" | "ended" | "settled";
+                            /** @description Units on sale now (units of orders that end unpaid come back) */
+                            remaining: number;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "settled";
+                            /** @description Units won whose orders still await payment */
+                            awaitingPayment: number;
+                            /** @description Units paid for */
+                            sold: number;
+                            createdBy: number;
+                            createdAt: string;
+                            reviewedBy: number | null;
+                            reviewedAt: string | null;
+                            reviewReason: string | null;
+                            settledAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mall orders, newest first: by order number or the buyer's phone number (`q`), and state
+         * @description Roles ops or product. A `q` that is neither an order number (MO + 16 digits) nor a phone number is 400 INVALID_INPUT.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    state?: "awaiting_payment" | "awaiting_delivery" | "paid" | "shipped" | "delivered" | "completed" | "cancelled" | "expired" | "returned" | "refunded";
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                orderNo: string;
+                                /** @enum {string} */
+                                state: "awaiting_payment" | "awaiting_delivery" | "paid" | "shipped" | "delivered" | "completed" | "cancelled" | "expired" | "returned" | "refunded";
+                                source: string;
+                                lines: {
+                                    lineId: number;
+                                    productId: number;
+                                    skuId: number;
+                                    names: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    attrs: {
+                                        [key: string]: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "physical" | "number_card" | "recharge_card" | "virtual" | "points_gift" | "offering";
+                                    /** @enum {string} */
+                                    delivery: "ship" | "number" | "code" | "credit" | "subscribe";
+                                    quantity: number;
+                                    unitFen: number;
+                                    lineFen: number;
+                                    number?: string;
+                                    codes?: string[];
+                                }[];
+                                goodsFen: number;
+                                deliveryFen: number;
+                                discountFen: number;
+                                couponCode?: string;
+                                points: number;
+                                pointsFen: number;
+                                totalFen: number;
+                                payFen: number;
+                                method: string | null;
+                                paymentId?: string;
+                                shipmentId?: number;
+                                address?: {
+                                    /** @description The receiver */
+                                    name: string;
+                                    /** @description The receiver's mobile number, 11 digits */
+                                    phone: string;
+                                    /** @description As written: 广东省, 北京市, 广西壮族自治区 */
+                                    province: string;
+                                    city: string;
+                                    district: string;
+                                    /** @description Street and house number */
+                                    detail: string;
+                                };
+                                payBy: string;
+                                placedAt: string;
+                                /** @description Beijing time */
+                                placedAtLocal: string;
+                                paidAt?: string;
+                                deliveredAt?: string;
+                                workflow: {
+                                    state: string;
+                                    step: string;
+                                    error?: string;
+                                };
+                                subscriberId: number;
+                                msisdn: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One mall order with its workflow steps, its payment and its shipment
+         * @description Roles ops or product. 404 ORDER_NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            /** @enum {string} */
+                            state: "awaiting_payment" | "awaiting_delivery" | "paid" | "shipped" | "delivered" | "completed" | "cancelled" | "expired" | "returned" | "refunded";
+                            source: string;
+                            lines: {
+                                lineId: number;
+                                productId: number;
+                                skuId: number;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                attrs: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                kind: "physical" | "number_card" | "recharge_card" | "virtual" | "points_gift" | "offering";
+                                /** @enum {string} */
+                                delivery: "ship" | "number" | "code" | "credit" | "subscribe";
+                                quantity: number;
+                                unitFen: number;
+                                lineFen: number;
+                                number?: string;
+                                codes?: string[];
+                            }[];
+                            goodsFen: number;
+                            deliveryFen: number;
+                            discountFen: number;
+                            couponCode?: string;
+                            points: number;
+                            pointsFen: number;
+                            totalFen: number;
+                            payFen: number;
+                            method: string | null;
+                            paymentId?: string;
+                            shipmentId?: number;
+                            address?: {
+                                /** @description The receiver */
+                                name: string;
+                                /** @description The receiver's mobile number, 11 digits */
+                                phone: string;
+                                /** @description As written: 广东省, 北京市, 广西壮族自治区 */
+                                province: string;
+                                city: string;
+                                district: string;
+                                /** @description Street and house number */
+                                detail: string;
+                            };
+                            payBy: string;
+                            placedAt: string;
+                            /** @description Beijing time */
+                            placedAtLocal: string;
+                            paidAt?: string;
+                            deliveredAt?: string;
+                            workflow: {
+                                state: string;
+                                step: string;
+                                error?: string;
+                            };
+                            subscriberId: number;
+                            msisdn: string | null;
+                            steps: {
+                                name: string;
+                                state: string;
+                                error?: string;
+                            }[];
+                            payment: {
+                                id: string;
+                                method: string;
+                                state: string;
+                                amountFen: number;
+                                points: number;
+                                refundedFen: number;
+                                paidAt: string | null;
+                            } | null;
+                            shipment: {
+                                id: number;
+                                state: string;
+                                carrier: string;
+                                trackingNo: string | null;
+                                codFen: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mall reviews by state: pending (held for a sensitive word) oldest first, published or rejected newest first */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "pending" | "published" | "rejected";
+                    subject?: "goods" | "offering";
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                subject: "goods" | "offering";
+                                productId: number | null;
+                                offeringId: string | null;
+                                skuId: number | null;
+                                /** @description 1–5 stars */
+                                rating: number;
+                                text: string;
+                                photos: string[];
+                                /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                                verified: boolean;
+                                /** @description the writer as shown: the number masked, 138****0001 */
+                                author: string;
+                                /**
+                                 * @description pending 待审核, published 已发布, rejected 未通过
+                                 * @enum {string}
+                                 */
+                                state: "pending" | "published" | "rejected";
+                                helpfulCount: number;
+                                /** @description the operator's reply, shown under the review */
+                                reply: {
+                                    text: string;
+                                    at: string;
+                                    atLocal: string;
+                                } | null;
+                                createdAt: string;
+                                /** @description Beijing time, 2026-11-15 10:00 */
+                                createdAtLocal: string;
+                                publishedAt: string | null;
+                                rejectReason: string | null;
+                                subscriberId: number;
+                                orderId: number | null;
+                                /** @description order-line:<id> or subscription:<id> */
+                                purchaseRef: string;
+                                /** @description the sensitive words found when it was written: UTF-16 offsets in the text, end exclusive */
+                                hits: {
+                                    word: string;
+                                    category: string;
+                                    start: number;
+                                    end: number;
+                                    found: string;
+                                }[];
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One review with the sensitive words found */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            subject: "goods" | "offering";
+                            productId: number | null;
+                            offeringId: string | null;
+                            skuId: number | null;
+                            /** @description 1–5 stars */
+                            rating: number;
+                            text: string;
+                            photos: string[];
+                            /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                            verified: boolean;
+                            /** @description the writer as shown: the number masked, 138****0001 */
+                            author: string;
+                            /**
+                             * @description pending 待审核, published 已发布, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "pending" | "published" | "rejected";
+                            helpfulCount: number;
+                            /** @description the operator's reply, shown under the review */
+                            reply: {
+                                text: string;
+                                at: string;
+                                atLocal: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description Beijing time, 2026-11-15 10:00 */
+                            createdAtLocal: string;
+                            publishedAt: string | null;
+                            rejectReason: string | null;
+                            subscriberId: number;
+                            orderId: number | null;
+                            /** @description order-line:<id> or subscription:<id> */
+                            purchaseRef: string;
+                            /** @description the sensitive words found when it was written: UTF-16 offsets in the text, end exclusive */
+                            hits: {
+                                word: string;
+                                category: string;
+                                start: number;
+                                end: number;
+                                found: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/reviews/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a held review
+         * @description 409 REVIEW_NOT_IN_STATE unless it is pending.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            subject: "goods" | "offering";
+                            productId: number | null;
+                            offeringId: string | null;
+                            skuId: number | null;
+                            /** @description 1–5 stars */
+                            rating: number;
+                            text: string;
+                            photos: string[];
+                            /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                            verified: boolean;
+                            /** @description the writer as shown: the number masked, 138****0001 */
+                            author: string;
+                            /**
+                             * @description pending 待审核, published 已发布, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "pending" | "published" | "rejected";
+                            helpfulCount: number;
+                            /** @description the operator's reply, shown under the review */
+                            reply: {
+                                text: string;
+                                at: string;
+                                atLocal: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description Beijing time, 2026-11-15 10:00 */
+                            createdAtLocal: string;
+                            publishedAt: string | null;
+                            rejectReason: string | null;
+                            subscriberId: number;
+                            orderId: number | null;
+                            /** @description order-line:<id> or subscription:<id> */
+                            purchaseRef: string;
+                            /** @description the sensitive words found when it was written: UTF-16 offsets in the text, end exclusive */
+                            hits: {
+                                word: string;
+                                category: string;
+                                start: number;
+                                end: number;
+                                found: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/reviews/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a held review, or take a published one down, with the reason its writer sees
+         * @description 409 REVIEW_NOT_IN_STATE when rejected already.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            subject: "goods" | "offering";
+                            productId: number | null;
+                            offeringId: string | null;
+                            skuId: number | null;
+                            /** @description 1–5 stars */
+                            rating: number;
+                            text: string;
+                            photos: string[];
+                            /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                            verified: boolean;
+                            /** @description the writer as shown: the number masked, 138****0001 */
+                            author: string;
+                            /**
+                             * @description pending 待审核, published 已发布, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "pending" | "published" | "rejected";
+                            helpfulCount: number;
+                            /** @description the operator's reply, shown under the review */
+                            reply: {
+                                text: string;
+                                at: string;
+                                atLocal: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description Beijing time, 2026-11-15 10:00 */
+                            createdAtLocal: string;
+                            publishedAt: string | null;
+                            rejectReason: string | null;
+                            subscriberId: number;
+                            orderId: number | null;
+                            /** @description order-line:<id> or subscription:<id> */
+                            purchaseRef: string;
+                            /** @description the sensitive words found when it was written: UTF-16 offsets in the text, end exclusive */
+                            hits: {
+                                word: string;
+                                category: string;
+                                start: number;
+                                end: number;
+                                found: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/reviews/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The operator's reply, shown under the review (a new reply replaces it)
+         * @description 409 REVIEW_NOT_IN_STATE for a rejected review.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            subject: "goods" | "offering";
+                            productId: number | null;
+                            offeringId: string | null;
+                            skuId: number | null;
+                            /** @description 1–5 stars */
+                            rating: number;
+                            text: string;
+                            photos: string[];
+                            /** @description 已购: written by a buyer (a delivered order line, or an offering held seven days) */
+                            verified: boolean;
+                            /** @description the writer as shown: the number masked, 138****0001 */
+                            author: string;
+                            /**
+                             * @description pending 待审核, published 已发布, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "pending" | "published" | "rejected";
+                            helpfulCount: number;
+                            /** @description the operator's reply, shown under the review */
+                            reply: {
+                                text: string;
+                                at: string;
+                                atLocal: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description Beijing time, 2026-11-15 10:00 */
+                            createdAtLocal: string;
+                            publishedAt: string | null;
+                            rejectReason: string | null;
+                            subscriberId: number;
+                            orderId: number | null;
+                            /** @description order-line:<id> or subscription:<id> */
+                            purchaseRef: string;
+                            /** @description the sensitive words found when it was written: UTF-16 offsets in the text, end exclusive */
+                            hits: {
+                                word: string;
+                                category: string;
+                                start: number;
+                                end: number;
+                                found: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tmf-api/productCatalogManagement/v4/productOffering": {
         parameters: {
             query?: never;
@@ -28085,6 +33161,68 @@ export interface components {
             };
             children: components["schemas"]["MallCategoryInput"][];
         };
+        MallOrderInput: {
+            id: number;
+            orderNo: string;
+            /** @enum {string} */
+            state: "awaiting_payment" | "awaiting_delivery" | "paid" | "shipped" | "delivered" | "completed" | "cancelled" | "expired" | "returned" | "refunded";
+            source: string;
+            lines: {
+                lineId: number;
+                productId: number;
+                skuId: number;
+                names: {
+                    "zh-CN": string;
+                    en: string;
+                };
+                attrs: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                kind: "physical" | "number_card" | "recharge_card" | "virtual" | "points_gift" | "offering";
+                /** @enum {string} */
+                delivery: "ship" | "number" | "code" | "credit" | "subscribe";
+                quantity: number;
+                unitFen: number;
+                lineFen: number;
+                number?: string;
+                codes?: string[];
+            }[];
+            goodsFen: number;
+            deliveryFen: number;
+            discountFen: number;
+            couponCode?: string;
+            points: number;
+            pointsFen: number;
+            totalFen: number;
+            payFen: number;
+            method: string | null;
+            paymentId?: string;
+            shipmentId?: number;
+            address?: {
+                /** @description The receiver */
+                name: string;
+                /** @description The receiver's mobile number, 11 digits */
+                phone: string;
+                /** @description As written: 广东省, 北京市, 广西壮族自治区 */
+                province: string;
+                city: string;
+                district: string;
+                /** @description Street and house number */
+                detail: string;
+            };
+            payBy: string;
+            placedAt: string;
+            /** @description Beijing time */
+            placedAtLocal: string;
+            paidAt?: string;
+            deliveredAt?: string;
+            workflow: {
+                state: string;
+                step: string;
+                error?: string;
+            };
+        };
         MallCategory: {
             id: number;
             code: string;
@@ -28093,6 +33231,68 @@ export interface components {
                 en: string;
             };
             children: components["schemas"]["MallCategory"][];
+        };
+        MallOrder: {
+            id: number;
+            orderNo: string;
+            /** @enum {string} */
+            state: "awaiting_payment" | "awaiting_delivery" | "paid" | "shipped" | "delivered" | "completed" | "cancelled" | "expired" | "returned" | "refunded";
+            source: string;
+            lines: {
+                lineId: number;
+                productId: number;
+                skuId: number;
+                names: {
+                    "zh-CN": string;
+                    en: string;
+                };
+                attrs: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                kind: "physical" | "number_card" | "recharge_card" | "virtual" | "points_gift" | "offering";
+                /** @enum {string} */
+                delivery: "ship" | "number" | "code" | "credit" | "subscribe";
+                quantity: number;
+                unitFen: number;
+                lineFen: number;
+                number?: string;
+                codes?: string[];
+            }[];
+            goodsFen: number;
+            deliveryFen: number;
+            discountFen: number;
+            couponCode?: string;
+            points: number;
+            pointsFen: number;
+            totalFen: number;
+            payFen: number;
+            method: string | null;
+            paymentId?: string;
+            shipmentId?: number;
+            address?: {
+                /** @description The receiver */
+                name: string;
+                /** @description The receiver's mobile number, 11 digits */
+                phone: string;
+                /** @description As written: 广东省, 北京市, 广西壮族自治区 */
+                province: string;
+                city: string;
+                district: string;
+                /** @description Street and house number */
+                detail: string;
+            };
+            payBy: string;
+            placedAt: string;
+            /** @description Beijing time */
+            placedAtLocal: string;
+            paidAt?: string;
+            deliveredAt?: string;
+            workflow: {
+                state: string;
+                step: string;
+                error?: string;
+            };
         };
     };
     responses: never;

@@ -36,7 +36,7 @@ export function MallNav() {
         <li>
           <Link to="/mall/cart" data-testid="mall-cart-link">
             {t('mall.cart')}
-            {count !== null && count > 0 && <span className="mall-count">{t('mall.cartCount', { n: count })}</span>}
+            {count !== null && count > 0 && <><span className="mall-count" aria-hidden="true">{count}</span><span className="sr-only">{t('mall.cartCount', { n: count })}</span></>}
           </Link>
         </li>
         <li><Link to="/mall/orders">{t('mall.orders')}</Link></li>

@@ -205,8 +205,7 @@ export function MallCheckout() {
   if (s.step !== 'edit') {
     const q = s.quote;
     const b = s.body;
-    const pointsFen = q.pointsFen ?? (b.points ? fenOfPoints(b.points) : 0);
-    const payFen = q.payFen ?? q.totalFen - pointsFen;
+    const { pointsFen, payFen } = q;
     return (
       <Page title={t('mall.checkoutTitle')} className="mall">
         <MallNav />
@@ -217,9 +216,10 @@ export function MallCheckout() {
           <dl className="quote-facts">
             <dt>{t('mall.goods')}</dt><dd>{formatFen(q.goodsFen)}</dd>
             <dt>{t('mall.deliveryFee')}</dt><dd>{q.deliveryFen > 0 ? formatFen(q.deliveryFen) : t('mall.free')}</dd>
-            {(q.discountFen ?? 0) > 0 && (<><dt>{t('mall.discount')}</dt><dd>−{formatFen(q.discountFen!)}</dd></>)}
+            {q.promotions.map((x) => <Fragment key={x.promotionId}><dt>{pick(x.names)}{x.couponCode ? ` (${x.couponCode})` : ''}</dt><dd>−{formatFen(x.discountFen)}</dd></Fragment>)}
+            {q.discountFen > 0 && q.promotions.length === 0 && (<><dt>{t('mall.discount')}</dt><dd>−{formatFen(q.discountFen)}</dd></>)}
             <dt>{t('mall.total')}</dt><dd className="quote-price" data-testid="confirm-total">{formatFen(q.totalFen)}</dd>
-            {pointsFen > 0 && (<><dt>{t('mall.pointsPart')}</dt><dd>{t('mall.pointsWorth', { n: b.points ?? 0, amount: formatFen(pointsFen) })}</dd></>)}
+            {pointsFen > 0 && (<><dt>{t('mall.pointsPart')}</dt><dd>{t('mall.pointsWorth', { n: q.points, amount: formatFen(pointsFen) })}</dd></>)}
             <dt>{t('mall.payNow', { method: methodName(b.method) })}</dt><dd className="quote-price" data-testid="confirm-pay">{formatFen(payFen)}</dd>
             {b.address && (<><dt>{t('mall.shipTo')}</dt><dd>{`${b.address.name} ${b.address.phone} · ${b.address.province}${b.address.city}${b.address.district}${b.address.detail}`}</dd></>)}
             {b.numbers && Object.values(b.numbers).map((n) => <Fragment key={n}><dt>{t('mall.chosenNumber')}</dt><dd className="mono">{spacedNumber(n)}</dd></Fragment>)}

@@ -16,6 +16,7 @@ import { Link } from '../../shared/router.tsx';
 const ORDER_STATES = ['awaiting_payment', 'awaiting_delivery', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'expired', 'returned', 'refunded'] as const;
 const SHIPMENT_STATES = ['to_ship', 'shipped', 'in_transit', 'delivered', 'returned'] as const;
 const RETURN_STATES = ['requested', 'approved', 'received', 'refunded', 'rejected'] as const;
+const METHODS = ['balance', 'points', 'cod', 'sandbox', 'bank', 'alipay'] as const;
 
 function known<T extends string>(list: readonly T[], v: string): v is T {
   return (list as readonly string[]).includes(v);
@@ -148,7 +149,7 @@ export function MallOrder({ id }: { id: number }) {
               {order.discountFen > 0 && (<><dt>{t('mall.discount')}{order.couponCode ? ` (${order.couponCode})` : ''}</dt><dd>−{formatFen(order.discountFen)}</dd></>)}
               <dt>{t('mall.total')}</dt><dd data-testid="order-total">{formatFen(order.totalFen)}</dd>
               {order.points > 0 && (<><dt>{t('mall.pointsPart')}</dt><dd>{t('mall.pointsWorth', { n: order.points, amount: formatFen(order.pointsFen) })}</dd></>)}
-              <dt>{t('mall.payMethod')}</dt><dd>{t(`mall.methodName.${order.method}` as MallMessageKey)} · {formatFen(order.payFen)}</dd>
+              <dt>{t('mall.payMethod')}</dt><dd>{order.method && known(METHODS, order.method) ? t(`mall.methodName.${order.method}`) : order.method ?? '—'} · {formatFen(order.payFen)}</dd>
               {order.paidAt && (<><dt>{t('mall.paidAt')}</dt><dd>{formatBeijing(order.paidAt)}</dd></>)}
               {order.address && (<><dt>{t('mall.shipTo')}</dt><dd>{`${order.address.name} ${order.address.phone} · ${order.address.province}${order.address.city}${order.address.district}${order.address.detail}`}</dd></>)}
             </dl>
