@@ -1,6 +1,6 @@
 // The web hall and mobile hall in a real browser: sign in with an SMS code, read the balance,
-// order a pack through its confirmation, see it and the lowered balance, cancel it, recharge in
-// yuan, a price that changes under a confirmation, bills, a lost connection, an expired session, English, and every page at three sizes
+// order a pack through its confirmation, see it and the lowered balance, cancel it, recharge paid
+// on the sandbox gateway's pay page, a price that changes under a confirmation, bills, a lost connection, an expired session, English, and every page at three sizes
 // with no sideways overflow and no serious accessibility violations.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -176,25 +176,69 @@ describe('web hall in a browser', { skip }, () => {
     await entry.getByRole('button', { name: `订购 ${pack.nameZh}` }).waitFor();
   });
 
-  test('a recharge typed in yuan is sent as integer fen after its confirmation', async () => {
+  test('a recharge is paid online: whole yuan, a method, its confirmation, the sandbox pay page, and the balance credited once the notification arrived', async () => {
     const bodies: unknown[] = [];
     const onRequest = (r: Request) => {
-      if (r.method() === 'POST' && r.url().endsWith('/api/v1/businesses/recharge')) bodies.push(r.postDataJSON());
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/recharges')) bodies.push(r.postDataJSON());
     };
+    const balanceFen = async () => (await hall.env.db.selectFrom('account').select('balanceFen').where('subscriberId', '=', subscriberId).executeTakeFirstOrThrow()).balanceFen;
+    const before = await balanceFen();
     page.on('request', onRequest);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '充值' }).click();
-    await page.getByLabel('充值金额（元）').fill('0.3');
+    await page.getByRole('heading', { level: 1, name: '充值缴费' }).waitFor();
+    // Bad amounts are refused on the page, and nothing is sent.
+    for (const [typed, said] of [['0.3', '不能小于 1。'], ['12.5', '请输入整数元金额，如 50。'], ['6000', '不能大于 5000。'], ['五十', '请输入整数元金额，如 50。']] as const) {
+      await page.getByLabel('充值金额（元）').fill(typed);
+      await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByText(said).waitFor();
+    }
+    assert.deepEqual(bodies, [], 'nothing was sent for a bad amount');
+    await page.getByLabel('充值金额（元）').fill('50');
+    // The methods are the server's: the sandbox and the bank's test gateway (Alipay is not configured here).
+    const methods = page.getByRole('group', { name: '支付方式' });
+    assert.deepEqual(await methods.getByRole('button').allTextContents(), ['沙箱支付', '网银支付（测试网关）']);
+    await methods.getByRole('button', { name: '网银支付（测试网关）' }).click();
+    await methods.getByRole('button', { name: '沙箱支付' }).click();
+    assert.equal(await methods.getByRole('button', { name: '沙箱支付' }).getAttribute('aria-pressed'), 'true');
     await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByText('不能小于 1。').waitFor();
-    await page.getByLabel('充值金额（元）').fill('12.5');
+    await page.getByRole('heading', { name: '请确认支付' }).waitFor();
+    assert.equal((await page.locator('.quote-price').textContent())?.trim(), '¥50.00');
+    await page.locator('.quote-facts').getByText('沙箱支付').waitFor();
+    assert.equal((await hall.env.db.selectFrom('payment').select('id').where('subscriberId', '=', subscriberId).execute()).length, 0, 'the quote writes no payment');
+    await page.getByRole('button', { name: '去支付' }).click();
+    await page.waitForURL(/\/api\/v1\/payments\/sandbox\/SB/);
+    // Back at the hall before paying: 支付处理中, and nothing is credited.
+    const back = new URL(page.url()).searchParams.get('return');
+    assert.match(back ?? '', /^\/recharge\?payment=/);
+    const waiting = await hall.context.newPage();
+    await waiting.goto(`${hall.base}${back}`);
+    await waiting.getByRole('heading', { name: '支付处理中' }).waitFor();
+    assert.equal(await balanceFen(), before);
+    await page.getByRole('button', { name: '支付 Pay' }).click();
+    await page.getByRole('link', { name: '返回商户 · Back to the merchant' }).click();
+    await page.getByRole('heading', { name: /充值成功/ }).waitFor();
+    await page.getByText('¥50.00 已到账。').waitFor();
+    await page.getByTestId('recharge-balance').filter({ hasText: yuan(before + 5_000) }).waitFor();
+    // The page that waited sees it settle too.
+    await waiting.getByRole('heading', { name: /充值成功/ }).waitFor();
+    await waiting.close();
+    assert.equal(await balanceFen(), before + 5_000, 'credited once');
+    assert.deepEqual(bodies, [{ amountFen: 5_000, method: 'sandbox' }, { amountFen: 5_000, method: 'sandbox', confirm: true }]);
+
+    // Cancelled on the bank's page: not paid, nothing taken or credited.
+    await page.getByRole('button', { name: '再次充值' }).click();
+    await page.getByRole('button', { name: '¥30', exact: true }).click();
+    await methods.getByRole('button', { name: '网银支付（测试网关）' }).click();
     await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
-    assert.equal((await page.locator('.quote-price').textContent())?.trim(), '¥12.50');
-    await page.getByRole('button', { name: '确认办理' }).click();
-    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
-    await page.getByTestId('recharge-balance').filter({ hasText: yuan(10_000 - pack.priceFen + 1250) }).waitFor();
+    await page.getByRole('button', { name: '去支付' }).click();
+    await page.waitForURL(/\/api\/v1\/payments\/sandbox\/BK/);
+    await page.getByRole('button', { name: '取消 Cancel' }).click();
+    await page.getByRole('link', { name: '返回商户 · Back to the merchant' }).click();
+    await page.getByRole('heading', { name: '支付未完成' }).waitFor();
+    await page.getByText('支付已取消，未扣款，余额未变。').waitFor();
+    assert.equal(await balanceFen(), before + 5_000);
     page.off('request', onRequest);
-    assert.deepEqual(bodies, [{ input: { amount: 1250 } }, { input: { amount: 1250 }, confirm: true, quoteTerms: 'fen=1250;monthly=0;points=0' }]);
+    assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
   });
 
   test('points are redeemed through a confirmation that names the reward and its cost', async () => {

@@ -1,5 +1,5 @@
 // The self-service kiosk in a real browser: sign in on the number pads alone, recharge through
-// the confirmation, print a receipt, and the idle reset: a countdown in the last ten seconds,
+// the confirmation and the sandbox gateway's pay page, print a receipt, and the idle reset: a countdown in the last ten seconds,
 // a touch keeps the session, a minute without one forgets the subscriber. The browser's clock
 // is Playwright's, moved forward by the test; nothing waits in real time.
 import { after, before, describe, test } from 'node:test';
@@ -109,19 +109,25 @@ describe('self-service kiosk in a browser', { skip }, () => {
     await page.setViewportSize({ width: 768, height: 1024 });
   });
 
-  test('a recharge goes through its confirmation and prints a receipt', async () => {
+  test('a recharge is paid on the pay page shown on the kiosk screen, credited, and prints a receipt', async () => {
     await page.getByRole('link', { name: '充值缴费' }).first().click();
     await page.getByRole('button', { name: '¥50' }).click();
+    assert.equal(await page.getByRole('group', { name: '支付方式' }).getByRole('button', { name: '沙箱支付' }).getAttribute('aria-pressed'), 'true');
     await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByRole('heading', { name: '请确认办理' }).waitFor();
+    await page.getByRole('heading', { name: '请确认支付' }).waitFor();
     assert.equal((await page.locator('.quote-price').textContent())?.trim(), '¥50.00');
-    await page.getByRole('button', { name: '确认办理' }).click();
-    await page.getByRole('heading', { name: /办理成功/ }).waitFor();
+    await page.getByRole('button', { name: '去支付' }).click();
+    // The kiosk stays on its screen (leaving it would forget the subscriber): the pay page is in a frame.
+    await page.getByRole('heading', { name: '支付处理中' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/kiosk/recharge');
+    await page.frameLocator('iframe[title="支付页面"]').getByRole('button', { name: '支付 Pay' }).click();
+    await page.getByRole('heading', { name: /充值成功/ }).waitFor();
     await page.getByRole('button', { name: '打印凭条' }).click();
     const receipt = page.getByRole('article', { name: '业务凭条' });
     await receipt.waitFor();
     await receipt.getByText(`${msisdn.slice(0, 3)}****${msisdn.slice(7)}`).waitFor();
-    await receipt.getByText('¥50.00').waitFor();
+    await receipt.getByText('¥50.00', { exact: true }).waitFor();
+    await receipt.getByText('¥50.00 已到账。').waitFor();
     await page.evaluate('window.print = () => { window.__printed = true; }');
     await page.getByRole('button', { name: '打印', exact: true }).click();
     assert.equal(await page.evaluate('window.__printed === true'), true);

@@ -1,7 +1,7 @@
 // The hall's client of the subscriber REST API under /api/v1: sign-in by SMS code, the registry,
 // and running a business. Requests and errors go through web/shared/api.ts.
 import { ApiError, isL10n, isRecord, request, type RequestOptions } from '../shared/api.ts';
-import type { BusinessInfo, OutboxMessage, Quote, RunResult } from '../shared/types.ts';
+import type { BusinessInfo, OutboxMessage, Quote, ResponseOf, RunResult } from '../shared/types.ts';
 
 export { ApiError, newIdempotencyKey, toApiError } from '../shared/api.ts';
 
@@ -31,6 +31,31 @@ export interface Client {
   contactPreferences(): Promise<ContactPreferences>;
   /** Stops or allows marketing on one channel, or on all; answers the settings as they now are. */
   setContactPreference(channel: ContactChannel, receive: boolean): Promise<ContactPreferences>;
+  /** The ways of paying the server offers now (the configured providers among them). */
+  paymentMethods(): Promise<PaymentMethodInfo[]>;
+  /** A recharge of this number paid online: 409 CONFIRMATION_REQUIRED with its quote until `confirm`. */
+  rechargeOnline(body: { amountFen: number; method: RechargeMethod; confirm?: boolean }, idempotencyKey: string): Promise<PaymentStarted>;
+  /** One of this subscriber's payments, to follow it until the provider's notification settles it. */
+  payment(id: string): Promise<PaymentInfo>;
+}
+
+export type PaymentMethodInfo = ResponseOf<'/api/v1/payments/methods', 'get', 200>['methods'][number];
+export type PaymentInfo = ResponseOf<'/api/v1/payments/{id}', 'get', 200>;
+export type PaymentStarted = ResponseOf<'/api/v1/recharges', 'post', 201>;
+/** The providers a recharge may be paid with (the server's RECHARGE_METHODS). */
+export const RECHARGE_METHODS = ['sandbox', 'bank', 'alipay'] as const;
+export type RechargeMethod = (typeof RECHARGE_METHODS)[number];
+
+/** The quote a recharge's CONFIRMATION_REQUIRED carries: what is paid, by which method. */
+export interface PaymentQuote {
+  amountFen: number;
+  method: string;
+  summary: { 'zh-CN': string; en: string };
+}
+
+export function paymentQuoteOf(e: ApiError): PaymentQuote | undefined {
+  const q = e.problem.body.quote;
+  return isRecord(q) && isL10n(q.summary) && typeof q.amountFen === 'number' && typeof q.method === 'string' ? (q as unknown as PaymentQuote) : undefined;
 }
 
 export type ContactChannel = 'all' | 'sms' | 'call' | 'ussd' | 'push';
@@ -69,6 +94,9 @@ export function createClient(o: ClientOptions): Client {
     },
     contactPreferences: () => call('GET', '/me/contact-preferences'),
     setContactPreference: (channel, receive) => call('PUT', '/me/contact-preferences', { channel, receive }),
+    paymentMethods: async () => (await call<{ methods: PaymentMethodInfo[] }>('GET', '/payments/methods')).methods,
+    rechargeOnline: (body, idempotencyKey) => call('POST', '/recharges', body, { 'idempotency-key': idempotencyKey }),
+    payment: (id) => call('GET', `/payments/${encodeURIComponent(id)}`),
     demoOutbox: async (msisdn) => {
       try {
         const r = await call<{ messages: OutboxMessage[] }>('GET', `/demo/sms-outbox?msisdn=${encodeURIComponent(msisdn)}`);

@@ -21,14 +21,14 @@ import { Link, RouterProvider, useRouter } from '../shared/router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
 /** The pages behind sign-in, by path below the base; shared by the hall and the kiosk. */
-export function routePage(sub: string, opts: { numPad?: boolean } = {}) {
+export function routePage(sub: string, opts: { numPad?: boolean; kiosk?: boolean } = {}) {
   if (sub === '/') return <Home />;
   if (sub === '/services') return <Services />;
   if (sub === '/packs') return <Packs />;
   if (sub === '/me') return <Me />;
   if (sub === '/subscriptions') return <Subscriptions />;
   if (sub === '/bills') return <Bills />;
-  if (sub === '/recharge') return <Recharge numPad={opts.numPad} />;
+  if (sub === '/recharge') return <Recharge numPad={opts.numPad} kiosk={opts.kiosk} />;
   if (sub === '/points') return <Points />;
   const m = /^\/b\/([^/]+)$/.exec(sub);
   if (m) return <BusinessPage key={m[1]} id={decodeURIComponent(m[1] ?? '')} numPad={opts.numPad} />;

@@ -45,16 +45,26 @@ function confirmation(q: { totalFen: number; points: number; pointsFen: number; 
 
 const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/**
+ * Where the pay page sends the browser back to once the trade is decided (a real gateway's
+ * return_url): a path on this site only, so the page cannot be made to send anyone elsewhere.
+ */
+function returnPath(v: string | undefined): string | undefined {
+  return v !== undefined && /^\/(?![/\\])[\x21-\x7e]{0,299}$/.test(v) ? v : undefined;
+}
+
 /** The sandbox gateway's page, in both languages: what is paid, and 支付 / 取消 (or what became of it). */
-function payPage(g: SandboxGateway, tradeNo: string, t: { amountFen: number; outTradeNo: string; status: string } | undefined, note?: { 'zh-CN': string; en: string }): string {
+function payPage(g: SandboxGateway, tradeNo: string, t: { amountFen: number; outTradeNo: string; status: string } | undefined, note?: { 'zh-CN': string; en: string }, back?: string): string {
   const title = `${g.names['zh-CN']} · ${g.names.en}`;
+  const carry = back ? `?return=${encodeURIComponent(back)}` : '';
   const body = !t
     ? '<p>没有这笔交易 · No such trade</p>'
     : `<p>订单 Order <code>${esc(t.outTradeNo)}</code></p><p class="amt">¥${yuan(t.amountFen)}</p>` +
       (note ? `<p>${esc(note['zh-CN'])} · ${esc(note.en)}</p>` : '') +
       (t.status === 'WAIT_BUYER_PAY'
-        ? `<form method="post" action="${esc(tradeNo)}/pay"><button type="submit">支付 Pay</button></form><form method="post" action="${esc(tradeNo)}/cancel"><button type="submit" class="c">取消 Cancel</button></form>`
-        : `<p>${t.status === 'TRADE_SUCCESS' ? '已支付，正在通知商户 · Paid; the merchant is being told' : '已取消 · Cancelled'}</p>`);
+        ? `<form method="post" action="${esc(tradeNo)}/pay${esc(carry)}"><button type="submit">支付 Pay</button></form><form method="post" action="${esc(tradeNo)}/cancel${esc(carry)}"><button type="submit" class="c">取消 Cancel</button></form>`
+        : `<p>${t.status === 'TRADE_SUCCESS' ? '已支付，正在通知商户 · Paid; the merchant is being told' : '已取消 · Cancelled'}</p>` +
+          (back ? `<p><a href="${esc(back)}">返回商户 · Back to the merchant</a></p>` : ''));
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>` +
     '<style>body{font-family:system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem;color:#1f1f1f}.amt{font-size:2rem;font-weight:600}button{font-size:1.1rem;padding:.6rem 2rem;margin:.3rem 0;border:0;border-radius:6px;background:#1456b8;color:#fff}button.c{background:#595959}</style>' +
     `</head><body><h1>${esc(title)}</h1>${body}</body></html>`;
@@ -164,24 +174,25 @@ export function paymentRoutes(s: Deps): FastifyPluginAsyncZod {
 
       const gateway = (tradeNo: string) => (tradeNo.startsWith('BK') ? p.bank : p.sandbox);
       const tradeParams = z.object({ tradeNo: z.string().regex(/^(SB|BK)[A-Za-z0-9_-]{8,40}$/) });
+      const pageQuery = z.object({ return: z.string().max(300).optional().describe('a path on this site the page links back to once the trade is decided (e.g. /recharge?payment=…); anything else is ignored') });
       gw.get('/payments/sandbox/:tradeNo', {
-        schema: { tags, summary: 'The sandbox gateway\'s pay page (HTML): 支付 / 取消', params: tradeParams },
+        schema: { tags, summary: 'The sandbox gateway\'s pay page (HTML): 支付 / 取消', params: tradeParams, querystring: pageQuery },
       }, async (req, reply) => {
         const g = gateway(req.params.tradeNo);
         if (!g) throw new AppError('NOT_FOUND');
         const t = await g.trade(req.params.tradeNo);
-        return reply.code(t ? 200 : 404).type('text/html; charset=utf-8').send(payPage(g, req.params.tradeNo, t));
+        return reply.code(t ? 200 : 404).type('text/html; charset=utf-8').send(payPage(g, req.params.tradeNo, t, undefined, returnPath(req.query.return)));
       });
       for (const action of ['pay', 'cancel'] as const) {
         gw.post(`/payments/sandbox/:tradeNo/${action}`, {
-          schema: { tags, summary: action === 'pay' ? 'The sandbox gateway\'s 支付 button: the trade is paid and notified' : 'The sandbox gateway\'s 取消 button: the trade is closed and notified', params: tradeParams },
+          schema: { tags, summary: action === 'pay' ? 'The sandbox gateway\'s 支付 button: the trade is paid and notified' : 'The sandbox gateway\'s 取消 button: the trade is closed and notified', params: tradeParams, querystring: pageQuery },
         }, async (req, reply) => {
           const g = gateway(req.params.tradeNo);
           if (!g) throw new AppError('NOT_FOUND');
           const moved = await g.decide(req.params.tradeNo, action === 'pay');
           const t = await g.trade(req.params.tradeNo);
           const note = moved ? undefined : l10n('该交易已处理，未重复扣款', 'This trade was already decided; nothing was taken twice');
-          return reply.code(t ? 200 : 404).type('text/html; charset=utf-8').send(payPage(g, req.params.tradeNo, t, note));
+          return reply.code(t ? 200 : 404).type('text/html; charset=utf-8').send(payPage(g, req.params.tradeNo, t, note, returnPath(req.query.return)));
         });
       }
     });

@@ -63,10 +63,10 @@ function Kiosk() {
   }, [end, setLang, navigate]);
 
   let content;
-  if (sub === '/login') content = session ? routePage('/', { numPad: true }) : <Login kiosk onSignedIn={() => navigate('/', { replace: true })} />;
+  if (sub === '/login') content = session ? routePage('/', { numPad: true, kiosk: true }) : <Login kiosk onSignedIn={() => navigate('/', { replace: true })} />;
   else if (!session) content = sub === '/' ? <Start /> : <Login kiosk onSignedIn={() => navigate('/', { replace: true })} />;
   else if (sub === '/receipt') content = <ReceiptPage receipt={receipt} />;
-  else content = routePage(sub, { numPad: true });
+  else content = routePage(sub, { numPad: true, kiosk: true });
 
   return (
     <ReceiptContext.Provider value={sink}>
