@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { messages } from '../../web/console/messages.ts';
 import { CHANNELS, KINDS, LIFECYCLE, STAFF_ROLES } from '../../web/console/types.ts';
-import { navFor } from '../../web/console/nav.ts';
+import { navFor, route } from '../../web/console/nav.ts';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -34,11 +34,32 @@ test('every lifecycle status, kind, channel and role has a name in both language
 });
 
 test('the side menu follows the roles', () => {
-  const keys = (roles: string[]) => navFor(roles).map((n) => n.key);
+  // The mall's group (商城) is checked on its own below, so a page added to it leaves this list alone.
+  const keys = (roles: string[]) => navFor(roles).filter((n) => n.group !== 'mall').map((n) => n.key);
   assert.deepEqual(keys(['admin']), ['home', 'offerings', 'reviews', 'businesses', 'staff', 'audit', 'mktFeatures', 'mktSegments', 'mktOffers', 'mktDecisions', 'mktContacts', 'mktTriggers', 'mktBroadcasts', 'mktCallLists', 'mktResults']);
   assert.deepEqual(keys(['product']), ['home', 'offerings', 'reviews', 'businesses']);
   assert.deepEqual(keys(['marketing']), ['home', 'offerings', 'mktFeatures', 'mktSegments', 'mktOffers', 'mktDecisions', 'mktContacts', 'mktTriggers', 'mktBroadcasts', 'mktCallLists', 'mktResults']);
   assert.deepEqual(keys(['agent']), ['home', 'offerings', 'mktFeatures', 'mktDecisions', 'mktTriggers']);
   assert.deepEqual(keys(['ops']), ['home', 'businesses']);
   assert.deepEqual(keys(['agent', 'ops']), ['home', 'offerings', 'businesses', 'mktFeatures', 'mktDecisions', 'mktTriggers']);
+});
+
+test('the mall group shows goods and stock to product managers, payments and shipping to ops and agents', () => {
+  const mall = (roles: string[]) => navFor(roles).filter((n) => n.group === 'mall').map((n) => n.key);
+  const has = (roles: string[], keys: string[]) => keys.every((k) => mall(roles).includes(k));
+  assert.ok(has(['admin'], ['mallGoods', 'mallStock', 'mallOrders', 'mallPayments', 'mallShipments']));
+  assert.ok(has(['product'], ['mallGoods', 'mallStock', 'mallOrders']));
+  assert.ok(!mall(['product']).includes('mallPayments'));
+  assert.ok(has(['ops'], ['mallGoods', 'mallStock', 'mallOrders', 'mallPayments', 'mallShipments']));
+  assert.ok(has(['agent'], ['mallPayments', 'mallShipments']));
+  assert.ok(!mall(['agent']).includes('mallStock'));
+  assert.deepEqual(mall(['marketing']).filter((k) => ['mallGoods', 'mallStock', 'mallOrders', 'mallPayments', 'mallShipments'].includes(k)), []);
+});
+
+test('a mall page is also shown for one item at its path and an id', () => {
+  assert.deepEqual(route('/mall/goods'), { key: 'mallGoods' });
+  assert.deepEqual(route('/mall/goods/12'), { key: 'mallGoods', id: '12' });
+  assert.deepEqual(route('/mall/orders/MO2026120212345678'), { key: 'mallOrders', id: 'MO2026120212345678' });
+  assert.deepEqual(route('/mall/nothing/1'), { key: 'notFound' });
+  assert.deepEqual(route('/mall/goods/1/2'), { key: 'notFound' });
 });

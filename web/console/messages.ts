@@ -4,6 +4,7 @@
 // in both languages and are not repeated here.
 
 import { marketingEn, marketingZh } from './marketing-messages.ts';
+import { mallEn, mallZh } from './mall-messages.ts';
 
 const zh = {
   'app.title': '运营管理台',
@@ -280,6 +281,7 @@ const zh = {
   'audit.filterEntityType': '对象类型',
   'audit.filterEntityId': '对象 ID',
   ...marketingZh,
+  ...mallZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -559,6 +561,7 @@ const en: Record<MessageKey, string> = {
   'audit.filterEntityType': 'Entity type',
   'audit.filterEntityId': 'Entity ID',
   ...marketingEn,
+  ...mallEn,
 };
 
 export const messages = { 'zh-CN': zh as Record<MessageKey, string>, en } as const;

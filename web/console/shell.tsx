@@ -11,6 +11,7 @@ import { useAuth } from './auth.tsx';
 import { useI18n } from './i18n.tsx';
 import { navFor, route, type PageKey } from './nav.ts';
 import { MARKETING_ICONS, MarketingGroupIcon } from './marketing-nav.tsx';
+import { MALL_PAGES, MallGroupIcon } from './mall-nav.tsx';
 import { PasswordDialog } from './pages/password.tsx';
 
 const Home = lazy(() => import('./pages/home.tsx'));
@@ -34,6 +35,7 @@ const ICONS: Record<PageKey, ReactNode> = {
   home: <HomeOutlined />, offerings: <AppstoreOutlined />, reviews: <CheckSquareOutlined />,
   businesses: <NodeIndexOutlined />, staff: <TeamOutlined />, audit: <AuditOutlined />,
   ...MARKETING_ICONS,
+  ...Object.fromEntries(Object.entries(MALL_PAGES).map(([k, p]) => [k, p.icon])) as Record<keyof typeof MALL_PAGES, ReactNode>,
 };
 
 export default function Shell() {
@@ -47,12 +49,14 @@ export default function Shell() {
   const items = navFor(user.roles);
   const current = route(sub);
   const allowed = current.key !== 'notFound' && items.some((n) => n.key === current.key);
-  // The marketing pages sit in a group of their own (营销), after the others.
+  // The marketing pages (营销) and the mall's (商城) sit in groups of their own, after the others.
   const menuItem = (n: (typeof items)[number]) => ({ key: n.key, icon: ICONS[n.key], label: t(n.label), title: t(n.label) });
   const marketing = items.filter((n) => n.group === 'marketing');
+  const mall = items.filter((n) => n.group === 'mall');
   const menu = [
     ...items.filter((n) => !n.group).map(menuItem),
     ...(marketing.length ? [{ key: 'group-marketing', icon: <MarketingGroupIcon />, label: t('nav.marketing'), children: marketing.map(menuItem) }] : []),
+    ...(mall.length ? [{ key: 'group-mall', icon: <MallGroupIcon />, label: t('nav.mall'), children: mall.map(menuItem) }] : []),
   ];
 
   const page = (() => {
@@ -74,6 +78,10 @@ export default function Shell() {
       case 'mktBroadcasts': return <MktBroadcasts />;
       case 'mktCallLists': return <MktCallLists />;
       case 'mktResults': return <MktResults />;
+      default: {
+        const Page = MALL_PAGES[current.key].page;
+        return <Page id={current.id} />;
+      }
     }
   })();
 
@@ -91,9 +99,9 @@ export default function Shell() {
         <nav aria-label={t('nav.menu')}>
           <Menu
             theme="dark" mode="inline" selectedKeys={current.key === 'notFound' ? [] : [current.key]}
-            // The marketing group opens in the full menu; in the icons-only one it pops up when pointed at
+            // The groups open in the full menu; in the icons-only one each pops up when pointed at
             // (open from the start, it would cover the page), so the menu is made anew on each switch.
-            items={menu} key={collapsed ? 'icons' : 'full'} defaultOpenKeys={collapsed ? [] : ['group-marketing']}
+            items={menu} key={collapsed ? 'icons' : 'full'} defaultOpenKeys={collapsed ? [] : ['group-marketing', 'group-mall']}
             onClick={({ key }) => navigate(items.find((n) => n.key === key)!.path)}
           />
         </nav>
