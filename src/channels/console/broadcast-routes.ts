@@ -7,10 +7,13 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../container.ts';
 import { TEMPLATE_VARIABLES } from '../../modules/marketing/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import { maskMsisdn } from '../../platform/msisdn.ts';
 import { staffActor } from '../api/auth.ts';
 import { safeText } from '../schemas.ts';
+import { consoleMsisdn, subscriberIdOf } from './numbers.ts';
 
-type Deps = Pick<Services, 'broadcasts' | 'tokens' | 'clock' | 'staff'>;
+type Deps = Pick<Services, 'broadcasts' | 'subscribers' | 'tokens' | 'clock' | 'staff'>;
 
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
 const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem };
@@ -52,12 +55,25 @@ export function broadcastRoutes(s: Deps): FastifyPluginAsyncZod {
     app.post('/marketing/broadcasts/preview', {
       schema: {
         tags, summary: 'A template as approval will check it: the text with sample values, encoding, length against 70/160 and parts, unknown variables and sensitive words',
-        body: z.object({ template: safeText(1000), offerId: z.number().int().positive().nullable().optional(), lang: z.enum(['zh-CN', 'en']).optional() }).strict(),
-        response: { 200: z.object({ sample: z.string(), measure: measureSchema, unknownVariables: z.array(z.string()), sensitiveWords: z.array(hitSchema), offerNeeded: z.boolean() }), ...errors },
+        body: z.object({
+          template: safeText(1000), offerId: z.number().int().positive().nullable().optional(), lang: z.enum(['zh-CN', 'en']).optional(),
+          msisdn: z.string().min(1).max(30).optional().describe('A subscriber to see the text for: their name, their language (templateEn if they chose English), the offer filled in'),
+          templateEn: safeText(1000).nullable().optional(),
+        }).strict(),
+        response: { 200: z.object({
+          sample: z.string(), measure: measureSchema, unknownVariables: z.array(z.string()), sensitiveWords: z.array(hitSchema), offerNeeded: z.boolean(),
+          recipient: z.object({ msisdn: z.string().describe('Masked'), name: z.string(), language: z.enum(['zh-CN', 'en']), text: z.string(), measure: measureSchema }).optional(),
+        }), ...errors },
       },
     }, async (req) => {
       await staffActor(s, req, ['marketing']);
-      return b.preview(req.body);
+      const { msisdn, templateEn, ...rest } = req.body;
+      const check = await b.preview(rest);
+      if (msisdn === undefined) return check;
+      const subscriberId = await subscriberIdOf(s, msisdn);
+      if (subscriberId === null) throw new AppError('NOT_A_SUBSCRIBER');
+      const one = await b.previewFor({ templateZh: rest.template, templateEn, offerId: rest.offerId, subscriberId });
+      return { ...check, recipient: { msisdn: maskMsisdn(consoleMsisdn(msisdn)), ...one } };
     });
 
     app.get('/marketing/broadcasts', {

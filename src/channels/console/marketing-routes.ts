@@ -8,6 +8,7 @@ import type { Services } from '../../container.ts';
 import { SALES_CHANNELS } from '../../modules/catalogue/index.ts';
 import { FEATURES, OUTBOUND_CHANNELS, type Features } from '../../modules/marketing/index.ts';
 import { AppError } from '../../platform/errors.ts';
+import { maskMsisdn } from '../../platform/msisdn.ts';
 import { staffActor } from '../api/auth.ts';
 import { consoleMsisdn } from './numbers.ts';
 import { safeText } from '../schemas.ts';
@@ -21,6 +22,7 @@ const idParams = z.object({ id: z.coerce.number().int().positive() });
 const msisdnParams = z.object({ msisdn: z.string().min(1).max(30) });
 const names = { nameZh: safeText(60), nameEn: safeText(80) };
 const reason = safeText(500);
+const capSchema = z.object({ day: z.number(), week: z.number(), month: z.number() });
 const segmentSchema = z.object({ id: z.number(), names: l10nSchema, kind: z.string(), rule: z.unknown(), size: z.number(), countedAt: z.string(), createdBy: z.number(), createdAt: z.string() });
 const offerSchema = z.object({
   id: z.number(), offeringId: z.string(), names: l10nSchema, pitch: l10nSchema, priceFen: z.number(), validityDays: z.number().nullable(),
@@ -89,6 +91,25 @@ export function marketingRoutes(s: Deps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const actor = await staffActor(s, req, ['marketing']);
       return reply.code(201).send(await m.segments.create(actor, req.body));
+    });
+
+    app.get('/marketing/segments/:id/members', {
+      schema: {
+        tags, summary: "A page of a segment's members in id order (a dynamic one's rule evaluated now), numbers masked; afterId: the last subscriberId of the page before",
+        params: idParams, querystring: z.object({ afterId: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }).strict(),
+        response: { 200: z.object({
+          items: z.array(z.object({ subscriberId: z.number(), msisdn: z.string().describe('Masked: 138****0001'), city: z.string(), planId: z.string(), accountType: z.string() })),
+          nextAfterId: z.number().nullable().describe('Where the next page starts; null on the last page'),
+        }), ...errors },
+      },
+    }, async (req) => {
+      await staffActor(s, req, ['marketing']);
+      const { afterId, limit } = req.query;
+      const rows = await m.segments.memberPage(req.params.id, { afterId, limit });
+      return {
+        items: rows.map((r) => ({ ...r, msisdn: maskMsisdn(r.msisdn) })),
+        nextAfterId: rows.length === limit ? rows[rows.length - 1]!.subscriberId : null,
+      };
     });
 
     app.post('/marketing/segments/:id/snapshot', {
@@ -210,6 +231,25 @@ export function marketingRoutes(s: Deps): FastifyPluginAsyncZod {
       await staffActor(s, req, ['marketing', 'agent']);
       const subscriberId = req.query.msisdn ? (await subscriberOf(req.query.msisdn)).subscriberId : undefined;
       return { items: await m.contacts.decisions({ subscriberId, status: req.query.status, limit: req.query.limit }) };
+    });
+
+    app.get('/marketing/contact-state/:msisdn', {
+      schema: {
+        tags, summary: "Where one subscriber stands with the contact policy (an agent's look): opt-outs by channel, the do-not-disturb entry, marketing contacts sent this Beijing day, week and month beside the caps, and the latest suppressed contacts with their rule",
+        params: msisdnParams,
+        response: { 200: z.object({
+          subscriberId: z.number(), msisdn: z.string().describe('Masked'),
+          optOuts: z.array(z.object({ channel: z.string(), source: z.string(), at: z.string() })),
+          dnd: z.object({ reason: z.string(), addedBy: z.number(), at: z.string() }).nullable(),
+          used: z.object({ total: capSchema, channels: z.record(z.string(), capSchema) }),
+          caps: z.object({ total: capSchema, channels: z.record(z.string(), capSchema) }),
+          suppressed: z.array(z.object({ id: z.number(), channel: z.string(), purpose: z.string(), rule: z.string().nullable(), at: z.string() }).loose()),
+        }), ...errors },
+      },
+    }, async (req) => {
+      await staffActor(s, req, ['marketing', 'agent']);
+      const f = await subscriberOf(req.params.msisdn);
+      return { subscriberId: f.subscriberId, msisdn: maskMsisdn(f.msisdn), ...(await m.contacts.state(f.subscriberId)) };
     });
 
     app.put('/marketing/dnd/:msisdn', {

@@ -115,10 +115,10 @@ function emptyProgress(): BroadcastProgress {
   return { recipients: 0, queued: 0, held: 0, sending: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, cancelled: 0, suppressed: 0, suppressedBy: {}, heldBy: {} };
 }
 
-/** The values of one recipient's variables. */
+/** The values of one recipient's variables. `{expires}` is the offer's last day: its end is the instant after it. */
 export function valuesFor(lang: 'zh-CN' | 'en', name: string, offer: OfferView | null): TemplateValues {
   if (!offer) return { name };
-  return { name, offer: offer.names[lang], price: money(offer.priceFen)[lang], expires: dateText(new Date(offer.endsAt))[lang] };
+  return { name, offer: offer.names[lang], price: money(offer.priceFen)[lang], expires: dateText(new Date(new Date(offer.endsAt).getTime() - 1))[lang] };
 }
 
 /** A template checked as approval checks it, with a sample rendering and its length and parts. */
@@ -163,6 +163,19 @@ export class BroadcastService {
     const offer = input.offerId ? await this.deps.offers.view(input.offerId) : null;
     const offerNeeded = !offer && templateVariables(input.template).some((v) => (OFFER_VARIABLES as readonly string[]).includes(v));
     return { ...checkTemplate(input.template, offer, input.lang ?? 'zh-CN'), offerNeeded };
+  }
+
+  /**
+   * The text one subscriber would get, as the runner renders it: the English template for a
+   * subscriber who chose English (when there is one), their name, the offer in their language.
+   */
+  async previewFor(input: { templateZh: string; templateEn?: string | null; offerId?: number | null; subscriberId: number }): Promise<{ name: string; language: 'zh-CN' | 'en'; text: string; measure: SmsMeasure }> {
+    const [c] = await this.deps.directory.contactDetails([input.subscriberId]);
+    if (!c) throw new AppError('NOT_A_SUBSCRIBER');
+    const offer = input.offerId ? await this.deps.offers.view(input.offerId) : null;
+    const tpl = c.language === 'en' && input.templateEn ? input.templateEn : input.templateZh;
+    const text = renderTemplate(tpl, valuesFor(c.language, c.name, offer));
+    return { name: c.name, language: c.language, text, measure: measureSms(text) };
   }
 
   async create(actor: Actor, input: unknown): Promise<BroadcastView> {

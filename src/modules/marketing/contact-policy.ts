@@ -360,6 +360,48 @@ export class ContactPolicy {
     return (await this.deps.db.selectFrom('contactPolicyVersion').selectAll().orderBy('id', 'desc').limit(50).execute()).map(policyView);
   }
 
+  /**
+   * Where one subscriber stands with the policy now, for an agent on the phone with them: their
+   * opt-outs by channel, the do-not-disturb entry, the marketing contacts sent this Beijing day,
+   * week and month (in total and per channel) beside the caps, and the latest contacts the
+   * policy stopped or held, each with its rule.
+   */
+  async state(subscriberId: number, opts: { suppressedLimit?: number } = {}) {
+    const at = this.deps.clock.now();
+    const w = windowsOf(at);
+    const [rules, optOuts, dnd, counts, stopped] = await Promise.all([
+      this.rules(),
+      this.optOuts(subscriberId),
+      this.deps.db.selectFrom('contactDnd').select(['reason', 'addedBy', 'at']).where('subscriberId', '=', subscriberId).executeTakeFirst(),
+      this.deps.db.selectFrom('contact')
+        .select([
+          'channel',
+          sql<number>`count(*) filter (where at >= ${w.day})::int`.as('day'),
+          sql<number>`count(*) filter (where at >= ${w.week})::int`.as('week'),
+          sql<number>`count(*) filter (where at >= ${w.month})::int`.as('month'),
+        ])
+        .where('subscriberId', '=', subscriberId).where('kind', '=', 'marketing').where('status', '=', 'sent')
+        .where('at', '>=', new Date(Math.min(w.week.getTime(), w.month.getTime())))
+        .groupBy('channel').execute(),
+      this.decisions({ subscriberId, status: 'suppressed', limit: opts.suppressedLimit ?? 20 }),
+    ]);
+    const zero = () => ({ day: 0, week: 0, month: 0 });
+    const channels = Object.fromEntries(OUTBOUND_CHANNELS.map((c) => [c, zero()])) as Record<OutboundChannel, { day: number; week: number; month: number }>;
+    for (const r of counts) {
+      const c = channels[r.channel as OutboundChannel];
+      if (c) Object.assign(c, { day: Number(r.day), week: Number(r.week), month: Number(r.month) });
+    }
+    const total = zero();
+    for (const c of Object.values(channels)) { total.day += c.day; total.week += c.week; total.month += c.month; }
+    return {
+      optOuts,
+      dnd: dnd ? { reason: dnd.reason, addedBy: dnd.addedBy, at: new Date(dnd.at).toISOString() } : null,
+      used: { total, channels },
+      caps: { total: rules.total, channels: rules.channels },
+      suppressed: stopped,
+    };
+  }
+
   /** What the policy held or stopped, newest first (the console's look at one subscriber, or at all). */
   async decisions(opts: { subscriberId?: number; status?: 'held' | 'suppressed'; limit?: number } = {}) {
     let q = this.deps.db.selectFrom('contact').selectAll().orderBy('id', 'desc').limit(Math.min(opts.limit ?? 100, 1000));

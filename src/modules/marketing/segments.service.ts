@@ -178,6 +178,17 @@ export class SegmentService {
     return rows.map((r) => r.subscriberId);
   }
 
+  /**
+   * A page of a segment's members for the console, in id order from after `afterId`, each with the
+   * features staff recognise them by (the number is the mart's; the route masks it).
+   */
+  async memberPage(id: number, opts: { afterId?: number; limit: number }): Promise<{ subscriberId: number; msisdn: string; city: string; planId: string; accountType: 'prepaid' | 'postpaid' }[]> {
+    const ids = await this.members(id, { afterId: opts.afterId, limit: opts.limit });
+    if (ids.length === 0) return [];
+    return this.deps.db.selectFrom('marketingFeature').select(['subscriberId', 'msisdn', 'city', 'planId', 'accountType'])
+      .where('subscriberId', 'in', ids).orderBy('subscriberId').execute();
+  }
+
   /** For decisions: each segment as a membership test over one subscriber's features. */
   async matchers(ids: readonly number[]): Promise<Map<number, { kind: 'dynamic'; test: FeaturePredicate } | { kind: 'static'; members: (subscriberId: number) => Promise<boolean> }>> {
     const out = new Map<number, { kind: 'dynamic'; test: FeaturePredicate } | { kind: 'static'; members: (subscriberId: number) => Promise<boolean> }>();
