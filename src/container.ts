@@ -30,9 +30,9 @@ import { CartService } from './modules/cart/index.ts';
 import { Reviews } from './modules/reviews/index.ts';
 import { maskMsisdn } from './platform/msisdn.ts';
 import { Checkout, QuoteService, type OrderView } from './modules/checkout/index.ts';
-import { FlashSales } from './modules/flashsale/index.ts';
 import { WorkflowRunner } from './platform/workflow/index.ts';
 import { defineCheckout } from './workflows/checkout.ts';
+import { FlashSales } from './modules/flashsale/index.ts';
 import { goodsDirectory, Promotions } from './modules/promotion/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
@@ -189,12 +189,12 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const cart = new CartService({ db, clock, random, goods });
   const promotions = new Promotions({ db, clock, random, audit: auditLog, goods: goodsDirectory(goods) });
   const checkoutQuotes = new QuoteService({
-    db, clock, cart,
+    db, clock, cart, promotions,
     categoryOf: async (ids) => new Map((await Promise.all(ids.map((id) => goods.products.get(id)))).map((p) => [p.id, p.categoryId])),
   });
   const workflows = new WorkflowRunner({ db, clock });
   const checkout = new Checkout({ db, clock, goods, inventory, delivery, cart, quotes: checkoutQuotes, payments, runner: workflows, pointsBalance: (id) => builtinBss(db, shared).pointsBalance(id) });
-  defineCheckout({ db, runner: workflows, orders: checkout.orders, sources: checkout.sources, quotes: checkoutQuotes, goods, inventory, payments, delivery });
+  defineCheckout({ db, runner: workflows, orders: checkout.orders, sources: checkout.sources, quotes: checkoutQuotes, goods, inventory, payments, delivery, promotions });
   const flashSales = new FlashSales<OrderView>({ db, clock, random, audit: auditLog, goods, inventory, orders: checkout.orders });
   checkout.sources.register('flash:', flashSales.orderEvents);
   if (sweeps) workflows.startPolling(WORKFLOW_TICK_MS, (e) => sweeps.onError(e));
@@ -219,9 +219,9 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     cart, checkoutQuotes, checkout, workflows,
     payments, paidRecharges,
     delivery,
-    promotions,
     reviews,
     flashSales,
+    promotions,
     staff: new StaffService({ db, clock, random, audit: auditLog, now: () => clock.now().getTime(), sessions: authSessions, onLocked: (scope) => limits.counted(`staff.sign-in.${scope}`) }),
     callers: new CallerDirectory(db, clock, reads),
     sms,

@@ -10,6 +10,9 @@ import { addSubscriber, balanceAndLedger, staffToken, startTestEnv, type TestEnv
 import type { ProductView } from '../src/modules/goods/index.ts';
 import { SUBSCRIBER_TOKEN_TTL_S } from '../src/modules/identity/index.ts';
 import { createStaffUser } from '../src/modules/staff/index.ts';
+import { seedDemoGoods } from '../src/modules/goods/index.ts';
+import { seedDemoInventory } from '../src/modules/inventory/index.ts';
+import { seedDemoFlashSales } from '../src/modules/flashsale/index.ts';
 import type { Actor } from '../src/platform/audit.ts';
 
 let env: TestEnv;
@@ -280,4 +283,20 @@ describe('after winning', () => {
     assert.deepEqual([(await sale(id)).sold, (await sale(id)).status], [0, 'settled']);
     env.clock.set(NOW);
   });
+});
+
+test('the demo shop has a flash sale live now and one tomorrow at 10:00 Beijing time, seeded once', async () => {
+  // A shop of its own: the demo goods are seeded only into a shop without any.
+  const demo = await startTestEnv({ now: NOW });
+  try {
+    const shop = await seedDemoGoods(demo.db, demo.s.audit, NOW);
+    await seedDemoInventory(demo.db, demo.s.audit, NOW, shop.stockPlan);
+    assert.deepEqual(await seedDemoFlashSales(demo.db, demo.s.goods, demo.s.flashSales, NOW), { created: 2 });
+    assert.deepEqual(await seedDemoFlashSales(demo.db, demo.s.goods, demo.s.flashSales, NOW), { created: 0 });
+    const pub = (await demo.app.inject({ method: 'GET', url: '/api/v1/mall/flash-sales' })).json().items;
+    assert.deepEqual(pub.map((x: { phase: string; startsAtLocal: string; remaining: number; perSubscriberLimit: number }) => [x.phase, x.startsAtLocal, x.remaining, x.perSubscriberLimit]),
+      [['live', '2026-12-02 10:00', 50, 2], ['upcoming', '2026-12-03 10:00', 20, 1]]);
+  } finally {
+    await demo.close();
+  }
 });

@@ -19,8 +19,7 @@ import type { Goods } from '../modules/goods/index.ts';
 import type { InventoryService } from '../modules/inventory/index.ts';
 import type { Payment, Payments } from '../modules/payment/index.ts';
 import type { Delivery, ReturnRequest, Shipment } from '../modules/delivery/index.ts';
-import { CHECKOUT_WORKFLOW, ORDER_REF, orderIdOf, orderRef, type OrderFacts, type OrderService, type OrderSources, type PromotionPort, type QuoteService } from '../modules/checkout/index.ts';
-import type { MallOrderLine } from '../modules/checkout/tables.ts';
+import { CHECKOUT_WORKFLOW, ORDER_REF, orderIdOf, orderRef, type OrderFacts, type OrderService, type OrderSources, type PromotionPort, type QuoteService, type MallOrderLine } from '../modules/checkout/index.ts';
 
 /** The run's data: the order, and the payment that paid it (set by `paid`). */
 export type CheckoutData = Partial<OrderFacts> & {

@@ -46,7 +46,7 @@ describe('the mall in the hall', { skip }, () => {
 
       // A guest browses (nobody signed in on this browser): categories, a brand and a price range.
       await page.goto(`${hall.base}/mall`);
-      await page.evaluate(() => localStorage.clear());
+      await page.evaluate('localStorage.clear()');
       await page.reload();
       await page.getByRole('heading', { level: 1, name: '商城' }).waitFor();
       await page.getByRole('button', { name: '手机', exact: true }).click();
