@@ -342,7 +342,7 @@ test('the console finds orders by order number or phone number and state, and sh
   assert.deepEqual([bad.status, bad.json.code], [400, 'INVALID_INPUT']);
   const one = await get(`/mall/orders/${open.id}`);
   assert.equal(one.status, 200);
-  assert.deepEqual(one.json.steps.map((x: { name: string; state: string }) => `${x.name}:${x.state}`), ['open-order:done', 'reserve-stock:done', 'reserve-numbers:done', 'create-payment:waiting', 'commit:pending']);
+  assert.deepEqual(one.json.steps.map((x: { name: string; state: string }) => `${x.name}:${x.state}`), ['open-order:done', 'reserve-stock:done', 'reserve-numbers:done', 'redeem-promotions:done', 'create-payment:waiting', 'commit:pending']);
   assert.deepEqual([one.json.payment.method, one.json.payment.state, one.json.shipment], ['sandbox', 'pending', null]);
   const done = await get(`/mall/orders/${paid.id}`, await staffToken(env, ['product']));
   assert.deepEqual([done.json.payment.state, done.json.shipment.state, done.json.steps.every((x: { state: string }) => x.state === 'done')], ['paid', 'to_ship', true]);
