@@ -191,10 +191,14 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const checkoutQuotes = new QuoteService({
     db, clock, cart, promotions,
     categoryOf: async (ids) => new Map((await Promise.all(ids.map((id) => goods.products.get(id)))).map((p) => [p.id, p.categoryId])),
+    offeringsHeld: async (subscriberId, ids) => {
+      const held = new Set((await builtinBss(db, shared).subscriptions(subscriberId, clock.now())).map((x) => x.offering.id));
+      return new Set((await Promise.all(ids.map((id) => goods.products.get(id)))).filter((p) => p.offeringId && held.has(p.offeringId)).map((p) => p.id));
+    },
   });
   const workflows = new WorkflowRunner({ db, clock });
   const checkout = new Checkout({ db, clock, goods, inventory, delivery, cart, quotes: checkoutQuotes, payments, runner: workflows, pointsBalance: (id) => builtinBss(db, shared).pointsBalance(id) });
-  defineCheckout({ db, runner: workflows, orders: checkout.orders, sources: checkout.sources, quotes: checkoutQuotes, goods, inventory, payments, delivery, promotions });
+  defineCheckout({ db, runner: workflows, orders: checkout.orders, sources: checkout.sources, quotes: checkoutQuotes, goods, inventory, payments, delivery, promotions, core: (q) => builtinBss(q, shared) });
   const flashSales = new FlashSales<OrderView>({ db, clock, random, audit: auditLog, goods, inventory, orders: checkout.orders });
   checkout.sources.register('flash:', flashSales.orderEvents);
   if (sweeps) workflows.startPolling(WORKFLOW_TICK_MS, (e) => sweeps.onError(e));

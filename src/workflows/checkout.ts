@@ -19,6 +19,7 @@ import type { Goods } from '../modules/goods/index.ts';
 import type { InventoryService } from '../modules/inventory/index.ts';
 import type { Payment, Payments } from '../modules/payment/index.ts';
 import type { Delivery, ReturnRequest, Shipment } from '../modules/delivery/index.ts';
+import type { Bss } from '../modules/subscriber/index.ts';
 import { CHECKOUT_WORKFLOW, ORDER_REF, orderIdOf, orderRef, type OrderFacts, type OrderService, type OrderSources, type PromotionPort, type QuoteService, type MallOrderLine } from '../modules/checkout/index.ts';
 
 /** The run's data: the order, and the payment that paid it (set by `paid`). */
@@ -39,12 +40,40 @@ export interface CheckoutDeps {
   payments: Payments;
   delivery: Delivery;
   promotions?: PromotionPort;
+  /**
+   * The core's subscriptions and ledger in the commit's transaction: a catalogue offering bought
+   * in the mall (`subscribe`) is subscribed, a recharge card credited at once (`credit`) tops up
+   * the balance by its face value. Paid already through the order's payment: nothing is charged here.
+   */
+  core: (q: Db) => Pick<Bss, 'offering' | 'subscribe' | 'recharge'>;
 }
 
 /** The warehouse a parcel leaves from when the order holds no stock of its own (a number card's SIM). */
 const DEFAULT_WAREHOUSE = 'GZ';
 
 const shippedLine = (l: MallOrderLine) => l.delivery === 'ship';
+
+/**
+ * What a line that is neither shipped nor coded gives at commit: a catalogue offering's
+ * subscription (ALREADY_SUBSCRIBED or OFFERING_NOT_FOUND refuse the commit, and the payment goes
+ * back), or a recharge card's face value (its list price) on the balance. Other credited goods
+ * (a cloud-storage year) are the partner's to grant; the paid order line is their record.
+ */
+async function creditLine(d: CheckoutDeps, q: Db, o: { subscriberId: number; orderNo: string }, l: MallOrderLine, at: Date): Promise<void> {
+  const core = d.core(q);
+  if (l.delivery === 'subscribe') {
+    const { offeringId } = await d.goods.products.get(l.productId, {}, q);
+    const offering = offeringId ? await core.offering(offeringId) : undefined;
+    if (!offering) throw new AppError('OFFERING_NOT_FOUND');
+    await core.subscribe(o.subscriberId, offering, at);
+  } else if (l.delivery === 'credit' && l.kind === 'recharge_card') {
+    const { sku } = await d.goods.products.sku(l.productId, l.skuId, {}, q);
+    await core.recharge(o.subscriberId, sku.listFen * l.quantity, {
+      channel: 'mall', reference: `${orderRef(Number(l.orderId))}:line:${l.id}`, at,
+      noteZh: `商城充值卡到账（订单${o.orderNo}）`, noteEn: `Recharge card credited (order ${o.orderNo})`,
+    });
+  }
+}
 
 export function defineCheckout(d: CheckoutDeps): void {
   const load = async (q: Db, id: number) => {
@@ -132,6 +161,8 @@ export function defineCheckout(d: CheckoutDeps): void {
         for (const l of lines) if (l.delivery === 'code') await d.orders.setLineCodes(q, Number(l.id), await d.goods.codes.issue(l.skuId, ref, l.quantity, q));
         const committed = !o.held && lines.some(shippedLine) ? await d.inventory.commit(ref, q) : [];
         for (const l of lines) if (l.number) await d.goods.numbers.sell(l.number, ref, q);
+        const paidAt = data.paid ? new Date(data.paid.paidAt) : at;
+        for (const l of lines) await creditLine(d, q, o, l, paidAt);
         const cod = o.method === 'cod';
         let shipmentId: number | null = null;
         if (lines.some((l) => l.delivery === 'ship' || l.delivery === 'number')) {

@@ -45,7 +45,12 @@ export interface Quote {
 }
 
 export class QuoteService {
-  constructor(private readonly deps: { db: Db; clock: Clock; cart: CartService; promotions?: PromotionPort; categoryOf?(productIds: readonly number[]): Promise<Map<number, number | null>> }) {}
+  constructor(private readonly deps: {
+    db: Db; clock: Clock; cart: CartService; promotions?: PromotionPort;
+    categoryOf?(productIds: readonly number[]): Promise<Map<number, number | null>>;
+    /** Of these products (catalogue offerings sold in the mall), those whose offering the subscriber holds now. */
+    offeringsHeld?(subscriberId: number, productIds: readonly number[]): Promise<ReadonlySet<number>>;
+  }) {}
 
   /** The promotion module, once it is wired (src/container.ts). */
   get promotions(): PromotionPort | undefined {
@@ -55,7 +60,8 @@ export class QuoteService {
   /**
    * CART_EMPTY; OUT_OF_STOCK (409, with the SKU and how many are left) or PRODUCT_NOT_FOUND for a
    * line that cannot be bought now; ADDRESS_REQUIRED when something is shipped and no address is
-   * given; ADDRESS_OUT_OF_AREA outside the delivery area; a coupon's COUPON_* refusal.
+   * given; ADDRESS_OUT_OF_AREA outside the delivery area; a coupon's COUPON_* refusal; for a
+   * catalogue offering (a pack), INVALID_QUANTITY above one and ALREADY_SUBSCRIBED when it is held.
    */
   async quote(subscriberId: number, address: Address | undefined, opts: { couponCode?: string } = {}): Promise<Quote> {
     const cart = await this.deps.cart.get({ subscriberId });
@@ -63,6 +69,14 @@ export class QuoteService {
     for (const l of cart.lines) {
       if (l.problem === 'OUT_OF_STOCK') throw new AppError('OUT_OF_STOCK', { extra: { skuId: l.skuId, saleable: l.stock.saleable } });
       if (l.problem) throw new AppError(l.problem, { extra: { skuId: l.skuId } });
+    }
+    const offerings = cart.lines.filter((l) => l.delivery === 'subscribe');
+    const many = offerings.find((l) => l.quantity > 1);
+    if (many) throw new AppError('INVALID_QUANTITY', { detail: l10n('业务类商品每单限购1件', 'A pack or plan is bought one at a time'), extra: { skuId: many.skuId } });
+    if (offerings.length && this.deps.offeringsHeld) {
+      const held = await this.deps.offeringsHeld(subscriberId, offerings.map((l) => l.productId));
+      const mine = offerings.find((l) => held.has(l.productId));
+      if (mine) throw new AppError('ALREADY_SUBSCRIBED', { extra: { skuId: mine.skuId } });
     }
     const shippedLines = cart.lines.filter((l) => l.delivery === 'ship' || l.delivery === 'number');
     const shipped = shippedLines.length > 0;
