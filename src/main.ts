@@ -7,6 +7,7 @@ import { seedDemoMarketing } from './modules/marketing/index.ts';
 import { seedDemoGoods } from './modules/goods/index.ts';
 import { seedDemoInventory } from './modules/inventory/index.ts';
 import { seedDemoFlashSales } from './modules/flashsale/index.ts';
+import { seedDemoPromotions } from './modules/promotion/index.ts';
 import { seedDemoOrders } from './modules/checkout/index.ts';
 import { ManualClock } from './platform/ports.ts';
 import { buildServices } from './container.ts';
@@ -58,6 +59,8 @@ if (config.demo) {
   }
   // Its flash sales: one live now, one tomorrow at 10:00 Beijing time (their stock held from what is left).
   await seedDemoFlashSales(opened.db, services.goods, services.flashSales, services.clock.now());
+  // Its promotions: 满300减30 on phones, 9折 on accessories, a ¥10 coupon to claim (approved by a second demo id).
+  await seedDemoPromotions(opened.db, services.goods, services.promotions, services.clock.now());
 }
 
 await app.listen({ port: config.port, host: config.host });

@@ -16,6 +16,7 @@ import { mallCartRoutes } from './mall-cart.ts';
 import { mallOrderRoutes } from './mall-orders.ts';
 import { mallReviewRoutes } from './mall-reviews.ts';
 import { mallFlashSaleRoutes } from './mall-flash-sales.ts';
+import { mallPromotionRoutes } from './mall-promotions.ts';
 
 /** A username as typed at sign-in: no NUL or other control characters (PostgreSQL cannot compare those). */
 export const staffUsernameSchema = z.string().min(1).max(64).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'contains a control character');
@@ -38,7 +39,7 @@ export const HALL_CHANNELS = ['web', 'mobile', 'kiosk', 'api'] as const;
 const hallChannelHeader = z.enum(HALL_CHANNELS).optional()
   .describe('The hall the request comes from: web, mobile, kiosk (the web app sends it), else api');
 
-export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing' | 'cart' | 'checkoutQuotes' | 'checkout' | 'reviews' | 'flashSales'>): FastifyPluginAsyncZod {
+export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' | 'invoker' | 'otp' | 'registry' | 'sms' | 'staff' | 'subscribers' | 'tokens' | 'goods' | 'marketing' | 'cart' | 'checkoutQuotes' | 'checkout' | 'reviews' | 'flashSales' | 'promotions'>): FastifyPluginAsyncZod {
   return async (app) => {
     // The mall's public goods, prices and stock (src/channels/api/mall.ts).
     await app.register(mallRoutes(s));
@@ -52,6 +53,8 @@ export function apiRoutes(s: Pick<Services, 'authSessions' | 'clock' | 'config' 
     await app.register(mallReviewRoutes(s));
     // Flash sales (秒杀): the public list, a buyer's try for a unit, staff's new sale (src/channels/api/mall-flash-sales.ts).
     await app.register(mallFlashSaleRoutes(s));
+    // Promotions and coupons: the activity zone, the wallet, a claim (src/channels/api/mall-promotions.ts).
+    await app.register(mallPromotionRoutes(s));
 
     app.post('/auth/otp', {
       schema: {

@@ -14,6 +14,7 @@ import { campaignRoutes } from './campaign-routes.ts';
 import { flashSaleRoutes } from './flash-sale-routes.ts';
 import { orderConsoleRoutes } from './order-routes.ts';
 import { reviewConsoleRoutes } from './review-routes.ts';
+import { promotionConsoleRoutes } from './promotion-routes.ts';
 
 export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
@@ -29,5 +30,6 @@ export function consoleRoutes(s: Services): FastifyPluginAsyncZod {
     await app.register(flashSaleRoutes(s));
     await app.register(orderConsoleRoutes(s));
     await app.register(reviewConsoleRoutes(s));
+    await app.register(promotionConsoleRoutes(s));
   };
 }

@@ -26,7 +26,8 @@ export interface GoodsDirectory {
 }
 
 const fen = (min: number) => z.number().int().min(min).max(MAX_FEN);
-export const promotionInputSchema = z.object({
+/** A promotion's fields as staff write them, before the checks across fields (promotionInputSchema). */
+export const promotionFieldsSchema = z.object({
   mode: z.enum(PROMOTION_MODES).describe('auto: applies without a code; code: a public code typed at checkout; wallet: a coupon template subscribers claim'),
   code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{3,20}$/, '3–20 letters and digits').nullable().optional().describe('The public code (mode code only)'),
   nameZh: z.string().trim().min(1).max(30),
@@ -43,7 +44,8 @@ export const promotionInputSchema = z.object({
   validDays: z.number().int().min(1).max(366).nullable().optional().describe('mode wallet: days a claimed coupon lasts (never past endsAt)'),
   perSubscriberLimit: z.number().int().min(1).max(1000).nullable().optional().describe('Uses per subscriber (auto, code), or coupons a subscriber may claim (wallet)'),
   globalLimit: z.number().int().min(1).max(MAX_FEN).nullable().optional().describe('Uses in all (auto, code), or coupons issued in all (wallet)'),
-}).strict().superRefine((p, ctx) => {
+}).strict();
+export const promotionInputSchema = promotionFieldsSchema.superRefine((p, ctx) => {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (p.endsAt <= p.startsAt) issue('endsAt', 'must be after startsAt');
   if ((p.mode === 'code') !== Boolean(p.code)) issue('code', p.mode === 'code' ? 'a code promotion needs its code' : 'only a code promotion has a code');
@@ -101,7 +103,7 @@ export function promotionView(r: PromotionRow): PromotionView {
 export class PromotionService {
   constructor(private readonly deps: { db: Db; clock: Clock; audit: AuditLog; goods: GoodsDirectory }) {}
 
-  private async parse(input: unknown) {
+  private async parse(input: unknown, q?: Db) {
     const p = promotionInputSchema.safeParse(input);
     if (!p.success) {
       const i = p.error.issues[0]!;
@@ -110,7 +112,7 @@ export class PromotionService {
     }
     const o = p.data;
     if (o.categoryIds.length) {
-      const known = new Set((await this.deps.goods.categories()).map((c) => c.id));
+      const known = new Set((await this.deps.goods.categories(q)).map((c) => c.id));
       if (o.categoryIds.some((id) => !known.has(id))) throw new AppError('CATEGORY_NOT_FOUND');
     }
     if (o.productIds.length && (await this.deps.goods.products(o.productIds)).length !== new Set(o.productIds).size) throw new AppError('PRODUCT_NOT_FOUND');
@@ -141,6 +143,24 @@ export class PromotionService {
       await this.deps.audit.record(tx, actor, { action: 'promotion.create', entityType: 'promotion', entityId: String(row.id), after: promotionView(row) }, at);
       return promotionView(row);
     });
+  }
+
+  /**
+   * The demo operator's promotions (demo.ts): written live in the caller's transaction as if `author`
+   * had created and submitted it and `reviewer` (another id) had approved it, each step audited.
+   * Categories only (products are looked up outside the transaction).
+   */
+  async seedApproved(q: Db, input: PromotionInput, author: Actor, reviewer: Actor): Promise<PromotionView> {
+    if (author.id === reviewer.id) throw new AppError('SELF_REVIEW');
+    const o = await this.parse({ ...input, productIds: [] }, q);
+    const at = this.deps.clock.now();
+    const row = await q.insertInto('promotion').values({ ...o, status: 'active', createdBy: author.id, submittedBy: author.id, reviewedBy: reviewer.id, reviewReason: null, createdAt: at, updatedAt: at })
+      .returningAll().executeTakeFirstOrThrow();
+    const entity = { entityType: 'promotion', entityId: String(row.id), reason: 'demo operator' };
+    await this.deps.audit.record(q, author, { action: 'promotion.create', ...entity, after: promotionView(row) }, at);
+    await this.deps.audit.record(q, author, { action: 'promotion.submit', ...entity, before: { status: 'draft' }, after: { status: 'pending' } }, at);
+    await this.deps.audit.record(q, reviewer, { action: 'promotion.review.approve', ...entity, before: { status: 'pending' }, after: { status: 'active' } }, at);
+    return promotionView(row);
   }
 
   /** Edits a draft, or a rejected promotion (a draft again). */
