@@ -48,57 +48,17 @@ export type ReturnState = NonNullable<QueryOf<`${C}/returns`, 'get'>['state']>;
 export const RETURN_STATES = ['requested', 'approved', 'received', 'refunded', 'rejected'] as const satisfies readonly ReturnState[];
 export type ReturnStep = 'approve' | 'reject' | 'received' | 'refund';
 
-// ---- Orders (checkout's console routes). They came after the generated types were last made;
-// the narrow types below are the agreed Order shape (docs/mall.md) until api-types.ts is made again.
+// ---- Orders (checkout's console routes, docs/mall.md): the shapes the server's document gives.
 
-export const ORDER_STATES = ['awaiting_payment', 'awaiting_delivery', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'expired', 'returned', 'refunded'] as const;
-export type OrderState = (typeof ORDER_STATES)[number];
-export interface OrderLine {
-  lineId: number | string;
-  productId: number;
-  skuId: number;
-  names: { 'zh-CN': string; en: string };
-  attrs: Record<string, string>;
-  kind: string;
-  delivery: string;
-  quantity: number;
-  unitFen: number;
-  lineFen: number;
-  number?: string | null;
-  codes?: string[] | null;
-}
-export interface Order {
-  id: number | string;
-  orderNo: string;
-  state: string;
-  source: string;
-  lines: OrderLine[];
-  goodsFen: number;
-  deliveryFen: number;
-  discountFen: number;
-  couponCode?: string | null;
-  points: number;
-  pointsFen: number;
-  totalFen: number;
-  payFen: number;
-  method: string;
-  paymentId?: string | null;
-  shipmentId?: number | null;
-  address?: { name: string; phone: string; province: string; city: string; district: string; detail: string } | null;
-  payBy: string;
-  placedAt: string;
-  placedAtLocal?: string;
-  paidAt?: string | null;
-  workflow: { state: string; step: string | null; error?: string | null } | null;
-}
-/** A step of the order's workflow run as the console's order answer lists it. */
-export interface OrderStep {
-  name: string;
-  state: string;
-  at?: string | null;
-  error?: string | null;
-}
-export type OrderDetail = Order & { steps?: OrderStep[] };
+export type Order = ResponseOf<`${C}/mall/orders`, 'get', 200>['items'][number];
+export type OrderLine = Order['lines'][number];
+export type OrderQuery = QueryOf<`${C}/mall/orders`, 'get'>;
+export type OrderState = Order['state'];
+export const ORDER_STATES = ['awaiting_payment', 'awaiting_delivery', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'expired', 'returned', 'refunded'] as const satisfies readonly OrderState[];
+/** One order as the console shows it: its workflow's steps, its payment and its shipment in short. */
+export type OrderDetail = ResponseOf<`${C}/mall/orders/{id}`, 'get', 200>;
+/** A step of the order's checkout workflow run: its state, and the error it stopped on. */
+export type OrderStep = OrderDetail['steps'][number];
 
 export type MallClient = ReturnType<typeof createMallClient>;
 
