@@ -1,6 +1,7 @@
 // The hall's client of the mall's REST API (docs/mall.md): products and categories (public), the
 // cart (a guest's by the X-Cart-Token kept in localStorage, merged into the subscriber's cart on the
-// first cart call after sign-in), the quote, orders, shipments and returns, and the activity zone.
+// first cart call after sign-in), the quote, orders and paying them, shipments and returns, the
+// activity zone's flash sales (秒杀) and a product's reviews (评价).
 import { useMemo } from 'react';
 import { ApiError, query, request, type Method } from '../shared/api.ts';
 import type { components } from '../shared/api-types.ts';
@@ -27,6 +28,22 @@ export type CheckoutQuote = ResponseOf<'/api/v1/mall/checkout/quote', 'post', 20
 export type Order = components['schemas']['MallOrder'];
 export type OrderLine = Order['lines'][number];
 export type OrderNext = { kind: 'redirect'; url: string } | { kind: 'paid' } | { kind: 'pending' };
+/** What paying an order that awaits payment takes: a method, points for part, and `confirm` once the quote is seen. */
+export type PayOrder = RequestOf<'/api/v1/mall/orders/{id}/payment', 'post'>;
+
+/** A flash sale (秒杀) as the public sees it: the flash price beside the list price, its window and what is left. */
+export type FlashSale = ResponseOf<'/api/v1/mall/flash-sales', 'get', 200>['items'][number];
+/**
+ * The live and upcoming sales, and how far the server's clock is ahead of this device's (ms): a
+ * countdown is the server's time, so a device set wrong shows the same count as every other.
+ */
+export interface FlashSales { items: FlashSale[]; offsetMs: number }
+
+/** A product's published reviews with the average and the counts per star. */
+export type ReviewList = ResponseOf<'/api/v1/mall/products/{id}/reviews', 'get', 200>;
+export type Review = ReviewList['items'][number];
+export type MyReview = ResponseOf<'/api/v1/mall/reviews/mine', 'get', 200>['items'][number];
+export type ReviewInput = RequestOf<'/api/v1/mall/products/{id}/reviews', 'post'>;
 
 export interface ProductFilter {
   q?: string; category?: number; brand?: string; kind?: ProductKind; minFen?: number; maxFen?: number; offset?: number; limit?: number;
@@ -93,6 +110,13 @@ export interface MallClient {
   shipment(id: number): Promise<Shipment>;
   requestReturn(shipmentId: number, reason: string, idempotencyKey: string): Promise<Shipment['returns'][number]>;
   paymentMethods(): Promise<PaymentMethod[]>;
+  payOrder(id: number, body: PayOrder, idempotencyKey: string): Promise<{ order: Order; next: OrderNext }>;
+  flashSales(): Promise<FlashSales>;
+  buyFlashSale(id: number, address: Address, idempotencyKey: string): Promise<{ order: Order }>;
+  reviews(productId: number, page: { offset?: number; limit?: number }): Promise<ReviewList>;
+  writeReview(productId: number, body: ReviewInput, idempotencyKey: string): Promise<MyReview>;
+  helpful(reviewId: number): Promise<{ helpfulCount: number }>;
+  myReviews(): Promise<{ items: MyReview[]; total: number }>;
 }
 
 /** The mall's client for this hall: the signed-in subscriber's token, the language and the channel. */
@@ -145,6 +169,19 @@ export function useMall(): MallClient {
       shipment: (id) => data('GET', `/mall/shipments/${id}`),
       requestReturn: (shipmentId, reason, key) => data('POST', `/mall/shipments/${shipmentId}/returns`, { reason }, { 'idempotency-key': key }),
       paymentMethods: async () => (await data<{ methods: PaymentMethod[] }>('GET', '/payments/methods')).methods,
+      payOrder: (id, body, key) => data('POST', `/mall/orders/${id}/payment`, body, { 'idempotency-key': key }),
+      flashSales: async () => {
+        // The server's clock against this device's, taken at the middle of the round trip.
+        const sent = Date.now();
+        const r = await data<{ items: FlashSale[]; serverTime: string }>('GET', '/mall/flash-sales');
+        const server = Date.parse(r.serverTime);
+        return { items: r.items, offsetMs: Number.isFinite(server) ? server - (sent + Date.now()) / 2 : 0 };
+      },
+      buyFlashSale: (id, address, key) => data('POST', `/mall/flash-sales/${id}/orders`, { address }, { 'idempotency-key': key }),
+      reviews: (productId, page) => data('GET', `/mall/products/${productId}/reviews${query({ sort: 'newest', ...page })}`),
+      writeReview: (productId, body, key) => data('POST', `/mall/products/${productId}/reviews`, body, { 'idempotency-key': key }),
+      helpful: (reviewId) => data('POST', `/mall/reviews/${reviewId}/helpful`, {}),
+      myReviews: () => data('GET', `/mall/reviews/mine${query({ limit: 50 })}`),
     };
   }, [lang, token, phone, end]);
 }
@@ -191,6 +228,35 @@ export function skuOf<S extends { attrs: Record<string, string> }>(skus: readonl
 /** Does a line need an address: shipped goods, and a number card's SIM. */
 export function shipped(delivery: string): boolean {
   return delivery === 'ship' || delivery === 'number';
+}
+
+// ---- the delivery address, kept on this device for the next order ----------------------------
+
+const ADDRESS_KEY = 'omnihall.mall.address';
+export const EMPTY_ADDRESS: Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' };
+export const ADDRESS_FIELDS = ['name', 'phone', 'province', 'city', 'district', 'detail'] as const;
+
+/** The address last ordered to on this device (every field a string, empty when none). */
+export function savedAddress(): Address {
+  try {
+    const v: unknown = JSON.parse(readStore(ADDRESS_KEY) ?? 'null');
+    if (typeof v !== 'object' || v === null) return EMPTY_ADDRESS;
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(ADDRESS_FIELDS.map((k) => [k, typeof o[k] === 'string' ? o[k] : ''])) as unknown as Address;
+  } catch {
+    return EMPTY_ADDRESS;
+  }
+}
+export function saveAddress(a: Address): void {
+  writeStore(ADDRESS_KEY, JSON.stringify(a));
+}
+
+/** The address trimmed, or the message key of what is wrong with it. */
+export function checkAddress(address: Address): { address: Address } | { problem: 'mall.addressIncomplete' | 'mall.addressPhoneBad' } {
+  const a = Object.fromEntries(ADDRESS_FIELDS.map((k) => [k, address[k].trim()])) as unknown as Address;
+  if (ADDRESS_FIELDS.some((k) => !a[k])) return { problem: 'mall.addressIncomplete' };
+  if (!/^1\d{10}$/.test(a.phone)) return { problem: 'mall.addressPhoneBad' };
+  return { address: a };
 }
 
 /** How many points are worth a yuan (the payment module's PAYMENT_POINTS_PER_YUAN default). */

@@ -16,32 +16,12 @@ import { fenToYuanText, formatFen } from '../../shared/format.ts';
 import { useQuery } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import {
-  POINTS_PER_YUAN, chooseNumber, chosenNumbers, shipped, useMall,
+  POINTS_PER_YUAN, checkAddress, chooseNumber, chosenNumbers, saveAddress, savedAddress, shipped, useMall,
   type Address, type Cart, type CheckoutQuote, type PaymentMethod, type PlaceOrder,
 } from '../mall-api.ts';
+import { AddressFieldset } from '../components/mall-address.tsx';
 import type { PointsData } from '../results.ts';
 import { Link, useRouter } from '../../shared/router.tsx';
-
-const ADDRESS_KEY = 'omnihall.mall.address';
-const EMPTY: Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' };
-const FIELDS = ['name', 'phone', 'province', 'city', 'district', 'detail'] as const;
-
-function savedAddress(): Address {
-  try {
-    const v: unknown = JSON.parse(localStorage.getItem(ADDRESS_KEY) ?? 'null');
-    if (!isRecord(v)) return EMPTY;
-    return Object.fromEntries(FIELDS.map((k) => [k, typeof v[k] === 'string' ? v[k] : ''])) as unknown as Address;
-  } catch {
-    return EMPTY;
-  }
-}
-function saveAddress(a: Address): void {
-  try {
-    localStorage.setItem(ADDRESS_KEY, JSON.stringify(a));
-  } catch {
-    // Private mode: typed again next time.
-  }
-}
 
 /** Points a yuan amount in fen is worth paying with. */
 export function pointsFor(fen: number): number {
@@ -110,10 +90,9 @@ export function MallCheckout() {
   const readBody = (): { body: Omit<PlaceOrder, 'expectedTotalFen'>; problem?: string } => {
     const body: Omit<PlaceOrder, 'expectedTotalFen'> = { method, confirm: true };
     if (needsAddress) {
-      const a = Object.fromEntries(FIELDS.map((k) => [k, address[k].trim()])) as unknown as Address;
-      if (FIELDS.some((k) => !a[k])) return { body, problem: t('mall.addressIncomplete') };
-      if (!/^1\d{10}$/.test(a.phone)) return { body, problem: t('mall.addressPhoneBad') };
-      body.address = a;
+      const a = checkAddress(address);
+      if ('problem' in a) return { body, problem: t(a.problem) };
+      body.address = a.address;
     }
     if (coupon.trim()) body.couponCode = coupon.trim().toUpperCase();
     const p = usePoints.trim();
@@ -244,15 +223,6 @@ export function MallCheckout() {
     );
   }
 
-  const field = (k: (typeof FIELDS)[number], opts: { type?: string; inputMode?: 'tel' | 'text'; autoComplete: string; maxLength: number }) => (
-    <div className={`field addr-${k}`}>
-      <label htmlFor={`${id}-${k}`}>{t(`mall.addr.${k}` as 'mall.addr.name')}</label>
-      <input
-        id={`${id}-${k}`} type={opts.type ?? 'text'} inputMode={opts.inputMode} autoComplete={opts.autoComplete} maxLength={opts.maxLength}
-        value={address[k]} onChange={(e) => { setAddress({ ...address, [k]: e.target.value }); setAddressProblem(null); }}
-      />
-    </div>
-  );
   const maxPoints = quote ? pointsFor(quote.totalFen) : undefined;
 
   return (
@@ -277,20 +247,7 @@ export function MallCheckout() {
           </ul>
         </Card>
 
-        {needsAddress && (
-          <fieldset className="card address-card">
-            <legend className="card-legend">{t('mall.address')}</legend>
-            <div className="address-grid">
-              {field('name', { autoComplete: 'name', maxLength: 40 })}
-              {field('phone', { type: 'tel', inputMode: 'tel', autoComplete: 'tel', maxLength: 11 })}
-              {field('province', { autoComplete: 'address-level1', maxLength: 20 })}
-              {field('city', { autoComplete: 'address-level2', maxLength: 20 })}
-              {field('district', { autoComplete: 'address-level3', maxLength: 20 })}
-              {field('detail', { autoComplete: 'street-address', maxLength: 120 })}
-            </div>
-            <p className="field-hint">{t('mall.addressHint')}</p>
-          </fieldset>
-        )}
+        {needsAddress && <AddressFieldset value={address} onChange={(a) => { setAddress(a); setAddressProblem(null); }} />}
 
         <Card title={t('mall.discounts')}>
           <div className="field">

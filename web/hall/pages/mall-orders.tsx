@@ -1,9 +1,11 @@
 // 我的订单: the subscriber's orders, newest first, and one order: its state, its lines (with the
 // number chosen and the codes of virtual goods once paid), what was paid and how, the parcel's
-// timeline in Beijing time, 取消订单 while unpaid, and 申请退货 (七天无理由) within seven days of signing.
+// timeline in Beijing time, 去支付 and 取消订单 while unpaid (with its pay-by time), and 申请退货
+// (七天无理由) within seven days of signing.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Card, Page } from '../components/page.tsx';
 import { MallNav } from '../components/mall-parts.tsx';
+import { PayOrderPanel, ReturnedPayment, returnedPayment } from '../components/mall-pay.tsx';
 import { spacedNumber } from '../components/mall-number-picker.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 import { newIdempotencyKey, toApiError, type ApiError } from '../api.ts';
@@ -80,6 +82,10 @@ export function MallOrder({ id }: { id: number }) {
   const [shipment, setShipment] = useState<Shipment | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [cancelling, setCancelling] = useState<'ask' | 'busy' | null>(null);
+  const [paying, setPaying] = useState(false);
+  // Back from a pay page (?payment=), or just won in a flash sale (?won=1).
+  const [returned] = useState(returnedPayment);
+  const [won] = useState(() => new URLSearchParams(window.location.search).get('won') === '1');
   const load = useCallback(() => {
     setError(null);
     mall.order(id).then((o) => {
@@ -111,17 +117,23 @@ export function MallOrder({ id }: { id: number }) {
             <OrderState state={order.state} />
             <span className="muted small">{t('mall.placedAt', { at: order.placedAtLocal ?? formatBeijing(order.placedAt) })}</span>
           </p>
+          {returned && <ReturnedPayment paymentId={returned} onSettled={load} />}
           {order.state === 'awaiting_payment' && (
             <div className="notice warn">
-              <p>{t('mall.payBy', { at: formatBeijing(order.payBy) })}</p>
-              {cancelling === 'ask' ? (
+              <p data-testid="pay-by">{won ? t('mall.sale.won', { at: formatBeijing(order.payBy) }) : t('mall.payBy', { at: formatBeijing(order.payBy) })}</p>
+              {paying ? (
+                <PayOrderPanel order={order} onPaid={() => { setPaying(false); load(); }} onClose={() => setPaying(false)} />
+              ) : cancelling === 'ask' ? (
                 <div className="actions">
                   <span>{t('mall.cancelAsk')}</span>
                   <button type="button" className="btn btn-danger" onClick={cancel}>{t('mall.cancelYes')}</button>
                   <button type="button" className="btn btn-secondary" onClick={() => setCancelling(null)}>{t('mall.cancelNo')}</button>
                 </div>
               ) : (
-                <button type="button" className="btn btn-secondary" disabled={cancelling === 'busy'} onClick={() => setCancelling('ask')}>{t('mall.cancelOrder')}</button>
+                <div className="actions">
+                  <button type="button" className="btn btn-primary" onClick={() => setPaying(true)}>{t('mall.pay')}</button>
+                  <button type="button" className="btn btn-secondary" disabled={cancelling === 'busy'} onClick={() => setCancelling('ask')}>{t('mall.cancelOrder')}</button>
+                </div>
               )}
             </div>
           )}

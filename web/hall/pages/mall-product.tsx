@@ -1,11 +1,13 @@
 // A product in the mall: its pictures, the SKU picked by its attributes (颜色, 存储) with the list
 // and sale price and the stock of that SKU (有货 / 仅剩 n 件 / 已售罄), the quantity, 加入购物车, and
 // the specification table. A number card's number is chosen from its pool here and kept on this
-// device until the order takes it (the order reserves it; NUMBER_TAKEN there asks again).
+// device until the order takes it (the order reserves it; NUMBER_TAKEN there asks again). Below,
+// its reviews (components/mall-reviews.tsx).
 import { useEffect, useId, useState } from 'react';
 import { Card, Page } from '../components/page.tsx';
 import { MallNav, Price, ProductImage, StockBadge, cartChanged } from '../components/mall-parts.tsx';
 import { NumberPicker } from '../components/mall-number-picker.tsx';
+import { ProductReviews } from '../components/mall-reviews.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 import { toApiError, type ApiError } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
@@ -188,7 +190,7 @@ function ProductView({ p, onAdded }: { p: Product; onAdded(): void }) {
           ))}
         </Card>
       )}
-      {/* Reviews (业务评价) of this product go here: web/hall/components/reviews.tsx, once it lands. */}
+      <ProductReviews productId={p.id} />
     </div>
   );
 }

@@ -11,7 +11,7 @@ import { toApiError, type ApiError } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { soldOut, useMall, type Category, type Product, type ProductFilter } from '../mall-api.ts';
 import { Link } from '../../shared/router.tsx';
-import { Login } from './login.tsx';
+import { MallSignIn } from './mall-sign-in.tsx';
 import { MallProduct } from './mall-product.tsx';
 import { MallCart } from './mall-cart.tsx';
 import { MallCheckout } from './mall-checkout.tsx';
@@ -37,17 +37,6 @@ export function mallPage(sub: string, signedIn: boolean): ReactNode {
     return <MallOrder key={sub} id={Number(sub.slice('/mall/orders/'.length))} />;
   }
   return <MallHome />;
-}
-
-function MallSignIn() {
-  const { t } = useI18n();
-  return (
-    <>
-      <MallNav />
-      <p className="notice">{t('mall.signInFirst')}</p>
-      <Login />
-    </>
-  );
 }
 
 /** Price ranges offered as filters, in fen (the upper bound included). */
