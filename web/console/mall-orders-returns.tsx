@@ -67,8 +67,8 @@ export function ReturnsTable({ items, onChange }: { items: Return[]; onChange: (
         open={rejecting !== null} title={rejecting ? t('mall.ship.ret.rejectTitle', { id: rejecting.id }) : ''} okText={t('mall.ship.ret.reject')}
         okButtonProps={{ danger: true }} cancelText={t('common.cancel')} confirmLoading={busy} destroyOnHidden onCancel={() => setRejecting(null)}
         onOk={async () => {
-          const { reason } = await form.validateFields();
-          if (rejecting && await run(rejecting, 'reject', reason.trim())) setRejecting(null);
+          const v = await form.validateFields().catch(() => null);
+          if (v && rejecting && await run(rejecting, 'reject', v.reason.trim())) setRejecting(null);
         }}
       >
         <Form form={form} layout="vertical" requiredMark={false} preserve={false}>

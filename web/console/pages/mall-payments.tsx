@@ -125,19 +125,23 @@ function PaymentPage({ id }: { id: string }) {
     return t('mall.pay.refundDone', { fen });
   };
   const submitRefund = async () => {
-    const v = await refundForm.validateFields();
+    // A form not filled in right shows its messages; nothing is sent.
+    const v = await refundForm.validateFields().catch(() => null);
+    if (!v) return;
     const amountFen = v.kind === 'part' ? parseYuan(v.yuan ?? '') ?? undefined : undefined;
     const ok = await act(() => mall.refund(p.id, { ...(amountFen !== undefined ? { amountFen } : {}), reason: v.reason.trim() }), refundAnswer);
     if (ok) setRefunding(false);
   };
 
+  // Staff are named by id (their names are the admin's to list); the signed-in one as themself.
+  const staff = (v: number | null) => (v === null ? '—' : v === me ? t('mall.pay.me', { name: session!.user.displayName }) : t('mall.pay.staffId', { id: v }));
   const refundColumns: ColumnsType<Refund> = [
     { title: t('mall.pay.refundAmount'), dataIndex: 'amountFen', align: 'right', render: (v: number) => formatFen(v) },
     { title: t('mall.pay.refundPoints'), dataIndex: 'points', align: 'right', render: (v: number) => (v ? String(v) : '—') },
     { title: t('mall.pay.refundState'), dataIndex: 'state', render: (s: string) => <CodeTag kind="pay.refundState" code={s} /> },
     { title: t('mall.pay.reason'), dataIndex: 'reason', render: (v: string) => <span style={{ display: 'inline-block', maxWidth: 240 }}>{v}</span> },
-    { title: t('mall.pay.requestedBy'), dataIndex: 'requestedBy', render: (v: number | null) => (v === null ? '—' : t('mall.pay.staffId', { id: v })) },
-    { title: t('mall.pay.reviewedBy'), dataIndex: 'reviewedBy', render: (v: number | null) => (v === null ? '—' : t('mall.pay.staffId', { id: v })) },
+    { title: t('mall.pay.requestedBy'), dataIndex: 'requestedBy', render: staff },
+    { title: t('mall.pay.reviewedBy'), dataIndex: 'reviewedBy', render: staff },
     { title: t('mall.pay.createdAt'), dataIndex: 'createdAt', render: (v: string) => formatBeijing(v) },
     {
       title: t('common.actions'), key: 'actions',
@@ -260,8 +264,8 @@ function PaymentPage({ id }: { id: string }) {
         open={rejecting !== null} title={rejecting ? t('mall.pay.rejectTitle', { fen: formatFen(rejecting.amountFen) }) : ''} okText={t('mall.pay.reject')}
         okButtonProps={{ danger: true }} cancelText={t('common.cancel')} confirmLoading={busy} destroyOnHidden onCancel={() => setRejecting(null)}
         onOk={async () => {
-          const { reason } = await rejectForm.validateFields();
-          if (rejecting && await act(() => mall.reviewRefund(rejecting.id, false, reason.trim()), t('mall.pay.rejected'))) setRejecting(null);
+          const v = await rejectForm.validateFields().catch(() => null);
+          if (v && rejecting && await act(() => mall.reviewRefund(rejecting.id, false, v.reason.trim()), t('mall.pay.rejected'))) setRejecting(null);
         }}
       >
         <Form form={rejectForm} layout="vertical" requiredMark={false} preserve={false}>

@@ -103,7 +103,8 @@ function ShipmentPage({ id }: { id: number }) {
 
   const makes = (code: string | undefined) => carriers.data?.items.find((c) => c.code === code)?.makesTrackingNumbers ?? false;
   const ship = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const trackingNo = v.trackingNo?.trim() || undefined;
     const ok = await act(() => mall.ship(s.id, { carrier: v.carrier, ...(trackingNo ? { trackingNo } : {}) }), (r) => t('mall.ship.shipped', { no: r.trackingNo ?? '—' }));
     if (ok) setShipping(false);

@@ -1,0 +1,191 @@
+// The console's 商城 orders, payments and shipping pages in a real browser, at 1440×900, on the demo
+// shop's past orders (李明's, one in every state, as `npm start` seeds them): ops A finds the paid
+// order waiting for the warehouse by its number and sees its checkout steps, ships its parcel with a
+// carrier and a tracking number and sees it shipped, and asks a partial refund of ¥600 of the ¥1,000
+// paid on the sandbox gateway, which is above the approval limit: A's own approval is refused
+// (REFUND_SELF_REVIEW, said in words), and ops B approves it, after which the payment is partly
+// refunded. Every page is checked with axe-core and photographed.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+import { seedDemo } from '../../src/demo/seed.ts';
+import { seedDemoGoods } from '../../src/modules/goods/index.ts';
+import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
+import { seedDemoOrders } from '../../src/modules/checkout/index.ts';
+import { buildServices } from '../../src/container.ts';
+import { ManualClock } from '../../src/platform/ports.ts';
+import { formatFen } from '../../web/shared/format.ts';
+import { axeProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
+import { addStaff, consoleSignIn, consoleSignOut } from './staff.ts';
+
+const skip = skipReason();
+
+async function check(page: Page, name: string): Promise<void> {
+  assert.deepEqual(await axeProblems(page, ['.ant-message']), [], `${name}: accessibility`);
+  await screenshot(page, `console-mall-orders-${name}`);
+}
+
+async function toast(page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('.ant-message-notice').filter({ hasText: text }).first().waitFor();
+}
+
+/** Chooses `option` in the Ant Design select labelled `name`, read back from the field until it shows (a click while the list opens is lost). */
+async function choose(page: Page, scope: Locator, name: string, option: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await scope.getByRole('combobox', { name }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
+    if (await scope.locator(`.ant-select-content[title*="${option}"], .ant-select-selection-item[title*="${option}"]`).first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    assert.ok(attempt < 4, `${option} was chosen in ${name}`);
+  }
+  if (await page.locator('.ant-select-dropdown:visible').count()) await page.keyboard.press('Escape');
+}
+
+describe('staff console mall orders, payments and shipping in a browser', { skip }, () => {
+  let hall: Hall;
+
+  before(async () => {
+    hall = await startHall();
+    const now = hall.env.clock.now();
+    await seedDemo(hall.env.db, { subscribers: 20, seed: 7, now });
+    // The shop listed a month ago, its stock, then the past orders placed by services on a clock of their own (src/main.ts).
+    const shop = await seedDemoGoods(hall.env.db, hall.env.s.audit, new Date(now.getTime() - 30 * 86_400_000));
+    await seedDemoInventory(hall.env.db, hall.env.s.audit, now, shop.stockPlan);
+    const past = new ManualClock(now);
+    const then = await buildServices(hall.env.config, hall.env.db, { clock: past, defaultMetrics: false });
+    try {
+      assert.equal((await seedDemoOrders({ ...then, clock: past }, now)).created, true);
+    } finally {
+      await then.close();
+    }
+    await addStaff(hall.env, 'opsa', ['ops'], '运营甲');
+    await addStaff(hall.env, 'opsb', ['ops'], '运营乙');
+  });
+
+  after(async () => {
+    await hall?.close();
+  });
+
+  test('an order found by its number with its steps, its parcel shipped, and a partial refund approved by a second person', async (t) => {
+    const page = await hall.context.newPage();
+    // The console's chunks are large: on a busy machine a page can take longer than the harness's 15 s. A bound, not a timing.
+    page.setDefaultTimeout(45_000);
+    t.after(() => page.close().catch(() => undefined));
+    const go = async (menu: string) => {
+      await page.getByRole('menuitem', { name: new RegExp(`(^|\\s)${menu}$`) }).click();
+    };
+    // The demo's power bank paid two hours ago, its parcel waiting for the warehouse.
+    const paid = (await hall.env.s.checkout.orders.search({ state: 'paid' }, { offset: 0, limit: 10 })).items;
+    const order = paid.find((o) => o.shipmentId !== undefined);
+    assert.ok(order, 'the demo has a paid order waiting for the warehouse');
+    assert.equal((await hall.env.s.delivery.get(order.shipmentId!)).state, 'to_ship');
+
+    // 订单: the order found by its number, its row, then its page with the workflow's steps.
+    await consoleSignIn(page, hall.base, 'opsa');
+    await go('订单');
+    await page.getByRole('heading', { level: 1, name: '商城订单' }).waitFor();
+    const rows = page.getByTestId('orders-table').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    assert.ok((await rows.count()) >= 9, 'the demo\'s orders are listed');
+    await check(page, 'orders');
+    await page.getByLabel('订单号或手机号码').fill(order.orderNo);
+    await page.getByLabel('订单号或手机号码').press('Enter');
+    await page.getByText('共 1 个订单').waitFor();
+    const row = rows.filter({ hasText: order.orderNo });
+    assert.equal(await rows.count(), 1);
+    assert.match(await row.innerText(), /138\*\*\*\*0001/);
+    assert.match(await row.innerText(), /已付款/);
+    assert.match(await row.innerText(), new RegExp(formatFen(order.totalFen).replace(/[.$]/g, '\\$&')));
+    await row.getByRole('link', { name: order.orderNo }).click();
+    await page.getByRole('heading', { level: 1, name: `订单 ${order.orderNo}` }).waitFor();
+    const steps = page.getByTestId('order-steps');
+    await steps.getByText('确认订单（扣库存、发卡密、生成发货单）').waitFor();
+    for (const name of ['open-order', 'reserve-stock', 'create-payment', 'commit']) {
+      assert.match(await steps.locator(`[data-step="${name}"]`).innerText(), /已完成/, `${name} is done`);
+    }
+    await page.getByText('工作流：已完成').waitFor();
+    await check(page, 'order');
+
+    // 物流: its parcel, shipped by the demo carrier with a waybill typed in.
+    await page.getByRole('link', { name: /^查看发货单/ }).click();
+    await page.getByRole('heading', { level: 1, name: /^发货单 \d+$/ }).waitFor();
+    await page.locator('[data-state="to_ship"]').first().waitFor();
+    await page.getByRole('button', { name: '发货', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: /^发货：发货单/ });
+    await dialog.waitFor();
+    await choose(page, dialog, '承运商', '演示快递');
+    await dialog.getByLabel(/^运单号/).fill('DM900000000001');
+    await check(page, 'ship-dialog');
+    await dialog.getByRole('button', { name: '发货' }).click();
+    await toast(page, '已发货，运单号 DM900000000001');
+    await page.locator('[data-state="shipped"]').first().waitFor();
+    await page.getByTestId('shipment-basics').getByText('DM900000000001').waitFor();
+    await page.getByTestId('shipment-timeline').getByText(/已发货/).first().waitFor();
+    await check(page, 'shipment');
+    // The list of shipments, the parcel among the shipped, and the returns queue (the demo's one return is refunded).
+    await go('物流');
+    await page.getByRole('heading', { level: 1, name: '物流与退货' }).waitFor();
+    await page.getByTestId('shipments-table').getByText('DM900000000001').waitFor();
+    await check(page, 'shipments');
+    await page.getByRole('tab', { name: '退货申请（七天无理由）' }).click();
+    await choose(page, page.getByRole('tabpanel'), '退货状态', '已退款');
+    await page.getByTestId('returns-table').locator('[data-state="refunded"]').waitFor();
+    await check(page, 'returns');
+
+    // 支付: the ¥1,000 paid on the sandbox gateway, and ¥600 of it asked back.
+    await go('支付');
+    await page.getByRole('heading', { level: 1, name: '支付与退款' }).waitFor();
+    await choose(page, page.locator('[role="search"]'), '支付方式', '沙箱支付');
+    await choose(page, page.locator('[role="search"]'), '支付状态', '已支付');
+    const payment = page.getByTestId('payments-table').locator('tbody tr.ant-table-row').filter({ hasText: '¥1,000.00' });
+    await payment.waitFor();
+    await check(page, 'payments');
+    await page.getByRole('tab', { name: '对账' }).click();
+    await page.getByTestId('reconciliation').getByText('仅渠道方有').first().waitFor();
+    await check(page, 'reconciliation');
+    await page.getByRole('tab', { name: '支付记录' }).click();
+    const paymentId = (await payment.getByRole('link').innerText()).trim();
+    await payment.getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: `支付单 ${paymentId}` }).waitFor();
+    await page.getByRole('button', { name: '申请退款' }).click();
+    const refund = page.getByRole('dialog', { name: `退款：支付单 ${paymentId}` });
+    await refund.waitFor();
+    await refund.getByText('部分退款').click();
+    await refund.getByLabel('退款金额（元）').fill('1200');
+    await refund.getByLabel('退款原因').fill('用户投诉网络故障，退回部分款项');
+    await refund.getByRole('button', { name: '申请退款' }).click();
+    // More than was paid is refused in the form, before anything is sent.
+    await refund.getByText('请输入 0.01 至 1000 元之间的金额').waitFor();
+    await refund.getByLabel('退款金额（元）').fill('600');
+    await check(page, 'refund-dialog');
+    await refund.getByRole('button', { name: '申请退款' }).click();
+    await toast(page, '退款 ¥600.00 已提交，等待另一位同事审核');
+    const refunds = page.getByTestId('refunds-table');
+    await refunds.locator('[data-state="awaiting_approval"]').waitFor();
+    await refunds.getByText('由您申请，需另一位同事审核').waitFor();
+    // A's own approval: the server refuses it and the console says a colleague must.
+    await refunds.getByRole('button', { name: '审核通过：¥600.00' }).click();
+    const self = page.getByRole('dialog').filter({ hasText: '需要另一位同事审核' });
+    await self.getByText('不能审核自己申请的退款，请由另一位同事审核').waitFor();
+    await check(page, 'self-review');
+    await self.getByRole('button', { name: '确定' }).click();
+    await self.waitFor({ state: 'hidden' });
+    assert.equal(await page.locator('[data-state="paid"]').count(), 1, 'still paid in full');
+
+    // B approves it: ¥600 back, the payment partly refunded.
+    await consoleSignOut(page);
+    await consoleSignIn(page, hall.base, 'opsb');
+    await go('支付');
+    await page.getByRole('link', { name: paymentId }).click();
+    await page.getByRole('heading', { level: 1, name: `支付单 ${paymentId}` }).waitFor();
+    await page.getByTestId('refunds-table').getByRole('button', { name: '审核通过：¥600.00' }).click();
+    await toast(page, '退款已审核通过 · 已退款 ¥600.00');
+    await page.locator('[data-state="partially_refunded"]').waitFor();
+    await page.getByTestId('refunds-table').locator('[data-state="succeeded"]').waitFor();
+    assert.match(await page.getByTestId('payment-basics').innerText(), /已退款\s*¥600\.00/);
+    await check(page, 'payment-refunded');
+    const p = await hall.env.s.payments.get(paymentId);
+    assert.equal(p.state, 'partially_refunded');
+    assert.equal(p.refundedFen, 60_000);
+    assert.deepEqual(hall.pageErrors, []);
+  });
+});
