@@ -3,6 +3,7 @@
 // whose test checks both sides alike. Codes the server answers with (states, kinds, methods) are
 // named here as `mall.<kind>.<code>`; an unknown code shows as itself.
 import { flashSaleEn, flashSaleZh } from './flash-sale-messages.ts';
+import { mallReviewsEn, mallReviewsZh } from './mall-reviews-messages.ts';
 import { mallOrdersEn, mallOrdersZh } from './mall-orders-messages.ts';
 
 export const mallZh = {
@@ -16,6 +17,7 @@ export const mallZh = {
   'nav.mallPromotions': '优惠活动',
   'nav.mallFlashSales': '秒杀',
   ...flashSaleZh,
+  ...mallReviewsZh,
   ...mallOrdersZh,
 };
 
@@ -30,5 +32,6 @@ export const mallEn: Record<keyof typeof mallZh, string> = {
   'nav.mallPromotions': 'Promotions',
   'nav.mallFlashSales': 'Flash sales',
   ...flashSaleEn,
+  ...mallReviewsEn,
   ...mallOrdersEn,
 };

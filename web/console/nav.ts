@@ -22,6 +22,7 @@ export const MALL_NAV = [
   { key: 'mallPayments', path: '/mall/payments', label: 'nav.mallPayments', roles: ['admin', 'ops', 'agent'], group: 'mall' },
   { key: 'mallShipments', path: '/mall/shipments', label: 'nav.mallShipments', roles: ['admin', 'ops', 'agent'], group: 'mall' },
   { key: 'mallFlashSales', path: '/mall/flash-sales', label: 'nav.mallFlashSales', roles: ['admin', 'product', 'marketing', 'ops'], group: 'mall' },
+  { key: 'mallReviews', path: '/mall/reviews', label: 'nav.mallReviews', roles: ['admin', 'product', 'ops'], group: 'mall' },
 ] as const satisfies readonly NavEntry<string>[];
 
 export type MallPageKey = (typeof MALL_NAV)[number]['key'];
