@@ -36,6 +36,7 @@ import { FlashSales } from './modules/flashsale/index.ts';
 import { goodsDirectory, Promotions } from './modules/promotion/index.ts';
 import { BUSINESSES } from './businesses/index.ts';
 import { Invoker } from './businesses/invoke.ts';
+import { CHANNEL_ORDER_SOURCE, channelOrders, mallPort } from './businesses/mall-port.ts';
 import { Registry } from './businesses/registry.ts';
 
 export interface Services {
@@ -139,7 +140,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const shared = { catalogue: catalogueReader, reads: new CoalescedReads(db, reads) };
   const marketing = new Marketing({ db, clock, audit: auditLog, catalogue: catalogueReader });
   if (opts.marketing) marketing.start(opts.marketing.onError);
-  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, catalogue: catalogueReader, clock, random, reads, marketing });
+  const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, catalogue: catalogueReader, clock, random, reads, marketing, mall: mallPort(() => ({ db, goods, checkout })) });
   const key = await loadTokenKey(db, random);
   const tokens = new TokenSigner(key);
   const authSessions = new AuthSessions(db, tokens, clock, random, { onError: opts.onLogError });
@@ -201,6 +202,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   defineCheckout({ db, runner: workflows, orders: checkout.orders, sources: checkout.sources, quotes: checkoutQuotes, goods, inventory, payments, delivery, promotions, core: (q) => builtinBss(q, shared) });
   const flashSales = new FlashSales<OrderView>({ db, clock, random, audit: auditLog, goods, inventory, orders: checkout.orders });
   checkout.sources.register('flash:', flashSales.orderEvents);
+  checkout.sources.register(CHANNEL_ORDER_SOURCE, channelOrders);
   if (sweeps) workflows.startPolling(WORKFLOW_TICK_MS, (e) => sweeps.onError(e));
   const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired(), checkout.orders.refundUndone(), flashSales.settleEnded()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
   mallSweep?.unref();

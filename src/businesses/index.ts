@@ -14,8 +14,12 @@ import { recharge } from './recharge.ts';
 import { pointsRedeem } from './points-redeem.ts';
 import { offersMine } from './offers-mine.ts';
 import { offerAccept } from './offer-accept.ts';
+import { mallCards } from './mall-cards.ts';
+import { mallBuy } from './mall-buy.ts';
+import { mallOrders } from './mall-orders.ts';
 
 export const BUSINESSES: readonly Business[] = [
   balanceQuery, usageQuery, billQuery, subscriptionsQuery, pointsQuery, packsList, plansList,
   packSubscribe, packUnsubscribe, planChange, recharge, pointsRedeem, offersMine, offerAccept,
+  mallCards, mallBuy, mallOrders,
 ] as unknown as readonly Business[];

@@ -11,7 +11,7 @@ import { l10n } from '../platform/i18n.ts';
 import type { Clock, Random } from '../platform/ports.ts';
 import { IdempotencyRecords, type InteractionLog } from '../modules/interactions/index.ts';
 import type { CatalogueReader } from '../modules/catalogue/index.ts';
-import { withTerms, type Business, type BusinessContext, type BusinessText, type MarketingPort, type Principal, type Quote, type Registry } from './registry.ts';
+import { withTerms, type Business, type BusinessContext, type BusinessText, type MallPort, type MarketingPort, type Principal, type Quote, type Registry } from './registry.ts';
 
 /** Thrown inside a transaction that lost its key to a duplicate: rolls it back, then replays. */
 class KeyTaken extends Error {}
@@ -53,6 +53,8 @@ export interface InvokerDeps {
   reads?: CoalesceOptions;
   /** The marketing module, for my exclusive offers. */
   marketing?: MarketingPort;
+  /** The mall's goods and orders, for the mall businesses. */
+  mall?: MallPort;
 }
 
 /** The channel a business is switched on or off for: TMF622 orders count as the open API. */
@@ -124,6 +126,7 @@ export class Invoker {
       if (!checked.ok) throw checked.e;
       if (checked.b.kind !== 'transaction') throw new Error(`${checked.b.id} is not a transaction`);
       if (checked.b.confirm && req.confirm !== true) throw new Error(`${checked.b.id} runs only confirmed`);
+      if (checked.b.ownTransactions) throw new Error(`${checked.b.id} opens its own transactions: it cannot run inside the caller's`);
       return this.transact(trx, req, checked.b, checked.input);
     });
   }
@@ -171,7 +174,7 @@ export class Invoker {
     // it; staff may still look up a closed customer's bills and history for them.
     if (customer.subscriber.status === 'closed' && req.principal.kind === 'subscriber') throw new AppError('NOT_A_SUBSCRIBER');
     const { subscriber, account } = customer;
-    return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random, marketing: this.deps.marketing };
+    return { bss, db, subscriber, account, channel: req.channel, now: this.deps.clock.now(), idempotencyKey, random: this.deps.random, marketing: this.deps.marketing, mall: this.deps.mall };
   }
 
   /** The business, allowed for this principal on this channel, and its parsed input. */
@@ -205,7 +208,8 @@ export class Invoker {
 
   /**
    * Runs a transaction business once per idempotency key: in a transaction of its own when `q` is
-   * the database, in a savepoint when `q` is the caller's transaction.
+   * the database, in a savepoint when `q` is the caller's transaction. A business with
+   * `ownTransactions` runs on the database itself, its answer recorded after its work.
    */
   private async transact(q: Db, req: InvokeRequest, b: Business, input: Record<string, unknown>): Promise<InvokeOutcome & { status: 'ok' }> {
     const key = req.idempotencyKey;
@@ -228,21 +232,24 @@ export class Invoker {
     };
     const earlier = await committed();
     if (earlier) return earlier;
-    try {
-      return await withSavepoint(q, async (trx) => {
-        const ctx = await this.context(trx, req, key);
-        if (b.confirm && b.quote && (req.quoteTerms !== undefined || req.quotedPriceFen !== undefined)) {
-          const now = withTerms(await b.quote(ctx, input));
-          if ((req.quoteTerms !== undefined && now.terms !== req.quoteTerms) || (req.quotedPriceFen !== undefined && now.priceFen !== req.quotedPriceFen)) {
-            throw new AppError('PRICE_CHANGED', { detail: now.summary, extra: { quote: now } });
-          }
+    // The work, and the answer recorded with the key: in one transaction (a savepoint inside the
+    // caller's), or, for a business that opens its own, the work first and the record after it.
+    const work = async (trx: Db) => {
+      const ctx = await this.context(trx, req, key);
+      if (b.confirm && b.quote && (req.quoteTerms !== undefined || req.quotedPriceFen !== undefined)) {
+        const now = withTerms(await b.quote(ctx, input));
+        if ((req.quoteTerms !== undefined && now.terms !== req.quoteTerms) || (req.quotedPriceFen !== undefined && now.priceFen !== req.quotedPriceFen)) {
+          throw new AppError('PRICE_CHANGED', { detail: now.summary, extra: { quote: now } });
         }
-        const r = await b.run(ctx, input);
-        const outcome: InvokeOutcome & { status: 'ok' } = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
-        const recorded = await IdempotencyRecords.record(trx, principal, key, b.id, requestHash, JSON.stringify(outcome), this.deps.clock.now());
-        if (!recorded) throw new KeyTaken();
-        return outcome;
-      });
+      }
+      const r = await b.run(ctx, input);
+      const outcome: InvokeOutcome & { status: 'ok' } = { status: 'ok', businessId: b.id, result: r.data, text: r.text, replayed: false };
+      const recorded = await IdempotencyRecords.record(trx, principal, key, b.id, requestHash, JSON.stringify(outcome), this.deps.clock.now());
+      if (!recorded) throw new KeyTaken();
+      return outcome;
+    };
+    try {
+      return await (b.ownTransactions && !q.isTransaction ? work(q) : withSavepoint(q, work));
     } catch (e) {
       // A refusal, or a failure such as a deadlock, may only be this request meeting the work of
       // a duplicate that committed first (ALREADY_SUBSCRIBED under the same key): then the

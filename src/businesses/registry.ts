@@ -67,6 +67,51 @@ export interface BusinessContext {
   random: Random;
   /** My exclusive offers: the next-best-offer decisions and the offers' budgets (offers.mine, offer.accept). */
   marketing?: MarketingPort;
+  /** The mall's goods listed on the channel and its orders (mall.cards, mall.buy, mall.orders). */
+  mall?: MallPort;
+}
+
+/** A SKU listed on a channel as the mall businesses see it. */
+export interface MallItem {
+  productId: number;
+  skuId: number;
+  /** The SKU's code (`RC-30`): what a menu sends back and a subscriber may type. */
+  code: string;
+  kind: string;
+  delivery: string;
+  names: L10n;
+  saleFen: number;
+  /** Codes or stock left; null when not counted (credited at once, a catalogue offering). */
+  saleable: number | null;
+}
+
+/** A mall order as the mall businesses tell it. */
+export interface MallOrderBrief {
+  id: number;
+  orderNo: string;
+  state: string;
+  totalFen: number;
+  placedAtLocal: string;
+  lines: { names: L10n; quantity: number; delivery: string; codes?: string[] }[];
+}
+
+/**
+ * What the mall businesses use of the goods and checkout modules. `buy` places one SKU as an
+ * order and pays it, in checkout's own transactions (so a business using it runs with
+ * `ownTransactions`); the same key again answers the same order and charges nothing more.
+ */
+export interface MallPort {
+  /** The SKUs that may be bought on a text channel now (not shipped: codes, credits, offerings), in a stable order. */
+  listed(channel: string): Promise<MallItem[]>;
+  buy(input: { subscriberId: number; channel: string; item: MallItem; idempotencyKey: string }): Promise<MallOrderBrief>;
+  /** The subscriber's latest orders, newest first. */
+  latest(subscriberId: number, limit: number): Promise<MallOrderBrief[]>;
+}
+
+/** A home-menu entry that gathers businesses under one name (商城), after the ungrouped ones. */
+export interface MenuGroup {
+  id: string;
+  names: L10n;
 }
 
 /** What the offer businesses use of the marketing module. */
@@ -99,6 +144,17 @@ export interface Business<S extends z.ZodObject = z.ZodObject> {
   keywords?: readonly string[];
   /** Optional inputs the USSD and IVR menus do not ask for (recharge's other number: typed on the web, SMS or API). */
   menuSkips?: readonly (keyof z.infer<S> & string)[];
+  /** The menus show it inside this group's entry rather than on the home menu. */
+  menuGroup?: MenuGroup;
+  /**
+   * A transaction that opens its own database transactions (it calls a service that runs a
+   * workflow, as checkout does), so the entry point cannot wrap it in one. The entry point still
+   * checks who, where, the input and the confirmed terms, and records the answer under the key
+   * afterwards; the business must itself be idempotent on `ctx.idempotencyKey` (the same key
+   * again does nothing more), since a retry after a crash between its work and that record runs
+   * it again. `ctx.db` is then the database, not a transaction. Not runnable through `prepare`.
+   */
+  ownTransactions?: boolean;
   quote?(ctx: BusinessContext, input: z.infer<S>): Promise<QuoteDraft>;
   run(ctx: BusinessContext, input: z.infer<S>): Promise<BusinessResult>;
 }

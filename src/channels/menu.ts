@@ -1,10 +1,11 @@
 // The channel-neutral menu that USSD and IVR both render: a home menu of the registry's
 // businesses, choice lists drawn from each input's options, free inputs, the quote with an
-// explicit confirmation, and the result. A business added to the registry appears here unchanged.
+// explicit confirmation, and the result. A business added to the registry appears here unchanged;
+// businesses that share a `menuGroup` (商城) sit behind its one entry, after the other businesses.
 import { z } from 'zod';
 import { monthInput } from '../businesses/common.ts';
 import type { Invoker } from '../businesses/invoke.ts';
-import { inputJsonSchema, type Business, type BusinessText, type OptionsSource, type Quote } from '../businesses/registry.ts';
+import { inputJsonSchema, type Business, type BusinessText, type MenuGroup, type OptionsSource, type Quote } from '../businesses/registry.ts';
 import type { Config } from '../config.ts';
 import { isAppError } from '../platform/errors.ts';
 import { l10n, yuan, type L10n } from '../platform/i18n.ts';
@@ -76,6 +77,8 @@ interface Draft {
 
 type Step =
   | { at: 'home'; offers: MenuOffer[]; hidden?: string[] }
+  /** A group's entry opened (商城): its businesses to choose from. */
+  | { at: 'group'; group: string; hidden?: string[] }
   | { at: 'choice'; draft: Draft; field: string; choices: Choice[] }
   | { at: 'input'; draft: Draft; field: string }
   /** `terms`: the quote's amounts, checked again when the caller confirms; sessions saved by older versions have `priceFen`. */
@@ -195,6 +198,8 @@ interface JsonProp {
 
 export class Menu {
   private readonly homeItems: MenuItem[];
+  /** The menu groups (businesses with `menuGroup`), each one home entry after the ungrouped businesses. */
+  private readonly groups = new Map<string, { group: MenuGroup; items: MenuItem[] }>();
   private readonly fields = new Map<string, { specs: FieldSpec[]; props: Record<string, JsonProp> }>();
 
   constructor(
@@ -204,8 +209,23 @@ export class Menu {
     // Queries first: they are what most callers want, and they change nothing. With a source of
     // the subscriber's own offers, those head the menu instead of an offers.mine item.
     const all = invoker.registry.list().filter((b) => !(opts.offers && b.id === 'offers.mine'));
-    const ordered = [...all.filter((b) => b.kind === 'query'), ...all.filter((b) => b.kind !== 'query')];
-    this.homeItems = ordered.map((b) => ({ key: `b:${b.id}`, label: b.names }));
+    const loose = all.filter((b) => !b.menuGroup);
+    const ordered = [...loose.filter((b) => b.kind === 'query'), ...loose.filter((b) => b.kind !== 'query')];
+    for (const b of all) {
+      if (!b.menuGroup) continue;
+      const g = this.groups.get(b.menuGroup.id) ?? { group: b.menuGroup, items: [] };
+      g.items.push({ key: `b:${b.id}`, label: b.names });
+      this.groups.set(b.menuGroup.id, g);
+    }
+    this.homeItems = [...ordered.map((b) => ({ key: `b:${b.id}`, label: b.names })), ...[...this.groups.values()].map((g) => ({ key: `g:${g.group.id}`, label: g.group.names }))];
+  }
+
+  /** Whether a home or group entry is offered: a business not withdrawn, a group with one that is not. */
+  private shown(item: MenuItem, hidden: readonly string[] | undefined): boolean {
+    if (!hidden?.length) return true;
+    const id = item.key.slice(2);
+    if (item.key.startsWith('g:')) return (this.groups.get(id)?.items ?? []).some((i) => !hidden.includes(i.key.slice(2)));
+    return !hidden.includes(id);
   }
 
   /** A fresh dialogue at the home menu, with the subscriber's own offers when there is a source. */
@@ -221,9 +241,15 @@ export class Menu {
     switch (step.at) {
       case 'home': {
         // Businesses withdrawn on this channel are left out (a stale menu is still refused when called).
-        const shown = step.hidden?.length ? this.homeItems.filter((i) => !step.hidden!.includes(i.key.slice(2))) : this.homeItems;
+        const shown = this.homeItems.filter((i) => this.shown(i, step.hidden));
         const items = [...step.offers.map((o, i) => ({ key: `o:${i}`, label: o.label })), ...shown];
         return { kind: 'home', title: MENU_TEXT.homeTitle, long: MENU_TEXT.homeTitle, items, notice, final: false };
+      }
+      case 'group': {
+        const g = this.groups.get(step.group);
+        const title = g?.group.names ?? MENU_TEXT.homeTitle;
+        const items = (g?.items ?? []).filter((i) => this.shown(i, step.hidden));
+        return { kind: 'choice', title, long: title, items, notice, final: false };
       }
       case 'choice': {
         const b = this.business(step.draft.businessId);
@@ -284,11 +310,19 @@ export class Menu {
       if (key.startsWith('b:') && this.invoker.registry.get(key.slice(2))) {
         return this.push(stack, await this.advance({ businessId: key.slice(2), input: {}, skipped: [] }, caller));
       }
+      if (key.startsWith('g:') && this.groups.has(key.slice(2))) {
+        return this.push(stack, { at: 'group', group: key.slice(2), ...(step.hidden ? { hidden: step.hidden } : {}) });
+      }
       const offer = key.startsWith('o:') ? step.offers[Number(key.slice(2))] : undefined;
       if (offer && this.invoker.registry.get(offer.businessId)) {
         return this.push(stack, await this.advance({ businessId: offer.businessId, input: { ...offer.input }, skipped: [] }, caller));
       }
       return invalid;
+    }
+    if (step.at === 'group') {
+      const inGroup = this.groups.get(step.group)?.items.some((i) => i.key === key) ?? false;
+      if (!inGroup || !this.invoker.registry.get(key.slice(2))) return invalid;
+      return this.push(stack, await this.advance({ businessId: key.slice(2), input: {}, skipped: [] }, caller));
     }
     if (step.at === 'choice' || step.at === 'input') {
       if (key === 'skip') {

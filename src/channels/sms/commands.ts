@@ -120,8 +120,31 @@ export const DEFAULT_COMMANDS: readonly SmsCommand[] = [
     keywords: ['CZ', '充值', '缴费', '交话费', '充话费'],
     english: ['TOPUP', 'RECHARGE'],
     target: { business: 'recharge', arg: { name: 'amount', kind: 'yuan' }, then: { name: 'msisdn', kind: 'msisdn', optional: true } },
-    help: l10n('CZ+金额充值', 'TOPUP+amount'),
+    help: l10n('CZ充值', 'TOPUP+amount'),
     usage: l10n('充值请发送CZ加金额（元，1至5000，最多两位小数），如CZ 50；为他人充值加上号码，如CZ 50 13800000002', 'Send TOPUP and an amount in yuan (1 to 5000, at most 2 decimals), e.g. TOPUP 50; for another number add it, e.g. TOPUP 50 13800000002'),
+  },
+  {
+    // The mall (商城): `GM` alone lists what can be bought here, `GM 1` buys the first. Two entries
+    // share the word: the one without an argument comes first, so the bare word is the list.
+    keywords: ['GM', '商城', '购买', '买充值卡'],
+    english: ['SHOP', 'MALL', 'BUY'],
+    target: { business: 'mall.cards' },
+    reply: 'short',
+    help: l10n('GM商城', 'GM shop'),
+  },
+  {
+    keywords: ['GM', '购买'],
+    english: ['BUY'],
+    target: { business: 'mall.buy', arg: { name: 'item', kind: 'code' } },
+    usage: l10n('购买请发送GM加序号，如GM 1；发送GM查看可买商品', 'Send GM and a number, e.g. GM 1; send GM for what you can buy'),
+  },
+  {
+    keywords: ['DD', '订单', '我的订单', '查订单', '商城订单'],
+    english: ['ORDERS'],
+    target: { business: 'mall.orders' },
+    reply: 'short',
+    // Not in the help menu, which must stay one SMS (70 characters in Chinese): the mall's list and
+    // every purchase name it.
   },
   {
     keywords: ['KXTC', '可选套餐', '换套餐'],

@@ -89,6 +89,7 @@ const ERROR_HINTS: Partial<Record<ErrorCode, L10n>> = {
   NOT_SUBSCRIBED: l10n('发送0000查看已订业务。', 'Send 0000 for what you have.'),
   INSUFFICIENT_BALANCE: l10n('发送CZ加金额充值，如CZ 50。', 'Send TOPUP and an amount, e.g. TOPUP 50.'),
   BILL_NOT_FOUND: l10n('发送ZD查最近账单。', 'Send BILL for your latest bill.'),
+  OUT_OF_STOCK: l10n('发送GM查看其他商品。', 'Send GM for other items.'),
 };
 
 /** The quote a PRICE_CHANGED refusal carries. */

@@ -1,5 +1,6 @@
 // TMF622 Product Ordering Management v4: a productOrder is a customer's confirmed request to add
 // or remove offerings; each item runs one business through the invoker, like every channel does.
+// The mall's orders are read here too (`mall-<id>`, `category=mall`: see mall-ordering.ts).
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,9 +16,10 @@ import {
 } from './common.ts';
 import { customerHref, customerIdOf } from './customer.ts';
 import { offeringHref } from './product-catalog.ts';
+import { MALL_CATEGORY, mallOrderIdOf, mallOrders, toMallProductOrder } from './mall-ordering.ts';
 
 const ORDER_PATH = 'productOrderingManagement/v4/productOrder';
-const ORDER_STATES = ['acknowledged', 'rejected', 'inProgress', 'completed', 'failed', 'partial'] as const;
+const ORDER_STATES = ['acknowledged', 'rejected', 'inProgress', 'completed', 'cancelled', 'failed', 'partial'] as const;
 /** TMF622 v4's OrderItemActionType: omnihall fulfils add and delete, and rejects the others. */
 const ITEM_ACTIONS = ['add', 'modify', 'delete', 'noChange'] as const;
 
@@ -32,12 +34,28 @@ const errorMessageSchema = z.object({
   productOrderItem: z.array(z.object({ itemId: z.string() })),
 });
 
+/** TMF622 OrderPrice with its Price in yuan (a mall order's total, a line's unit and line price). */
+const orderPriceSchema = z.object({
+  '@type': z.literal('OrderPrice'),
+  name: z.string(),
+  priceType: z.literal('oneTime'),
+  price: z.object({ '@type': z.literal('Price'), taxIncludedAmount: z.object({ unit: z.literal('CNY'), value: z.number() }) }),
+});
+
 const orderItemSchema = z.object({
   id: z.string(),
   action: z.enum(ITEM_ACTIONS),
   quantity: z.number(),
-  state: z.enum(['completed', 'failed', 'rejected']),
+  state: z.enum(['acknowledged', 'inProgress', 'completed', 'cancelled', 'failed', 'rejected']),
   productOffering: refOutput.optional(),
+  /** A mall order line's goods: its name, product and SKU ids and the SKU's attributes. */
+  product: z.object({
+    '@type': z.literal('Product'),
+    name: z.string(),
+    productCharacteristic: z.array(z.object({ name: z.string(), valueType: z.string(), value: z.string() })),
+  }).optional(),
+  itemPrice: z.array(orderPriceSchema).optional(),
+  itemTotalPrice: z.array(orderPriceSchema).optional(),
   '@type': z.literal('ProductOrderItem'),
   /** Why a failed item failed: omnihall's stable error code. */
   omnihall: z.object({ errorCode: z.string() }).optional(),
@@ -47,6 +65,8 @@ export const productOrderSchema = z.object({
   id: z.string(),
   href: z.string(),
   externalId: z.string().optional(),
+  /** `mall` for the mall's orders; none for the catalogue's. */
+  category: z.string().optional(),
   description: z.string().optional(),
   state: z.enum(ORDER_STATES),
   orderDate: z.string(),
@@ -60,6 +80,9 @@ export const productOrderSchema = z.object({
   productOrderItem: z.array(orderItemSchema),
   /** TMF622 v5's per-order error list, used here already so failed items carry a readable reason. */
   errorMessage: z.array(errorMessageSchema).optional(),
+  orderTotalPrice: z.array(orderPriceSchema).optional(),
+  /** A mall order's own number (MO…) and state. */
+  omnihall: z.object({ orderNo: z.string(), state: z.string() }).optional(),
   '@type': z.literal('ProductOrder'),
 });
 type ProductOrder = z.infer<typeof productOrderSchema>;
@@ -226,7 +249,7 @@ function sameRequest(o: OrderRow, subscriberId: number, items: OrderCreate['prod
 }
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const ORDER_FILTERS = ['state', 'externalId', 'relatedParty.id'] as const;
+const ORDER_FILTERS = ['state', 'externalId', 'relatedParty.id', 'category'] as const;
 const errors = { 400: tmfErrorSchema, 401: tmfErrorSchema, 403: tmfErrorSchema, 404: tmfErrorSchema, 422: tmfErrorSchema };
 
 function orderNotFound(id: string): AppError {
@@ -248,7 +271,7 @@ function unfulfillable(item: OrderCreate['productOrderItem'][number], offering: 
 }
 
 /** What TMF622 uses of omnihall's services. */
-export type OrderingDeps = Pick<Services, 'catalogueReader' | 'clock' | 'invoker' | 'ordering' | 'subscribers' | 'tokens' | 'random'>;
+export type OrderingDeps = Pick<Services, 'catalogueReader' | 'checkout' | 'clock' | 'invoker' | 'ordering' | 'subscribers' | 'tokens' | 'random'>;
 
 export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -370,7 +393,9 @@ export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
     app.get(`/${ORDER_PATH}`, {
       schema: {
         tags: ['tmf622'], summary: 'List product orders',
-        description: 'A subscriber sees their own orders; agents see all. Filters: state, externalId, relatedParty.id (the customer). Newest first.',
+        description: 'A subscriber sees their own orders; agents see all. Filters: state, externalId, relatedParty.id (the customer). Newest first. ' +
+          'The catalogue\'s orders (packs and plans placed here); `category=mall` lists the mall\'s orders instead (ids `mall-<n>`, read-only: ' +
+          'each line a productOrderItem with quantity, itemPrice and itemTotalPrice; states acknowledged, inProgress, completed, cancelled, failed), any other category none.',
         querystring: listQuery(ORDER_FILTERS),
         response: { 200: z.array(productOrderSchema.partial()), ...errors },
       },
@@ -378,6 +403,17 @@ export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
       const viewer = requireViewer(s, req, ['agent']);
       const q = req.query;
       const customers = anyOf(q['relatedParty.id'])?.map(customerIdOf).filter((n): n is number => n !== null);
+      const categories = anyOf(q.category);
+      if (categories) {
+        // No catalogue order has a category, and no mall order an externalId.
+        if (!categories.includes(MALL_CATEGORY) || q.externalId !== undefined) return sendPage(reply, [], 0, q.fields);
+        const mine = viewer.kind === 'subscriber' ? [viewer.subscriberId] : undefined;
+        const asked = customers && mine ? customers.filter((c) => c === mine[0]) : customers ?? mine;
+        if (asked && asked.length === 0) return sendPage(reply, [], 0, q.fields);
+        const { rows, total } = await mallOrders(s, { customers: asked, states: anyOf(q.state) }, page(q));
+        const lang = requestLang(req);
+        return sendPage(reply, rows.map((o) => toMallProductOrder(o, ORDER_PATH, lang)), total, q.fields);
+      }
       const { rows, total } = await s.ordering.list({
         subscriberId: viewer.kind === 'subscriber' ? viewer.subscriberId : undefined,
         customerIds: customers, state: anyOf(q.state), externalId: anyOf(q.externalId),
@@ -388,12 +424,21 @@ export function productOrderingRoutes(s: OrderingDeps): FastifyPluginAsyncZod {
     app.get(`/${ORDER_PATH}/:id`, {
       schema: {
         tags: ['tmf622'], summary: 'A product order',
-        description: 'Someone else’s order is answered 404, as if it did not exist.',
+        description: 'Someone else’s order is answered 404, as if it did not exist. `mall-<n>` is one of the mall\'s orders.',
         params: idParams, querystring: fieldsQuery,
         response: { 200: productOrderSchema.partial(), ...errors },
       },
     }, async (req) => {
       const viewer = requireViewer(s, req, ['agent']);
+      const mallId = mallOrderIdOf(req.params.id);
+      if (mallId !== undefined) {
+        const o = await s.checkout.orders.get(mallId).catch((e: unknown) => {
+          if (isAppError(e) && e.code === 'ORDER_NOT_FOUND') return undefined;
+          throw e;
+        });
+        if (!o || (viewer.kind === 'subscriber' && o.subscriberId !== viewer.subscriberId)) throw orderNotFound(req.params.id);
+        return project(toMallProductOrder(o, ORDER_PATH, requestLang(req)), req.query.fields);
+      }
       const o = await s.ordering.get(req.params.id);
       if (!o || (viewer.kind === 'subscriber' && o.subscriberId !== viewer.subscriberId)) throw orderNotFound(req.params.id);
       const [order] = await render([o], requestLang(req));
