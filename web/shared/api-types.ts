@@ -4800,6 +4800,760 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mall/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The activity zone: live promotions and coupons to claim, with their rule in the caller's language
+         * @description No sign-in. `promotions`: automatic ones (满减, 折扣) checkout applies by itself (the one taking most off, plus one coupon); `coupons`: templates a signed-in subscriber claims with POST /api/v1/mall/coupons, only those with coupons left. Approved, not paused, within their window.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            promotions: {
+                                id: number;
+                                /**
+                                 * @description auto: applies at checkout without a code; wallet: a coupon template to claim
+                                 * @enum {string}
+                                 */
+                                mode: "auto" | "wallet";
+                                /** @description In the caller's language (Accept-Language; zh-CN by default) */
+                                name: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description What it gives in the caller's language: 满300元减30元, 9折，最高减50元 */
+                                rule: string;
+                                rules: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                                 * @enum {string}
+                                 */
+                                benefit: "amount" | "percent";
+                                offFen: number | null;
+                                percentOff: number | null;
+                                capFen: number | null;
+                                /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                                minSpendFen: number;
+                                productIds: number[];
+                                /** @description Each with the categories below it */
+                                categoryIds: number[];
+                                /** @description Neither products nor categories named: every item in the mall */
+                                wholeShop: boolean;
+                                /** @description The named categories with their names in the caller's language */
+                                categories: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                startsAt: string;
+                                endsAt: string;
+                                /** @description Beijing time, 2026-12-01 00:00 */
+                                startsAtLocal: string;
+                                endsAtLocal: string;
+                                /** @description wallet: days a claimed coupon lasts (never past endsAt); null: until endsAt */
+                                validDays: number | null;
+                                /** @description auto: uses per subscriber; wallet: coupons a subscriber may claim; null: no limit */
+                                perSubscriberLimit: number | null;
+                                /** @description Uses (auto) or coupons to claim (wallet) left under the global limit; null: no limit */
+                                left: number | null;
+                            }[];
+                            coupons: {
+                                id: number;
+                                /**
+                                 * @description auto: applies at checkout without a code; wallet: a coupon template to claim
+                                 * @enum {string}
+                                 */
+                                mode: "auto" | "wallet";
+                                /** @description In the caller's language (Accept-Language; zh-CN by default) */
+                                name: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description What it gives in the caller's language: 满300元减30元, 9折，最高减50元 */
+                                rule: string;
+                                rules: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                                 * @enum {string}
+                                 */
+                                benefit: "amount" | "percent";
+                                offFen: number | null;
+                                percentOff: number | null;
+                                capFen: number | null;
+                                /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                                minSpendFen: number;
+                                productIds: number[];
+                                /** @description Each with the categories below it */
+                                categoryIds: number[];
+                                /** @description Neither products nor categories named: every item in the mall */
+                                wholeShop: boolean;
+                                /** @description The named categories with their names in the caller's language */
+                                categories: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                startsAt: string;
+                                endsAt: string;
+                                /** @description Beijing time, 2026-12-01 00:00 */
+                                startsAtLocal: string;
+                                endsAtLocal: string;
+                                /** @description wallet: days a claimed coupon lasts (never past endsAt); null: until endsAt */
+                                validDays: number | null;
+                                /** @description auto: uses per subscriber; wallet: coupons a subscriber may claim; null: no limit */
+                                perSubscriberLimit: number | null;
+                                /** @description Uses (auto) or coupons to claim (wallet) left under the global limit; null: no limit */
+                                left: number | null;
+                            }[];
+                            serverTime: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in subscriber's coupons: usable (soonest to expire first), used, expired */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            usable: {
+                                id: number;
+                                /** @description What checkout takes as couponCode: CP and ten letters and digits */
+                                code: string;
+                                promotionId: number;
+                                name: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                rule: string;
+                                rules: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                                 * @enum {string}
+                                 */
+                                benefit: "amount" | "percent";
+                                offFen: number | null;
+                                percentOff: number | null;
+                                capFen: number | null;
+                                /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                                minSpendFen: number;
+                                productIds: number[];
+                                /** @description Each with the categories below it */
+                                categoryIds: number[];
+                                /** @description Neither products nor categories named: every item in the mall */
+                                wholeShop: boolean;
+                                /** @description The named categories with their names in the caller's language */
+                                categories: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                /** @enum {string} */
+                                state: "usable" | "used" | "expired";
+                                validFrom: string;
+                                validUntil: string;
+                                validFromLocal: string;
+                                /** @description Beijing time */
+                                validUntilLocal: string;
+                                claimedAt: string;
+                                usedAt: string | null;
+                            }[];
+                            used: {
+                                id: number;
+                                /** @description What checkout takes as couponCode: CP and ten letters and digits */
+                                code: string;
+                                promotionId: number;
+                                name: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                rule: string;
+                                rules: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                                 * @enum {string}
+                                 */
+                                benefit: "amount" | "percent";
+                                offFen: number | null;
+                                percentOff: number | null;
+                                capFen: number | null;
+                                /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                                minSpendFen: number;
+                                productIds: number[];
+                                /** @description Each with the categories below it */
+                                categoryIds: number[];
+                                /** @description Neither products nor categories named: every item in the mall */
+                                wholeShop: boolean;
+                                /** @description The named categories with their names in the caller's language */
+                                categories: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                /** @enum {string} */
+                                state: "usable" | "used" | "expired";
+                                validFrom: string;
+                                validUntil: string;
+                                validFromLocal: string;
+                                /** @description Beijing time */
+                                validUntilLocal: string;
+                                claimedAt: string;
+                                usedAt: string | null;
+                            }[];
+                            expired: {
+                                id: number;
+                                /** @description What checkout takes as couponCode: CP and ten letters and digits */
+                                code: string;
+                                promotionId: number;
+                                name: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                rule: string;
+                                rules: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                                 * @enum {string}
+                                 */
+                                benefit: "amount" | "percent";
+                                offFen: number | null;
+                                percentOff: number | null;
+                                capFen: number | null;
+                                /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                                minSpendFen: number;
+                                productIds: number[];
+                                /** @description Each with the categories below it */
+                                categoryIds: number[];
+                                /** @description Neither products nor categories named: every item in the mall */
+                                wholeShop: boolean;
+                                /** @description The named categories with their names in the caller's language */
+                                categories: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                /** @enum {string} */
+                                state: "usable" | "used" | "expired";
+                                validFrom: string;
+                                validUntil: string;
+                                validFromLocal: string;
+                                /** @description Beijing time */
+                                validUntilLocal: string;
+                                claimedAt: string;
+                                usedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Claim a coupon of a template into the signed-in subscriber's wallet
+         * @description Signed-in subscriber; `Idempotency-Key` required (400 IDEMPOTENCY_KEY_REQUIRED). 201 with the new coupon; the same key again 200 with the same coupon (`idempotent-replayed: true`), also once the template has ended; the key for another template 422 IDEMPOTENCY_KEY_REUSED. 409 COUPON_LIMIT_REACHED (the subscriber has claimed their share), COUPON_SOLD_OUT (none left), COUPON_NOT_STARTED, COUPON_PAUSED, COUPON_EXPIRED (not live); 404 COUPON_NOT_FOUND (no such template on offer: unknown, not a coupon template, not yet approved); 400 for a malformed body. Nothing changes on any of them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A coupon template's id, from GET /api/v1/mall/promotions (coupons) */
+                        templateId: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            coupon: {
+                                id: number;
+                                /** @description What checkout takes as couponCode: CP and ten letters and digits */
+                                code: string;
+                                promotionId: number;
+                                name: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                rule: string;
+                                rules: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                                 * @enum {string}
+                                 */
+                                benefit: "amount" | "percent";
+                                offFen: number | null;
+                                percentOff: number | null;
+                                capFen: number | null;
+                                /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                                minSpendFen: number;
+                                productIds: number[];
+                                /** @description Each with the categories below it */
+                                categoryIds: number[];
+                                /** @description Neither products nor categories named: every item in the mall */
+                                wholeShop: boolean;
+                                /** @description The named categories with their names in the caller's language */
+                                categories: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                /** @enum {string} */
+                                state: "usable" | "used" | "expired";
+                                validFrom: string;
+                                validUntil: string;
+                                validFromLocal: string;
+                                /** @description Beijing time */
+                                validUntilLocal: string;
+                                claimedAt: string;
+                                usedAt: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            coupon: {
+                                id: number;
+                                /** @description What checkout takes as couponCode: CP and ten letters and digits */
+                                code: string;
+                                promotionId: number;
+                                name: string;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                rule: string;
+                                rules: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                                 * @enum {string}
+                                 */
+                                benefit: "amount" | "percent";
+                                offFen: number | null;
+                                percentOff: number | null;
+                                capFen: number | null;
+                                /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                                minSpendFen: number;
+                                productIds: number[];
+                                /** @description Each with the categories below it */
+                                categoryIds: number[];
+                                /** @description Neither products nor categories named: every item in the mall */
+                                wholeShop: boolean;
+                                /** @description The named categories with their names in the caller's language */
+                                categories: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                /** @enum {string} */
+                                state: "usable" | "used" | "expired";
+                                validFrom: string;
+                                validUntil: string;
+                                validFromLocal: string;
+                                /** @description Beijing time */
+                                validUntilLocal: string;
+                                claimedAt: string;
+                                usedAt: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/otp": {
         parameters: {
             query?: never;
@@ -27727,6 +28481,1791 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/mall/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Promotions, newest first, with their uses and coupons issued against their limits */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                    mode?: "auto" | "code" | "wallet";
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                mode: "auto" | "code" | "wallet";
+                                code: string | null;
+                                names: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                                terms: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                                 * @enum {string}
+                                 */
+                                benefit: "amount" | "percent";
+                                offFen: number | null;
+                                percentOff: number | null;
+                                capFen: number | null;
+                                /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                                minSpendFen: number;
+                                productIds: number[];
+                                categoryIds: number[];
+                                startsAt: string;
+                                endsAt: string;
+                                startsAtLocal: string;
+                                endsAtLocal: string;
+                                validDays: number | null;
+                                perSubscriberLimit: number | null;
+                                globalLimit: number | null;
+                                /** @description Coupons claimed (wallet) */
+                                issued: number;
+                                /** @description Uses held by orders not released */
+                                used: number;
+                                /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                                left: number | null;
+                                /** @enum {string} */
+                                status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                                createdBy: number;
+                                submittedBy: number | null;
+                                reviewedBy: number | null;
+                                reviewReason: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * A new promotion as a draft: nobody sees it until it is submitted and a second person approves it
+         * @description 400 INVALID_INPUT (with `path`) for fields that do not fit together, 404 PRODUCT_NOT_FOUND / CATEGORY_NOT_FOUND, 409 CONFLICT for a public code already taken.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description auto: applies without a code; code: a public code typed at checkout; wallet: a coupon template subscribers claim
+                         * @enum {string}
+                         */
+                        mode: "auto" | "code" | "wallet";
+                        /** @description The public code (mode code only) */
+                        code?: string | null;
+                        nameZh: string;
+                        nameEn: string;
+                        /** @enum {string} */
+                        benefit: "amount" | "percent";
+                        /** @description benefit amount: fen off */
+                        offFen?: number | null;
+                        /** @description benefit percent: per cent off (10 is 9折) */
+                        percentOff?: number | null;
+                        /** @description benefit percent: at most this off */
+                        capFen?: number | null;
+                        /**
+                         * @description Spend at least this on the goods it covers (满 X); 0: no threshold
+                         * @default 0
+                         */
+                        minSpendFen?: number;
+                        /** @default [] */
+                        productIds?: number[];
+                        /** @default [] */
+                        categoryIds?: number[];
+                        /**
+                         * Format: date-time
+                         * @description An instant with its offset: 2026-12-01T00:00:00+08:00 (Beijing time) or …Z
+                         */
+                        startsAt: string;
+                        /**
+                         * Format: date-time
+                         * @description An instant with its offset: 2026-12-01T00:00:00+08:00 (Beijing time) or …Z
+                         */
+                        endsAt: string;
+                        /** @description mode wallet: days a claimed coupon lasts (never past endsAt) */
+                        validDays?: number | null;
+                        /** @description Uses per subscriber (auto, code), or coupons a subscriber may claim (wallet) */
+                        perSubscriberLimit?: number | null;
+                        /** @description Uses in all (auto, code), or coupons issued in all (wallet) */
+                        globalLimit?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One promotion */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Change a draft (or a rejected promotion, which becomes a draft again); 409 NOT_EDITABLE otherwise */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description auto: applies without a code; code: a public code typed at checkout; wallet: a coupon template subscribers claim
+                         * @enum {string}
+                         */
+                        mode: "auto" | "code" | "wallet";
+                        /** @description The public code (mode code only) */
+                        code?: string | null;
+                        nameZh: string;
+                        nameEn: string;
+                        /** @enum {string} */
+                        benefit: "amount" | "percent";
+                        /** @description benefit amount: fen off */
+                        offFen?: number | null;
+                        /** @description benefit percent: per cent off (10 is 9折) */
+                        percentOff?: number | null;
+                        /** @description benefit percent: at most this off */
+                        capFen?: number | null;
+                        /**
+                         * @description Spend at least this on the goods it covers (满 X); 0: no threshold
+                         * @default 0
+                         */
+                        minSpendFen?: number;
+                        /** @default [] */
+                        productIds?: number[];
+                        /** @default [] */
+                        categoryIds?: number[];
+                        /**
+                         * Format: date-time
+                         * @description An instant with its offset: 2026-12-01T00:00:00+08:00 (Beijing time) or …Z
+                         */
+                        startsAt: string;
+                        /**
+                         * Format: date-time
+                         * @description An instant with its offset: 2026-12-01T00:00:00+08:00 (Beijing time) or …Z
+                         */
+                        endsAt: string;
+                        /** @description mode wallet: days a claimed coupon lasts (never past endsAt) */
+                        validDays?: number | null;
+                        /** @description Uses per subscriber (auto, code), or coupons a subscriber may claim (wallet) */
+                        perSubscriberLimit?: number | null;
+                        /** @description Uses in all (auto, code), or coupons issued in all (wallet) */
+                        globalLimit?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/promotions/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft for review by a second person */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/promotions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending promotion live (never by whoever created or submitted it: 409 SELF_REVIEW) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/promotions/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a pending promotion with the reason its creator sees (400 INVALID_INPUT without one) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/promotions/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop it at once (no review: withdrawing never waits); orders placed keep their discount */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/promotions/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a paused promotion again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/mall/promotions/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End it for good */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            mode: "auto" | "code" | "wallet";
+                            code: string | null;
+                            names: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @description The rule in words: 满300元减30元 / ¥30 off ¥300 */
+                            terms: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /**
+                             * @description amount: offFen off; percent: percentOff per cent off (10 is 9折), at most capFen
+                             * @enum {string}
+                             */
+                            benefit: "amount" | "percent";
+                            offFen: number | null;
+                            percentOff: number | null;
+                            capFen: number | null;
+                            /** @description Spend at least this, in fen, on the goods it covers (满 X); 0: no threshold */
+                            minSpendFen: number;
+                            productIds: number[];
+                            categoryIds: number[];
+                            startsAt: string;
+                            endsAt: string;
+                            startsAtLocal: string;
+                            endsAtLocal: string;
+                            validDays: number | null;
+                            perSubscriberLimit: number | null;
+                            globalLimit: number | null;
+                            /** @description Coupons claimed (wallet) */
+                            issued: number;
+                            /** @description Uses held by orders not released */
+                            used: number;
+                            /** @description Left under the global limit (uses, or coupons to claim for wallet); null: no limit */
+                            left: number | null;
+                            /** @enum {string} */
+                            status: "draft" | "pending" | "active" | "paused" | "rejected" | "ended";
+                            createdBy: number;
+                            submittedBy: number | null;
+                            reviewedBy: number | null;
+                            reviewReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tmf-api/productCatalogManagement/v4/productOffering": {
         parameters: {
             query?: never;
@@ -31283,7 +33822,7 @@ export interface paths {
         };
         /**
          * List product orders
-         * @description A subscriber sees their own orders; agents see all. Filters: state, externalId, relatedParty.id (the customer). Newest first.
+         * @description A subscriber sees their own orders; agents see all. Filters: state, externalId, relatedParty.id (the customer). Newest first. The catalogue's orders (packs and plans placed here); `category=mall` lists the mall's orders instead (ids `mall-<n>`, read-only: each line a productOrderItem with quantity, itemPrice and itemTotalPrice; states acknowledged, inProgress, completed, cancelled, failed), any other category none.
          */
         get: {
             parameters: {
@@ -31294,6 +33833,7 @@ export interface paths {
                     state?: string;
                     externalId?: string;
                     "relatedParty.id"?: string;
+                    category?: string;
                 };
                 header?: never;
                 path?: never;
@@ -31311,9 +33851,10 @@ export interface paths {
                             id?: string;
                             href?: string;
                             externalId?: string;
+                            category?: string;
                             description?: string;
                             /** @enum {string} */
-                            state?: "acknowledged" | "rejected" | "inProgress" | "completed" | "failed" | "partial";
+                            state?: "acknowledged" | "rejected" | "inProgress" | "completed" | "cancelled" | "failed" | "partial";
                             orderDate?: string;
                             completionDate?: string;
                             lastUpdate?: string;
@@ -31350,7 +33891,7 @@ export interface paths {
                                 action: "add" | "modify" | "delete" | "noChange";
                                 quantity: number;
                                 /** @enum {string} */
-                                state: "completed" | "failed" | "rejected";
+                                state: "acknowledged" | "inProgress" | "completed" | "cancelled" | "failed" | "rejected";
                                 productOffering?: {
                                     id: string;
                                     href?: string;
@@ -31358,6 +33899,48 @@ export interface paths {
                                     role?: string;
                                     "@referredType"?: string;
                                 };
+                                product?: {
+                                    /** @enum {string} */
+                                    "@type": "Product";
+                                    name: string;
+                                    productCharacteristic: {
+                                        name: string;
+                                        valueType: string;
+                                        value: string;
+                                    }[];
+                                };
+                                itemPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "OrderPrice";
+                                    name: string;
+                                    /** @enum {string} */
+                                    priceType: "oneTime";
+                                    price: {
+                                        /** @enum {string} */
+                                        "@type": "Price";
+                                        taxIncludedAmount: {
+                                            /** @enum {string} */
+                                            unit: "CNY";
+                                            value: number;
+                                        };
+                                    };
+                                }[];
+                                itemTotalPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "OrderPrice";
+                                    name: string;
+                                    /** @enum {string} */
+                                    priceType: "oneTime";
+                                    price: {
+                                        /** @enum {string} */
+                                        "@type": "Price";
+                                        taxIncludedAmount: {
+                                            /** @enum {string} */
+                                            unit: "CNY";
+                                            value: number;
+                                        };
+                                    };
+                                }[];
                                 /** @enum {string} */
                                 "@type": "ProductOrderItem";
                                 omnihall?: {
@@ -31375,6 +33958,26 @@ export interface paths {
                                     itemId: string;
                                 }[];
                             }[];
+                            orderTotalPrice?: {
+                                /** @enum {string} */
+                                "@type": "OrderPrice";
+                                name: string;
+                                /** @enum {string} */
+                                priceType: "oneTime";
+                                price: {
+                                    /** @enum {string} */
+                                    "@type": "Price";
+                                    taxIncludedAmount: {
+                                        /** @enum {string} */
+                                        unit: "CNY";
+                                        value: number;
+                                    };
+                                };
+                            }[];
+                            omnihall?: {
+                                orderNo: string;
+                                state: string;
+                            };
                             /** @enum {string} */
                             "@type"?: "ProductOrder";
                         }[];
@@ -31542,9 +34145,10 @@ export interface paths {
                             id: string;
                             href: string;
                             externalId?: string;
+                            category?: string;
                             description?: string;
                             /** @enum {string} */
-                            state: "acknowledged" | "rejected" | "inProgress" | "completed" | "failed" | "partial";
+                            state: "acknowledged" | "rejected" | "inProgress" | "completed" | "cancelled" | "failed" | "partial";
                             orderDate: string;
                             completionDate?: string;
                             lastUpdate: string;
@@ -31581,7 +34185,7 @@ export interface paths {
                                 action: "add" | "modify" | "delete" | "noChange";
                                 quantity: number;
                                 /** @enum {string} */
-                                state: "completed" | "failed" | "rejected";
+                                state: "acknowledged" | "inProgress" | "completed" | "cancelled" | "failed" | "rejected";
                                 productOffering?: {
                                     id: string;
                                     href?: string;
@@ -31589,6 +34193,48 @@ export interface paths {
                                     role?: string;
                                     "@referredType"?: string;
                                 };
+                                product?: {
+                                    /** @enum {string} */
+                                    "@type": "Product";
+                                    name: string;
+                                    productCharacteristic: {
+                                        name: string;
+                                        valueType: string;
+                                        value: string;
+                                    }[];
+                                };
+                                itemPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "OrderPrice";
+                                    name: string;
+                                    /** @enum {string} */
+                                    priceType: "oneTime";
+                                    price: {
+                                        /** @enum {string} */
+                                        "@type": "Price";
+                                        taxIncludedAmount: {
+                                            /** @enum {string} */
+                                            unit: "CNY";
+                                            value: number;
+                                        };
+                                    };
+                                }[];
+                                itemTotalPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "OrderPrice";
+                                    name: string;
+                                    /** @enum {string} */
+                                    priceType: "oneTime";
+                                    price: {
+                                        /** @enum {string} */
+                                        "@type": "Price";
+                                        taxIncludedAmount: {
+                                            /** @enum {string} */
+                                            unit: "CNY";
+                                            value: number;
+                                        };
+                                    };
+                                }[];
                                 /** @enum {string} */
                                 "@type": "ProductOrderItem";
                                 omnihall?: {
@@ -31606,6 +34252,26 @@ export interface paths {
                                     itemId: string;
                                 }[];
                             }[];
+                            orderTotalPrice?: {
+                                /** @enum {string} */
+                                "@type": "OrderPrice";
+                                name: string;
+                                /** @enum {string} */
+                                priceType: "oneTime";
+                                price: {
+                                    /** @enum {string} */
+                                    "@type": "Price";
+                                    taxIncludedAmount: {
+                                        /** @enum {string} */
+                                        unit: "CNY";
+                                        value: number;
+                                    };
+                                };
+                            }[];
+                            omnihall?: {
+                                orderNo: string;
+                                state: string;
+                            };
                             /** @enum {string} */
                             "@type": "ProductOrder";
                         };
@@ -31713,7 +34379,7 @@ export interface paths {
         };
         /**
          * A product order
-         * @description Someone else’s order is answered 404, as if it did not exist.
+         * @description Someone else’s order is answered 404, as if it did not exist. `mall-<n>` is one of the mall's orders.
          */
         get: {
             parameters: {
@@ -31738,9 +34404,10 @@ export interface paths {
                             id?: string;
                             href?: string;
                             externalId?: string;
+                            category?: string;
                             description?: string;
                             /** @enum {string} */
-                            state?: "acknowledged" | "rejected" | "inProgress" | "completed" | "failed" | "partial";
+                            state?: "acknowledged" | "rejected" | "inProgress" | "completed" | "cancelled" | "failed" | "partial";
                             orderDate?: string;
                             completionDate?: string;
                             lastUpdate?: string;
@@ -31777,7 +34444,7 @@ export interface paths {
                                 action: "add" | "modify" | "delete" | "noChange";
                                 quantity: number;
                                 /** @enum {string} */
-                                state: "completed" | "failed" | "rejected";
+                                state: "acknowledged" | "inProgress" | "completed" | "cancelled" | "failed" | "rejected";
                                 productOffering?: {
                                     id: string;
                                     href?: string;
@@ -31785,6 +34452,48 @@ export interface paths {
                                     role?: string;
                                     "@referredType"?: string;
                                 };
+                                product?: {
+                                    /** @enum {string} */
+                                    "@type": "Product";
+                                    name: string;
+                                    productCharacteristic: {
+                                        name: string;
+                                        valueType: string;
+                                        value: string;
+                                    }[];
+                                };
+                                itemPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "OrderPrice";
+                                    name: string;
+                                    /** @enum {string} */
+                                    priceType: "oneTime";
+                                    price: {
+                                        /** @enum {string} */
+                                        "@type": "Price";
+                                        taxIncludedAmount: {
+                                            /** @enum {string} */
+                                            unit: "CNY";
+                                            value: number;
+                                        };
+                                    };
+                                }[];
+                                itemTotalPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "OrderPrice";
+                                    name: string;
+                                    /** @enum {string} */
+                                    priceType: "oneTime";
+                                    price: {
+                                        /** @enum {string} */
+                                        "@type": "Price";
+                                        taxIncludedAmount: {
+                                            /** @enum {string} */
+                                            unit: "CNY";
+                                            value: number;
+                                        };
+                                    };
+                                }[];
                                 /** @enum {string} */
                                 "@type": "ProductOrderItem";
                                 omnihall?: {
@@ -31802,6 +34511,26 @@ export interface paths {
                                     itemId: string;
                                 }[];
                             }[];
+                            orderTotalPrice?: {
+                                /** @enum {string} */
+                                "@type": "OrderPrice";
+                                name: string;
+                                /** @enum {string} */
+                                priceType: "oneTime";
+                                price: {
+                                    /** @enum {string} */
+                                    "@type": "Price";
+                                    taxIncludedAmount: {
+                                        /** @enum {string} */
+                                        unit: "CNY";
+                                        value: number;
+                                    };
+                                };
+                            }[];
+                            omnihall?: {
+                                orderNo: string;
+                                state: string;
+                            };
                             /** @enum {string} */
                             "@type"?: "ProductOrder";
                         };
