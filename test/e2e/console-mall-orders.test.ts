@@ -4,7 +4,7 @@
 // carrier and a tracking number and sees it shipped, and asks a partial refund of ¥600 of the ¥1,000
 // paid on the sandbox gateway, which is above the approval limit: A's own approval is refused
 // (REFUND_SELF_REVIEW, said in words), and ops B approves it, after which the payment is partly
-// refunded. Every page is checked with axe-core and photographed.
+// refunded. Every page is checked with axe-core and photographed, the last once in English too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
@@ -183,6 +183,12 @@ describe('staff console mall orders, payments and shipping in a browser', { skip
     await page.getByTestId('refunds-table').locator('[data-state="succeeded"]').waitFor();
     assert.match(await page.getByTestId('payment-basics').innerText(), /已退款\s*¥600\.00/);
     await check(page, 'payment-refunded');
+    // The same page in English.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: `Payment ${paymentId}` }).waitFor();
+    await page.getByTestId('refunds-table').getByText('Refunded').first().waitFor();
+    assert.match(await page.locator('[data-state="partially_refunded"]').innerText(), /Partly refunded/);
+    await check(page, 'payment-en');
     const p = await hall.env.s.payments.get(paymentId);
     assert.equal(p.state, 'partially_refunded');
     assert.equal(p.refundedFen, 60_000);

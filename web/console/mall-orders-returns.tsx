@@ -51,7 +51,7 @@ export function ReturnsTable({ items, onChange }: { items: Return[]; onChange: (
         </div>
       ),
     },
-    { title: t('mall.ship.ret.lines'), dataIndex: 'lines', render: (ls: Return['lines']) => ls.map((l) => t('mall.ship.ret.line', { sku: l.skuId, n: l.quantity })).join('、') },
+    { title: t('mall.ship.ret.lines'), dataIndex: 'lines', render: (ls: Return['lines']) => (ls.length ? ls.map((l) => t('mall.ship.ret.line', { sku: l.skuId, n: l.quantity })).join('、') : t('mall.ship.ret.whole')) },
     { title: t('mall.ship.ret.refundFen'), dataIndex: 'refundFen', align: 'right', render: (v: number | null) => (v === null ? '—' : formatFen(v)) },
     { title: t('mall.ship.ret.requestedAt'), dataIndex: 'requestedAtLocal' },
     ...(ops ? [{ title: t('common.actions'), key: 'actions', render: (_v: unknown, r: Return) => <Space wrap>{steps(r)}</Space> }] : []),

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Card, Col, Descriptions, Empty, Flex, Input, Row, Select, Table, Timeline, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { formatBeijing, formatFen, maskMsisdn } from '../../shared/format.ts';
-import { Link, useRouter } from '../../shared/router.tsx';
+import { Link } from '../../shared/router.tsx';
 import { useAuth } from '../auth.tsx';
 import { useI18n, type I18n } from '../i18n.tsx';
 import { ORDER_STATES, useMall, type Order, type OrderDetail, type OrderLine, type OrderState, type OrderStep } from '../mall-api.ts';
@@ -34,7 +34,6 @@ function OrderList() {
   const i18n = useI18n();
   const { t } = i18n;
   const mall = useMall();
-  const { navigate } = useRouter();
   const [f, setF] = useState<Filters>({ q: '', page: 1, pageSize: 20 });
   const list = useLoad(() => mall.orders({ q: f.q || undefined, state: f.state, offset: (f.page - 1) * f.pageSize, limit: f.pageSize }), [f]);
   const set = (patch: Partial<Filters>) => setF((old) => ({ ...old, page: 1, ...patch }));
@@ -67,7 +66,6 @@ function OrderList() {
       <Table<Order>
         rowKey="id" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} scroll={{ x: 'max-content' }}
         data-testid="orders-table" locale={{ emptyText: t('mall.order.empty') }}
-        onRow={(o) => ({ onDoubleClick: () => navigate(`/mall/orders/${o.id}`) })}
         onChange={(p) => setF((old) => ({ ...old, page: p.current ?? 1, pageSize: p.pageSize ?? old.pageSize }))}
         pagination={{ current: f.page, pageSize: f.pageSize, total: list.data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('mall.order.count', { n }) }}
       />
