@@ -184,7 +184,16 @@ function useSteps(done: () => void): { steps: Steps; dialogs: ReactNode } {
   const { t } = useI18n();
   const { modal } = App.useApp();
   const api = useReviews();
-  const { busy, act } = useStaffStep(t('mall.reviews.title'), done);
+  // Moderation is one person's (no SELF_REVIEW here). A refusal (REVIEW_NOT_IN_STATE when another
+  // moderator got there first) is a toast in the staff member's language, and the page is read
+  // again so it shows the review as it now stands.
+  const staffStep = useStaffStep(t('mall.reviews.title'), done);
+  const { busy } = staffStep;
+  const act = async (f: () => Promise<unknown>, text: string) => {
+    const ok = await staffStep.act(f, text);
+    if (!ok) done();
+    return ok;
+  };
   const [rejecting, setRejecting] = useState<Review | null>(null);
   const [replying, setReplying] = useState<Review | null>(null);
   const [rejectForm] = Form.useForm<{ reason: string }>();
