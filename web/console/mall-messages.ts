@@ -3,9 +3,9 @@
 // whose test checks both sides alike. Codes the server answers with (states, kinds, methods) are
 // named here as `mall.<kind>.<code>`; an unknown code shows as itself.
 import { flashSaleEn, flashSaleZh } from './flash-sale-messages.ts';
+import { promotionEn, promotionZh } from './mall-promotions-messages.ts';
 import { mallReviewsEn, mallReviewsZh } from './mall-reviews-messages.ts';
 import { mallOrdersEn, mallOrdersZh } from './mall-orders-messages.ts';
-import { goodsEn, goodsZh } from './mall-goods-messages.ts';
 
 export const mallZh = {
   'nav.mall': '商城',
@@ -18,9 +18,9 @@ export const mallZh = {
   'nav.mallPromotions': '优惠活动',
   'nav.mallFlashSales': '秒杀',
   ...flashSaleZh,
+  ...promotionZh,
   ...mallReviewsZh,
   ...mallOrdersZh,
-  ...goodsZh,
 };
 
 export const mallEn: Record<keyof typeof mallZh, string> = {
@@ -34,7 +34,7 @@ export const mallEn: Record<keyof typeof mallZh, string> = {
   'nav.mallPromotions': 'Promotions',
   'nav.mallFlashSales': 'Flash sales',
   ...flashSaleEn,
+  ...promotionEn,
   ...mallReviewsEn,
   ...mallOrdersEn,
-  ...goodsEn,
 };

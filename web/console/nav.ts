@@ -21,6 +21,7 @@ export const MALL_NAV = [
   { key: 'mallOrders', path: '/mall/orders', label: 'nav.mallOrders', roles: ['admin', 'product', 'ops'], group: 'mall' },
   { key: 'mallPayments', path: '/mall/payments', label: 'nav.mallPayments', roles: ['admin', 'ops', 'agent'], group: 'mall' },
   { key: 'mallShipments', path: '/mall/shipments', label: 'nav.mallShipments', roles: ['admin', 'ops', 'agent'], group: 'mall' },
+  { key: 'mallPromotions', path: '/mall/promotions', label: 'nav.mallPromotions', roles: ['admin', 'product', 'marketing'], group: 'mall' },
   { key: 'mallFlashSales', path: '/mall/flash-sales', label: 'nav.mallFlashSales', roles: ['admin', 'product', 'marketing', 'ops'], group: 'mall' },
   { key: 'mallReviews', path: '/mall/reviews', label: 'nav.mallReviews', roles: ['admin', 'product', 'ops'], group: 'mall' },
 ] as const satisfies readonly NavEntry<string>[];

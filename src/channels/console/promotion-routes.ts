@@ -1,7 +1,7 @@
 // The staff console's promotions (docs/console-api.md, "Mall: promotions"): every promotion with its
 // status and uses against its limits, a new draft or an edited one, sent for review, and approved or
 // rejected by a second person (never whoever created or submitted it: SELF_REVIEW); a live one paused,
-// resumed or ended. Roles product or marketing (admin too). Thin over the promotion module, which
+// resumed or ended. Roles product or marketing (admin too); ops may read. Thin over the promotion module, which
 // holds every rule and role check and writes each step to the audit log.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -37,14 +37,14 @@ export function promotionConsoleRoutes(s: Deps): FastifyPluginAsyncZod {
         response: { 200: z.object({ items: z.array(promotionSchema), total: z.number() }), ...errors },
       },
     }, async (req) => {
-      await staffActor(s, req, STAFF);
+      await staffActor(s, req, [...STAFF, 'ops']);
       return p.list({ status: req.query.status, mode: req.query.mode }, { offset: req.query.offset, limit: req.query.limit });
     });
 
     app.get('/mall/promotions/:id', {
       schema: { tags, summary: 'One promotion', params: idParams, response: { 200: promotionSchema, ...errors } },
     }, async (req) => {
-      await staffActor(s, req, STAFF);
+      await staffActor(s, req, [...STAFF, 'ops']);
       return p.get(req.params.id);
     });
 
