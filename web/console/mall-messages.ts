@@ -6,6 +6,7 @@ import { flashSaleEn, flashSaleZh } from './flash-sale-messages.ts';
 import { promotionEn, promotionZh } from './mall-promotions-messages.ts';
 import { mallReviewsEn, mallReviewsZh } from './mall-reviews-messages.ts';
 import { mallOrdersEn, mallOrdersZh } from './mall-orders-messages.ts';
+import { goodsEn, goodsZh } from './mall-goods-messages.ts';
 
 export const mallZh = {
   'nav.mall': '商城',
@@ -21,6 +22,7 @@ export const mallZh = {
   ...promotionZh,
   ...mallReviewsZh,
   ...mallOrdersZh,
+  ...goodsZh,
 };
 
 export const mallEn: Record<keyof typeof mallZh, string> = {
@@ -37,4 +39,5 @@ export const mallEn: Record<keyof typeof mallZh, string> = {
   ...promotionEn,
   ...mallReviewsEn,
   ...mallOrdersEn,
+  ...goodsEn,
 };
