@@ -1,5 +1,6 @@
 // The one entry point every channel calls: who may run it, input validation, confirmation of
-// anything that charges, idempotency, one database transaction, and the interaction log.
+// anything that charges, idempotency, one database transaction (or, for a business that opens its
+// own, `ownTransactions`, its answer recorded after them), and the interaction log.
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Db } from '../platform/db/index.ts';
