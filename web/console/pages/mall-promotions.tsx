@@ -163,7 +163,7 @@ export default function MallPromotionsPage() {
       p.globalLimit === null ? t('mall.promo.noLimit') : t('mall.promo.ofLimit', { limit: p.globalLimit }),
       p.perSubscriberLimit === null ? null : t('mall.promo.perLimit', { n: p.perSubscriberLimit }),
     ].filter(Boolean);
-    return <span>{lines.join(' · ')}</span>;
+    return <div style={{ maxWidth: 200 }}>{lines.join(' · ')}</div>;
   };
 
   const columns: ColumnsType<Promotion> = [
@@ -200,7 +200,7 @@ export default function MallPromotionsPage() {
         </>
       ),
     },
-    { title: t('common.actions'), key: 'actions', render: (_v, p) => <Space wrap>{actions(p)}</Space> },
+    { title: t('common.actions'), key: 'actions', render: (_v, p) => <Space wrap size={[8, 8]} style={{ maxWidth: 160 }}>{actions(p)}</Space> },
   ];
 
   const required = { required: true, message: t('mall.promo.required') };
