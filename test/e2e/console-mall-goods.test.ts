@@ -4,8 +4,8 @@
 // product manager B approves it from the review queue and the product shows the new price. An ops
 // person sees the product read-only, follows its SKU to the stock page, receives 20 units into
 // 深圳仓 (on hand up by 20, the movement listed with its reason), and a count in 广州仓 below what
-// an open order holds is refused with the server's reason. Every page is checked with axe-core
-// and for sideways overflow, and photographed.
+// an open order holds is refused with the server's reason (in English too, once the console is
+// switched). Every page is checked with axe-core and for sideways overflow, and photographed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -186,6 +186,11 @@ describe('the console’s goods and stock pages in a browser', { skip }, () => {
     await refusal.getByText(`当前已预占 ${held} 件。`).waitFor();
     assert.deepEqual(await cells('广州仓'), gzBefore, '广州仓 is as it was');
     await check(page, 'stock-refused');
+    // The same page in English, the refusal too.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Stock' }).waitFor();
+    await refusal.getByText('The count cannot be below what open orders hold').waitFor();
+    await check(page, 'stock-en');
     assert.deepEqual(hall.pageErrors, [], 'no uncaught errors in the pages');
   });
 });

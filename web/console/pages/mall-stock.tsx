@@ -39,7 +39,7 @@ export default function MallStockPage({ id }: { id?: string }) {
   const product = chosen.data && chosen.data.id === productId ? chosen.data : undefined;
   const sku = product?.skus.find((s) => s.id === skuId);
   useEffect(() => {
-    // A SKU of another product (a link without ?product=, or one typed): its product is not known here.
+    // A link's ?product= that is not the SKU's (a product picked here leaves the SKU first): the product is not known here.
     if (product && skuId && !sku) setProductId(undefined);
   }, [product, skuId, sku]);
 
@@ -61,7 +61,7 @@ export default function MallStockPage({ id }: { id?: string }) {
             <Select
               showSearch={{ filterOption: false, onSearch: (v) => setSearch(v.trim()) }} style={{ width: '100%', marginTop: 4 }}
               aria-labelledby="stock-product-label" placeholder={t('mall.stock.pickProduct')} value={productId} loading={found.loading}
-              options={options} onChange={(v: number) => setProductId(v)} notFoundContent={t('mall.goods.empty')}
+              options={options} onChange={(v: number) => { setProductId(v); if (skuId) navigate('/mall/stock'); }} notFoundContent={t('mall.goods.empty')}
             />
           </Col>
           <Col xs={24} md={12}>
@@ -146,7 +146,7 @@ function SkuStockView({ skuId, title }: { skuId: number; title: string }) {
 
   return (
     <Flex vertical gap={16}>
-      <Card title={<h2 className="card-title">{`${t('mall.stock.byWarehouse')}：${title}`}</h2>}>
+      <Card title={<h2 className="card-title">{t('mall.stock.byWarehouse', { sku: title })}</h2>}>
         {stock.error && <ErrorAlert error={stock.error} onRetry={stock.reload} />}
         <Table<Level>
           rowKey="warehouseId" size="small" columns={columns} dataSource={levels} loading={stock.loading} pagination={false} scroll={{ x: 'max-content' }}
@@ -171,7 +171,7 @@ function SkuStockView({ skuId, title }: { skuId: number; title: string }) {
         )}
         <Form form={form} layout="vertical" requiredMark={false} initialValues={{ kind: 'receive' }} style={{ maxWidth: 640 }} onFinish={submit}>
           <Form.Item label={t('mall.stock.warehouse')} name="warehouseId" rules={[{ required: true, message: t('mall.goods.required') }]}>
-            <Select aria-label={t('mall.stock.warehouse')} loading={warehouses.loading} options={(warehouses.data?.items ?? []).map((w) => ({ value: w.id, label: `${i18n.pick(w.names)}（${w.city}）` }))} />
+            <Select aria-label={t('mall.stock.warehouse')} loading={warehouses.loading} options={(warehouses.data?.items ?? []).map((w) => ({ value: w.id, label: i18n.pick(w.names) }))} />
           </Form.Item>
           <Form.Item label={t('mall.stock.kind')} name="kind">
             <Radio.Group optionType="button" options={KINDS.map((k) => ({ value: k, label: named(i18n, 'stock.move', k) }))} />
