@@ -142,6 +142,8 @@ describe('the console', () => {
       assert.ok(r.status >= 400 && r.status < 500, JSON.stringify(r.json));
       assert.equal(r.json.code, code, JSON.stringify(bad));
     }
+    const mixed = await call('POST', '/console/mall/promotions', { token: tokens.pm, body: { ...base, benefit: 'percent' } });
+    assert.deepEqual(mixed.json.messages, { 'zh-CN': '促销信息有误：折扣需要填写优惠比例，且不填减免金额', en: 'Invalid promotion at percentOff: a percentage off needs percentOff, and no offFen' }, 'each language in its own words');
     assert.equal((await call('POST', '/console/mall/promotions', { token: tokens.agent, body: base })).status, 403);
     const after = await env.db.selectFrom('promotion').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(after.n), Number(before.n));

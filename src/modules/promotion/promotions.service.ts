@@ -46,12 +46,13 @@ export const promotionFieldsSchema = z.object({
   globalLimit: z.number().int().min(1).max(MAX_FEN).nullable().optional().describe('Uses in all (auto, code), or coupons issued in all (wallet)'),
 }).strict();
 export const promotionInputSchema = promotionFieldsSchema.superRefine((p, ctx) => {
-  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-  if (p.endsAt <= p.startsAt) issue('endsAt', 'must be after startsAt');
-  if ((p.mode === 'code') !== Boolean(p.code)) issue('code', p.mode === 'code' ? 'a code promotion needs its code' : 'only a code promotion has a code');
-  if (p.benefit === 'amount' && (p.offFen == null || p.percentOff != null || p.capFen != null)) issue('offFen', 'an amount off needs offFen, and no percentOff or capFen');
-  if (p.benefit === 'percent' && (p.percentOff == null || p.offFen != null)) issue('percentOff', 'a percentage off needs percentOff, and no offFen');
-  if (p.validDays != null && p.mode !== 'wallet') issue('validDays', 'only a wallet coupon lasts days from its claim');
+  // Each with its Chinese words too (params.zh), so a staff member reading Chinese reads no English.
+  const issue = (path: string, message: string, zh: string) => ctx.addIssue({ code: 'custom', path: [path], message, params: { zh } });
+  if (p.endsAt <= p.startsAt) issue('endsAt', 'must be after startsAt', '结束时间应晚于开始时间');
+  if ((p.mode === 'code') !== Boolean(p.code)) issue('code', p.mode === 'code' ? 'a code promotion needs its code' : 'only a code promotion has a code', p.mode === 'code' ? '优惠码活动需要填写优惠码' : '只有优惠码活动才有优惠码');
+  if (p.benefit === 'amount' && (p.offFen == null || p.percentOff != null || p.capFen != null)) issue('offFen', 'an amount off needs offFen, and no percentOff or capFen', '满减需要填写减免金额，且不填折扣比例和最高减免');
+  if (p.benefit === 'percent' && (p.percentOff == null || p.offFen != null)) issue('percentOff', 'a percentage off needs percentOff, and no offFen', '折扣需要填写优惠比例，且不填减免金额');
+  if (p.validDays != null && p.mode !== 'wallet') issue('validDays', 'only a wallet coupon lasts days from its claim', '只有优惠券才有领取后有效天数');
 });
 export type PromotionInput = z.input<typeof promotionInputSchema>;
 
@@ -108,7 +109,8 @@ export class PromotionService {
     if (!p.success) {
       const i = p.error.issues[0]!;
       const path = i.path.join('.');
-      throw new AppError('INVALID_INPUT', { detail: l10n(`促销信息有误：${path}（${i.message}）`, `Invalid promotion at ${path}: ${i.message}`), extra: { path } });
+      const zh = (i as { params?: { zh?: string } }).params?.zh;
+      throw new AppError('INVALID_INPUT', { detail: l10n(zh ? `促销信息有误：${zh}` : `促销信息有误：${path}`, `Invalid promotion at ${path}: ${i.message}`), extra: { path } });
     }
     const o = p.data;
     if (o.categoryIds.length) {
