@@ -9,6 +9,7 @@ import { ORDER_STATES, type OrderView } from '../../modules/checkout/index.ts';
 import { orderSchema } from '../api/mall-orders.ts';
 import { staffActor } from '../api/auth.ts';
 import { subscriberIdOf } from './numbers.ts';
+import { maskMsisdn } from '../../platform/msisdn.ts';
 
 type Deps = Pick<Services, 'checkout' | 'payments' | 'delivery' | 'subscribers' | 'tokens' | 'clock' | 'staff'>;
 
@@ -30,7 +31,8 @@ export function orderConsoleRoutes(s: Deps): FastifyPluginAsyncZod {
     const tags = ['console: mall orders'];
     const withBuyers = async (items: OrderView[]) => {
       const numbers = new Map((await s.subscribers.contactDetails([...new Set(items.map((o) => o.subscriberId))])).map((c) => [c.subscriberId, c.msisdn]));
-      return items.map((o) => ({ ...o, msisdn: numbers.get(o.subscriberId) ?? null }));
+      // Masked, as numbers are shown on shared screens; staff find an order by the full number (`q`).
+      return items.map((o) => { const m = numbers.get(o.subscriberId); return { ...o, msisdn: m ? maskMsisdn(m) : null }; });
     };
 
     app.get('/mall/orders', {
