@@ -5,6 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addSubscriber, balanceAndLedger, signIn, startTestEnv, type TestEnv } from './helpers.ts';
+import { createStaffUser } from '../src/modules/staff/index.ts';
+import type { Actor } from '../src/platform/audit.ts';
 
 let env: TestEnv;
 before(async () => {
@@ -65,6 +67,28 @@ describe('recharge paid online', () => {
     await env.app.inject({ method: 'POST', url: `${r.json().next.url}/pay` });
     await env.s.payments.bank!.idle();
     assert.deepEqual(await balanceAndLedger(env.db, sub.id), { balanceFen: 10_000, ledgerFen: 10_000 });
+  });
+
+  test('a refund of a paid recharge takes the credit back off the balance; one already spent is refused and moves nothing', async () => {
+    const ops: Actor = { id: await createStaffUser(env.db, { username: 'ops-rc', displayName: '运维', password: 'correct horse battery', roles: ['ops'] }), name: '运维', roles: ['ops'] };
+    const kept = await started(1_000, 5_000);
+    await env.app.inject({ method: 'POST', url: `${kept.url}/pay` });
+    await env.s.payments.sandbox!.idle();
+    assert.deepEqual(await balanceAndLedger(env.db, kept.sub.id), { balanceFen: 6_000, ledgerFen: 6_000 });
+    const back = await env.s.payments.refund(ops, kept.id, { amountFen: 2_000, reason: '误充' });
+    assert.equal(back.state, 'succeeded');
+    assert.deepEqual(await balanceAndLedger(env.db, kept.sub.id), { balanceFen: 4_000, ledgerFen: 4_000 }, 'the refunded part is off the balance');
+    assert.equal((await env.s.payments.get(kept.id)).state, 'partially_refunded');
+
+    const spent = await started(0, 5_000);
+    await env.app.inject({ method: 'POST', url: `${spent.url}/pay` });
+    await env.s.payments.sandbox!.idle();
+    await env.db.updateTable('account').set({ balanceFen: 1_000 }).where('subscriberId', '=', spent.sub.id).execute();
+    const refused = await env.s.payments.refund(ops, spent.id, { reason: '误充' });
+    assert.deepEqual([refused.state, refused.providerRefundNo], ['failed', 'INSUFFICIENT_BALANCE']);
+    assert.equal((await env.s.payments.get(spent.id)).state, 'paid', 'nothing went back to the payer');
+    const account = await env.db.selectFrom('account').select('balanceFen').where('subscriberId', '=', spent.sub.id).executeTakeFirstOrThrow();
+    assert.equal(account.balanceFen, 1_000, 'the balance is as it was');
   });
 
   test('the same notification again credits nothing more', async () => {

@@ -7,7 +7,7 @@
 // exactly once; when it answers `gone` (the order expired) the payment is refunded automatically.
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../../platform/db/index.ts';
+import { withSavepoint, type Db } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { l10n, money, type L10n } from '../../platform/i18n.ts';
 import type { Clock, Random } from '../../platform/ports.ts';
@@ -43,6 +43,12 @@ export interface OrderSource {
   describe?(q: Db, orderRef: string, subscriberId: number): Promise<{ totalFen: number; subject: string } | undefined>;
   /** In the transaction that marks the payment paid; `gone` (the order expired): refunded automatically. */
   paid(q: Db, p: Payment): Promise<PaidAnswer>;
+  /**
+   * In the transaction that refunds `amountFen` of a paid payment, before the provider is asked:
+   * what the payment bought is taken back (a recharge's credit from the balance). A throw
+   * (an AppError) refuses the refund, which is marked failed with its reason and moves no money.
+   */
+  refunding?(q: Db, p: Payment, refund: { id: string; amountFen: number; at: Date }): Promise<void>;
 }
 
 export interface CreatePayment {
@@ -439,6 +445,11 @@ export class Payments {
       if (r.amountFen > 0) {
         const provider = this.provider(p.method);
         if (!provider) return; // its provider is no longer configured: stays pending, in the console's list
+        const refused = await this.takeBack(tx, p, { id: r.id, amountFen: r.amountFen, at });
+        if (refused) {
+          await tx.updateTable('paymentRefund').set({ state: 'failed', providerRefundNo: refused.slice(0, 200), updatedAt: at }).where('id', '=', r.id).execute();
+          return;
+        }
         const res = await provider.refund(p, r.amountFen, r.id, { q: tx, at });
         if (!res.ok) {
           await tx.updateTable('paymentRefund').set({ state: 'failed', providerRefundNo: res.reason.slice(0, 200), updatedAt: at }).where('id', '=', r.id).execute();
@@ -453,6 +464,19 @@ export class Payments {
       await tx.updateTable('paymentRefund').set({ state: 'succeeded', providerRefundNo: refundNo, updatedAt: at }).where('id', '=', r.id).execute();
     });
     return this.refundRow(refundId);
+  }
+
+  /** The owner's `refunding` in a savepoint: the reason it refused, or null when it took back what was bought. */
+  private async takeBack(tx: Db, p: Payment, r: { id: string; amountFen: number; at: Date }): Promise<string | null> {
+    const source = this.sourceOf(p.orderRef);
+    if (!source?.refunding) return null;
+    try {
+      await withSavepoint(tx, (sq) => source.refunding!(sq, p, r));
+      return null;
+    } catch (e) {
+      if (e instanceof AppError) return e.code;
+      throw e;
+    }
   }
 
   /**

@@ -21,6 +21,14 @@ export class PaidRecharges {
         });
         return 'ok';
       },
+      // A refund takes the credit back off the balance first: never money back for a top-up that
+      // stays on the line. Spent already (the balance is short): INSUFFICIENT_BALANCE, and the
+      // refund fails with nothing moved.
+      async refunding(q, p, r) {
+        await ledger(q).charge(p.subscriberId, r.amountFen, {
+          channel: 'payment', reference: `refund:${r.id}`, noteZh: '充值退款（退回在线支付）', noteEn: 'Recharge refunded (paid back online)', at: r.at,
+        });
+      },
     });
   }
 
