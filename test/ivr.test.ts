@@ -117,6 +117,11 @@ describe('calls', () => {
     assert.ok(call.doc.elements.some((e) => e.name === 'grammar' && e.attrs.mode === 'dtmf'), 'an inline DTMF grammar');
     const transfer = call.doc.elements.find((e) => e.name === 'transfer');
     assert.equal(transfer?.attrs.dest, 'tel:10086');
+    // Every page of the home menu, read out: the mall (listed for USSD and SMS only) is not on it.
+    const pages = [say];
+    while (/更多选项请按9/.test(pages.at(-1)!) && pages.length < 10) pages.push(await call.press('9'));
+    assert.ok(pages.some((p) => /充值缴费/.test(p)), `the pages read out: ${pages.join(' / ')}`);
+    assert.ok(!pages.some((p) => /商城/.test(p)), `no 商城 on the voice menu: ${pages.join(' / ')}`);
   });
 
   test('balance is read out in yuan, jiao and fen', async () => {

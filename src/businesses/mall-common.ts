@@ -6,7 +6,9 @@ import { l10n, money, type L10n } from '../platform/i18n.ts';
 import type { BusinessContext, MallItem, MallPort, MenuGroup } from './registry.ts';
 
 /** 商城: the menus' one entry for the mall businesses, after the others. */
-export const MALL_GROUP: MenuGroup = { id: 'mall', names: l10n('商城', 'Mall') };
+// The mall lists its goods for USSD and SMS (goods' MALL_CHANNELS), never for the IVR: a voice
+// menu of 商城 would only ever say that nothing is for sale.
+export const MALL_GROUP: MenuGroup = { id: 'mall', names: l10n('商城', 'Mall'), channels: ['ussd'] };
 
 /** A listed SKU: its number in the list (`1`, as `GM 1` sends it) or its code (`RC-30`). */
 export const mallItemRef = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'a number from the list, or a code')

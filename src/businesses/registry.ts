@@ -112,6 +112,8 @@ export interface MallPort {
 export interface MenuGroup {
   id: string;
   names: L10n;
+  /** The menu channels it is shown on (all when absent): the mall's goods are listed on USSD, not read out on the IVR. */
+  channels?: readonly string[];
 }
 
 /** What the offer businesses use of the marketing module. */

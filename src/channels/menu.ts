@@ -231,7 +231,12 @@ export class Menu {
   /** A fresh dialogue at the home menu, with the subscriber's own offers when there is a source. */
   async start(caller: Pick<MenuCaller, 'subscriberId' | 'channel'>): Promise<MenuState> {
     const [offers, withdrawn] = await Promise.all([this.offers(caller), this.invoker.withdrawnOn(caller.channel)]);
-    return { stack: [{ at: 'home', offers, ...(withdrawn.size ? { hidden: [...withdrawn] } : {}) }] };
+    const hidden = new Set(withdrawn);
+    // A group not shown on this channel: its businesses are left out like withdrawn ones.
+    for (const { group, items } of this.groups.values()) {
+      if (group.channels && !group.channels.includes(caller.channel)) for (const i of items) hidden.add(i.key.slice(2));
+    }
+    return { stack: [{ at: 'home', offers, ...(hidden.size ? { hidden: [...hidden] } : {}) }] };
   }
 
   /** What the current step shows; no I/O, so a channel can re-render (another page, language). */
