@@ -57,7 +57,7 @@ export const ERRORS = {
   INCOMPLETE: [400, '产品信息不完整，请补全类别、编码和价格', 'The offering is incomplete: it needs a kind, a code and a price'],
   REVIEW_PENDING: [409, '已有待审核的变更', 'A change is already waiting for review'],
   REVIEW_NOT_PENDING: [409, '该审核已处理', 'That review has already been decided'],
-  SELF_REVIEW: [409, '不能审核自己提交的变更，请由另一位产品经理审核', 'You cannot review your own change; another product manager must'],
+  SELF_REVIEW: [409, '不能审核自己提交的内容，请由另一位同事审核', 'You cannot review what you submitted yourself; a colleague must'],
   SEGMENT_RULE_INVALID: [400, '分群规则有误', 'The segment rule is invalid'],
   SEGMENT_NOT_FOUND: [404, '没有这个客户群', 'No such segment'],
   OFFER_NOT_FOUND: [404, '没有这个优惠', 'No such offer'],

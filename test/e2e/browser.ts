@@ -147,3 +147,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Signs in to the hall as a subscriber does: the number, 获取验证码, the code from the SMS outbox, 登录. */
+export async function hallSignIn(page: Page, msisdn: string, base: string): Promise<void> {
+  await page.getByLabel('手机号码').fill(msisdn);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
+  await page.getByLabel('短信验证码').fill(await codeFromOutbox(base, msisdn));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}

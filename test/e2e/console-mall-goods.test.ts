@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
 import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, consoleSignIn, consoleSignOut } from './staff.ts';
+import { addStaff, consoleSignIn, consoleSignOut, toast } from './staff.ts';
 
 const skip = skipReason();
 const PRODUCT = '华为 Mate 60 Pro';
@@ -24,10 +24,6 @@ async function check(page: Page, name: string): Promise<void> {
   assert.deepEqual(await axeProblems(page, ['.ant-message']), [], `${name}: accessibility`);
   assert.deepEqual(await overflowProblems(page), [], `${name}: sideways overflow`);
   await screenshot(page, `console-mall-goods-${name}`);
-}
-
-async function toast(page: Page, text: string | RegExp): Promise<void> {
-  await page.locator('.ant-message-notice').filter({ hasText: text }).first().waitFor();
 }
 
 describe('the console’s goods and stock pages in a browser', { skip }, () => {

@@ -7,7 +7,7 @@
 // refunded. Every page is checked with axe-core and photographed, the last once in English too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
@@ -16,28 +16,13 @@ import { buildServices } from '../../src/container.ts';
 import { ManualClock } from '../../src/platform/ports.ts';
 import { formatFen } from '../../web/shared/format.ts';
 import { axeProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, consoleSignIn, consoleSignOut } from './staff.ts';
+import { addStaff, consoleSignIn, consoleSignOut, toast, choose } from './staff.ts';
 
 const skip = skipReason();
 
 async function check(page: Page, name: string): Promise<void> {
   assert.deepEqual(await axeProblems(page, ['.ant-message']), [], `${name}: accessibility`);
   await screenshot(page, `console-mall-orders-${name}`);
-}
-
-async function toast(page: Page, text: string | RegExp): Promise<void> {
-  await page.locator('.ant-message-notice').filter({ hasText: text }).first().waitFor();
-}
-
-/** Chooses `option` in the Ant Design select labelled `name`, read back from the field until it shows (a click while the list opens is lost). */
-async function choose(page: Page, scope: Locator, name: string, option: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await scope.getByRole('combobox', { name }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
-    if (await scope.locator(`.ant-select-content[title*="${option}"], .ant-select-selection-item[title*="${option}"]`).first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
-    assert.ok(attempt < 4, `${option} was chosen in ${name}`);
-  }
-  if (await page.locator('.ant-select-dropdown:visible').count()) await page.keyboard.press('Escape');
 }
 
 describe('staff console mall orders, payments and shipping in a browser', { skip }, () => {

@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoPromotions } from '../../src/modules/promotion/index.ts';
 import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, consoleSignIn, consoleSignOut } from './staff.ts';
+import { addStaff, consoleSignIn, consoleSignOut, toast } from './staff.ts';
 
 const skip = skipReason();
 
@@ -20,10 +20,6 @@ async function check(page: Page, name: string): Promise<void> {
   assert.deepEqual(await axeProblems(page, ['.ant-message']), [], `${name}: accessibility`);
   assert.deepEqual(await overflowProblems(page), [], `${name}: sideways overflow`);
   await screenshot(page, `console-mall-promotions-${name}`);
-}
-
-async function toast(page: Page, text: string): Promise<void> {
-  await page.locator('.ant-message-notice').filter({ hasText: text }).first().waitFor();
 }
 
 /** Picks `option` in the multiple select labelled `name`, read back from its chosen tags (a click while the list opens is lost). */

@@ -7,7 +7,7 @@
 // console and in the mall's public list. Every page is checked with axe-core and photographed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addSubscriber, signIn as subscriberToken } from '../helpers.ts';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
@@ -15,7 +15,7 @@ import { createStaffUser } from '../../src/modules/staff/index.ts';
 import type { Actor } from '../../src/platform/audit.ts';
 import { formatBeijing } from '../../web/shared/format.ts';
 import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, consoleSignIn, consoleSignOut } from './staff.ts';
+import { addStaff, consoleSignIn, consoleSignOut, toast, choose } from './staff.ts';
 
 const skip = skipReason();
 const HOME = { name: '张三', phone: '13800000001', province: '广东省', city: '广州市', district: '天河区', detail: '天河路 1 号' };
@@ -27,21 +27,6 @@ async function check(page: Page, name: string): Promise<void> {
   assert.deepEqual(await axeProblems(page, ['.ant-message']), [], `${name}: accessibility`);
   assert.deepEqual(await overflowProblems(page), [], `${name}: sideways overflow`);
   await screenshot(page, `console-mall-sales-${name}`);
-}
-
-async function toast(page: Page, text: string | RegExp): Promise<void> {
-  await page.locator('.ant-message-notice').filter({ hasText: text }).first().waitFor();
-}
-
-/** Chooses the option with `option` in the select labelled `name`, read back until it shows (a click while the list opens is lost). */
-async function choose(page: Page, scope: Locator, name: string, option: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await scope.getByRole('combobox', { name }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
-    if (await scope.locator(`.ant-select-content[title*="${option}"], .ant-select-selection-item[title*="${option}"]`).first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
-    assert.ok(attempt < 4, `${option} was chosen in ${name}`);
-  }
-  if (await page.locator('.ant-select-dropdown:visible').count()) await page.keyboard.press('Escape');
 }
 
 describe('the console’s flash sales and review moderation in a browser', { skip }, () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { addSubscriber, signIn as subscriberToken } from '../helpers.ts';
 import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, consoleSignIn, consoleSignOut, STAFF_PASSWORD } from './staff.ts';
+import { addStaff, consoleSignIn, consoleSignOut, STAFF_PASSWORD, toast } from './staff.ts';
 
 const skip = skipReason();
 
@@ -26,11 +26,6 @@ async function check(page: Page, name: string): Promise<void> {
   assert.deepEqual(await axeProblems(page, ['.ant-message']), [], `${name}: accessibility`);
   assert.deepEqual(await overflowProblems(page), [], `${name}: sideways overflow`);
   await screenshot(page, `console-${name}`);
-}
-
-/** The toast Ant Design shows after an action. */
-async function toast(page: Page, text: string | RegExp): Promise<void> {
-  await page.locator('.ant-message-notice').filter({ hasText: text }).first().waitFor();
 }
 
 describe('staff console in a browser', { skip }, () => {

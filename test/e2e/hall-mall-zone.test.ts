@@ -15,18 +15,10 @@ import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
 import { seedDemoFlashSales } from '../../src/modules/flashsale/index.ts';
 import { createStaffUser } from '../../src/modules/staff/index.ts';
 import type { Actor } from '../../src/platform/audit.ts';
-import { axeProblems, codeFromOutbox, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
+import { axeProblems, hallSignIn, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
 
 const skip = skipReason();
 const HOME = { name: '张三', phone: '13912345678', province: '广东省', city: '广州市', district: '天河区', detail: '体育西路 1 号' };
-
-async function signIn(page: Page, msisdn: string, base: string): Promise<void> {
-  await page.getByLabel('手机号码').fill(msisdn);
-  await page.getByRole('button', { name: '获取验证码' }).click();
-  await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
-  await page.getByLabel('短信验证码').fill(await codeFromOutbox(base, msisdn));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-}
 
 async function checkPage(page: Page, name: string): Promise<void> {
   assert.deepEqual(await axeProblems(page), [], `${name}: axe`);
@@ -118,7 +110,7 @@ describe('the activity zone, paying an order and reviews in the hall', { skip },
     // 立即抢购 as a guest: sign in first, then back at the zone.
     await bank.getByRole('button', { name: `立即抢购 ${powerBank.name}` }).click();
     await page.getByText('请先登录再抢购').waitFor();
-    await signIn(page, sub.msisdn, hall.base);
+    await hallSignIn(page, sub.msisdn, hall.base);
     await page.getByRole('status').filter({ hasText: '已登录，请再点一次“立即抢购”。' }).waitFor();
     await page.getByRole('heading', { level: 1, name: '活动专区' }).waitFor();
 

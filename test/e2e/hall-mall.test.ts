@@ -9,17 +9,9 @@ import type { Page } from 'playwright-core';
 import { addSubscriber } from '../helpers.ts';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
-import { axeProblems, codeFromOutbox, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
+import { axeProblems, hallSignIn, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
 
 const skip = skipReason();
-
-async function signIn(page: Page, msisdn: string, base: string): Promise<void> {
-  await page.getByLabel('手机号码').fill(msisdn);
-  await page.getByRole('button', { name: '获取验证码' }).click();
-  await page.getByText(`验证码已发送至 ${msisdn}`).waitFor();
-  await page.getByLabel('短信验证码').fill(await codeFromOutbox(base, msisdn));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-}
 
 /** The page is usable as it is: axe finds nothing serious and (on a phone) nothing overflows. */
 async function checkPage(page: Page, name: string, phone: boolean): Promise<void> {
@@ -137,7 +129,7 @@ describe('the mall in the hall', { skip }, () => {
       await checkPage(page, `hall-mall-${size.name}-cart`, phone);
       await page.getByRole('link', { name: '去结算' }).click();
       await page.getByText('请先登录').waitFor();
-      await signIn(page, sub.msisdn, hall.base);
+      await hallSignIn(page, sub.msisdn, hall.base);
       await page.getByRole('heading', { level: 1, name: '确认订单' }).waitFor();
       const items = page.locator('.checkout-lines li');
       await items.first().waitFor();

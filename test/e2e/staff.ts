@@ -2,7 +2,8 @@
 // first start makes `admin`, so a test signs in through the console like a person does.
 import { createStaffUser } from '../../src/modules/staff/index.ts';
 import type { StaffRole } from '../../src/businesses/registry.ts';
-import type { Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
 import type { TestEnv } from '../helpers.ts';
 
 export const STAFF_PASSWORD = 'correct horse battery';
@@ -32,4 +33,27 @@ export async function consoleSignOut(page: Page): Promise<void> {
   await page.getByTestId('user-menu').click();
   await page.getByRole('menuitem', { name: '退出登录' }).click();
   await page.getByText('您已退出登录。').waitFor();
+}
+
+/** Waits for the console's toast (antd message) with this text. */
+export async function toast(page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('.ant-message-notice').filter({ hasText: text }).first().waitFor();
+}
+
+/**
+ * Chooses the option with `option` in the select labelled `name` inside `scope` (typing `search`
+ * first, for a searchable one), read back until it shows: a click while the list opens is lost.
+ */
+export async function choose(page: Page, scope: Locator | Page, name: string, option: string, search?: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const box = scope.getByRole('combobox', { name });
+    await box.click();
+    if (search) await box.fill(search);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
+    if (await scope.locator(`.ant-select-content[title*="${option}"], .ant-select-selection-item[title*="${option}"]`).first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    assert.ok(attempt < 4, `${option} was chosen in ${name}`);
+  }
+  // Close the dropdown if it is still open. With reduced motion it has already gone, and an Escape
+  // then would close the dialog the select sits in.
+  if (await page.locator('.ant-select-dropdown:visible').count()) await page.keyboard.press('Escape');
 }
