@@ -252,3 +252,20 @@ describe('TMF622', () => {
     assert.equal((await get(`${ORDERS}/mall-999999`, agent)).statusCode, 404);
   });
 });
+
+describe('SMS packs', () => {
+  test('a pack bought by SMS is subscribed; a second one is refused at GM with nothing quoted or charged', async () => {
+    const sub = await addSubscriber(env.db, { balanceFen: 10_000 });
+    const n = await numberOf(sub.msisdn, '3GB流量包');
+    assert.match(await sms(sub.msisdn, `GM ${n}`), /购买3GB流量包1件，从话费余额支付20\.00元/u);
+    assert.match(await sms(sub.msisdn, 'Y'), /您已购买3GB流量包，从话费扣款20\.00元，已开通/u);
+    const held = await env.db.selectFrom('subscription').select('id').where('subscriberId', '=', sub.id).where('offeringId', '=', 'PK-DATA-3G').where('status', '=', 'active').execute();
+    assert.equal(held.length, 1, 'subscribed in the core');
+    const again = await sms(sub.msisdn, `GM ${n}`);
+    assert.match(again, /您已订购3GB流量包，未扣费/u, again);
+    // Nothing new was quoted: a Y now is the last purchase's, already used.
+    assert.match(await sms(sub.msisdn, 'Y'), /已使用/u);
+    assert.equal(await balance(sub.id), 10_000 - 2_000, 'charged once');
+    assert.equal(await orderCount(sub.id), 1);
+  });
+});

@@ -14,6 +14,11 @@ async function buyable(ctx: BusinessContext, ref: string): Promise<MallItem> {
   if (item.saleable === 0) {
     throw new AppError('OUT_OF_STOCK', { detail: l10n(`${item.names['zh-CN']}已售罄，未扣费`, `${item.names.en} is sold out; nothing was charged`) });
   }
+  // A pack the subscriber holds now is refused before anything is quoted or charged (the commit
+  // would refuse it too, and give the money back).
+  if (item.offeringId && (await ctx.bss.subscriptions(ctx.subscriber.id, ctx.now)).some((x) => x.offering.id === item.offeringId)) {
+    throw new AppError('ALREADY_SUBSCRIBED', { detail: l10n(`您已订购${item.names['zh-CN']}，未扣费`, `You already have ${item.names.en}; nothing was charged`) });
+  }
   return item;
 }
 

@@ -33,6 +33,22 @@ function brief(o: OrderView): MallOrderBrief {
   };
 }
 
+/**
+ * Runs `work` after any earlier work under the same key on this node has ended, so two requests
+ * with one key never interleave here (across nodes, the order's and the payment's own keys keep it
+ * to one order and one charge).
+ */
+const inFlight = new Map<string, Promise<unknown>>();
+async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const run = (inFlight.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+  inFlight.set(key, run);
+  try {
+    return await run;
+  } finally {
+    if (inFlight.get(key) === run) inFlight.delete(key);
+  }
+}
+
 export function mallPort(deps: () => { db: Db; goods: Goods; checkout: Checkout }): MallPort {
   return {
     async listed(channel) {
@@ -53,51 +69,60 @@ export function mallPort(deps: () => { db: Db; goods: Goods; checkout: Checkout 
           out.push({
             productId: p.id, skuId: s.id, code: s.code, kind: p.kind, delivery: p.delivery,
             names: attrs ? l10n(`${p.names['zh-CN']} ${attrs}`, `${p.names.en} ${attrs}`) : p.names,
-            saleFen: s.saleFen, saleable: stock.get(s.id)?.saleable ?? null,
+            saleFen: s.saleFen, saleable: stock.get(s.id)?.saleable ?? null, offeringId: p.offeringId,
           });
         }
       }
       return out.slice(0, MAX_LISTED);
     },
 
-    async buy({ subscriberId, channel, item, idempotencyKey }) {
-      const { db, checkout } = deps();
-      const orders = checkout.orders;
-      // The same key again finds the same order (placeHeld), and the same payment (pay). Two
-      // requests with one key at once: the one that lost the insert (CONFLICT) reads the winner's.
-      const place = () => db.transaction().execute((tx) => orders.placeHeld(tx, {
-        subscriberId, source: `${CHANNEL_ORDER_SOURCE}${channel}`, idempotencyKey,
-        lines: [{ productId: item.productId, skuId: item.skuId, quantity: 1, unitFen: item.saleFen }],
-      }));
-      const placed = await place().catch((e: unknown) => {
-        if (e instanceof AppError && e.code === 'CONFLICT') return place();
-        throw e;
-      });
-      if (placed.state === 'awaiting_payment') {
-        try {
-          await orders.pay(subscriberId, placed.id, { method: 'balance', confirm: true }, idempotencyKey);
-        } catch (e) {
-          // Refused with nothing charged (a balance too low): the order is closed so it waits for nothing.
-          await orders.cancel(subscriberId, placed.id).catch(() => undefined);
-          throw e;
-        }
-      }
-      const o = await orders.get(placed.id);
-      if (o.state === 'awaiting_payment') {
-        // Paid, but the commit refused (the last code went to another order meanwhile): the payment
-        // module has given the money back; the order is closed.
-        await orders.cancel(subscriberId, placed.id).catch(() => undefined);
-        throw new AppError('OUT_OF_STOCK', { detail: l10n(`${item.names['zh-CN']}已售罄，已退回扣款`, `${item.names.en} has just sold out; the payment was given back`) });
-      }
-      if (o.state === 'cancelled' || o.state === 'expired') {
-        throw new AppError('ORDER_NOT_PAYABLE', { detail: l10n(`订单${o.orderNo}未能支付，已取消，未扣费`, `Order ${o.orderNo} could not be paid and is cancelled; nothing was charged`) });
-      }
-      return brief(o);
-    },
+    // One buy per subscriber and key at a time on this node: a confirmation delivered twice at
+    // once waits for the first's answer and then reads the same order, instead of finding it still
+    // unpaid mid-payment and closing it.
+    buy: (input) => oneAtATime(`${input.subscriberId}:${input.idempotencyKey}`, () => buyOnce(input)),
 
     async latest(subscriberId, limit) {
       const { items } = await deps().checkout.orders.list(subscriberId, { offset: 0, limit });
       return items.map(brief);
     },
   };
+
+  async function buyOnce({ subscriberId, channel, item, idempotencyKey }: Parameters<MallPort['buy']>[0]): Promise<MallOrderBrief> {
+    const { db, checkout } = deps();
+    const orders = checkout.orders;
+    // The same key again finds the same order (placeHeld), and the same payment (pay). Two
+    // requests with one key at once: the one that lost the insert (CONFLICT) reads the winner's.
+    const place = () => db.transaction().execute((tx) => orders.placeHeld(tx, {
+      subscriberId, source: `${CHANNEL_ORDER_SOURCE}${channel}`, idempotencyKey,
+      lines: [{ productId: item.productId, skuId: item.skuId, quantity: 1, unitFen: item.saleFen }],
+    }));
+    const placed = await place().catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'CONFLICT') return place();
+      throw e;
+    });
+    if (placed.state === 'awaiting_payment') {
+      try {
+        await orders.pay(subscriberId, placed.id, { method: 'balance', confirm: true }, idempotencyKey);
+      } catch (e) {
+        // Refused with nothing charged (a balance too low): the order is closed so it waits for nothing.
+        await orders.cancel(subscriberId, placed.id).catch(() => undefined);
+        throw e;
+      }
+    }
+    const o = await orders.get(placed.id);
+    if (o.state === 'awaiting_payment') {
+      // Paid, but the commit refused (the last code went to another order meanwhile): the payment
+      // module has given the money back; the order is closed.
+      await orders.cancel(subscriberId, placed.id).catch(() => undefined);
+      // A pack's commit refuses only when it is held by then (subscribed on another channel meanwhile).
+      if (item.delivery === 'subscribe') {
+        throw new AppError('ALREADY_SUBSCRIBED', { detail: l10n(`您已订购${item.names['zh-CN']}，已退回扣款`, `You already have ${item.names.en}; the payment was given back`) });
+      }
+      throw new AppError('OUT_OF_STOCK', { detail: l10n(`${item.names['zh-CN']}已售罄，已退回扣款`, `${item.names.en} has just sold out; the payment was given back`) });
+    }
+    if (o.state === 'cancelled' || o.state === 'expired') {
+      throw new AppError('ORDER_NOT_PAYABLE', { detail: l10n(`订单${o.orderNo}未能支付，已取消，未扣费`, `Order ${o.orderNo} could not be paid and is cancelled; nothing was charged`) });
+    }
+    return brief(o);
+  }
 }

@@ -83,6 +83,8 @@ export interface MallItem {
   saleFen: number;
   /** Codes or stock left; null when not counted (credited at once, a catalogue offering). */
   saleable: number | null;
+  /** The catalogue offering a pack sold in the mall subscribes (delivery `subscribe`), else null. */
+  offeringId: string | null;
 }
 
 /** A mall order as the mall businesses tell it. */
