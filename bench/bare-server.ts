@@ -4,7 +4,7 @@
 // idempotency record and no interaction log.
 import Fastify from 'fastify';
 import { CamelCasePlugin, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
-import { hotStatements } from '../src/modules/subscriber/index.ts';
+import { DEFAULT_BALANCE_LOW_FEN, hotStatements } from '../src/modules/subscriber/index.ts';
 import { offeringByIdStatement } from '../src/modules/catalogue/index.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import pg from 'pg';
@@ -150,7 +150,7 @@ app.post<{ Params: { id: string }; Body: Body | undefined }>('/api/v1/businesses
         const validityDays = o.validity_days as number | null;
         const endsAt = validityDays ? new Date(now.getTime() + validityDays * 86_400_000) : null;
         const earned = Math.trunc(priceFen / 100);
-        const [r] = await q(ORDER, [subscriberId, packId, now, endsAt, priceFen, 'api', reference, `订购${String(o.name_zh)}`, `Ordered ${String(o.name_en)}`, earned]);
+        const [r] = await q(ORDER, [subscriberId, packId, now, endsAt, priceFen, 'api', reference, `订购${String(o.name_zh)}`, `Ordered ${String(o.name_en)}`, earned, DEFAULT_BALANCE_LOW_FEN]);
         if (r?.subscription_id == null) throw new Refused(409, 'ALREADY_SUBSCRIBED');
         if (r.balance_after_fen == null) throw new Refused(422, 'INSUFFICIENT_BALANCE');
         return { subscriptionId: r.subscription_id, offeringId: packId, priceFen, balanceFen: r.balance_after_fen, endsAt: endsAt?.toISOString() ?? null, pointsEarned: earned };

@@ -27,6 +27,7 @@ const schema = z.object({
   SMPP_WINDOW: z.coerce.number().int().min(1).max(1000).default(10),
   SMPP_MPS: z.coerce.number().int().min(0).default(100),
   BROADCAST_MAX_RATE: z.coerce.number().int().min(1).max(100_000).optional(),
+  BALANCE_LOW_FEN: z.coerce.number().int().min(1).max(100_000_00).default(1000),
   SMS_SHORT_CODE: z.string().regex(/^\d{3,20}$/, 'digits').default('10086'),
   SMS_CONFIRM_WITH_YES: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false'),
   KANNEL_SENDSMS_URL: z.string().url().optional(),
@@ -104,6 +105,8 @@ export interface Config {
   smppMps: number;
   /** The fastest a broadcast may send, messages a second: BROADCAST_MAX_RATE, never above SMPP_MPS (the SMS centre's agreed rate). */
   broadcastMaxRate: number;
+  /** A charge that takes a prepaid balance below this (fen) publishes balance.low: BALANCE_LOW_FEN, default ¥10. */
+  balanceLowFen: number;
   /** The SMS hall's number: texts to it are commands, replies come from it. */
   smsShortCode: string;
   /** Confirm charging SMS commands with 是/Y instead of a random 4-digit code. */
@@ -190,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smppPassword: e.SMPP_PASSWORD,
     smppWindow: e.SMPP_WINDOW,
     smppMps: e.SMPP_MPS,
+    balanceLowFen: e.BALANCE_LOW_FEN,
     broadcastMaxRate: Math.min(e.BROADCAST_MAX_RATE ?? (e.SMPP_MPS || 100), e.SMPP_MPS || Number.MAX_SAFE_INTEGER),
     smsShortCode: e.SMS_SHORT_CODE,
     smsConfirmWithYes: ['true', '1', 'yes'].includes(e.SMS_CONFIRM_WITH_YES),

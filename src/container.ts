@@ -17,8 +17,8 @@ import { OrderingService } from './modules/ordering/index.ts';
 import { AuthSessions, OtpService, PostgresLimitStore, RateLimiter, RedisLimitStore, TokenSigner, loadTokenKey } from './modules/identity/index.ts';
 import { Marketing } from './modules/marketing/index.ts';
 import { TriggerEngine, TriggerService } from './modules/marketing/index.ts';
-import { UsageRecorder } from './modules/subscriber/index.ts';
-import { openEventBus, type EventBus } from './platform/events/index.ts';
+import { BillingFeed, UsageRecorder } from './modules/subscriber/index.ts';
+import { EventOutbox, openEventBus, type EventBus } from './platform/events/index.ts';
 import { BroadcastRunner, BroadcastService } from './modules/marketing/index.ts';
 import { bulkSender } from './platform/sms/bulk-sender.ts';
 import { auditLog, StaffService } from './modules/staff/index.ts';
@@ -84,6 +84,10 @@ export interface Services {
   triggerEngine: TriggerEngine;
   /** Usage as it is recorded; a crossing of 90% of an allowance is published as usage.threshold. */
   usage: UsageRecorder;
+  /** Events written with the change they tell of (balance.low, bill.issued), published once it committed; each node with `{ sweeps }` or `{ marketing }` relays them. */
+  outbox: EventOutbox;
+  /** Bills as the billing system issues them; each published as bill.issued. */
+  bills: BillingFeed;
   /** SMS broadcasts and TMF681 messages: their lifecycle, review and progress. */
   broadcasts: BroadcastService;
   /** The broadcast job (runs on every node with `{ marketing }`); tests drive it with `drain()`. */
@@ -122,6 +126,8 @@ const SCHEDULE_SWEEP_MS = 30_000;
 const MALL_EXPIRY_SWEEP_MS = 15_000;
 /** How often each node takes due workflow runs (new, retried, timed out, resumed after a crash). */
 const WORKFLOW_TICK_MS = 1_000;
+/** How often each node publishes the events the outbox holds. */
+const OUTBOX_TICK_MS = 1_000;
 
 export async function buildServices(config: Config, db: Db, opts: { clock?: Clock; random?: Random; onLogError?: (e: unknown) => void; defaultMetrics?: boolean; sweeps?: { onError(e: unknown): void }; marketing?: { onError(e: unknown): void }; events?: EventBus; hub?: boolean | (HubOptions & { onError?(e: unknown): void }) } = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
@@ -137,7 +143,9 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const catalogueService = new CatalogueService({ db, clock, random, cache: catalogue, audit: auditLog });
   // PGlite is one connection: one batch at a time lets the next grow while it runs.
   const reads = { inFlight: config.databaseUrl ? 4 : 1 };
-  const shared = { catalogue: catalogueReader, reads: new CoalescedReads(db, reads) };
+  const shared = { catalogue: catalogueReader, reads: new CoalescedReads(db, reads), balanceLowFen: config.balanceLowFen };
+  const outbox = new EventOutbox({ db, bus: events });
+  if (opts.sweeps || opts.marketing) outbox.start(OUTBOX_TICK_MS, (e) => (opts.sweeps ?? opts.marketing)!.onError(e));
   const marketing = new Marketing({ db, clock, audit: auditLog, catalogue: catalogueReader });
   if (opts.marketing) marketing.start(opts.marketing.onError);
   const invoker = new Invoker({ db, registry, bss: (q) => builtinBss(q, shared), log: interactions, catalogue: catalogueReader, clock, random, reads, marketing, mall: mallPort(() => ({ db, goods, checkout })) });
@@ -220,6 +228,8 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
     marketing,
     events, triggers, triggerEngine,
     usage: new UsageRecorder({ db, events, shared }),
+    outbox,
+    bills: new BillingFeed({ db }),
     broadcasts, broadcastRunner,
     goods, inventory,
     cart, checkoutQuotes, checkout, workflows,
@@ -237,6 +247,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
       if (sweep) clearInterval(sweep);
       if (mallSweep) clearInterval(mallSweep);
       await workflows.stop();
+      await outbox.stop();
       await triggerEngine.stop();
       await marketing.stop();
       await payments.stop();

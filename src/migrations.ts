@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { migrateModules, type ModuleMigrations } from './platform/db/migrate.ts';
 import { smsMigrations } from './platform/sms/migrations/index.ts';
+import { eventsMigrations } from './platform/events/index.ts';
 import { workflowMigrations } from './platform/workflow/index.ts';
 import { catalogueMigrations } from './modules/catalogue/index.ts';
 import { hubMigrations } from './modules/hub/index.ts';
@@ -24,6 +25,7 @@ import { flashSaleMigrations } from './modules/flashsale/index.ts';
 
 export const MODULE_MIGRATIONS: readonly ModuleMigrations[] = [
   smsMigrations,
+  eventsMigrations,
   workflowMigrations,
   catalogueMigrations,
   hubMigrations,

@@ -4,7 +4,8 @@
 // offers a pack now; bad input changes nothing. The console's routes answer problems.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addSubscriber, startTestEnv, staffToken, type TestEnv } from './helpers.ts';
+import { addSubscriber, balanceAndLedger, callBusiness, signIn, startTestEnv, staffToken, type TestEnv } from './helpers.ts';
+import { builtinBss } from '../src/modules/subscriber/index.ts';
 import { createStaffUser } from '../src/modules/staff/index.ts';
 import type { Actor } from '../src/platform/audit.ts';
 import { InProcessBus, type BusEvent } from '../src/platform/events/index.ts';
@@ -209,6 +210,80 @@ describe('event triggers', () => {
     assert.equal((await feed({ msisdn: '13700000000', dataMb: 1 })).json().code, 'NOT_A_SUBSCRIBER');
     const counter = await env.db.selectFrom('usageCounter').select('dataMbUsed').where('subscriberId', '=', sub.id).executeTakeFirstOrThrow();
     assert.equal(counter.dataMbUsed, Math.floor(plan.dataMb * 0.85) + Math.ceil(plan.dataMb * 0.06) + 10);
+    await env.s.triggers.end(creator, t.id);
+  });
+
+  test('a charge taking a prepaid balance below ¥10 publishes one balance.low through the outbox, and the trigger offers the pack', async () => {
+    const t = await liveTrigger({ nameZh: '余额不足', nameEn: 'Balance low', event: 'balance.low', condition: { maxBalanceFen: 1000 }, windowMinutes: 60 });
+    const low = await addSubscriber(env.db, { balanceFen: 1500 });
+    const stillHigh = await addSubscriber(env.db, { balanceFen: 2500 });
+    const postpaid = await addSubscriber(env.db, { type: 'postpaid', balanceFen: 1500 });
+    await env.s.marketing.mart.refreshAll();
+    for (const sub of [low, stillHigh, postpaid]) {
+      const token = await signIn(env, sub.msisdn);
+      const quoted = await callBusiness(env, token, 'pack.subscribe', { input: { packId: 'PK-DATA-1G' } }, `balance-low-${sub.id}`);
+      assert.equal(quoted.statusCode, 409, quoted.body);
+      const done = await callBusiness(env, token, 'pack.subscribe', { input: { packId: 'PK-DATA-1G' }, confirm: true, quoteTerms: quoted.json().quote.terms }, `balance-low-${sub.id}`);
+      assert.equal(done.statusCode, 200, done.body);
+    }
+    // a charge rolled back tells nothing, though it would have crossed the mark
+    const rolled = await addSubscriber(env.db, { balanceFen: 1500 });
+    await assert.rejects(env.db.transaction().execute(async (tx) => {
+      await builtinBss(tx, { catalogue: env.s.catalogueReader }).charge(rolled.id, 1000, { channel: 'test', reference: null, noteZh: '测试', noteEn: 'test', at: env.clock.now() });
+      throw new Error('rolled back');
+    }), /rolled back/);
+    const held = await env.db.selectFrom('eventOutbox').select(['id', 'subject', 'payload']).where('subject', '=', 'balance.low').execute();
+    assert.deepEqual(held.map((e) => (e.payload as { subscriberId: number }).subscriberId), [low.id], 'one event, in the outbox with its charge');
+    assert.deepEqual(held[0]!.payload, { subscriberId: low.id, balanceFen: 500, thresholdFen: 1000, at: env.clock.now().toISOString() });
+    assert.ok((await env.s.outbox.drain()) >= 1);
+    assert.equal((await env.db.selectFrom('eventOutbox').select('id').execute()).length, 0, 'published, then gone from the outbox');
+    await bus().drained();
+    const sent = await texts(low.msisdn);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]!.purpose, `trigger:${t.id}`);
+    for (const sub of [stillHigh, postpaid, rolled]) assert.equal((await fires(sub.id)).length, 0, 'no crossing, no event');
+    await env.s.triggers.end(creator, t.id);
+  });
+
+  test('a bill issued by the billing feed publishes bill.issued once; the trigger takes bills from its amount; bad input changes nothing', async () => {
+    const t = await liveTrigger({ nameZh: '账单提醒', nameEn: 'Bill issued', event: 'bill.issued', condition: { minAmountFen: 5000 }, windowMinutes: 24 * 60 });
+    const big = await addSubscriber(env.db, { type: 'postpaid', balanceFen: 0, creditLimitFen: 20_000 });
+    const small = await addSubscriber(env.db, { balanceFen: 3000 });
+    await env.s.marketing.mart.refreshAll();
+    const issue = (body: Record<string, unknown>) => env.app.inject({ method: 'POST', url: '/api/v1/demo/bills', payload: body });
+    const items = [
+      { kind: 'plan', nameZh: '4G畅享58元套餐', nameEn: '4G 58 plan', amountFen: 5800 },
+      { kind: 'discount', nameZh: '老用户话费优惠', nameEn: 'Loyalty discount', amountFen: -500 },
+    ];
+    const bads: Record<string, unknown>[] = [
+      { msisdn: big.msisdn, month: '2026-13', items },
+      { msisdn: big.msisdn, month: '2026-11', items }, // this month has not ended
+      { msisdn: big.msisdn, month: '2026-10', items: [] },
+      { msisdn: big.msisdn, month: '2026-10', items: [{ ...items[0]!, kind: 'gift' }] },
+      { msisdn: big.msisdn, month: '2026-10', items: [{ ...items[0]!, amountFen: 12.5 }] },
+      { msisdn: big.msisdn, month: '2026-10', items: [{ ...items[1]! }] }, // a total below zero
+    ];
+    for (const bad of bads) {
+      const r = await issue(bad);
+      assert.equal(r.statusCode, 400, JSON.stringify(bad));
+      assert.equal(r.json().code, 'INVALID_INPUT');
+    }
+    assert.equal((await issue({ msisdn: '13700000000', month: '2026-10', items })).json().code, 'NOT_A_SUBSCRIBER');
+    assert.equal((await env.db.selectFrom('bill').select('id').where('subscriberId', '=', big.id).execute()).length, 0, 'nothing stored');
+    const first = await issue({ msisdn: big.msisdn, month: '2026-10', items });
+    assert.equal(first.statusCode, 201, first.body);
+    assert.deepEqual([first.json().totalFen, first.json().status, first.json().issuedOn, first.json().dueOn], [5300, 'unpaid', '2026-11-20', '2026-12-09']);
+    assert.equal((await issue({ msisdn: big.msisdn, month: '2026-10', items })).statusCode, 200, 'told again: the same bill');
+    const other = await issue({ msisdn: big.msisdn, month: '2026-10', items: [items[0]] });
+    assert.deepEqual([other.statusCode, other.json().code], [409, 'BILL_ALREADY_ISSUED']);
+    assert.equal((await issue({ msisdn: small.msisdn, month: '2026-10', items: [{ ...items[0]!, amountFen: 2000 }] })).json().status, 'paid', 'a prepaid bill is a statement');
+    assert.deepEqual(await balanceAndLedger(env.db, big.id), { balanceFen: -5300, ledgerFen: -5300 }, 'the postpaid account owes the bill');
+    assert.deepEqual(await balanceAndLedger(env.db, small.id), { balanceFen: 3000, ledgerFen: 3000 });
+    await env.s.outbox.drain();
+    await bus().drained();
+    assert.equal((await texts(big.msisdn)).length, 1, 'the bill of ¥53 is offered on');
+    assert.equal((await texts(small.msisdn)).length, 0, 'a bill of ¥20 is under the trigger’s amount');
+    assert.equal((await fires(big.id)).length, 1);
     await env.s.triggers.end(creator, t.id);
   });
 

@@ -22,6 +22,7 @@ export const ERRORS = {
   CHANGE_NOT_FOUND: [404, '没有这项商品变更', 'No such product change'],
   INVALID_QUANTITY: [400, '数量应为1至99的整数', 'The quantity must be a whole number from 1 to 99'],
   OUT_OF_STOCK: [409, '库存不足', 'Not enough in stock'],
+  BILL_ALREADY_ISSUED: [409, '该月账单已出，内容不同', 'That month’s bill was already issued with other items'],
   CART_FULL: [409, '购物车最多放50种商品', 'A cart holds at most 50 different items'],
   CART_EMPTY: [409, '购物车是空的', 'The cart is empty'],
   ADDRESS_REQUIRED: [400, '请填写收货地址', 'Enter a delivery address'],

@@ -47,11 +47,18 @@ const insertSubscription = new FixedQuery((q: Q, subscriberId: number, offeringI
 const insertPoints = new FixedQuery((q: Q, subscriberId: number, delta: number, reason: 'earned' | 'redeemed' | 'bonus' | 'refunded', reference: string | null, noteZh: string, noteEn: string, createdAt: Date) => q
   .insertInto('pointsEntry').values({ subscriberId, delta, reason, reference, noteZh, noteEn, createdAt }));
 
+/** A timestamptz parameter as the ISO text events carry (UTC, milliseconds), whatever the session's time zone. */
+const AT_ISO = (param: string) => `to_char(${param}::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** Below this prepaid balance (fen) a charge tells balance.low, unless the deployment sets its own: ¥10. */
+export const DEFAULT_BALANCE_LOW_FEN = 1000;
+
 /**
  * An order in one statement: the subscription (if none is live), the charge (if the balance and
  * credit allow it, and only for a new subscription) with its ledger entry, and the points earned.
  * Returns the subscription's id (null: one is live already) and the balance after (null: short).
- * $1 subscriber, $2 offering, $3 time, $4 end, $5 price, $6 channel, $7 reference, $8/$9 notes, $10 points.
+ * A prepaid balance it takes below the low mark writes the balance.low event to the outbox, in
+ * the same statement (published once this commits: src/platform/events/outbox.ts).
+ * $1 subscriber, $2 offering, $3 time, $4 end, $5 price, $6 channel, $7 reference, $8/$9 notes, $10 points, $11 the low mark.
  */
 const ORDER_SQL = `
   with sub as (
@@ -62,11 +69,17 @@ const ORDER_SQL = `
   ), moved as (
     update account set balance_fen = balance_fen - $5::bigint, updated_at = $3::timestamptz
     where subscriber_id = $1::bigint and balance_fen + credit_limit_fen - $5::bigint >= 0 and exists (select 1 from sub)
-    returning id, balance_fen
+    returning id, balance_fen, type
   ), entry as (
     insert into ledger_entry (account_id, kind, amount_fen, balance_after_fen, channel, reference, note_zh, note_en, created_at)
     select id, 'charge', -$5::bigint, balance_fen, $6::text, $7::text, $8::text, $9::text, $3::timestamptz from moved
-    returning balance_after_fen
+    returning id, balance_after_fen
+  ), low as (
+    insert into event_outbox (id, subject, payload, created_at)
+    select 'balance.low:' || entry.id, 'balance.low',
+      jsonb_build_object('subscriberId', $1::bigint, 'balanceFen', entry.balance_after_fen, 'thresholdFen', $11::bigint, 'at', ${AT_ISO('$3')}), $3::timestamptz
+    from entry, moved
+    where moved.type = 'prepaid' and entry.balance_after_fen < $11::bigint and entry.balance_after_fen + $5::bigint >= $11::bigint
   ), earned as (
     insert into points_entry (subscriber_id, delta, reason, reference, note_zh, note_en, created_at)
     select $1::bigint, $10::integer, 'earned', $7::text, $8::text, $9::text, $3::timestamptz from moved where $10::integer > 0
@@ -115,6 +128,8 @@ export interface BssShared {
   catalogue: CatalogueReader;
   /** Customer and subscription reads outside transactions. */
   reads?: CoalescedReads;
+  /** A charge that takes a prepaid balance below this (fen) tells balance.low; DEFAULT_BALANCE_LOW_FEN unless set. */
+  balanceLowFen?: number;
 }
 
 /**
@@ -136,18 +151,28 @@ export class BuiltinBss implements Bss {
 
   private async move(subscriberId: number, amountFen: number, kind: 'charge' | 'recharge', m: MoneyMovement) {
     const delta = kind === 'charge' ? -amountFen : amountFen;
-    // One statement checks and moves the money (so two concurrent charges cannot both pass) and
-    // writes its ledger entry: one round trip.
+    const mark = this.shared.balanceLowFen ?? DEFAULT_BALANCE_LOW_FEN;
+    // One statement checks and moves the money (so two concurrent charges cannot both pass),
+    // writes its ledger entry and, when a prepaid balance falls below the low mark, the
+    // balance.low event to the outbox: one round trip, and the event commits with the charge.
     const moved = await sql<{ balanceAfterFen: number }>`
       with moved as (
         update account set balance_fen = balance_fen + ${delta}, updated_at = ${m.at}
         where subscriber_id = ${subscriberId} and balance_fen + credit_limit_fen + ${delta} >= 0
-        returning id, balance_fen
+        returning id, balance_fen, type
+      ), entry as (
+        insert into ledger_entry (account_id, kind, amount_fen, balance_after_fen, channel, reference, note_zh, note_en, created_at)
+        select id, ${kind}::text, ${delta}::bigint, balance_fen, ${m.channel}::text, ${m.reference}::text, ${m.noteZh}::text, ${m.noteEn}::text, ${m.at}::timestamptz
+        from moved
+        returning id, balance_after_fen
+      ), low as (
+        insert into event_outbox (id, subject, payload, created_at)
+        select 'balance.low:' || entry.id, 'balance.low',
+          jsonb_build_object('subscriberId', ${subscriberId}::bigint, 'balanceFen', entry.balance_after_fen, 'thresholdFen', ${mark}::bigint, 'at', ${m.at.toISOString()}::text), ${m.at}::timestamptz
+        from entry, moved
+        where moved.type = 'prepaid' and entry.balance_after_fen < ${mark}::bigint and entry.balance_after_fen - ${delta}::bigint >= ${mark}::bigint
       )
-      insert into ledger_entry (account_id, kind, amount_fen, balance_after_fen, channel, reference, note_zh, note_en, created_at)
-      select id, ${kind}::text, ${delta}::bigint, balance_fen, ${m.channel}::text, ${m.reference}::text, ${m.noteZh}::text, ${m.noteEn}::text, ${m.at}::timestamptz
-      from moved
-      returning balance_after_fen
+      select balance_after_fen from entry
     `.execute(this.q);
     const row = moved.rows[0];
     if (!row) {
@@ -239,7 +264,7 @@ export class BuiltinBss implements Bss {
     // rollback a throw causes: outside a transaction it would stay.
     if (!this.q.isTransaction) throw new Error('order() runs inside the business transaction');
     const endsAt = offering.validityDays ? validityEnd(t.at, offering.validityDays) : null;
-    const params = [subscriberId, offering.id, t.at, endsAt, t.priceFen, t.channel, t.reference, t.noteZh, t.noteEn, t.pointsEarned];
+    const params = [subscriberId, offering.id, t.at, endsAt, t.priceFen, t.channel, t.reference, t.noteZh, t.noteEn, t.pointsEarned, this.shared.balanceLowFen ?? DEFAULT_BALANCE_LOW_FEN];
     const run = async () => (await this.q.executeQuery<{ subscriptionId: number | null; balanceAfterFen: number | null }>(CompiledQuery.raw(ORDER_SQL, params))).rows[0]!;
     let r = await run();
     if (r.subscriptionId === null) {

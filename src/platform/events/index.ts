@@ -3,6 +3,8 @@
 export { DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVER, subjectMatches, type BusEvent, type Consumer, type ConsumerOptions, type EventBus, type EventHandler } from './bus.ts';
 export { InProcessBus } from './in-process.ts';
 export { NatsBus, type NatsBusOptions } from './nats.ts';
+export { EventOutbox, writeEvent } from './outbox.ts';
+export { eventsMigrations } from './migrations/index.ts';
 export { EVENT_SUBJECTS, type BalanceLowEvent, type BillIssuedEvent, type BusinessCalledEvent, type UsageThresholdEvent } from './subjects.ts';
 
 import type { EventBus } from './bus.ts';
