@@ -7616,6 +7616,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/demo/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Demo mode only: issue a number’s bill for a month that has ended, as the billing system’s run would; published as bill.issued (201; 200 when it was issued before with the same items) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A mainland mobile number: 13800000001, or +86 138 0000 0001 */
+                        msisdn: string;
+                        month: string;
+                        items: {
+                            /** @enum {string} */
+                            kind: "plan" | "pack" | "usage" | "vas" | "discount";
+                            nameZh: string;
+                            nameEn: string;
+                            amountFen: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            totalFen: number;
+                            /** @enum {string} */
+                            status: "unpaid" | "paid";
+                            issuedOn: string;
+                            dueOn: string;
+                            items: {
+                                kind: string;
+                                nameZh: string;
+                                nameEn: string;
+                                amountFen: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            totalFen: number;
+                            /** @enum {string} */
+                            status: "unpaid" | "paid";
+                            issuedOn: string;
+                            dueOn: string;
+                            items: {
+                                kind: string;
+                                nameZh: string;
+                                nameEn: string;
+                                amountFen: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/console/auth/sign-in": {
         parameters: {
             query?: never;
