@@ -111,6 +111,9 @@ describe('staff console promotions in a browser', { skip }, () => {
     await row.getByText('已上线').waitFor();
     await row.getByRole('button', { name: `暂停：${name}` }).waitFor();
     await check(page, 'live');
+    // The form starts it at the browser's current minute, while the test's clock has stood still
+    // since before(): past a minute's turn the promotion would start after the server's now.
+    env.clock.set(new Date());
     const live = (await env.app.inject({ method: 'GET', url: '/api/v1/mall/promotions' })).json() as { promotions: { name: string; rule: string }[] };
     assert.ok(live.promotions.some((p) => p.name === name && p.rule === '满200元减20元'), 'the activity zone shows it');
     assert.deepEqual(hall.pageErrors, []);
