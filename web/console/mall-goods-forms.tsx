@@ -5,11 +5,11 @@
 // The server's refusal shows in the dialog, in the staff member's language.
 import { useState, type ReactNode } from 'react';
 import { App, Form, Input, InputNumber, Modal, Select, Table, Typography } from 'antd';
-import { fenToYuanText, formatBeijing, formatFen, parseYuan } from '../shared/format.ts';
+import { fenToYuanText, formatBeijing, formatFen, fromBeijing, parseYuan } from '../shared/format.ts';
 import { toApiError, type ApiError } from './api.ts';
 import { useI18n } from './i18n.tsx';
 import { MALL_CHANNELS, type MallChannel, type MallClient, type NumberImport, type Product, type Sku } from './mall-api.ts';
-import { fromBeijing, named, skuLabel } from './mall-goods-ui.tsx';
+import { named, skuLabel } from './mall-goods-ui.tsx';
 import type { MessageKey } from './messages.ts';
 import { ErrorAlert } from './ui.tsx';
 

@@ -52,15 +52,6 @@ export function ListingTag({ state }: { state: ListingState }) {
   return <ToneTag tone={LISTING_TONES[state]}>{named(i18n, 'goods.state', state)}</ToneTag>;
 }
 
-const BEIJING_MINUTE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
-/** `2026-12-03 10:00` as typed, in Beijing time (UTC+8 all year), to an ISO instant; null when it is not such a time. */
-export function fromBeijing(v: string): string | null {
-  const m = BEIJING_MINUTE.exec(v.trim());
-  if (!m) return null;
-  const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00+08:00`);
-  return Number.isNaN(d.getTime()) || formatBeijing(d) !== `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}` ? null : d.toISOString();
-}
-
 /** Who did it: me, the system (the demo's seeding) or a colleague by their staff id (the server gives no names here). */
 export function who(i18n: I18n, actorId: number | null, me: number): string {
   if (actorId === null) return '—';

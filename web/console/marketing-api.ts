@@ -202,11 +202,20 @@ export interface Broadcast {
   progress: BroadcastProgress;
 }
 export type BroadcastStep = 'submit' | 'approve' | 'reject' | 'pause' | 'resume' | 'cancel';
+export type BroadcastInput = RequestOf<`${C}/broadcasts`, 'post'>;
+export type TemplateVariables = ResponseOf<`${C}/broadcasts/variables`, 'get', 200>;
+export type TemplatePreviewQuery = RequestOf<`${C}/broadcasts/preview`, 'post'>;
+export type TemplatePreview = ResponseOf<`${C}/broadcasts/preview`, 'post', 200>;
+export type SmsMeasure = TemplatePreview['measure'];
 
 export function createBroadcastClient(o: Parameters<typeof request>[0]) {
-  const call = async <T,>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => (await request<T>(o, method, `/console/marketing${path}`, body)).data;
+  const call = async <T,>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> => (await request<T>(o, method, `/console/marketing${path}`, body)).data;
   return {
     broadcasts: () => call<{ items: Broadcast[] }>('GET', '/broadcasts'),
+    variables: () => call<TemplateVariables>('GET', '/broadcasts/variables'),
+    preview: (q: TemplatePreviewQuery) => call<TemplatePreview>('POST', '/broadcasts/preview', q),
+    create: (input: BroadcastInput) => call<Broadcast>('POST', '/broadcasts', input),
+    update: (broadcastId: number, input: BroadcastInput) => call<Broadcast>('PUT', `/broadcasts/${encodeURIComponent(String(broadcastId))}`, input),
     step: (broadcastId: number, step: BroadcastStep, reason?: string) =>
       call<Broadcast>('POST', `/broadcasts/${encodeURIComponent(String(broadcastId))}/${step}`, reason ? { reason } : {}),
   };

@@ -68,6 +68,19 @@ export function formatBeijing(instant: string | number | Date, opts: { seconds?:
   return `${day} ${p.hour}:${p.minute}${opts.seconds ? `:${p.second}` : ''}`;
 }
 
+const BEIJING_MINUTE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
+/**
+ * `2026-12-03 10:00` as staff type it, in Beijing time (UTC+8 all year, no daylight saving), to an
+ * ISO instant; null unless it is that shape and a real day and minute (2026-02-30 is not). The
+ * inverse of formatBeijing.
+ */
+export function fromBeijing(v: string): string | null {
+  const m = BEIJING_MINUTE.exec(v.trim());
+  if (!m) return null;
+  const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00+08:00`);
+  return Number.isNaN(d.getTime()) || formatBeijing(d) !== `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}` ? null : d.toISOString();
+}
+
 /** The operator's time zone: every date a subscriber sees is a date there (config OPERATOR_TIME_ZONE on the server). */
 export const OPERATOR_TIME_ZONE = BEIJING;
 

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { App, Button, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { query, request } from '../../shared/api.ts';
-import { formatFen } from '../../shared/format.ts';
+import { formatFen, fromBeijing } from '../../shared/format.ts';
 import type { QueryOf, RequestOf, ResponseOf } from '../../shared/types.ts';
 import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
@@ -30,20 +30,6 @@ interface FormValues { skuId: number; price: number; quantity: number; limit: nu
 const TONES: Record<Phase, Tone> = { pending: 'gold', rejected: 'red', upcoming: 'blue', live: 'green', ended: 'grey', settled: 'grey' };
 /** How often the list is read again while a sale is upcoming or live (sold and left move). */
 const LIVE_REFRESH_MS = 5_000;
-const BEIJING_MINUTE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/;
-
-/**
- * `2026-12-03 10:00` as typed, in Beijing time (UTC+8 all year, no daylight saving), to an ISO
- * instant; null unless it is that shape and a real day and minute (2026-02-30 is not).
- */
-function fromBeijing(v: string): string | null {
-  const m = BEIJING_MINUTE.exec(v.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const at = new Date(Date.UTC(y, mo - 1, d, h - 8, mi));
-  const back = new Date(at.getTime() + 8 * 3_600_000);
-  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 ? at.toISOString() : null;
-}
 
 function useFlashSales() {
   const { session, end } = useAuth();

@@ -10,7 +10,7 @@ import { Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Table, T
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
 import { query, request } from '../../shared/api.ts';
-import { formatBeijing } from '../../shared/format.ts';
+import { formatBeijing, fromBeijing } from '../../shared/format.ts';
 import type { QueryOf, RequestOf, ResponseOf } from '../../shared/types.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
@@ -37,9 +37,6 @@ interface Fields {
 
 const TONES: Record<Status, Tone> = { draft: 'blue', pending: 'gold', active: 'green', paused: 'grey', rejected: 'red', ended: 'grey' };
 const DONE: Record<Step, MessageKey> = { submit: 'mall.promo.submitted', approve: 'mall.promo.approved', pause: 'mall.promo.paused', resume: 'mall.promo.resumed', end: 'mall.promo.ended' };
-const BEIJING_MINUTE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/;
-/** `2026-12-03 10:00` as typed, in Beijing time (UTC+8 all year), to an instant with its offset. */
-const fromBeijing = (v: string) => (BEIJING_MINUTE.test(v.trim()) ? `${v.trim().replace(' ', 'T')}:00+08:00` : null);
 const fen = (yuan: number | null | undefined) => (yuan == null ? null : Math.round(yuan * 100));
 const yuan = (f: number | null) => (f == null ? null : f / 100);
 const kindOf = (p: Promotion): Kind | 'code' => (p.mode === 'wallet' ? 'coupon' : p.mode === 'code' ? 'code' : p.benefit === 'percent' ? 'percent' : 'threshold');

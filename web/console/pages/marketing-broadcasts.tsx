@@ -1,7 +1,8 @@
 // 群发: the SMS broadcasts with their progress (sent, delivered, failed, suppressed by the contact
-// policy and why), submitted here and approved or rejected by a second person (approval is where
-// unknown variables and sensitive words are refused), paused, resumed or cancelled. Writing a new
-// broadcast is done through the REST API for now (docs/console-api.md).
+// policy and why), written here (marketing-broadcast-form.tsx: the text checked live for length,
+// parts, unknown variables and sensitive words), submitted and approved or rejected by a second
+// person (approval is where unknown variables and sensitive words are refused), paused, resumed or
+// cancelled.
 import { useState } from 'react';
 import { App, Button, Form, Input, Modal, Progress, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -9,6 +10,7 @@ import { formatBeijing } from '../../shared/format.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { useBroadcasts, useMarketing, type Broadcast, type BroadcastStep } from '../marketing-api.ts';
+import { BroadcastForm } from '../marketing-broadcast-form.tsx';
 import { useStaffStep, codeName } from '../marketing-ui.tsx';
 import { ErrorAlert, PageTitle, ToneTag, useLoad, type Tone } from '../ui.tsx';
 
@@ -25,6 +27,8 @@ export default function MarketingBroadcastsPage() {
   const list = useLoad(() => api.broadcasts(), []);
   const segments = useLoad(() => mkt.segments(), []);
   const [rejecting, setRejecting] = useState<Broadcast | null>(null);
+  // The form: closed, a new broadcast (true) or a draft or rejected one being edited.
+  const [editing, setEditing] = useState<Broadcast | true | null>(null);
   const { busy, act } = useStaffStep(t('mkt.broadcasts.self'), () => list.reload());
   const [form] = Form.useForm<{ reason: string }>();
   const segmentName = (id: number | null) => {
@@ -45,8 +49,10 @@ export default function MarketingBroadcastsPage() {
         {label}
       </Button>
     );
+    const edit = <Button key="edit" size="small" onClick={() => setEditing(b)} aria-label={`${t('mkt.bform.edit')}：${i18n.pick(b.names)}`}>{t('mkt.bform.edit')}</Button>;
     switch (b.status) {
-      case 'draft': return [btn('submit', t('mkt.offers.submit'), true)];
+      case 'draft': return [btn('submit', t('mkt.offers.submit'), true), edit];
+      case 'rejected': return [edit];
       case 'submitted':
         if (b.createdBy === me || b.submittedBy === me) return [<Typography.Text key="self" type="secondary">{t('mkt.offers.selfNote')}</Typography.Text>];
         return [btn('approve', t('mkt.offers.approve'), true), <Button key="reject" size="small" danger onClick={() => { form.resetFields(); setRejecting(b); }}>{t('mkt.offers.reject')}</Button>];
@@ -67,7 +73,15 @@ export default function MarketingBroadcastsPage() {
         </div>
       ),
     },
-    { title: t('mkt.offers.status'), dataIndex: 'status', render: (s: string) => <ToneTag tone={TONES[s] ?? 'grey'}>{codeName(i18n, 'broadcastStatus', s)}</ToneTag> },
+    {
+      title: t('mkt.offers.status'), dataIndex: 'status',
+      render: (s: string, b) => (
+        <>
+          <ToneTag tone={TONES[s] ?? 'grey'}>{codeName(i18n, 'broadcastStatus', s)}</ToneTag>
+          {s === 'rejected' && b.reviewReason && <div><Typography.Text type="danger" style={{ fontSize: 12 }}>{t('mkt.offers.rejectedBecause', { reason: b.reviewReason })}</Typography.Text></div>}
+        </>
+      ),
+    },
     { title: t('mkt.broadcasts.segment'), dataIndex: 'segmentId', render: (id: number | null) => segmentName(id) },
     { title: t('mkt.broadcasts.startsAt'), dataIndex: 'startsAt', render: (v: string) => formatBeijing(v) },
     {
@@ -90,12 +104,16 @@ export default function MarketingBroadcastsPage() {
 
   return (
     <>
-      <PageTitle title={t('mkt.broadcasts.title')} />
+      <PageTitle title={t('mkt.broadcasts.title')} extra={<Button type="primary" onClick={() => setEditing(true)}>{t('mkt.bform.new')}</Button>} />
       <Typography.Paragraph type="secondary">{t('mkt.broadcasts.intro')}</Typography.Paragraph>
       {list.error && <ErrorAlert error={list.error} onRetry={list.reload} />}
       <Table<Broadcast>
         rowKey="id" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }} locale={{ emptyText: t('mkt.broadcasts.empty') }} data-testid="broadcasts-table"
+      />
+      <BroadcastForm
+        open={editing !== null} broadcast={editing === true || editing === null ? undefined : editing}
+        onSaved={() => { setEditing(null); list.reload(); }} onCancel={() => setEditing(null)}
       />
       <Modal
         open={rejecting !== null} title={rejecting ? t('mkt.broadcasts.rejectTitle', { name: i18n.pick(rejecting.names) }) : ''} okText={t('mkt.offers.reject')}
