@@ -13,6 +13,8 @@ type C = '/api/v1/console/marketing';
 export type FeatureDef = ResponseOf<`${C}/features`, 'get', 200>['items'][number];
 export type Segment = ResponseOf<`${C}/segments`, 'get', 200>['items'][number];
 export type ImportAnswer = ResponseOf<`${C}/segments/import`, 'post', 201>;
+export type MemberPage = ResponseOf<`${C}/segments/{id}/members`, 'get', 200>;
+export type ContactState = ResponseOf<`${C}/contact-state/{msisdn}`, 'get', 200>;
 export type Offer = ResponseOf<`${C}/offers`, 'get', 200>['items'][number];
 export type OfferStatus = NonNullable<QueryOf<`${C}/offers`, 'get'>['status']>;
 export const OFFER_STATUSES = ['draft', 'pending', 'active', 'paused', 'ended', 'rejected'] as const satisfies readonly OfferStatus[];
@@ -62,6 +64,7 @@ export function createMarketingClient(o: Parameters<typeof request>[0]) {
     count: (rule: Rule) => call<{ count: number }>('POST', '/segments/count', { rule }),
     segments: () => call<{ items: Segment[] }>('GET', '/segments'),
     createSegment: (nameZh: string, nameEn: string, rule: Rule) => call<Segment>('POST', '/segments', { nameZh, nameEn, rule }),
+    members: (segmentId: number, afterId?: number) => call<MemberPage>('GET', `/segments/${id(segmentId)}/members${query({ afterId, limit: 50 })}`),
     snapshot: (segmentId: number, nameZh: string, nameEn: string) => call<Segment>('POST', `/segments/${id(segmentId)}/snapshot`, { nameZh, nameEn }),
     importList: (nameZh: string, nameEn: string, csv: string) => call<ImportAnswer>('POST', '/segments/import', { nameZh, nameEn, csv }),
 
@@ -81,6 +84,7 @@ export function createMarketingClient(o: Parameters<typeof request>[0]) {
     addDnd: (msisdn: string, reason: string) => call<void>('PUT', `/dnd/${id(msisdn)}`, { reason }),
     removeDnd: (msisdn: string, reason: string) => call<void>('DELETE', `/dnd/${id(msisdn)}`, { reason }),
     optOut: (msisdn: string, channel: OptOutChannel) => call<void>('PUT', `/opt-outs/${id(msisdn)}/${id(channel)}`),
+    contactState: (msisdn: string) => call<ContactState>('GET', `/contact-state/${id(msisdn)}`),
   };
 }
 
@@ -93,27 +97,18 @@ export function useMarketing(): MarketingClient {
 }
 
 // ---- Event triggers, call lists and results (src/channels/console/trigger-routes.ts and
-// campaign-routes.ts). These routes came after the generated types were last made; the narrow
-// types below say what the pages read until web/shared/api-types.ts is generated again.
+// campaign-routes.ts). A trigger's shapes are the generated ones; the call lists' and results'
+// narrow types below were written before web/shared/api-types.ts had their routes.
 
-export interface Trigger {
-  id: number;
-  names: { 'zh-CN': string; en: string };
-  event: string;
-  condition: Record<string, unknown>;
-  offerId: number;
-  channel: string;
-  windowMinutes: number;
-  once: boolean;
-  status: string;
-  createdBy: number;
-  submittedBy: number | null;
-  reviewedBy: number | null;
-  reviewReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface TriggerFire { id: number; subscriberId: number; eventId: string; outcome: string; rule: string | null; contactId: number | null; at: string; sentAt: string | null }
+export type Trigger = ResponseOf<`${C}/triggers`, 'get', 200>['items'][number];
+export type TriggerFire = ResponseOf<`${C}/triggers/{id}/fires`, 'get', 200>['items'][number];
+/** A new trigger or a draft's edit (the server's rules: src/modules/marketing/triggers.service.ts). */
+export type TriggerInput = RequestOf<`${C}/triggers`, 'post'>;
+export type TriggerCondition = NonNullable<TriggerInput['condition']>;
+export type TriggerEvent = TriggerInput['event'];
+export const TRIGGER_EVENTS = ['interaction.called', 'usage.threshold', 'balance.low', 'bill.issued'] as const satisfies readonly TriggerEvent[];
+export type TriggerChannel = NonNullable<TriggerInput['channel']>;
+export const TRIGGER_CHANNELS = ['sms'] as const satisfies readonly TriggerChannel[];
 
 export interface Rates { called: number; reached: number; accepted: number; contactRate: number; salesRate: number; handlingRate: number }
 export interface UpliftGroup { size: number; converted: number; rate: number }
@@ -153,10 +148,12 @@ export type TriggerStep = 'submit' | 'approve' | 'reject' | 'pause' | 'resume' |
 
 export function createCampaignClient(o: Parameters<typeof request>[0]) {
   const base = '/console/marketing';
-  const call = async <T,>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => (await request<T>(o, method, `${base}${path}`, body)).data;
+  const call = async <T,>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> => (await request<T>(o, method, `${base}${path}`, body)).data;
   const id = (x: number) => encodeURIComponent(String(x));
   return {
     triggers: () => call<{ items: Trigger[] }>('GET', '/triggers'),
+    createTrigger: (input: TriggerInput) => call<Trigger>('POST', '/triggers', input),
+    updateTrigger: (triggerId: number, input: TriggerInput) => call<Trigger>('PUT', `/triggers/${id(triggerId)}`, input),
     fires: (triggerId: number) => call<{ items: TriggerFire[] }>('GET', `/triggers/${id(triggerId)}/fires${query({ limit: 100 })}`),
     triggerStep: (triggerId: number, step: TriggerStep, reason?: string) => call<Trigger>('POST', `/triggers/${id(triggerId)}/${step}`, reason ? { reason } : {}),
     callLists: () => call<{ items: CallList[] }>('GET', '/call-lists'),

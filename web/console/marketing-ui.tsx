@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { App, Input, Tag } from 'antd';
 import { formatBeijing, formatFen } from '../shared/format.ts';
 import { useI18n, type I18n } from './i18n.tsx';
-import { toApiError } from './api.ts';
+import { toApiError, type ApiError } from './api.ts';
 import { errorText } from './ui.tsx';
 import { isMessageKey } from './messages.ts';
 import type { FeatureDef } from './marketing-api.ts';
@@ -77,13 +77,14 @@ export function NumberSearch({ label, initial, onSearch, testId }: { label: stri
 /**
  * A staff step on a marketing page (approve, reject, pause…): busy while it runs, a toast when it is
  * done and the page's data read again; SELF_REVIEW (one's own work) as a dialog with `selfTitle`,
- * any other refusal as a toast in the staff member's language. Answers whether it went through.
+ * any other refusal as a toast in the staff member's language, unless `refused` shows it itself
+ * (a form, at the field the server names) and says so. Answers whether it went through.
  */
 export function useStaffStep(selfTitle: string, reload: () => void) {
   const { message, modal } = App.useApp();
   const i18n = useI18n();
   const [busy, setBusy] = useState(false);
-  const act = async (f: () => Promise<unknown>, done: string): Promise<boolean> => {
+  const act = async (f: () => Promise<unknown>, done: string, refused?: (err: ApiError) => boolean): Promise<boolean> => {
     setBusy(true);
     try {
       await f();
@@ -92,6 +93,7 @@ export function useStaffStep(selfTitle: string, reload: () => void) {
       return true;
     } catch (e) {
       const err = toApiError(e);
+      if (refused?.(err)) return false;
       if (err.code === 'SELF_REVIEW') modal.warning({ title: selfTitle, okText: i18n.t('common.ok') });
       else message.error(errorText(err, i18n));
       return false;

@@ -1,7 +1,9 @@
 // 接触策略: the contact policy in force (caps per day, week and month in total and per channel, the
 // least gap, quiet hours) and its versions; a new version proposed here goes live only when a
 // second person approves it. One number's contacts with what the policy decided, and recording
-// an opt-out or a do-not-disturb entry for it; the latest suppressed contacts with their rule.
+// an opt-out or a do-not-disturb entry for it, where it stands (its opt-outs, its do-not-disturb
+// entry, this day's, week's and month's marketing contacts beside the caps); the latest suppressed
+// contacts with their rule.
 import { useState } from 'react';
 import { App, Button, Card, Col, Descriptions, Flex, Form, Input, InputNumber, Modal, Row, Select, Space, Switch, Table, Tabs, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -9,7 +11,7 @@ import { formatBeijing } from '../../shared/format.ts';
 import { toApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
-import { OUTBOUND, useMarketing, type ContactRow, type OptOutChannel, type PolicyRules, type PolicyVersion } from '../marketing-api.ts';
+import { OUTBOUND, useMarketing, type ContactRow, type ContactState, type OptOutChannel, type PolicyRules, type PolicyVersion } from '../marketing-api.ts';
 import { useStaffStep, codeName, NumberSearch } from '../marketing-ui.tsx';
 import { ErrorAlert, errorText, PageTitle, ToneTag, useLoad, type Tone } from '../ui.tsx';
 
@@ -228,6 +230,52 @@ function ContactsTable({ status, msisdn }: { status?: 'held' | 'suppressed'; msi
   );
 }
 
+/** Where one number stands with the contact policy: opt-outs, do-not-disturb, contacts used against the caps this Beijing day, week and month. */
+function ContactStateCard({ msisdn }: { msisdn: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const api = useMarketing();
+  const state = useLoad(() => api.contactState(msisdn), [msisdn]);
+  const st: ContactState | undefined = state.data;
+  const channelName = (c: string) => (c === 'all' ? t('mkt.contacts.allChannels') : codeName(i18n, 'outbound', c));
+  return (
+    <Card size="small" title={t('mkt.state.title', { msisdn: st?.msisdn ?? msisdn })} style={{ marginBottom: 16 }} loading={state.loading && !st} data-testid="contact-state">
+      {state.error && <ErrorAlert error={state.error} onRetry={state.reload} />}
+      {st && (
+        <>
+          <Descriptions size="small" column={1} items={[
+            {
+              key: 'optOuts', label: t('mkt.state.optOuts'),
+              children: st.optOuts.length
+                ? <Space wrap>{st.optOuts.map((o) => <ToneTag key={o.channel} tone="red">{t('mkt.state.optOutItem', { channel: channelName(o.channel), source: codeName(i18n, 'optOutSource', o.source), at: formatBeijing(o.at) })}</ToneTag>)}</Space>
+                : t('mkt.state.noOptOut'),
+            },
+            {
+              key: 'dnd', label: t('mkt.state.dnd'),
+              children: st.dnd ? <ToneTag tone="red">{t('mkt.state.dndItem', { reason: st.dnd.reason, at: formatBeijing(st.dnd.at) })}</ToneTag> : t('mkt.state.notDnd'),
+            },
+          ]} />
+          <Table
+            size="small" rowKey="scope" pagination={false} style={{ marginTop: 8 }} aria-label={t('mkt.state.used')} data-testid="contact-state-used"
+            dataSource={SCOPES.map((sc) => ({ scope: sc, used: sc === 'total' ? st.used.total : st.used.channels[sc], caps: sc === 'total' ? st.caps.total : st.caps.channels[sc] }))}
+            columns={[
+              { title: t('mkt.state.used'), dataIndex: 'scope', render: (sc: string) => (sc === 'total' ? t('mkt.contacts.total') : codeName(i18n, 'outbound', sc)) },
+              ...PERIODS.map((k) => ({
+                title: t(`mkt.state.${k}`), key: k, align: 'right' as const,
+                render: (_v: unknown, r: { used?: Record<string, number>; caps?: Record<string, number> }) => {
+                  const used = r.used?.[k] ?? 0;
+                  const cap = r.caps?.[k];
+                  return <Typography.Text type={cap !== undefined && used >= cap ? 'danger' : undefined}>{cap === undefined ? used : `${used} / ${cap}`}</Typography.Text>;
+                },
+              })),
+            ]}
+          />
+        </>
+      )}
+    </Card>
+  );
+}
+
 function NumberTab() {
   const i18n = useI18n();
   const { t } = i18n;
@@ -262,6 +310,7 @@ function NumberTab() {
       </Flex>
       {msisdn && (
         <>
+          <ContactStateCard key={`state-${msisdn}-${version}`} msisdn={msisdn} />
           <Card size="small" title={t('mkt.contacts.record', { msisdn })} style={{ marginBottom: 16 }}>
             <Flex wrap gap={12} align="center">
               <Select
@@ -272,7 +321,6 @@ function NumberTab() {
               <Button onClick={() => { form.resetFields(); setDnd('add'); }}>{t('mkt.contacts.dndAdd')}</Button>
               <Button onClick={() => { form.resetFields(); setDnd('remove'); }}>{t('mkt.contacts.dndRemove')}</Button>
             </Flex>
-            <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>{t('mkt.contacts.lookupNote')}</Typography.Paragraph>
           </Card>
           <ContactsTable key={`${msisdn}-${version}`} msisdn={msisdn} />
         </>

@@ -3,13 +3,14 @@
 // SEGMENT_RULE_INVALID shown at the condition it names); a snapshot that freezes a segment's
 // members now; a list of numbers imported from CSV, with the lines it could not use.
 import { useEffect, useMemo, useState } from 'react';
-import { App, Button, Card, Col, Flex, Form, Input, Modal, Row, Space, Statistic, Table, Typography } from 'antd';
+import { App, Button, Card, Col, Drawer, Flex, Form, Input, Modal, Row, Space, Statistic, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { formatBeijing } from '../../shared/format.ts';
 import { toApiError, type ApiError } from '../api.ts';
+import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
-import { useMarketing, type ImportAnswer, type Segment } from '../marketing-api.ts';
+import { useMarketing, type ImportAnswer, type MemberPage, type Segment } from '../marketing-api.ts';
 import { newCond, newGroup, nodeAt, RuleBuilder, toRule, type Group } from '../marketing-rule.tsx';
 import { codeName } from '../marketing-ui.tsx';
 import { ErrorAlert, errorText, PageTitle, ToneTag, useLoad } from '../ui.tsx';
@@ -26,6 +27,7 @@ export default function MarketingSegmentsPage() {
   const [building, setBuilding] = useState(false);
   const [importing, setImporting] = useState(false);
   const [freezing, setFreezing] = useState<Segment | null>(null);
+  const [viewing, setViewing] = useState<Segment | null>(null);
   const [busy, setBusy] = useState(false);
   const [names] = Form.useForm<Names>();
 
@@ -54,9 +56,12 @@ export default function MarketingSegmentsPage() {
     {
       title: t('common.actions'), key: 'actions',
       render: (_v, s) => (
-        <Button size="small" onClick={() => { names.resetFields(); setFreezing(s); }} aria-label={`${t('mkt.segments.snapshot')}：${i18n.pick(s.names)}`}>
-          {t('mkt.segments.snapshot')}
-        </Button>
+        <Space wrap>
+          <Button size="small" onClick={() => setViewing(s)} aria-label={`${t('mkt.segments.members')}：${i18n.pick(s.names)}`}>{t('mkt.segments.members')}</Button>
+          <Button size="small" onClick={() => { names.resetFields(); setFreezing(s); }} aria-label={`${t('mkt.segments.snapshot')}：${i18n.pick(s.names)}`}>
+            {t('mkt.segments.snapshot')}
+          </Button>
+        </Space>
       ),
     },
   ];
@@ -85,8 +90,76 @@ export default function MarketingSegmentsPage() {
       >
         <NameFields form={names} />
       </Modal>
+      <MembersDrawer segment={viewing} onClose={() => setViewing(null)} />
       <ImportDialog open={importing} onClose={(done) => { setImporting(false); if (done) list.reload(); }} />
     </>
+  );
+}
+
+type Member = MemberPage['items'][number];
+
+/** A segment's members, 50 at a time in id order (a dynamic one's rule evaluated as each page is read), numbers masked. */
+function MembersDrawer({ segment, onClose }: { segment: Segment | null; onClose(): void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const api = useMarketing();
+  const { client } = useAuth();
+  // Plans by name (every plan the catalogue has, at most 200), their id where a name is missing.
+  const plans = useLoad(() => (segment ? client.offerings({ kind: 'plan', offset: 0, limit: 200, sort: 'id', order: 'asc' }) : Promise.resolve(undefined)), [segment !== null]);
+  const planName = (planId: string) => {
+    const o = plans.data?.items.find((x) => x.id === planId);
+    return o ? i18n.name(o) : planId;
+  };
+  const [rows, setRows] = useState<Member[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const load = async (afterId?: number) => {
+    if (!segment) return;
+    setLoading(true);
+    setError(undefined);
+    try {
+      const page = await api.members(segment.id, afterId);
+      setRows((r) => (afterId === undefined ? page.items : [...r, ...page.items]));
+      setNext(page.nextAfterId);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    setRows([]);
+    setNext(null);
+    if (segment) void load();
+    // The first page again only when another segment is opened.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [segment?.id]);
+  const columns: ColumnsType<Member> = [
+    { title: t('mkt.members.msisdn'), dataIndex: 'msisdn' },
+    { title: t('mkt.members.city'), dataIndex: 'city' },
+    { title: t('mkt.members.plan'), dataIndex: 'planId', render: (id: string) => planName(id) },
+    { title: t('mkt.members.accountType'), dataIndex: 'accountType', render: (a: string) => codeName(i18n, 'value', a) },
+  ];
+  return (
+    <Drawer open={segment !== null} onClose={onClose} size={640} title={segment ? t('mkt.members.title', { name: i18n.pick(segment.names) }) : ''} destroyOnHidden>
+      {segment && (
+        <>
+          <Typography.Paragraph type="secondary">
+            {t(segment.kind === 'dynamic' ? 'mkt.members.dynamic' : 'mkt.members.static')}
+          </Typography.Paragraph>
+          {error && <ErrorAlert error={error} onRetry={() => void load(rows.at(-1)?.subscriberId)} />}
+          <Table<Member>
+            size="small" rowKey="subscriberId" columns={columns} dataSource={rows} loading={loading} pagination={false}
+            locale={{ emptyText: t('mkt.members.empty') }} data-testid="segment-members"
+          />
+          <Flex justify="space-between" align="center" style={{ marginTop: 12 }}>
+            <Typography.Text type="secondary" data-testid="members-shown">{t('mkt.members.shown', { n: rows.length.toLocaleString(), total: segment.size.toLocaleString() })}</Typography.Text>
+            {next !== null && <Button onClick={() => void load(next)} loading={loading}>{t('mkt.members.more')}</Button>}
+          </Flex>
+        </>
+      )}
+    </Drawer>
   );
 }
 
