@@ -75,7 +75,11 @@ export function OfferForm({ open, offer, busy, onSave, onCancel }: Props) {
     if (open) form.setFieldsValue(valuesOf(offer) as Values);
   }, [open, offer, form]);
 
-  const submit = async () => onSave(inputOf(await form.validateFields()));
+  const submit = async () => {
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    onSave(inputOf(v));
+  };
   const money = (required: boolean) => ({
     required,
     validator: (_r: unknown, v: string | undefined) => {

@@ -30,7 +30,9 @@ export default function BusinessesPage() {
 
   const confirm = async () => {
     if (!pending) return;
-    const { reason } = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    const { reason } = v;
     setBusy(true);
     const name = i18n.pick(pending.row.names);
     const channel = i18n.channel(pending.channel);

@@ -122,7 +122,8 @@ export default function MallPromotionsPage() {
   };
 
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const body = toInput({ ...form.getFieldsValue(true), ...v });
     const target = editing;
     const ok = await act(() => (target && target !== 'new' ? api.update(target.id, body) : api.create(body)), t('mall.promo.saved', { name: i18n.pick({ 'zh-CN': body.nameZh, en: body.nameEn }) }));
@@ -272,7 +273,8 @@ export default function MallPromotionsPage() {
         open={rejecting !== null} title={rejecting ? t('mall.promo.rejectTitle', { name: name(rejecting) }) : ''} okText={t('mall.promo.reject')} okButtonProps={{ danger: true }}
         cancelText={t('common.cancel')} confirmLoading={busy} onCancel={() => setRejecting(null)}
         onOk={async () => {
-          const v = await rejectForm.validateFields();
+          const v = await rejectForm.validateFields().catch(() => null);
+          if (!v) return;
           if (rejecting && await act(() => api.reject(rejecting.id, v.reason.trim()), t('mall.promo.rejected', { name: name(rejecting) }))) setRejecting(null);
         }}
       >

@@ -119,7 +119,9 @@ export default function MarketingBroadcastsPage() {
         open={rejecting !== null} title={rejecting ? t('mkt.broadcasts.rejectTitle', { name: i18n.pick(rejecting.names) }) : ''} okText={t('mkt.offers.reject')}
         okButtonProps={{ danger: true }} cancelText={t('common.cancel')} confirmLoading={busy} destroyOnHidden onCancel={() => setRejecting(null)}
         onOk={async () => {
-          const { reason } = await form.validateFields();
+          const v = await form.validateFields().catch(() => null);
+          if (!v) return;
+          const { reason } = v;
           if (rejecting && await run(rejecting, 'reject', reason.trim())) setRejecting(null);
         }}
       >

@@ -130,7 +130,9 @@ function PolicyTab() {
         open={rejecting !== null} title={t('mkt.contacts.rejectTitle')} okText={t('mkt.offers.reject')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')}
         confirmLoading={busy} destroyOnHidden onCancel={() => setRejecting(null)}
         onOk={async () => {
-          const { reason } = await reasonForm.validateFields();
+          const v = await reasonForm.validateFields().catch(() => null);
+          if (!v) return;
+          const { reason } = v;
           if (rejecting && await act(() => api.rejectPolicy(rejecting.id, reason.trim()), t('mkt.contacts.rejected'))) setRejecting(null);
         }}
       >
@@ -156,7 +158,8 @@ function ProposeDialog({ open, start, busy, onSave, onCancel }: { open: boolean;
   } as PolicyValues;
   const quiet = Form.useWatch('quiet', form);
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const cap = (s: (typeof SCOPES)[number]) => ({ day: v[`${s}.day`], week: v[`${s}.week`], month: v[`${s}.month`] });
     onSave({
       total: cap('total'),
@@ -329,7 +332,9 @@ function NumberTab() {
         open={dnd !== null} title={dnd === 'remove' ? t('mkt.contacts.dndRemove') : t('mkt.contacts.dndAdd')} okText={t('common.ok')} cancelText={t('common.cancel')}
         confirmLoading={busy} destroyOnHidden onCancel={() => setDnd(null)}
         onOk={async () => {
-          const { reason } = await form.validateFields();
+          const v = await form.validateFields().catch(() => null);
+          if (!v) return;
+          const { reason } = v;
           if (!msisdn) return;
           const ok = dnd === 'remove'
             ? await act(() => api.removeDnd(msisdn, reason.trim()), t('mkt.contacts.dndRemoved', { msisdn }))

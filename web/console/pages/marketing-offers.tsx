@@ -82,7 +82,9 @@ export default function MarketingOffersPage() {
   const reject = async () => {
     const o = rejecting;
     if (!o) return;
-    const { reason } = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    const { reason } = v;
     setBusy(o.id);
     try {
       await api.step(o.id, 'reject', reason.trim());

@@ -33,7 +33,8 @@ export default function MarketingSegmentsPage() {
 
   const snapshot = async () => {
     if (!freezing) return;
-    const v = await names.validateFields();
+    const v = await names.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       const s = await api.snapshot(freezing.id, v.nameZh.trim(), v.nameEn.trim());
@@ -216,7 +217,8 @@ function SegmentBuilder({ onDone }: { onDone(saved: Segment | null): void }) {
 
   const save = async () => {
     if (!built) return;
-    const v = await names.validateFields();
+    const v = await names.validateFields().catch(() => null);
+    if (!v) return;
     setSaving(true);
     try {
       const s = await api.createSegment(v.nameZh.trim(), v.nameEn.trim(), built.rule);
@@ -274,7 +276,8 @@ function ImportDialog({ open, onClose }: { open: boolean; onClose(done: boolean)
 
   const run = async () => {
     if (result) return onClose(true);
-    const v = await names.validateFields();
+    const v = await names.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     setError(undefined);
     try {

@@ -75,7 +75,8 @@ export function OfferingForm({ open, offering, busy, onSave, onCancel }: Props) 
   }, [open, offering, form]);
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     onSave(inputOf(v));
   };
   const count = { pattern: /^\s*\d{1,9}\s*$/, message: t('field.countInvalid') };

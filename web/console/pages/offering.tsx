@@ -99,7 +99,8 @@ export default function OfferingPage({ id }: { id: string }) {
 
   const confirmDialog = async () => {
     if (!dialog || dialog.kind === 'edit') return;
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const reason = v.reason?.trim() || undefined;
     if (dialog.kind === 'submit') {
       await act(async () => {

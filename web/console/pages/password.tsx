@@ -19,7 +19,8 @@ export function PasswordDialog({ open, onClose, client }: { open: boolean; onClo
   const [busy, setBusy] = useState(false);
 
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       await client.changePassword(v.currentPassword, v.newPassword);

@@ -74,7 +74,9 @@ export default function ReviewsPage() {
   const reject = async () => {
     const r = rejecting;
     if (!r) return;
-    const { reason } = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    const { reason } = v;
     setBusy(r.id);
     try {
       await client.reject(r.id, reason.trim());

@@ -46,7 +46,8 @@ export default function StaffPage() {
   };
 
   const create = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     await run(async () => {
       const u = await client.createStaff({ ...v, username: v.username.trim(), displayName: v.displayName.trim() });
       message.success(t('staff.created', { name: u.displayName }));
@@ -57,7 +58,9 @@ export default function StaffPage() {
   const saveRoles = async () => {
     const u = editing;
     if (!u) return;
-    const { roles } = await rolesForm.validateFields();
+    const v = await rolesForm.validateFields().catch(() => null);
+    if (!v) return;
+    const { roles } = v;
     await run(async () => {
       await client.updateStaff(u.id, { roles });
       message.success(t('staff.updated', { name: u.displayName }));
