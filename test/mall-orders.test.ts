@@ -291,8 +291,16 @@ test('cash on delivery: awaiting delivery at once, paid when the courier takes t
   assert.equal(ret.statusCode, 201, ret.body);
   await env.s.delivery.approveReturn(ops, ret.json().id);
   await env.s.delivery.receiveReturn(ops, ret.json().id);
+  assert.equal(await saleable(phone), before + 1);
+  // ¥4,000 back is above the approval limit: the order is returned until a second person approves the refund.
+  const waiting = (await call('GET', `/mall/orders/${o.id}`, me.token)).json;
+  assert.deepEqual([waiting.state, waiting.refundedFen], ['returned', 0]);
+  const refund = (await env.s.payments.history(o.paymentId!)).refunds.find((x) => x.reason === `return:${ret.json().id}`)!;
+  assert.equal(refund.state, 'awaiting_approval');
+  const second: Actor = { id: await createStaffUser(env.db, { username: 'ops-cod2', displayName: '运维丁', password: 'correct horse battery', roles: ['ops'] }), name: '运维丁', roles: ['ops'] };
+  await env.s.payments.reviewRefund(second, refund.id, { approve: true });
   const done = (await call('GET', `/mall/orders/${o.id}`, me.token)).json;
-  assert.equal(done.state, 'refunded');
+  assert.deepEqual([done.state, done.refundedFen], ['refunded', total]);
   assert.equal(await saleable(phone), before + 1);
 });
 

@@ -129,6 +129,7 @@ export const ERRORS = {
   ORDER_NOT_PAYABLE: [409, '该订单当前不能支付', 'The order cannot be paid in its current state'],
   ORDER_PAYMENT_OPEN: [409, '该订单已有一笔支付在进行中，请先完成或取消', 'The order already has a payment open; finish or cancel it first'],
   ORDER_NOT_CANCELLABLE: [409, '该订单已支付或已关闭，不能取消', 'The order is paid or closed, so it cannot be cancelled'],
+  ORDER_REFUNDED: [409, '该订单已全额退款', 'The order has been refunded in full'],
   NUMBER_REQUIRED: [400, '请为号卡选择号码', 'Choose a number for the number card'],
   PAYMENT_PROVIDER_FAILED: [502, '支付机构暂时无法处理，请稍后再试', 'The payment provider could not handle it; try again later'],
   INTERNAL: [500, '系统繁忙，请稍后再试', 'The system is busy; try again later'],

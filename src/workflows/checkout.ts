@@ -9,10 +9,13 @@
 // nothing), so reserve-stock and reserve-numbers find their holds already taken (the same ref is
 // idempotent) and own their release. The payment's `paid` resumes the run inside the settling
 // transaction, so the order is committed with the payment or not at all; after payBy the run is
-// undone in reverse and a late payment answered `gone`, which the payment module refunds.
+// undone in reverse and a late payment answered `gone`, which the payment module refunds. Once
+// every fen and point of the order's payment is refunded (by staff, or after a return), the
+// refund's own transaction moves the order to refunded, and it goes no further.
 import type { Db } from '../platform/db/index.ts';
 import { withSavepoint } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
+import { l10n } from '../platform/i18n.ts';
 import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import type { Step, WorkflowRunner } from '../platform/workflow/index.ts';
 import type { Goods } from '../modules/goods/index.ts';
@@ -192,6 +195,23 @@ export function defineCheckout(d: CheckoutDeps): void {
       if (!o || o.subscriberId !== subscriberId || o.state !== 'awaiting_payment') return undefined;
       return { totalFen: o.totalFen, subject: await d.orders.subject(o) };
     },
+    // In the refund's transaction: the order records what went back, and once it is all back the
+    // order is refunded; a parcel not handed over yet then never will be (its goods go back on the
+    // shelf, shipping is refused) and a seller of held stock hears of it.
+    async refunded(q, p) {
+      const id = orderIdOf(p.orderRef);
+      if (id === undefined) return;
+      const r = await d.orders.recordRefund(q, { id: p.id, orderId: id, amountFen: p.amountFen, points: p.points, refundedFen: p.refundedFen, refundedPoints: p.refundedPoints });
+      if (!r?.refunded) return;
+      const o = r.order;
+      const parcel = o.shipmentId ? await d.delivery.get(Number(o.shipmentId), q) : undefined;
+      if (parcel?.state === 'to_ship') {
+        for (const l of await d.orders.lineRows(id, q)) {
+          if (shippedLine(l)) await d.inventory.putBack(q, SYSTEM_ACTOR, { skuId: l.skuId, warehouseId: parcel.warehouse, quantity: l.quantity, reason: `退款未发货入库 ${p.orderRef} (${o.orderNo})` });
+        }
+      }
+      await d.sources.of(o.source)?.released(q, await d.orders.view(o, q), 'refunded');
+    },
     // In the settling transaction. The run's remaining steps (commit) run here; the order expired
     // or already paid by another payment: `gone`, and this payment is refunded.
     async paid(q, p) {
@@ -218,16 +238,19 @@ export function defineCheckout(d: CheckoutDeps): void {
   });
 
   // ---- The delivery's callbacks ----------------------------------------------------------------
-  const orderOf = async (q: Db, s: Shipment) => {
+  const orderOf = async (q: Db, s: Shipment, lock = false) => {
     const id = orderIdOf(s.orderRef);
-    const o = id === undefined ? undefined : await d.orders.row(id, q);
+    const o = id === undefined ? undefined : await d.orders.row(id, q, lock);
     if (!o) throw new Error(`no order for shipment ${s.id}`);
     return o;
   };
   d.delivery.register(ORDER_REF, {
+    // Signed for: delivered, unless the order was refunded in full meanwhile (it stays refunded).
     async delivered(q, s) {
       const o = await orderOf(q, s);
-      await d.orders.update(q, Number(o.id), { state: 'delivered', deliveredAt: s.deliveredAt ?? new Date() });
+      const deliveredAt = s.deliveredAt ?? new Date();
+      const moved = await d.orders.update(q, Number(o.id), { state: 'delivered', deliveredAt }, ['paid', 'awaiting_delivery']);
+      if (!moved) await d.orders.update(q, Number(o.id), { deliveredAt });
       for (const l of await d.orders.lineRows(Number(o.id), q)) if (l.number) await d.goods.numbers.bind(l.number, s.orderRef, o.subscriberId, q);
     },
     async afterDelivered(s) {
@@ -239,35 +262,46 @@ export function defineCheckout(d: CheckoutDeps): void {
         if (!(e instanceof AppError && e.code === 'PAYMENT_NOT_PAYABLE')) throw e;
       }
     },
-    // The returned lines' share of what was paid in money (the payment gives the points back in
-    // proportion); the whole order when the return names no lines; nothing for cash never taken.
+    // In the transaction that receives the goods (once per return): the shipped goods back in
+    // stock, the order returned, and the refund decided — the returned lines' share of what was
+    // paid in money (the payment gives the points back in proportion), the whole order when the
+    // return names no lines, never more than is left to give back; nothing for cash never taken,
+    // nor for an order refunded in full already (it stays refunded).
     async returned(q, s, r: ReturnRequest) {
-      const o = await orderOf(q, s);
-      await d.orders.update(q, Number(o.id), { state: 'returned' });
-      if (!o.paidAt || !o.paymentId) return { refundFen: 0 };
-      if (!r.lines.length) return { refundFen: o.payFen };
+      const o = await orderOf(q, s, true);
       const lines = await d.orders.lineRows(Number(o.id), q);
-      const fen = r.lines.reduce((n, rl) => n + Math.min(rl.quantity, lines.find((l) => l.skuId === rl.skuId)?.quantity ?? 0) * (lines.find((l) => l.skuId === rl.skuId)?.unitFen ?? 0), 0);
-      return { refundFen: Math.min(o.payFen, Math.floor((fen * o.payFen) / Math.max(1, o.goodsFen))) };
-    },
-    // After that commit: the refund (once per return: its reason names the return), the goods back
-    // in stock, and the order refunded.
-    async refund(s, r, actor) {
-      const o = await orderOf(d.db, s);
-      if (o.paymentId && (r.refundFen ?? 0) > 0) {
-        const done = (await d.payments.history(o.paymentId)).refunds.some((x) => x.reason === `return:${r.id}` && x.state !== 'rejected' && x.state !== 'failed');
-        if (!done) await d.payments.refund(actor.id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR : actor, o.paymentId, { amountFen: r.refundFen!, reason: `return:${r.id}` });
-      }
-      const moved = await d.orders.update(d.db, Number(o.id), { state: 'refunded' }, ['returned']);
-      if (!moved) return;
-      const lines = await d.orders.lineRows(Number(o.id));
       const back = r.lines.length ? r.lines : lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity }));
       for (const b of back) {
         const l = lines.find((x) => x.skuId === b.skuId);
-        if (!l || l.delivery !== 'ship') continue;
-        await d.inventory.adjust(SYSTEM_ACTOR, { skuId: l.skuId, warehouseId: s.warehouse, kind: 'receive', quantity: Math.min(b.quantity, l.quantity), reason: `退货入库 return:${r.id} (${o.orderNo})` });
+        const quantity = Math.min(b.quantity, l?.quantity ?? 0);
+        if (!l || !shippedLine(l) || quantity < 1) continue;
+        await d.inventory.putBack(q, SYSTEM_ACTOR, { skuId: l.skuId, warehouseId: s.warehouse, quantity, reason: `退货入库 return:${r.id} (${o.orderNo})` });
       }
-      await d.sources.of(o.source)?.released(d.db, await d.orders.view(moved), 'refunded');
+      if (o.state === 'refunded') return { refundFen: 0 };
+      await d.orders.update(q, Number(o.id), { state: 'returned' });
+      if (!o.paidAt || !o.paymentId) return { refundFen: 0 };
+      const left = o.payFen - o.refundedFen;
+      if (!r.lines.length) return { refundFen: left };
+      const fen = r.lines.reduce((n, rl) => n + Math.min(rl.quantity, lines.find((l) => l.skuId === rl.skuId)?.quantity ?? 0) * (lines.find((l) => l.skuId === rl.skuId)?.unitFen ?? 0), 0);
+      return { refundFen: Math.min(left, Math.floor((fen * o.payFen) / Math.max(1, o.goodsFen))) };
+    },
+    // After that commit: the refund decided, once per return (its reason names the return). The
+    // order is refunded by the refund itself once every fen is back (after a second person's
+    // approval, for one above the threshold).
+    async refund(s, r, actor) {
+      const o = await orderOf(d.db, s);
+      if (!o.paymentId || !((r.refundFen ?? 0) > 0)) return;
+      const done = (await d.payments.history(o.paymentId)).refunds.some((x) => x.reason === `return:${r.id}` && x.state !== 'rejected' && x.state !== 'failed');
+      if (!done) await d.payments.refund(actor.id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR : actor, o.paymentId, { amountFen: r.refundFen!, reason: `return:${r.id}` });
+    },
+    // An order refunded in full is neither shipped nor returned.
+    async refusal(q, s, action) {
+      if ((await orderOf(q, s, true)).state !== 'refunded') return undefined;
+      return new AppError('ORDER_REFUNDED', {
+        detail: action === 'ship'
+          ? l10n('该订单已全额退款，包裹不再发出', 'The order has been refunded in full: the parcel is not to be shipped')
+          : l10n('该订单已全额退款，无需退货', 'The order has been refunded in full: there is nothing left to return it for'),
+      });
     },
   });
 }

@@ -4,11 +4,12 @@
 // carrier and a tracking number and sees it shipped, and asks a partial refund of ¥600 of the ¥1,000
 // paid on the sandbox gateway, which is above the approval limit: A's own approval is refused
 // (REFUND_SELF_REVIEW, said in words), and ops B approves it, after which the payment is partly
-// refunded. Every page is checked with axe-core and photographed, the last once in English too.
+// refunded; the order A shipped, then refunded in full, shows 已退款 and what went back. Every page is checked with axe-core and photographed, the last once in English too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { seedDemo } from '../../src/demo/seed.ts';
+import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
 import { seedDemoOrders } from '../../src/modules/checkout/index.ts';
@@ -177,6 +178,18 @@ describe('staff console mall orders, payments and shipping in a browser', { skip
     const p = await hall.env.s.payments.get(paymentId);
     assert.equal(p.state, 'partially_refunded');
     assert.equal(p.refundedFen, 60_000);
+
+    // The power bank's order refunded in full while its parcel is on its way: 已退款, with what went back.
+    await hall.env.s.payments.refund(SYSTEM_ACTOR, order.paymentId!, { reason: '用户取消' });
+    await page.goto(`${hall.base}/console/mall/orders/${order.id}`);
+    await page.getByRole('heading', { level: 1, name: `Order ${order.orderNo}` }).waitFor();
+    assert.match(await page.locator('[data-state="refunded"]').first().innerText(), /Refunded/);
+    assert.match(await page.getByTestId('order-money').innerText(), new RegExp(`Refunded\\s*${formatFen(order.payFen).replace(/[.$]/g, '\\$&')}`));
+    await page.getByRole('button', { name: '切换到中文' }).click();
+    await page.getByRole('heading', { level: 1, name: `订单 ${order.orderNo}` }).waitFor();
+    assert.match(await page.locator('[data-state="refunded"]').first().innerText(), /已退款/);
+    assert.match(await page.getByTestId('order-money').innerText(), /已退款/);
+    await check(page, 'order-refunded');
     assert.deepEqual(hall.pageErrors, []);
   });
 });

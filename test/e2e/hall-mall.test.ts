@@ -2,11 +2,13 @@
 // phones by brand and price, picks a colour and storage, sees its stock, adds it to the cart with a
 // 50-yuan recharge card, checks out paying from the balance, and sees the order; axe passes on
 // every page, and nothing sticks out sideways on the phone, where the fixed tab bar covers neither
-// checkout button (the activity zone, 去支付 and reviews: hall-mall-zone.test.ts).
+// checkout button; then staff refund it in full and the order says 已退款 with what went back (the
+// activity zone, 去支付 and reviews: hall-mall-zone.test.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { addSubscriber } from '../helpers.ts';
+import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
 import { axeProblems, hallSignIn, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
@@ -179,6 +181,14 @@ describe('the mall in the hall', { skip }, () => {
       // The recharge card's code is on the order once it is paid.
       assert.equal(await page.locator('.order-codes .code').count(), 1);
       await checkPage(page, `hall-mall-${size.name}-order`, phone);
+      // Refunded in full (money and points): 已退款, with what went back, and no return offered.
+      const placed = (await hall.env.s.checkout.orders.list(sub.id, { offset: 0, limit: 1 })).items[0]!;
+      await hall.env.s.payments.refund(SYSTEM_ACTOR, placed.paymentId!, { reason: '测试全额退款' });
+      await page.reload();
+      await page.getByTestId('order-state').filter({ hasText: '已退款' }).waitFor();
+      assert.equal(await page.getByTestId('order-refunded').textContent(), phone ? total : `${pay}，退回 2000 积分`);
+      await page.getByText('订单已全额退款（含积分），不再发货，也无需退货。').waitFor();
+      await checkPage(page, `hall-mall-${size.name}-order-refunded`, phone);
 
       assert.deepEqual(hall.pageErrors, []);
       await page.close();

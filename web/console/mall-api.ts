@@ -97,8 +97,9 @@ export function createMallClient(o: Parameters<typeof request>[0]) {
     // payments
     payments: (q: PaymentQuery) => call<{ items: Payment[] }>('GET', `${c}/payments${query({ ...q })}`),
     payment: (paymentId: string) => call<PaymentDetail>('GET', `${c}/payments/${id(paymentId)}`),
-    /** No amount: all that is left. */
-    refund: (paymentId: string, body: { amountFen?: number; reason: string }) => call<Refund>('POST', `${c}/payments/${id(paymentId)}/refunds`, body),
+    /** No amount: all that is left. The same key again answers the first refund (a request sent twice refunds once). */
+    refund: async (paymentId: string, body: { amountFen?: number; reason: string }, idempotencyKey: string) =>
+      (await request<Refund>(o, 'POST', `${c}/payments/${id(paymentId)}/refunds`, body, { 'idempotency-key': idempotencyKey })).data,
     reviewRefund: (refundId: string, approve: boolean, reason?: string) => call<Refund>('POST', `${c}/payments/refunds/${id(refundId)}/review`, { approve, ...(reason ? { reason } : {}) }),
     codDelivered: (paymentId: string) => call<Payment>('POST', `${c}/payments/${id(paymentId)}/delivered`, {}),
     reconciliation: (day: string, method: PaymentMethod) => call<Reconciliation>('GET', `${c}/payments/reconciliation${query({ day, method })}`),

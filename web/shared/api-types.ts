@@ -15474,7 +15474,7 @@ export interface paths {
                         };
                         offerId: number;
                         /** @enum {string} */
-                        channel?: "sms";
+                        channel?: "sms" | "ussd" | "hall";
                         windowMinutes: number;
                         once?: boolean;
                     };
@@ -15786,7 +15786,7 @@ export interface paths {
                         };
                         offerId: number;
                         /** @enum {string} */
-                        channel?: "sms";
+                        channel?: "sms" | "ussd" | "hall";
                         windowMinutes: number;
                         once?: boolean;
                     };
@@ -15962,6 +15962,8 @@ export interface paths {
                                 contactId: number | null;
                                 at: string;
                                 sentAt: string | null;
+                                /** @description A USSD or hall placement waits first in 我的优惠 until then (outcome placed; shown once seen) */
+                                placedUntil: string | null;
                             }[];
                         };
                     };
@@ -17530,12 +17532,14 @@ export interface paths {
         put?: never;
         /**
          * Refund a payment: all that is left (no amount) or part of its money part; its points come back in proportion
-         * @description The ops role. Above the approval threshold (PAYMENT_REFUND_APPROVAL_FEN, ¥500) the refund waits, `awaiting_approval`, for another person to approve it. 400 REFUND_EXCEEDS_PAID over what is left.
+         * @description The ops role. Above the approval threshold (PAYMENT_REFUND_APPROVAL_FEN, ¥500) the refund waits, `awaiting_approval`, for another person to approve it. 400 REFUND_EXCEEDS_PAID over what is left; 409 REFUND_NOT_ALLOWED once refunded in full. With an `Idempotency-Key`, the same key on the same payment again answers the first refund (200, `idempotent-replayed`), another body under it 422 IDEMPOTENCY_KEY_REUSED: a request sent twice refunds once. A mall order whose payment is refunded in full (money and points) is refunded in the same transaction.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -17550,6 +17554,25 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            paymentId: string;
+                            amountFen: number;
+                            points: number;
+                            state: string;
+                            reason: string;
+                            requestedBy: number | null;
+                            reviewedBy: number | null;
+                            createdAt: string;
+                        };
+                    };
+                };
                 /** @description Default Response */
                 201: {
                     headers: {
@@ -17639,6 +17662,23 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -25750,6 +25790,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/marketing/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents rows may be handed to: active staff users with the agent role, by id and display name (for marketing to choose from) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                displayName: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/console/marketing/call-lists/{id}/assign": {
         parameters: {
             query?: never;
@@ -27452,6 +27618,10 @@ export interface paths {
                                 pointsFen: number;
                                 totalFen: number;
                                 payFen: number;
+                                /** @description Of the money part, what has been refunded (fen); all of it, with the points, and the order is refunded */
+                                refundedFen: number;
+                                /** @description Of the points part, the points given back */
+                                refundedPoints: number;
                                 method: string | null;
                                 paymentId?: string;
                                 shipmentId?: number;
@@ -27626,6 +27796,10 @@ export interface paths {
                             pointsFen: number;
                             totalFen: number;
                             payFen: number;
+                            /** @description Of the money part, what has been refunded (fen); all of it, with the points, and the order is refunded */
+                            refundedFen: number;
+                            /** @description Of the points part, the points given back */
+                            refundedPoints: number;
                             method: string | null;
                             paymentId?: string;
                             shipmentId?: number;
@@ -34114,6 +34288,15 @@ export interface paths {
                             omnihall?: {
                                 orderNo: string;
                                 state: string;
+                                refundedPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "Price";
+                                    taxIncludedAmount: {
+                                        /** @enum {string} */
+                                        unit: "CNY";
+                                        value: number;
+                                    };
+                                };
                             };
                             /** @enum {string} */
                             "@type"?: "ProductOrder";
@@ -34408,6 +34591,15 @@ export interface paths {
                             omnihall?: {
                                 orderNo: string;
                                 state: string;
+                                refundedPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "Price";
+                                    taxIncludedAmount: {
+                                        /** @enum {string} */
+                                        unit: "CNY";
+                                        value: number;
+                                    };
+                                };
                             };
                             /** @enum {string} */
                             "@type": "ProductOrder";
@@ -34667,6 +34859,15 @@ export interface paths {
                             omnihall?: {
                                 orderNo: string;
                                 state: string;
+                                refundedPrice?: {
+                                    /** @enum {string} */
+                                    "@type": "Price";
+                                    taxIncludedAmount: {
+                                        /** @enum {string} */
+                                        unit: "CNY";
+                                        value: number;
+                                    };
+                                };
                             };
                             /** @enum {string} */
                             "@type"?: "ProductOrder";
@@ -36062,6 +36263,10 @@ export interface components {
             pointsFen: number;
             totalFen: number;
             payFen: number;
+            /** @description Of the money part, what has been refunded (fen); all of it, with the points, and the order is refunded */
+            refundedFen: number;
+            /** @description Of the points part, the points given back */
+            refundedPoints: number;
             method: string | null;
             paymentId?: string;
             shipmentId?: number;
@@ -36133,6 +36338,10 @@ export interface components {
             pointsFen: number;
             totalFen: number;
             payFen: number;
+            /** @description Of the money part, what has been refunded (fen); all of it, with the points, and the order is refunded */
+            refundedFen: number;
+            /** @description Of the points part, the points given back */
+            refundedPoints: number;
             method: string | null;
             paymentId?: string;
             shipmentId?: number;

@@ -74,14 +74,18 @@ export function paymentConsoleRoutes(s: Deps): FastifyPluginAsyncZod {
     app.post('/payments/:id/refunds', {
       schema: {
         tags, summary: 'Refund a payment: all that is left (no amount) or part of its money part; its points come back in proportion',
-        description: 'The ops role. Above the approval threshold (PAYMENT_REFUND_APPROVAL_FEN, ¥500) the refund waits, `awaiting_approval`, for another person to approve it. 400 REFUND_EXCEEDS_PAID over what is left.',
-        params: idParams,
+        description: 'The ops role. Above the approval threshold (PAYMENT_REFUND_APPROVAL_FEN, ¥500) the refund waits, `awaiting_approval`, for another person to approve it. 400 REFUND_EXCEEDS_PAID over what is left; 409 REFUND_NOT_ALLOWED once refunded in full. ' +
+          'With an `Idempotency-Key`, the same key on the same payment again answers the first refund (200, `idempotent-replayed`), another body under it 422 IDEMPOTENCY_KEY_REUSED: a request sent twice refunds once. ' +
+          'A mall order whose payment is refunded in full (money and points) is refunded in the same transaction.',
+        params: idParams, headers: z.object({ 'idempotency-key': z.string().min(8).max(128).optional() }).loose(),
         body: z.object({ amountFen: z.number().int().min(1).optional(), reason: safeText(200).pipe(z.string().trim().min(1)) }).strict(),
-        response: { 201: refundSchema, ...errors },
+        response: { 200: refundSchema, 201: refundSchema, ...errors, 422: problem },
       },
     }, async (req, reply) => {
       const actor = await staffActor(s, req, ['ops']);
-      return reply.code(201).send(refundView(await p.refund(actor, req.params.id, req.body)));
+      const r = await p.requestRefund(actor, req.params.id, { ...req.body, idempotencyKey: req.headers['idempotency-key'] });
+      if (r.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(r.replayed ? 200 : 201).send(refundView(r.refund));
     });
 
     app.post('/payments/refunds/:id/review', {

@@ -74,7 +74,8 @@ export function toMallProductOrder(o: OrderView, orderPath: string, lang: Lang) 
       itemTotalPrice: [{ '@type': 'OrderPrice' as const, name: 'line', priceType: 'oneTime' as const, price: price(l.lineFen) }],
       '@type': 'ProductOrderItem' as const,
     })),
-    omnihall: { orderNo: o.orderNo, state: o.state },
+    // What of the money part went back (a partial refund leaves the order in progress or completed; all of it, with the points: refunded, cancelled).
+    omnihall: { orderNo: o.orderNo, state: o.state, ...(o.refundedFen > 0 ? { refundedPrice: price(o.refundedFen) } : {}) },
     '@type': 'ProductOrder' as const,
   };
 }

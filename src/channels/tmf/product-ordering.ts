@@ -34,12 +34,14 @@ const errorMessageSchema = z.object({
   productOrderItem: z.array(z.object({ itemId: z.string() })),
 });
 
+/** TMF620/622 Price in yuan. */
+const priceSchema = z.object({ '@type': z.literal('Price'), taxIncludedAmount: z.object({ unit: z.literal('CNY'), value: z.number() }) });
 /** TMF622 OrderPrice with its Price in yuan (a mall order's total, a line's unit and line price). */
 const orderPriceSchema = z.object({
   '@type': z.literal('OrderPrice'),
   name: z.string(),
   priceType: z.literal('oneTime'),
-  price: z.object({ '@type': z.literal('Price'), taxIncludedAmount: z.object({ unit: z.literal('CNY'), value: z.number() }) }),
+  price: priceSchema,
 });
 
 const orderItemSchema = z.object({
@@ -81,8 +83,8 @@ export const productOrderSchema = z.object({
   /** TMF622 v5's per-order error list, used here already so failed items carry a readable reason. */
   errorMessage: z.array(errorMessageSchema).optional(),
   orderTotalPrice: z.array(orderPriceSchema).optional(),
-  /** A mall order's own number (MO…) and state. */
-  omnihall: z.object({ orderNo: z.string(), state: z.string() }).optional(),
+  /** A mall order's own number (MO…) and state, and what of its money part was refunded (none: absent). */
+  omnihall: z.object({ orderNo: z.string(), state: z.string(), refundedPrice: priceSchema.optional() }).optional(),
   '@type': z.literal('ProductOrder'),
 });
 type ProductOrder = z.infer<typeof productOrderSchema>;

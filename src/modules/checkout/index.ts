@@ -3,7 +3,7 @@
 // stock, paid, cancelled, read). The workflow that moves an order is src/workflows/checkout.ts.
 export { Checkout } from './checkout.ts';
 export {
-  OrderService, OrderSources, CHECKOUT_WORKFLOW, ORDER_REF, PAY_WITHIN_MS, orderRef, orderIdOf,
+  OrderService, OrderSources, CHECKOUT_WORKFLOW, ORDER_REF, PAY_WITHIN_MS, REFUNDABLE_STATES, orderRef, orderIdOf,
   type OrderView, type OrderLineView, type OrderFacts, type OrderSourceHandler, type PlaceInput, type HeldInput, type OrderQuote, type PlacedOrder, type OrderServiceDeps,
 } from './orders.service.ts';
 export { QuoteService, type Quote, type PromotionPort, type PromotionInput, type PromotionOutcome } from './quote.service.ts';

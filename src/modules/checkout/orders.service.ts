@@ -39,6 +39,8 @@ export function orderIdOf(ref: string): number | undefined {
 
 /** The states a subscriber may still cancel in and a payment may still be made in. */
 const UNPAID: readonly OrderState[] = ['awaiting_payment'];
+/** The states of an order paid (or, cash on delivery, on its way to be) that a full refund moves to refunded. */
+export const REFUNDABLE_STATES: readonly OrderState[] = ['paid', 'awaiting_delivery', 'delivered', 'completed', 'returned'];
 
 /** What the workflow's steps need of an order, kept in its run's data when it is placed (so a step need not read the order's rows). */
 export interface OrderFacts {
@@ -49,7 +51,7 @@ export interface OrderFacts {
 /** The columns the workflow and the callbacks set on an order. */
 export type OrderUpdate = Partial<{
   state: OrderState; method: string | null; paymentId: string | null; shipmentId: number | null; points: number; pointsFen: number; payFen: number;
-  paidAt: Date | null; deliveredAt: Date | null; refundDue: string | null;
+  paidAt: Date | null; deliveredAt: Date | null; refundDue: string | null; refundedFen: number; refundedPoints: number;
 }>;
 
 export interface OrderLineView {
@@ -83,6 +85,9 @@ export type OrderView = {
   pointsFen: number;
   totalFen: number;
   payFen: number;
+  /** What of the payment has been given back: its money part (fen) and its points. */
+  refundedFen: number;
+  refundedPoints: number;
   method: string | null;
   paymentId?: string;
   shipmentId?: number;
@@ -242,7 +247,7 @@ export class OrderService {
         quantity: l.quantity, unitFen: l.unitFen, lineFen: l.lineFen, ...(l.number ? { number: l.number } : {}), ...(l.codes ? { codes: l.codes } : {}),
       })),
       goodsFen: o.goodsFen, deliveryFen: o.deliveryFen, discountFen: o.discountFen, ...(o.couponCode ? { couponCode: o.couponCode } : {}),
-      points: o.points, pointsFen: o.pointsFen, totalFen: o.totalFen, payFen: o.payFen, method: o.method,
+      points: o.points, pointsFen: o.pointsFen, totalFen: o.totalFen, payFen: o.payFen, refundedFen: o.refundedFen, refundedPoints: o.refundedPoints, method: o.method,
       ...(o.paymentId ? { paymentId: o.paymentId } : {}), ...(o.shipmentId ? { shipmentId: Number(o.shipmentId) } : {}), ...(o.address ? { address: o.address } : {}),
       payBy: new Date(o.payBy).toISOString(), placedAt: placedAt.toISOString(), placedAtLocal: localText(placedAt),
       ...(o.paidAt ? { paidAt: iso(o.paidAt) } : {}), ...(o.deliveredAt ? { deliveredAt: iso(o.deliveredAt) } : {}),
@@ -557,6 +562,21 @@ export class OrderService {
     let u = q.updateTable('mallOrder').set({ ...set, updatedAt: this.deps.clock.now() }).where('id', '=', id);
     if (from) u = u.where('state', 'in', [...from]);
     return u.returningAll().executeTakeFirst();
+  }
+
+  /**
+   * A refund of a payment recorded on the order it paid for, in the refund's transaction (the
+   * payment's `refunded`): the order's refunded totals copied from the payment after it, and the
+   * order refunded once every fen and point is back (from any of REFUNDABLE_STATES). Nothing for a
+   * payment that did not pay the order (paid late, or a second one: it was refunded as `gone`).
+   * The order's row is locked, so shipping or a return asked for at once sees one or the other.
+   */
+  async recordRefund(q: Db, p: { id: string; orderId: number; amountFen: number; points: number; refundedFen: number; refundedPoints: number }): Promise<{ order: MallOrder; refunded: boolean } | undefined> {
+    const o = await this.row(p.orderId, q, true);
+    if (!o || o.paymentId !== p.id || !o.paidAt) return undefined;
+    const refunded = p.refundedFen === p.amountFen && p.refundedPoints === p.points && REFUNDABLE_STATES.includes(o.state);
+    const order = await this.update(q, p.orderId, { refundedFen: p.refundedFen, refundedPoints: p.refundedPoints, ...(refunded ? { state: 'refunded' as const } : {}) });
+    return { order: order!, refunded };
   }
 
   async setLineCodes(q: Db, lineId: number, codes: string[]): Promise<void> {

@@ -8,7 +8,10 @@ import type { Address } from './delivery-area.ts';
 /**
  * awaiting_payment (待付款) → paid (已付款) → shipped (已发货) → delivered (已签收) → completed (已完成);
  * cash on delivery: awaiting_delivery (待发货，货到付款) → shipped → delivered; or cancelled (已取消),
- * expired (已超时), returned / refunded (已退款).
+ * expired (已超时), returned (已退货, the goods back after a return). Any paid one (paid, awaiting
+ * delivery, delivered, completed, returned) goes refunded (已退款) once every fen and point of its
+ * payment is given back, in the refund's transaction; refunded is the end: not shipped, delivered,
+ * returned or refunded again.
  */
 export const ORDER_STATES = ['awaiting_payment', 'awaiting_delivery', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'expired', 'returned', 'refunded'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
@@ -48,6 +51,9 @@ export interface MallOrderTable {
   deliveredAt: Timestamp | null;
   /** A paid payment the order's undoing must give back (run after the undoing commits); cleared once refunded. */
   refundDue: string | null;
+  /** What of the order's payment has been given back (its money part, its points), as the payment recorded it. */
+  refundedFen: Generated<number>;
+  refundedPoints: Generated<number>;
   updatedAt: Timestamp;
 }
 

@@ -47,6 +47,12 @@ export interface ShipmentOwner {
    * (`refundReturn`): it must refund once per return request id.
    */
   refund(s: Shipment, r: ReturnRequest, actor: Actor): Promise<void>;
+  /**
+   * Whether the order still allows the parcel to be handed over (`ship`) or a return to be asked
+   * for (`return`), in the transaction that would do it, with the shipment's row locked: the
+   * refusal to answer (checkout: ORDER_REFUNDED for an order refunded in full), or undefined.
+   */
+  refusal?(q: Db, s: Shipment, action: 'ship' | 'return'): Promise<AppError | undefined>;
 }
 
 export interface NewShipment {
@@ -212,7 +218,10 @@ export class Delivery {
     return this.deps.db.selectFrom('shipment').selectAll().where('orderRef', '=', orderRef).executeTakeFirst();
   }
 
-  /** Staff (ops) hand the parcel over: the carrier and its tracking number (made by the carrier when it can). */
+  /**
+   * Staff (ops) hand the parcel over: the carrier and its tracking number (made by the carrier when
+   * it can). SHIPMENT_ALREADY_SHIPPED, or the owner's refusal (an order refunded in full).
+   */
   async ship(actor: Actor, id: number, input: { carrier?: string; trackingNo?: string }): Promise<Shipment> {
     requireRole(actor, ['ops']);
     const at = this.deps.clock.now();
@@ -220,6 +229,8 @@ export class Delivery {
       const s = await tx.selectFrom('shipment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!s) throw new AppError('SHIPMENT_NOT_FOUND');
       if (s.state !== 'to_ship') throw new AppError('SHIPMENT_ALREADY_SHIPPED');
+      const refused = await this.ownerOf(s.orderRef).refusal?.(tx, s, 'ship');
+      if (refused) throw refused;
       const carrier = this.carrier(input.carrier ?? s.carrier);
       const trackingNo = input.trackingNo ?? await carrier.trackingNumber?.(s);
       if (!trackingNo) throw new AppError('TRACKING_NO_REQUIRED');
@@ -336,7 +347,8 @@ export class Delivery {
 
   /**
    * The subscriber asks to return a signed-for parcel (七天无理由): until the end of the seventh
-   * Beijing day after signing, else RETURN_WINDOW_CLOSED. One open return per shipment. The same
+   * Beijing day after signing, else RETURN_WINDOW_CLOSED. One open return per shipment; none the
+   * owner refuses (an order refunded in full: ORDER_REFUNDED). The same
    * Idempotency-Key is the same request; another request under it IDEMPOTENCY_KEY_REUSED.
    */
   async requestReturn(subscriberId: number, shipmentId: number, input: { reason: string; lines?: ReturnLine[] }, idempotencyKey: string): Promise<{ request: ReturnRequest; replayed: boolean }> {
@@ -354,6 +366,8 @@ export class Delivery {
       // The same key racing itself: the first holds the row lock; the second finds its request here.
       const again = await tx.selectFrom('returnRequest').selectAll().where('subscriberId', '=', subscriberId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
       if (again) return again.requestHash === requestHash ? { request: again, replayed: true } : 'reused' as const;
+      const refused = await this.ownerOf(s.orderRef).refusal?.(tx, s, 'return');
+      if (refused) throw refused;
       if (s.state !== 'delivered' || !s.deliveredAt) throw new AppError(s.state === 'returned' ? 'RETURN_ALREADY_OPEN' : 'SHIPMENT_NOT_DELIVERED');
       const until = returnDeadline(new Date(s.deliveredAt));
       if (at.getTime() >= until.getTime()) throw new AppError('RETURN_WINDOW_CLOSED', { extra: { returnUntil: until.toISOString() } });

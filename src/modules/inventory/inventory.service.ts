@@ -291,27 +291,41 @@ export class InventoryService {
     const a = p.data;
     if (a.kind === 'receive' && a.quantity === 0) throw new AppError('INVALID_QUANTITY', { detail: l10n('入库数量至少为1', 'Receive at least one') });
     if (this.deps.skuExists && !(await this.deps.skuExists(a.skuId))) throw new AppError('SKU_NOT_FOUND');
+    return this.deps.db.transaction().execute((tx) => this.apply(tx, actor, a));
+  }
+
+  /**
+   * Goods that came back to a warehouse, received in the caller's transaction (`q`): a return's
+   * goods once they are back, a refunded order's parcel that never left. The same movement and
+   * audit as a staff `receive`; the SKU is one an order sold, so it is not looked up again.
+   */
+  async putBack(q: Db, actor: Actor, input: { skuId: number; warehouseId: string; quantity: number; reason: string }): Promise<void> {
+    requireRole(actor, ROLES);
+    checkQuantity(input.quantity);
+    const a = adjustmentSchema.parse({ ...input, kind: 'receive' });
+    await inTx(q, (tx) => this.apply(tx, actor, a));
+  }
+
+  private async apply(tx: Db, actor: Actor, a: z.output<typeof adjustmentSchema>): Promise<WarehouseStock> {
     const at = this.deps.clock.now();
-    return this.deps.db.transaction().execute(async (tx) => {
-      if (!(await tx.selectFrom('warehouse').select('id').where('id', '=', a.warehouseId).executeTakeFirst())) throw new AppError('WAREHOUSE_NOT_FOUND');
-      await tx.insertInto('stockLevel').values({ skuId: a.skuId, warehouseId: a.warehouseId, onHand: 0, reserved: 0, safety: 0, updatedAt: at })
-        .onConflict((oc) => oc.columns(['skuId', 'warehouseId']).doNothing()).execute();
-      const before = await tx.selectFrom('stockLevel').selectAll().where('skuId', '=', a.skuId).where('warehouseId', '=', a.warehouseId).forUpdate().executeTakeFirstOrThrow();
-      let onHand = before.onHand;
-      let safety = before.safety;
-      if (a.kind === 'receive') onHand += a.quantity;
-      else if (a.kind === 'count') {
-        if (a.quantity < before.reserved) throw new AppError('STOCK_BELOW_RESERVED', { extra: { reserved: before.reserved } });
-        onHand = a.quantity;
-      } else safety = a.quantity;
-      await tx.updateTable('stockLevel').set({ onHand, safety, updatedAt: at }).where('skuId', '=', a.skuId).where('warehouseId', '=', a.warehouseId).execute();
-      await tx.insertInto('stockMovement').values({ skuId: a.skuId, warehouseId: a.warehouseId, kind: a.kind as MovementKind, delta: onHand - before.onHand, onHandAfter: onHand, safetyAfter: safety, reason: a.reason, actorId: actor.id, at }).execute();
-      await this.deps.audit.record(tx, actor, {
-        action: `stock.${a.kind}`, entityType: 'stock_level', entityId: `${a.skuId}/${a.warehouseId}`,
-        before: { onHand: before.onHand, reserved: before.reserved, safety: before.safety }, after: { onHand, reserved: before.reserved, safety }, reason: a.reason,
-      }, at);
-      return (await this.byWarehouse(a.skuId, tx)).find((w) => w.warehouseId === a.warehouseId)!;
-    });
+    if (!(await tx.selectFrom('warehouse').select('id').where('id', '=', a.warehouseId).executeTakeFirst())) throw new AppError('WAREHOUSE_NOT_FOUND');
+    await tx.insertInto('stockLevel').values({ skuId: a.skuId, warehouseId: a.warehouseId, onHand: 0, reserved: 0, safety: 0, updatedAt: at })
+      .onConflict((oc) => oc.columns(['skuId', 'warehouseId']).doNothing()).execute();
+    const before = await tx.selectFrom('stockLevel').selectAll().where('skuId', '=', a.skuId).where('warehouseId', '=', a.warehouseId).forUpdate().executeTakeFirstOrThrow();
+    let onHand = before.onHand;
+    let safety = before.safety;
+    if (a.kind === 'receive') onHand += a.quantity;
+    else if (a.kind === 'count') {
+      if (a.quantity < before.reserved) throw new AppError('STOCK_BELOW_RESERVED', { extra: { reserved: before.reserved } });
+      onHand = a.quantity;
+    } else safety = a.quantity;
+    await tx.updateTable('stockLevel').set({ onHand, safety, updatedAt: at }).where('skuId', '=', a.skuId).where('warehouseId', '=', a.warehouseId).execute();
+    await tx.insertInto('stockMovement').values({ skuId: a.skuId, warehouseId: a.warehouseId, kind: a.kind as MovementKind, delta: onHand - before.onHand, onHandAfter: onHand, safetyAfter: safety, reason: a.reason, actorId: actor.id, at }).execute();
+    await this.deps.audit.record(tx, actor, {
+      action: `stock.${a.kind}`, entityType: 'stock_level', entityId: `${a.skuId}/${a.warehouseId}`,
+      before: { onHand: before.onHand, reserved: before.reserved, safety: before.safety }, after: { onHand, reserved: before.reserved, safety }, reason: a.reason,
+    }, at);
+    return (await this.byWarehouse(a.skuId, tx)).find((w) => w.warehouseId === a.warehouseId)!;
   }
 
   /** A SKU's movements by staff, newest first. */

@@ -49,6 +49,13 @@ export interface OrderSource {
    * (an AppError) refuses the refund, which is marked failed with its reason and moves no money.
    */
   refunding?(q: Db, p: Payment, refund: { id: string; amountFen: number; at: Date }): Promise<void>;
+  /**
+   * In the transaction that records a refund as succeeded, after the payment's refunded totals
+   * moved (`p` is the payment after it: `refunded` once every fen and point is back): the order
+   * records what went back (a mall order refunded in full becomes refunded). A throw rolls the
+   * refund back to pending; the job runs it again (the provider refunds once per refund id).
+   */
+  refunded?(q: Db, p: Payment, refund: { id: string; amountFen: number; points: number; at: Date }): Promise<void>;
 }
 
 export interface CreatePayment {
@@ -292,9 +299,12 @@ export class Payments {
     return { fen: p.amountFen - Number(r.fen), points: p.points - Number(r.points) };
   }
 
-  private async writeRefund(q: Db, p: Payment, amountFen: number, points: number, state: PaymentRefund['state'], reason: string, by: number | null, at: Date): Promise<string> {
+  private async writeRefund(q: Db, p: Payment, amountFen: number, points: number, state: PaymentRefund['state'], reason: string, by: number | null, at: Date, idempotency?: { key: string; hash: string }): Promise<string> {
     const id = `R${this.deps.random.uuid().replaceAll('-', '')}`;
-    await q.insertInto('paymentRefund').values({ id, paymentId: p.id, amountFen, points, state, reason, requestedBy: by, reviewedBy: null, providerRefundNo: null, createdAt: at, updatedAt: at }).execute();
+    await q.insertInto('paymentRefund').values({
+      id, paymentId: p.id, amountFen, points, state, reason, requestedBy: by, reviewedBy: null, providerRefundNo: null,
+      idempotencyKey: idempotency?.key ?? null, requestHash: idempotency?.hash ?? null, createdAt: at, updatedAt: at,
+    }).execute();
     return id;
   }
 
@@ -385,13 +395,31 @@ export class Payments {
    * A refund of a paid payment's money part, full (no amount) or partial; its points part comes
    * back in proportion (the last refund takes what is left, so the points add up). Staff need the
    * ops role; a staff refund above the approval threshold waits for a second person. Audited.
+   * A payment refunded in full answers REFUND_NOT_ALLOWED; more than is left REFUND_EXCEEDS_PAID.
    */
-  async refund(actor: Actor, id: string, req: { amountFen?: number; reason: string }): Promise<PaymentRefund> {
+  async refund(actor: Actor, id: string, req: { amountFen?: number; reason: string; idempotencyKey?: string }): Promise<PaymentRefund> {
+    return (await this.requestRefund(actor, id, req)).refund;
+  }
+
+  /**
+   * `refund`, telling a first answer from a repeated one: under an idempotency key, the same key
+   * on the same payment again answers the first refund (`replayed`, whatever happened to it since,
+   * so a request sent twice refunds once), another request under it IDEMPOTENCY_KEY_REUSED.
+   */
+  async requestRefund(actor: Actor, id: string, req: { amountFen?: number; reason: string; idempotencyKey?: string }): Promise<{ refund: PaymentRefund; replayed: boolean }> {
     requireRole(actor, ['ops']);
     const at = this.deps.clock.now();
+    const key = req.idempotencyKey ?? null;
+    const requestHash = key ? createHash('sha256').update(JSON.stringify([req.amountFen ?? null, req.reason])).digest('base64url') : null;
     const written = await this.deps.db.transaction().execute(async (tx) => {
       const p = await tx.selectFrom('payment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!p) throw new AppError('PAYMENT_NOT_FOUND');
+      // The payment's lock makes the same key sent twice at once wait here, then find the first.
+      if (key) {
+        const first = await tx.selectFrom('paymentRefund').select(['id', 'requestHash']).where('paymentId', '=', p.id).where('idempotencyKey', '=', key).executeTakeFirst();
+        if (first && first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        if (first) return { refundId: first.id, run: false, replayed: true };
+      }
       if (p.state !== 'paid' && p.state !== 'partially_refunded') throw new AppError('REFUND_NOT_ALLOWED');
       const left = await this.refundable(tx, p);
       const amountFen = req.amountFen ?? left.fen;
@@ -399,12 +427,12 @@ export class Payments {
       const points = amountFen === left.fen ? left.points : Math.min(left.points, Math.floor((p.points * amountFen) / p.amountFen));
       if (amountFen === 0 && points === 0) throw new AppError('REFUND_EXCEEDS_PAID', { extra: { refundableFen: 0 } });
       const review = actor.id !== SYSTEM_ACTOR.id && amountFen > this.deps.config.refundApprovalFen;
-      const refundId = await this.writeRefund(tx, p, amountFen, points, review ? 'awaiting_approval' : 'pending', req.reason, actor.id, at);
+      const refundId = await this.writeRefund(tx, p, amountFen, points, review ? 'awaiting_approval' : 'pending', req.reason, actor.id, at, key ? { key, hash: requestHash! } : undefined);
       await this.deps.audit.record(tx, actor, { action: 'payment.refund.request', entityType: 'payment', entityId: p.id, after: { refundId, amountFen, points, awaitingApproval: review }, reason: req.reason }, at);
-      return { refundId, review };
+      return { refundId, run: !review, replayed: false };
     });
-    if (!written.review) await this.runRefund(written.refundId);
-    return this.refundRow(written.refundId);
+    if (written.run) await this.runRefund(written.refundId);
+    return { refund: await this.refundRow(written.refundId), replayed: written.replayed };
   }
 
   /** A second person (not who asked) approves a refund waiting for approval, which then runs, or rejects it. */
@@ -432,8 +460,9 @@ export class Payments {
 
   /**
    * Runs a pending refund: the provider gives the money back (under the refund's id, so a retry
-   * refunds once), the points come back through the ledger, and the payment's refunded totals move,
-   * in one transaction. A provider that cannot be reached leaves it pending for the next run.
+   * refunds once), the points come back through the ledger, the payment's refunded totals move and
+   * the order source hears of it (`refunded`), in one transaction. A provider that cannot be
+   * reached leaves it pending for the next run.
    */
   async runRefund(refundId: string): Promise<PaymentRefund> {
     const at = this.deps.clock.now();
@@ -460,8 +489,10 @@ export class Payments {
       if (r.points > 0) await this.deps.ledger(tx).addPoints(p.subscriberId, r.points, 'refunded', `refund:${r.id}`, `退款退回积分：${p.subject}`, `Points refunded: ${p.subject}`, at);
       const fen = p.refundedFen + r.amountFen;
       const points = p.refundedPoints + r.points;
-      await tx.updateTable('payment').set({ refundedFen: fen, refundedPoints: points, state: fen === p.amountFen && points === p.points ? 'refunded' : 'partially_refunded', updatedAt: at }).where('id', '=', p.id).execute();
+      const after = await tx.updateTable('payment').set({ refundedFen: fen, refundedPoints: points, state: fen === p.amountFen && points === p.points ? 'refunded' : 'partially_refunded', updatedAt: at })
+        .where('id', '=', p.id).returningAll().executeTakeFirstOrThrow();
       await tx.updateTable('paymentRefund').set({ state: 'succeeded', providerRefundNo: refundNo, updatedAt: at }).where('id', '=', r.id).execute();
+      await this.sourceOf(p.orderRef)?.refunded?.(tx, after, { id: r.id, amountFen: r.amountFen, points: r.points, at });
     });
     return this.refundRow(refundId);
   }

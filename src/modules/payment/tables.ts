@@ -75,6 +75,9 @@ export interface PaymentRefundTable {
   requestedBy: number | null;
   reviewedBy: number | null;
   providerRefundNo: string | null;
+  /** The staff console's Idempotency-Key, unique per payment (null for refunds the system makes), and the request's hash. */
+  idempotencyKey: Generated<string | null>;
+  requestHash: Generated<string | null>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

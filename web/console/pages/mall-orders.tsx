@@ -1,8 +1,9 @@
 // 商城 · 订单: the mall's orders, found by order number or the buyer's phone number and filtered by
 // state, a page at a time; one order (`/mall/orders/:id`) with its lines (the number chosen, the
 // codes delivered), its money, its address, its payment and shipment, and its checkout workflow's
-// steps, each with its state and error: where a stuck order stopped. Read-only (refunds are the
-// payments page's, shipping the shipping page's). docs/console-api.md, checkout's console orders.
+// steps, each with its state and error: where a stuck order stopped; what was refunded, once any
+// was (an order refunded in full is 已退款). Read-only (refunds are the payments page's, shipping
+// the shipping page's). docs/console-api.md, checkout's console orders.
 import { useState } from 'react';
 import { Card, Col, Descriptions, Empty, Flex, Input, Row, Select, Table, Timeline, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -176,6 +177,10 @@ function OrderPage({ id }: { id: string }) {
                 { key: 'total', label: t('mall.order.total'), children: formatFen(o.totalFen) },
                 { key: 'points', label: t('mall.order.points'), children: o.points ? t('mall.order.pointsText', { n: o.points, fen: formatFen(o.pointsFen) }) : t('common.none') },
                 { key: 'pay', label: t('mall.order.pay'), children: <strong>{formatFen(o.payFen)}</strong> },
+                ...(o.refundedFen > 0 || o.refundedPoints > 0 ? [{
+                  key: 'refunded', label: t('mall.order.refunded'),
+                  children: o.refundedPoints > 0 ? t('mall.order.refundedWithPoints', { fen: formatFen(o.refundedFen), n: o.refundedPoints }) : formatFen(o.refundedFen),
+                }] : []),
                 { key: 'method', label: t('mall.order.method'), children: codeText(i18n, 'pay.method', o.method) },
               ]} />
             </Card>

@@ -3,10 +3,13 @@
 // left or part of it in yuan (sent as integer fen) with its reason, which above the approval limit
 // waits for a second person (the asker's own approval is refused: REFUND_SELF_REVIEW); cash on
 // delivery marked taken; and a Beijing day's reconciliation with a provider. Refunds, cash on
-// delivery and reconciliation are the ops role's; agents see. docs/console-api.md, "Payments".
-import { useState } from 'react';
+// delivery and reconciliation are the ops role's; agents see. A refund is sent under an
+// Idempotency-Key kept while its request stays the same, so sending it again (a retry after a
+// lost answer, a second click) refunds once. docs/console-api.md, "Payments".
+import { useRef, useState } from 'react';
 import { App, Button, Card, Col, Descriptions, Flex, Form, Input, Modal, Radio, Row, Select, Space, Table, Tabs, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import { newIdempotencyKey } from '../../shared/api.ts';
 import { fenToYuanText, formatBeijing, formatFen, parseYuan } from '../../shared/format.ts';
 import { Link } from '../../shared/router.tsx';
 import { useAuth } from '../auth.tsx';
@@ -97,6 +100,8 @@ function PaymentPage({ id }: { id: string }) {
   const one = useLoad(() => mall.payment(id), [id]);
   const { busy, act } = useMallStep(() => one.reload());
   const [refunding, setRefunding] = useState(false);
+  // The key of the refund being asked for, and the request it was made for.
+  const refundKey = useRef<{ key: string; body: string } | null>(null);
   const [rejecting, setRejecting] = useState<Refund | null>(null);
   const [refundForm] = Form.useForm<{ kind: 'all' | 'part'; yuan?: string; reason: string }>();
   const [rejectForm] = Form.useForm<{ reason: string }>();
@@ -129,8 +134,15 @@ function PaymentPage({ id }: { id: string }) {
     const v = await refundForm.validateFields().catch(() => null);
     if (!v) return;
     const amountFen = v.kind === 'part' ? parseYuan(v.yuan ?? '') ?? undefined : undefined;
-    const ok = await act(() => mall.refund(p.id, { ...(amountFen !== undefined ? { amountFen } : {}), reason: v.reason.trim() }), refundAnswer);
-    if (ok) setRefunding(false);
+    const body = { ...(amountFen !== undefined ? { amountFen } : {}), reason: v.reason.trim() };
+    const same = refundKey.current?.body === JSON.stringify(body);
+    const key = same ? refundKey.current!.key : newIdempotencyKey();
+    refundKey.current = { key, body: JSON.stringify(body) };
+    const ok = await act(() => mall.refund(p.id, body, key), refundAnswer);
+    if (ok) {
+      refundKey.current = null;
+      setRefunding(false);
+    }
   };
 
   // Staff are named by id (their names are the admin's to list); the signed-in one as themself.
@@ -175,7 +187,7 @@ function PaymentPage({ id }: { id: string }) {
           <Space wrap>
             <CodeTag kind="pay.state" code={p.state} />
             {refundable && (
-              <Button type="primary" onClick={() => { refundForm.resetFields(); setRefunding(true); }}>{t('mall.pay.refund')}</Button>
+              <Button type="primary" onClick={() => { refundForm.resetFields(); refundKey.current = null; setRefunding(true); }}>{t('mall.pay.refund')}</Button>
             )}
             {codOpen && (
               <Button

@@ -1,7 +1,7 @@
 // 我的订单: the subscriber's orders, newest first, and one order: its state, its lines (with the
-// number chosen and the codes of virtual goods once paid), what was paid and how, the parcel's
-// timeline in Beijing time, 去支付 and 取消订单 while unpaid (with its pay-by time), and 申请退货
-// (七天无理由) within seven days of signing.
+// number chosen and the codes of virtual goods once paid), what was paid and how and what of it was
+// refunded, the parcel's timeline in Beijing time, 去支付 and 取消订单 while unpaid (with its pay-by
+// time), and 申请退货 (七天无理由) within seven days of signing, unless it was refunded in full.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Card, Page } from '../components/page.tsx';
 import { MallNav } from '../components/mall-parts.tsx';
@@ -118,6 +118,7 @@ export function MallOrder({ id }: { id: number }) {
             <span className="muted small">{t('mall.placedAt', { at: order.placedAtLocal ?? formatBeijing(order.placedAt) })}</span>
           </p>
           {returned && <ReturnedPayment paymentId={returned} onSettled={load} />}
+          {order.state === 'refunded' && <p className="notice">{t('mall.refundedNote')}</p>}
           {order.state === 'awaiting_payment' && (
             <div className="notice warn">
               <p data-testid="pay-by">{won ? t('mall.sale.won', { at: formatBeijing(order.payBy) }) : t('mall.payBy', { at: formatBeijing(order.payBy) })}</p>
@@ -163,17 +164,25 @@ export function MallOrder({ id }: { id: number }) {
               {order.points > 0 && (<><dt>{t('mall.pointsPart')}</dt><dd>{t('mall.pointsWorth', { n: order.points, amount: formatFen(order.pointsFen) })}</dd></>)}
               <dt>{t('mall.payMethod')}</dt><dd>{order.method && known(METHODS, order.method) ? t(`mall.methodName.${order.method}`) : order.method ?? '—'} · {formatFen(order.payFen)}</dd>
               {order.paidAt && (<><dt>{t('mall.paidAt')}</dt><dd>{formatBeijing(order.paidAt)}</dd></>)}
+              {(order.refundedFen > 0 || order.refundedPoints > 0) && (
+                <>
+                  <dt>{t('mall.refunded')}</dt>
+                  <dd data-testid="order-refunded">
+                    {order.refundedPoints > 0 ? t('mall.refundedWithPoints', { amount: formatFen(order.refundedFen), n: order.refundedPoints }) : formatFen(order.refundedFen)}
+                  </dd>
+                </>
+              )}
               {order.address && (<><dt>{t('mall.shipTo')}</dt><dd>{`${order.address.name} ${order.address.phone} · ${order.address.province}${order.address.city}${order.address.district}${order.address.detail}`}</dd></>)}
             </dl>
           </Card>
-          {shipment && <ShipmentCard shipment={shipment} onChanged={load} />}
+          {shipment && <ShipmentCard shipment={shipment} refunded={order.state === 'refunded'} onChanged={load} />}
         </>
       )}
     </Page>
   );
 }
 
-function ShipmentCard({ shipment, onChanged }: { shipment: Shipment; onChanged(): void }) {
+function ShipmentCard({ shipment, refunded, onChanged }: { shipment: Shipment; refunded: boolean; onChanged(): void }) {
   const { t, pick } = useI18n();
   const mall = useMall();
   const id = useId();
@@ -184,7 +193,7 @@ function ShipmentCard({ shipment, onChanged }: { shipment: Shipment; onChanged()
   const [busy, setBusy] = useState(false);
   const key = useRef<string | null>(null);
   const open = shipment.returns.some((r) => r.state !== 'rejected' && r.state !== 'refunded');
-  const canReturn = shipment.state === 'delivered' && shipment.returnUntil !== null && Date.parse(shipment.returnUntil) > Date.now() && !open;
+  const canReturn = !refunded && shipment.state === 'delivered' && shipment.returnUntil !== null && Date.parse(shipment.returnUntil) > Date.now() && !open;
   const stateName = (s: string) => (known(SHIPMENT_STATES, s) ? t(`mall.ship.${s}` as MallMessageKey) : s);
 
   const submit = (e: FormEvent) => {
@@ -222,7 +231,7 @@ function ShipmentCard({ shipment, onChanged }: { shipment: Shipment; onChanged()
           ))}
         </ol>
       )}
-      {shipment.returnUntil && shipment.state === 'delivered' && (
+      {shipment.returnUntil && shipment.state === 'delivered' && !refunded && (
         <p className="muted small">{t('mall.returnUntil', { at: formatBeijing(shipment.returnUntil) })}</p>
       )}
       {shipment.returns.map((r) => (
