@@ -184,6 +184,78 @@ describe('event triggers', () => {
     await env.s.triggers.end(creator, t.id);
   });
 
+  test('a trigger on USSD places the offer first in 我的优惠 at the next visit, until its window ends; no text, no contact counted; shown once', async () => {
+    const t = await liveTrigger({ nameZh: '流量将尽USSD', nameEn: 'Data nearly used (USSD)', event: 'usage.threshold', condition: { allowance: 'data', minRatio: 0.9 }, windowMinutes: 120, channel: 'ussd' });
+    assert.equal(t.channel, 'ussd');
+    // Fresh lines: their features show little data used, so the pack alone would be judged unsuitable.
+    const sub = await addSubscriber(env.db, { balanceFen: 5000 });
+    const late = await addSubscriber(env.db, {});
+    const lapsed = await addSubscriber(env.db, {});
+    await env.s.marketing.mart.refreshAll();
+    env.s.marketing.decisions.invalidate();
+    const usage = (subscriberId: number, when = env.clock.now().toISOString()) => ({ subscriberId, allowance: 'data', threshold: 0.9, usedRatio: 0.93, cycle: '2026-11', at: when });
+    assert.deepEqual((await env.s.marketing.decisions.decide(sub.id, 'ussd')).removed.filter((r) => r.offer.id === offerId).map((r) => r.reason), ['USAGE_TOO_LOW'], 'without the event the pack is not for them');
+
+    await env.s.events.publish('usage.threshold', usage(sub.id), { id: `usage-ussd:${sub.id}` });
+    await env.s.events.publish('usage.threshold', usage(sub.id), { id: `usage-ussd:${sub.id}` }); // delivered twice
+    await env.s.events.publish('usage.threshold', usage(late.id, new Date(env.clock.now().getTime() - 3 * 3600_000).toISOString()), { id: `usage-ussd:${late.id}` });
+    await env.s.events.publish('usage.threshold', usage(lapsed.id), { id: `usage-ussd:${lapsed.id}` });
+    await bus().drained();
+    const [placed] = await fires(sub.id);
+    assert.equal((await fires(sub.id)).length, 1, 'one placement for an event delivered twice');
+    assert.equal(placed!.outcome, 'placed');
+    assert.equal(new Date(placed!.placedUntil!).getTime(), env.clock.now().getTime() + 120 * 60_000, 'until the event’s time plus the window');
+    assert.deepEqual((await fires(late.id)).map((f) => [f.outcome, f.rule]), [['expired', 'WINDOW']]);
+    assert.equal((await texts(sub.msisdn)).length, 0, 'nothing is sent: the subscriber comes to us');
+    assert.equal((await env.db.selectFrom('contact').select('id').where('subscriberId', '=', sub.id).execute()).length, 0, 'no outbound contact is counted');
+
+    // In the hall it ranks as it would without the trigger; on USSD it is first, with the trigger's weight.
+    assert.ok(!(await env.s.marketing.decisions.decide(sub.id, 'web')).ranked.some((r) => r.offer.id === offerId), 'a USSD placement is not the hall’s');
+    const explained = await env.s.marketing.decisions.decide(sub.id, 'ussd');
+    assert.equal(explained.ranked[0]!.offer.id, offerId);
+    assert.equal(explained.ranked[0]!.factors.context, 3);
+    assert.equal(explained.ranked[0]!.placedBy?.triggerId, t.id);
+    // *100# → 我的优惠, as the USSD menu calls it.
+    const shown = await env.s.invoker.invoke({ channel: 'ussd', principal: { kind: 'subscriber', subscriberId: sub.id }, subscriberId: sub.id, businessId: 'offers.mine', input: {} });
+    assert.equal(shown.status, 'ok', JSON.stringify(shown));
+    assert.equal((shown as { result: { offers: { id: number }[] } }).result.offers[0]!.id, offerId, 'first in 我的优惠 on USSD');
+    assert.deepEqual((await fires(sub.id)).map((f) => f.outcome), ['shown']);
+    const after = await env.s.marketing.decisions.decide(sub.id, 'ussd');
+    assert.ok(!after.ranked.some((r) => r.placedBy), 'once seen it is no longer put first');
+    assert.ok(after.ranked.some((r) => r.offer.id === offerId), 'but stays theirs to take until the window ends');
+
+    // Past its window an unseen placement is gone: the lapsed subscriber's offer is judged as before.
+    env.clock.set(new Date(env.clock.now().getTime() + 121 * 60_000));
+    try {
+      const d = await env.s.marketing.decisions.decide(lapsed.id, 'ussd');
+      assert.ok(!d.ranked.some((r) => r.placedBy), 'no placement past its window');
+      assert.deepEqual((await fires(lapsed.id)).map((f) => f.outcome), ['placed'], 'the record stays as it was');
+    } finally {
+      env.clock.set(NOON);
+    }
+    await env.s.triggers.end(creator, t.id);
+  });
+
+  test('a placed offer is accepted on the channel it was placed on, charged once', async () => {
+    const t = await liveTrigger({ nameZh: '来电咨询（网厅）', nameEn: 'Asked about a pack (hall)', channel: 'hall', windowMinutes: 24 * 60 });
+    const sub = await addSubscriber(env.db, { balanceFen: 5000 });
+    await env.s.marketing.mart.refreshAll();
+    await callAbout(sub.id, 'ivr');
+    assert.deepEqual((await fires(sub.id)).map((f) => f.outcome), ['placed']);
+    const token = await signIn(env, sub.msisdn);
+    const headers = (key?: string) => ({ authorization: `Bearer ${token}`, 'x-omnihall-channel': 'mobile', ...(key ? { 'idempotency-key': key } : {}) });
+    const mine = await env.app.inject({ method: 'POST', url: '/api/v1/businesses/offers.mine', headers: headers(), payload: {} });
+    assert.equal(mine.json().result.offers[0].id, offerId, 'first in 我的专属优惠 in the mobile hall');
+    const accept = (confirm: boolean, key: string) => env.app.inject({ method: 'POST', url: '/api/v1/businesses/offer.accept', headers: headers(key), payload: { input: { offerId }, confirm } });
+    assert.equal((await accept(false, 'placed-accept-0')).json().code, 'CONFIRMATION_REQUIRED');
+    const done = await accept(true, 'placed-accept-1');
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal((await accept(true, 'placed-accept-1')).json().replayed, true);
+    const { balanceFen, ledgerFen } = await balanceAndLedger(env.db, sub.id);
+    assert.deepEqual([balanceFen, ledgerFen], [4000, 4000], 'charged the offer price once');
+    await env.s.triggers.end(creator, t.id);
+  });
+
   test('usage recorded past 90% of the data publishes one usage.threshold, and the pack is offered by SMS', async () => {
     const t = await liveTrigger({ nameZh: '流量将尽', nameEn: 'Data nearly used', event: 'usage.threshold', condition: { allowance: 'data', minRatio: 0.9 }, windowMinutes: 60 });
     const sub = await addSubscriber(env.db, { planId: 'PLAN-4G-58' });

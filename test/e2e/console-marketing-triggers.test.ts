@@ -105,7 +105,7 @@ describe('staff console trigger form in a browser', { skip }, () => {
     await toast(page, `已保存触发规则“${name}”（草稿）`);
     await form.waitFor({ state: 'hidden' });
     const draft = row(name);
-    for (const cell of ['草稿', '出账', '1GB流量包半价', '短信', '3 天', '是']) await draft.getByText(cell, { exact: true }).waitFor();
+    for (const cell of ['草稿', '出账', '1GB流量包半价', '短信（立即发送）', '3 天', '是']) await draft.getByText(cell, { exact: true }).waitFor();
     const saved = (await env.s.triggers.list()).find((x) => x.names['zh-CN'] === name)!;
     assert.deepEqual(
       { event: saved.event, condition: saved.condition, offerId: saved.offerId, channel: saved.channel, windowMinutes: saved.windowMinutes, once: saved.once, status: saved.status },
@@ -127,15 +127,17 @@ describe('staff console trigger form in a browser', { skip }, () => {
     await edit.getByLabel('用量至少达到').fill('80');
     await edit.getByLabel('发送时限').fill('12');
     await choose(page, edit, '时限单位', '小时');
+    // Offered first in *100# 我的优惠 at the subscriber's next visit instead of by text.
+    await choose(page, edit, '推荐渠道', 'USSD 我的优惠（下次访问）');
     await check(page, 'form-edit');
     await edit.getByRole('button', { name: '保存' }).click();
     await toast(page, `已保存触发规则“${renamed}”（草稿）`);
     await edit.waitFor({ state: 'hidden' });
-    for (const cell of ['草稿', '用量达到阈值', '12 小时']) await row(renamed).getByText(cell, { exact: true }).waitFor();
+    for (const cell of ['草稿', '用量达到阈值', 'USSD 我的优惠（下次访问）', '12 小时']) await row(renamed).getByText(cell, { exact: true }).waitFor();
     const edited = await env.s.triggers.view(saved.id);
     assert.deepEqual(
-      { names: edited.names, event: edited.event, condition: edited.condition, windowMinutes: edited.windowMinutes },
-      { names: { 'zh-CN': renamed, en: 'Data 80% used: 1 GB at half price' }, event: 'usage.threshold', condition: { allowance: 'data', minRatio: 0.8 }, windowMinutes: 12 * 60 },
+      { names: edited.names, event: edited.event, condition: edited.condition, channel: edited.channel, windowMinutes: edited.windowMinutes },
+      { names: { 'zh-CN': renamed, en: 'Data 80% used: 1 GB at half price' }, event: 'usage.threshold', condition: { allowance: 'data', minRatio: 0.8 }, channel: 'ussd', windowMinutes: 12 * 60 },
       'the edit keeps only the new event’s condition',
     );
 

@@ -108,7 +108,7 @@ export type TriggerCondition = NonNullable<TriggerInput['condition']>;
 export type TriggerEvent = TriggerInput['event'];
 export const TRIGGER_EVENTS = ['interaction.called', 'usage.threshold', 'balance.low', 'bill.issued'] as const satisfies readonly TriggerEvent[];
 export type TriggerChannel = NonNullable<TriggerInput['channel']>;
-export const TRIGGER_CHANNELS = ['sms'] as const satisfies readonly TriggerChannel[];
+export const TRIGGER_CHANNELS = ['sms', 'ussd', 'hall'] as const satisfies readonly TriggerChannel[];
 
 export interface Rates { called: number; reached: number; accepted: number; contactRate: number; salesRate: number; handlingRate: number }
 export interface UpliftGroup { size: number; converted: number; rate: number }

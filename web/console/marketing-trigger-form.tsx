@@ -280,7 +280,7 @@ export function TriggerForm({ open, trigger, busy, refusal, onSave, onCancel }: 
           </Col>
           <Col xs={24} md={6}>
             <Form.Item label={t('mkt.trigger.channel')} name="channel" rules={[{ required: true, message: t('staff.required') }]}>
-              <Select aria-label={t('mkt.trigger.channel')} options={TRIGGER_CHANNELS.map((c) => ({ value: c, label: codeName(i18n, 'outbound', c) }))} />
+              <Select aria-label={t('mkt.trigger.channel')} options={TRIGGER_CHANNELS.map((c) => ({ value: c, label: codeName(i18n, 'triggerChannel', c) }))} />
             </Form.Item>
           </Col>
           <Col xs={24} md={10}>

@@ -40,6 +40,7 @@ const triggerBody = z.object({
 }).strict();
 const fireSchema = z.object({
   id: z.number(), subscriberId: z.number(), eventId: z.string(), outcome: z.string(), rule: z.string().nullable(), contactId: z.number().nullable(), at: z.string(), sentAt: z.string().nullable(),
+  placedUntil: z.string().nullable().describe('A USSD or hall placement waits first in 我的优惠 until then (outcome placed; shown once seen)'),
 });
 
 export function triggerRoutes(s: Deps): FastifyPluginAsyncZod {

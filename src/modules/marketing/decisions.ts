@@ -18,6 +18,21 @@ import type { FeaturePredicate } from './segment-rule.ts';
 import { ruleToPredicate, type SegmentRule } from './segment-rule.ts';
 import { offerView, type OfferService, type OfferView } from './offers.service.ts';
 
+/** How much more an offer weighs where an event trigger placed it for this visit (triggers.engine.ts). */
+export const PLACED_CONTEXT = 3;
+
+/** Where a trigger on USSD or the hall places its offer: the sales channels it is shown first on. */
+const PLACED_ON = { ussd: ['ussd'], hall: ['web', 'mobile'] } as const satisfies Record<'ussd' | 'hall', readonly SalesChannel[]>;
+
+/** An offer an event trigger placed for this subscriber's next visit on this channel. */
+export interface Placement {
+  triggerId: number;
+  /** Its marketing_trigger_fire row, marked shown once it is. */
+  fireId: number;
+  /** Seen already: it no longer goes first, but stays suitable (and so can be taken) until its window ends. */
+  shown: boolean;
+}
+
 /** Conversion a channel is known for, before an offer has outcomes of its own. */
 export const PRIOR_CONVERSION: Readonly<Record<string, number>> = {
   ussd: 0.26, web: 0.1, mobile: 0.1, kiosk: 0.1, sms: 0.05, ivr: 0.05, api: 0.05, agent: 0.2, mall: 0.1,
@@ -43,6 +58,8 @@ export interface RankedOffer {
   segmentId: number;
   factors: Factors;
   priority: number;
+  /** Placed first here by an event trigger (its context weight is PLACED_CONTEXT). */
+  placedBy?: Placement;
 }
 
 export interface Removed {
@@ -77,6 +94,7 @@ export interface Snapshot {
 /** Membership of the static segments a subscriber is in (dynamic ones are tested on their features). */
 export type Memberships = ReadonlySet<number>;
 
+const NONE_PLACED: ReadonlyMap<number, Placement> = new Map();
 const isData = (o: OfferingView) => o.kind === 'data_pack';
 const isVoice = (o: OfferingView) => o.kind === 'voice_pack';
 
@@ -84,7 +102,10 @@ const isVoice = (o: OfferingView) => o.kind === 'voice_pack';
  * The ranking itself: pure, in memory, for one subscriber over every live offer. `explain` keeps
  * the removed offers with their gate (the console's look); showing offers needs only the ranked.
  */
-export function rankOffers(s: Snapshot, f: Features, staticMember: Memberships, accepted: ReadonlySet<number>, channel: SalesChannel, at: Date, explain = true): Decision {
+export function rankOffers(
+  s: Snapshot, f: Features, staticMember: Memberships, accepted: ReadonlySet<number>, channel: SalesChannel, at: Date, explain = true,
+  placed: ReadonlyMap<number, Placement> = NONE_PLACED,
+): Decision {
   const ranked: RankedOffer[] = [];
   const removed: Removed[] = [];
   const atMs = at.getTime();
@@ -121,8 +142,8 @@ export function rankOffers(s: Snapshot, f: Features, staticMember: Memberships, 
       else if (accepted.has(o.view.id)) { gate = 'applicability'; reason = 'ALREADY_ACCEPTED'; }
       else if (held.has(offering.id) || f.planId === offering.id) { gate = 'applicability'; reason = offering.kind === 'plan' ? 'SAME_PLAN' : 'ALREADY_HELD'; }
       else if (offering.kind === 'plan' && offering.priceFen < f.planFeeFen) { gate = 'applicability'; reason = 'DOWNGRADE'; }
-      // suitability: a pack only for someone who uses what it gives
-      else if ((isData(offering) && !usesData) || (isVoice(offering) && !usesVoice)) { gate = 'suitability'; reason = 'USAGE_TOO_LOW'; }
+      // suitability: a pack only for someone who uses what it gives (a placed offer's trigger event says it suits them until its window ends)
+      else if (!placed.has(o.view.id) && ((isData(offering) && !usesData) || (isVoice(offering) && !usesVoice))) { gate = 'suitability'; reason = 'USAGE_TOO_LOW'; }
     }
     if (gate) {
       if (explain) removed.push({ offer: o.view, gate, reason });
@@ -132,12 +153,19 @@ export function rankOffers(s: Snapshot, f: Features, staticMember: Memberships, 
     const seen = s.outcomes.get(`${o.view.id}:${segmentId}:${channel}`);
     const propensity = ((seen?.accepted ?? 0) + prior * PRIOR_STRENGTH) / ((seen?.shown ?? 0) + PRIOR_STRENGTH);
     // The moment: a pack of what they are running out of now weighs more.
-    const context = (isData(o2) && dataMoment) || (isVoice(o2) && voiceMoment) ? 1.5 : 1;
+    // A trigger's placement weighs most: the event it answers is this visit's reason.
+    const placement = placed.get(o.view.id);
+    const first = placement && !placement.shown ? placement : undefined;
+    const context = first ? PLACED_CONTEXT : (isData(o2) && dataMoment) || (isVoice(o2) && voiceMoment) ? 1.5 : 1;
     const value = Math.max(o.view.marginFen, 1) / 100;
     const lever = o.view.lever;
-    ranked.push({ offer: o.view, segmentId, factors: { propensity: Math.round(propensity * 10_000) / 10_000, context, value, lever }, priority: propensity * context * value * lever });
+    ranked.push({
+      offer: o.view, segmentId, factors: { propensity: Math.round(propensity * 10_000) / 10_000, context, value, lever }, priority: propensity * context * value * lever,
+      ...(first ? { placedBy: first } : {}),
+    });
   }
-  ranked.sort((a, b) => b.priority - a.priority || a.offer.id - b.offer.id);
+  // Placed offers first (the trigger's promise for this visit), then by priority.
+  ranked.sort((a, b) => Number(!!b.placedBy) - Number(!!a.placedBy) || b.priority - a.priority || a.offer.id - b.offer.id);
   return { ranked, removed };
 }
 
@@ -198,23 +226,35 @@ export class OfferDecisions {
   }
 
   /** What one subscriber's decision reads besides the snapshot: features, static memberships, offers taken. */
-  private async subject(subscriberId: number, s: Snapshot, q: Db) {
-    const [features, members, taken] = await Promise.all([
+  private async subject(subscriberId: number, s: Snapshot, q: Db, channel?: SalesChannel) {
+    const on = channel ? (Object.keys(PLACED_ON) as (keyof typeof PLACED_ON)[]).filter((c) => (PLACED_ON[c] as readonly SalesChannel[]).includes(channel)) : [];
+    const [features, members, taken, placements] = await Promise.all([
       this.deps.mart.get(subscriberId, q),
       s.staticIds.size
         ? q.selectFrom('segmentMember').select('segmentId').where('subscriberId', '=', subscriberId).where('segmentId', 'in', [...s.staticIds]).execute()
         : Promise.resolve([]),
       q.selectFrom('offerResponse').select('offerId').where('subscriberId', '=', subscriberId).where('response', '=', 'accepted').execute(),
+      on.length
+        ? q.selectFrom('marketingTriggerFire as f').innerJoin('marketingTrigger as t', 't.id', 'f.triggerId')
+          .select(['f.id', 'f.triggerId', 'f.outcome', 't.offerId']).where('f.subscriberId', '=', subscriberId).where('f.outcome', 'in', ['placed', 'shown'])
+          .where('f.placedUntil', '>', this.deps.clock.now()).where('t.channel', 'in', on).orderBy('f.id').execute()
+        : Promise.resolve([]),
     ]);
-    return { features, members: new Set(members.map((m) => m.segmentId)), taken: new Set(taken.map((t) => t.offerId)) };
+    const placed = new Map<number, Placement>();
+    // One per offer: one not yet seen before one seen (rows in id order).
+    for (const p of placements) {
+      const had = placed.get(p.offerId);
+      if (!had || (had.shown && p.outcome === 'placed')) placed.set(p.offerId, { triggerId: p.triggerId, fireId: Number(p.id), shown: p.outcome === 'shown' });
+    }
+    return { features, members: new Set(members.map((m) => m.segmentId)), taken: new Set(taken.map((t) => t.offerId)), placed };
   }
 
   /** Every live offer for this subscriber on this channel: the ranked ones and the removed ones with their gate. */
   async decide(subscriberId: number, channel: SalesChannel, q: Db = this.deps.db, explain = true): Promise<Decision> {
     const s = await this.snapshot();
-    const { features, members, taken } = await this.subject(subscriberId, s, q);
+    const { features, members, taken, placed } = await this.subject(subscriberId, s, q, channel);
     if (!features) return { ranked: [], removed: [] };
-    return rankOffers(s, features, members, taken, channel, this.deps.clock.now(), explain);
+    return rankOffers(s, features, members, taken, channel, this.deps.clock.now(), explain, placed);
   }
 
   /** The offers to show (best first), with an impression recorded for each one shown. */
@@ -223,6 +263,9 @@ export class OfferDecisions {
     if (top.length) {
       const at = this.deps.clock.now();
       await this.deps.db.insertInto('offerImpression').values(top.map((r) => ({ offerId: r.offer.id, subscriberId, channel, segmentId: r.segmentId, at }))).execute();
+      // A trigger's placement is kept once it has been seen: from now on the offer ranks as any other.
+      const shown = top.flatMap((r) => (r.placedBy ? [r.placedBy.fireId] : []));
+      if (shown.length) await this.deps.db.updateTable('marketingTriggerFire').set({ outcome: 'shown', sentAt: at }).where('id', 'in', shown).where('outcome', '=', 'placed').execute();
     }
     return top;
   }
@@ -237,9 +280,9 @@ export class OfferDecisions {
     // the caller's transaction: on one connection, as PGlite is, a read beside it would wait forever.
     const one = await this.load(q, offerId);
     if (one.offers.length === 0) return undefined;
-    const { features, members, taken } = await this.subject(subscriberId, one, q);
+    const { features, members, taken, placed } = await this.subject(subscriberId, one, q, channel);
     if (!features) return { ok: false, gate: 'targeting', reason: 'NOT_IN_SEGMENT' };
-    const d = rankOffers(one, features, members, taken, channel, this.deps.clock.now());
+    const d = rankOffers(one, features, members, taken, channel, this.deps.clock.now(), true, placed);
     if (d.ranked[0]) return { ok: true, segmentId: d.ranked[0].segmentId };
     return { ok: false, gate: d.removed[0]!.gate, reason: d.removed[0]!.reason };
   }

@@ -2,7 +2,8 @@
 // that some live trigger takes, one transaction marks the event processed (a redelivery finds the
 // mark and does nothing), and per trigger checks its window and once-rule, that its offer is live
 // and passes the offer's gates, asks the contact policy, and sends the SMS (an outbox row in the
-// same transaction) or records why not. Contacts the policy held (quiet hours, the least gap) are
+// same transaction) or records why not. A trigger on USSD or the hall places the offer instead:
+// first in 我的优惠 on that channel until its window ends (decisions.ts reads the placement). Contacts the policy held (quiet hours, the least gap) are
 // released by `releaseHeld` when their time comes, on whichever node gets there first.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
@@ -153,20 +154,26 @@ export class TriggerEngine {
   private async fire(tx: Db, t: TriggerView, e: BusEvent, subscriberId: number, contact: { msisdn: string; language: 'zh-CN' | 'en' }, at: Date): Promise<TriggerFireOutcome | 'once'> {
     if (t.once) {
       const before = await tx.selectFrom('marketingTriggerFire').select('id').where('triggerId', '=', t.id).where('subscriberId', '=', subscriberId)
-        .where('once', '=', true).where('outcome', 'in', ['sent', 'held', 'suppressed']).executeTakeFirst();
+        .where('once', '=', true).where('outcome', 'in', ['sent', 'held', 'suppressed', 'placed', 'shown']).executeTakeFirst();
       if (before) return 'once';
     }
+    const until = new Date(eventAt(e).getTime() + t.windowMinutes * 60_000);
     const record = async (outcome: TriggerFireOutcome, rule: string | null = null, contactId: number | null = null) => {
-      await tx.insertInto('marketingTriggerFire').values({ triggerId: t.id, subscriberId, msisdn: contact.msisdn, language: contact.language, eventId: e.id, outcome, rule, contactId, once: t.once, at, sentAt: outcome === 'sent' ? at : null })
-        .onConflict((oc) => oc.columns(['triggerId', 'eventId']).doNothing()).execute();
+      await tx.insertInto('marketingTriggerFire').values({
+        triggerId: t.id, subscriberId, msisdn: contact.msisdn, language: contact.language, eventId: e.id, outcome, rule, contactId, once: t.once, at,
+        sentAt: outcome === 'sent' ? at : null, placedUntil: outcome === 'placed' ? until : null,
+      }).onConflict((oc) => oc.columns(['triggerId', 'eventId']).doNothing()).execute();
       return outcome;
     };
-    if (at.getTime() > eventAt(e).getTime() + t.windowMinutes * 60_000) return record('expired', 'WINDOW');
+    if (at.getTime() > until.getTime()) return record('expired', 'WINDOW');
     const offer = await this.deps.offers.view(t.offerId, tx);
     if (offer.status !== 'active' || new Date(offer.startsAt) > at || new Date(offer.endsAt) <= at || offer.left <= 0) return record('unavailable', offer.left <= 0 ? 'OFFER_BUDGET_EXHAUSTED' : 'OFFER_EXPIRED');
-    const gate = await this.deps.decisions.check(tx, subscriberId, t.offerId, t.channel);
+    const gate = await this.deps.decisions.check(tx, subscriberId, t.offerId, t.channel === 'hall' ? 'web' : t.channel);
     // Suitability (a pack only for someone running out) is what the trigger's event says already.
     if (gate && !gate.ok && gate.gate !== 'suitability') return record('not_eligible', gate.reason);
+    // On USSD or in the hall the subscriber comes to us: no message goes out, so the contact policy
+    // (which governs what we send) has nothing to decide; the offer waits first in 我的优惠 there.
+    if (t.channel !== 'sms') return record('placed');
     const d = await this.deps.contacts.request(tx, { subscriberId, channel: t.channel, kind: 'marketing', purpose: `${PURPOSE}${t.id}:${e.id}` });
     if (d.outcome === 'send') {
       await this.deps.sms.send(tx, contact.msisdn, offerText(offer, contact.language), `${PURPOSE}${t.id}`);

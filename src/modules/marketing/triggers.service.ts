@@ -10,14 +10,14 @@ import { l10n, type L10n } from '../../platform/i18n.ts';
 import type { Clock } from '../../platform/ports.ts';
 import { requireRole, type Actor, type AuditLog } from '../../platform/audit.ts';
 import { EVENT_SUBJECTS } from '../../platform/events/index.ts';
-import type { TriggerRow, TriggerStatus } from './triggers.tables.ts';
+import type { TriggerChannel, TriggerRow, TriggerStatus } from './triggers.tables.ts';
 
 const ROLES = ['marketing'] as const;
 
 export const TRIGGER_EVENTS = [EVENT_SUBJECTS.businessCalled, EVENT_SUBJECTS.usageThreshold, EVENT_SUBJECTS.balanceLow, EVENT_SUBJECTS.billIssued] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
-/** Where a trigger's offer goes. SMS now; a USSD or web offer at the next session is not built yet. */
-export const TRIGGER_CHANNELS = ['sms'] as const;
+/** Where a trigger's offer goes: a text now (sms), or first in 我的优惠 at the next visit on USSD or in the hall (web and mobile). */
+export const TRIGGER_CHANNELS = ['sms', 'ussd', 'hall'] as const satisfies readonly TriggerChannel[];
 const OFFERING_KINDS = ['plan', 'data_pack', 'voice_pack', 'sms_pack', 'vas', 'broadband'] as const;
 
 /**
@@ -73,7 +73,7 @@ export interface TriggerView {
   event: TriggerEvent;
   condition: TriggerCondition;
   offerId: number;
-  channel: 'sms';
+  channel: TriggerChannel;
   windowMinutes: number;
   once: boolean;
   status: TriggerStatus;
@@ -209,6 +209,7 @@ export class TriggerService {
     return rows.map((r) => ({
       id: Number(r.id), subscriberId: r.subscriberId, eventId: r.eventId, outcome: r.outcome, rule: r.rule, contactId: r.contactId === null ? null : Number(r.contactId),
       at: new Date(r.at).toISOString(), sentAt: r.sentAt ? new Date(r.sentAt).toISOString() : null,
+      placedUntil: r.placedUntil ? new Date(r.placedUntil).toISOString() : null,
     }));
   }
 }

@@ -3,7 +3,13 @@ import type { Generated, Selectable } from 'kysely';
 import type { Json, Timestamp } from '../../platform/db/database.ts';
 
 export type TriggerStatus = 'draft' | 'pending' | 'active' | 'paused' | 'ended' | 'rejected';
-export type TriggerFireOutcome = 'sent' | 'held' | 'suppressed' | 'expired' | 'unavailable' | 'not_eligible';
+/**
+ * sent/held/suppressed: an SMS trigger's text and what the contact policy said; placed: a USSD or
+ * hall trigger's offer waiting first in 我的优惠 until `placedUntil`; shown: that placement seen.
+ */
+export type TriggerFireOutcome = 'sent' | 'held' | 'suppressed' | 'expired' | 'unavailable' | 'not_eligible' | 'placed' | 'shown';
+/** sms: a text now (under the contact policy); ussd, hall (web and mobile): first in 我的优惠 at the next visit. */
+export type TriggerChannel = 'sms' | 'ussd' | 'hall';
 
 export interface MarketingTriggerTable {
   id: Generated<number>;
@@ -15,7 +21,7 @@ export interface MarketingTriggerTable {
   condition: Json<unknown>;
   /** The offer it makes. */
   offerId: number;
-  channel: 'sms';
+  channel: TriggerChannel;
   /** The offer goes out within this long of the event, or not at all. */
   windowMinutes: number;
   /** At most once per subscriber. */
@@ -45,6 +51,8 @@ export interface MarketingTriggerFireTable {
   once: boolean;
   at: Timestamp;
   sentAt: Timestamp | null;
+  /** A placement's end: the event's time plus the trigger's window. */
+  placedUntil: Timestamp | null;
 }
 
 export interface MarketingEventProcessedTable {

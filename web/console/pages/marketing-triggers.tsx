@@ -83,7 +83,7 @@ export default function MarketingTriggersPage() {
     },
     { title: t('mkt.triggers.event'), dataIndex: 'event', render: (e: string) => codeName(i18n, 'event', e) },
     { title: t('mkt.triggers.offer'), dataIndex: 'offerId', render: (id: number) => offerName(id) },
-    { title: t('mkt.contacts.channel'), dataIndex: 'channel', render: (c: string) => codeName(i18n, 'outbound', c) },
+    { title: t('mkt.contacts.channel'), dataIndex: 'channel', render: (c: string) => codeName(i18n, 'triggerChannel', c) },
     { title: t('mkt.triggers.window'), dataIndex: 'windowMinutes', align: 'right', render: (n: number) => windowText(i18n, n) },
     { title: t('mkt.triggers.once'), dataIndex: 'once', render: (v: boolean) => (v ? t('common.yes') : t('common.no')) },
     { title: t('common.actions'), key: 'actions', render: (_v, tr) => <Space wrap>{actions(tr)}</Space> },
@@ -91,7 +91,10 @@ export default function MarketingTriggersPage() {
   const fireColumns: ColumnsType<TriggerFire> = [
     { title: t('mkt.contacts.at'), dataIndex: 'at', render: (v: string) => formatBeijing(v) },
     { title: t('mkt.triggers.subscriber'), dataIndex: 'subscriberId', render: (n: number) => `#${n}` },
-    { title: t('mkt.triggers.outcome'), dataIndex: 'outcome', render: (o: string) => codeName(i18n, 'fire', o) },
+    {
+      title: t('mkt.triggers.outcome'), dataIndex: 'outcome',
+      render: (o: string, f) => (f.outcome === 'placed' && f.placedUntil ? `${codeName(i18n, 'fire', o)} · ${t('mkt.triggers.placedUntil', { at: formatBeijing(f.placedUntil) })}` : codeName(i18n, 'fire', o)),
+    },
     { title: t('mkt.contacts.rule'), dataIndex: 'rule', render: (r: string | null) => (r ? codeName(i18n, 'rule', r) : '—') },
   ];
 
