@@ -1,9 +1,10 @@
 // Outbound call lists as a marketer, their reviewer and two agents use them: a list from a segment
 // for one offer with a holdout that is never called (the same members every time), approved by a
 // second person before anyone is called, handed out through the contact policy (do-not-disturb,
-// opted out, capped rows suppressed with their rule; a row inside the least gap held), each agent
-// seeing and working only their own rows; an accept charged once whatever the retries; and the
-// three rates exact per list, per agent and per offer on a known set of outcomes.
+// opted out, capped rows suppressed with their rule; a row inside the least gap held) to agents
+// chosen by name among the active ones, each agent seeing and working only their own rows; an
+// accept charged once whatever the retries; and the three rates exact per list, per agent and per
+// offer on a known set of outcomes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addSubscriber, balanceAndLedger, startTestEnv, type TestEnv } from './helpers.ts';
@@ -87,6 +88,17 @@ test('a call list is built pending; only a second person approves it, and nobody
   const audit = await env.db.selectFrom('auditEntry').select(['action', 'actorId']).where('entityType', '=', 'call-list').orderBy('id').execute();
   assert.deepEqual(audit.map((a) => a.action), ['call-list.create', 'call-list.review.approve']);
   assert.deepEqual(audit.map((a) => a.actorId), [marketer.id, reviewer.id]);
+});
+
+test('marketing chooses among the active agents by name; an agent cannot list them', async () => {
+  const gone = await staff(['agent']);
+  await env.db.updateTable('staffUser').set({ active: false }).where('id', '=', gone.id).execute();
+  const r = await call(marketer.token, 'GET', '/marketing/agents');
+  assert.equal(r.statusCode, 200, r.body);
+  const items = r.json().items as { id: number; displayName: string }[];
+  assert.deepEqual(items.map((a) => a.id).filter((id) => [agentA.id, agentB.id, gone.id, marketer.id, reviewer.id].includes(id)), [agentA.id, agentB.id]);
+  assert.deepEqual(Object.keys(items[0]!).sort(), ['displayName', 'id'], 'a name to choose by, nothing more of the user');
+  assert.equal((await call(agentA.token, 'GET', '/marketing/agents')).statusCode, 403);
 });
 
 test('rows go to agents through the contact policy; the holdout is never called; each agent sees only their own', async () => {

@@ -133,7 +133,19 @@ export interface CallList {
   suppressed: Record<string, number>;
   rates: Rates;
 }
-export type CallListDetail = CallList & { byAgent: (Rates & { agentId: number })[]; uplift: Uplift };
+/** One list with its rates per agent, uplift and the offer as agents read it out. */
+export type CallListDetail = ResponseOf<`${C}/call-lists/{id}`, 'get', 200>;
+/** A new call list (the server's rules: src/modules/marketing/call-lists.service.ts). */
+export type CallListInput = RequestOf<`${C}/call-lists`, 'post'>;
+/** One row of a list: a subscriber to call, to whom it went and how the call ended. */
+export type CallRow = ResponseOf<`${C}/call-lists/{id}/rows`, 'get', 200>['items'][number];
+export type CallRowStatus = CallRow['status'];
+export const CALL_ROW_STATUSES = ['open', 'assigned', 'done', 'suppressed', 'holdout'] as const satisfies readonly CallRowStatus[];
+/** A staff member rows may be handed to (an active user with the agent role). */
+export type Agent = ResponseOf<`${C}/agents`, 'get', 200>['items'][number];
+export type AssignAnswer = ResponseOf<`${C}/call-lists/{id}/assign`, 'post', 200>;
+/** The most rows one assignment hands out (the service's MAX_ASSIGN). */
+export const MAX_ASSIGN = 2000;
 export interface ResultCell { offerId: number; names: { 'zh-CN': string; en: string }; channel: string; impressions: number; accepts: number; declines: number; conversionRate: number; revenueFen: number }
 export interface Results {
   from: string;
@@ -158,6 +170,10 @@ export function createCampaignClient(o: Parameters<typeof request>[0]) {
     triggerStep: (triggerId: number, step: TriggerStep, reason?: string) => call<Trigger>('POST', `/triggers/${id(triggerId)}/${step}`, reason ? { reason } : {}),
     callLists: () => call<{ items: CallList[] }>('GET', '/call-lists'),
     callList: (listId: number) => call<CallListDetail>('GET', `/call-lists/${id(listId)}`),
+    createList: (input: CallListInput) => call<CallList>('POST', '/call-lists', input),
+    rows: (listId: number, q: { status?: CallRowStatus; afterId?: number; limit?: number }) => call<{ items: CallRow[] }>('GET', `/call-lists/${id(listId)}/rows${query(q)}`),
+    agents: () => call<{ items: Agent[] }>('GET', '/agents'),
+    assign: (listId: number, agentIds: number[], limit?: number) => call<AssignAnswer>('POST', `/call-lists/${id(listId)}/assign`, limit ? { agentIds, limit } : { agentIds }),
     approveList: (listId: number) => call<CallList>('POST', `/call-lists/${id(listId)}/approve`),
     rejectList: (listId: number, reason: string) => call<CallList>('POST', `/call-lists/${id(listId)}/reject`, { reason }),
     closeList: (listId: number) => call<CallList>('POST', `/call-lists/${id(listId)}/close`),

@@ -1,9 +1,10 @@
 // The staff console's campaign pages (docs/console-api.md, "Call lists" and "Results"): outbound
 // call lists built from a segment for one offer (approved by a second person before anyone is
-// called), handed to agents through the contact policy, each agent's own queue and the outcome
-// of each call with the three rates; and the results per offer and channel with a series per day
-// and the uplift against holdouts. Thin over the marketing module; an accepted call takes the
-// offer through the offer.accept business, confirmed by the subscriber's spoken yes.
+// called), handed to agents (chosen among the active ones) through the contact policy, each
+// agent's own queue and the outcome of each call with the three rates; and the results per offer
+// and channel with a series per day and the uplift against holdouts. Thin over the marketing
+// module; an accepted call takes the offer through the offer.accept business, confirmed by the
+// subscriber's spoken yes.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../container.ts';
@@ -144,6 +145,13 @@ export function campaignRoutes(s: Deps): FastifyPluginAsyncZod {
       const actor = await staffActor(s, req, ['marketing']);
       return m.callLists.close(actor, req.params.id);
     });
+
+    app.get('/marketing/agents', {
+      schema: {
+        tags, summary: 'The agents rows may be handed to: active staff users with the agent role, by id and display name (for marketing to choose from)',
+        response: { 200: z.object({ items: z.array(z.object({ id: z.number(), displayName: z.string() })) }), ...errors },
+      },
+    }, async (req) => ({ items: await s.staff.agents(await staffActor(s, req, ['marketing'])) }));
 
     app.post('/marketing/call-lists/:id/assign', {
       schema: {

@@ -1,7 +1,8 @@
 // The staff module's rules: staff users (admin, product, marketing, agent, ops), their password
 // sign-in with a lockout shared by every node, password changes, the admin's user management,
-// the first admin, and the admin's read of the audit log. Every change is audited in its
-// transaction, with the user before and after (never a password hash).
+// the first admin, the admin's read of the audit log, and the active agents marketing hands
+// call-list rows to (by name only). Every change is audited in its transaction, with the user
+// before and after (never a password hash).
 import type { Db } from '../../platform/db/index.ts';
 import type { Page } from '../../platform/db/page.ts';
 import { requireRole, SYSTEM_ACTOR, type Actor, type AuditEntry, type AuditLog } from '../../platform/audit.ts';
@@ -274,6 +275,15 @@ export class StaffService {
   async list(actor: Actor): Promise<StaffUser[]> {
     requireRole(actor, ['admin']);
     return (await this.repo.list()).map(view);
+  }
+
+  /**
+   * The agents marketing may hand call-list rows to: active users with the agent role, by id and
+   * display name only (no username or other roles), so a marketer chooses them by name.
+   */
+  async agents(actor: Actor): Promise<{ id: number; displayName: string }[]> {
+    requireRole(actor, ['marketing']);
+    return (await this.repo.list()).filter((u) => u.active && knownRoles(u.roles).includes('agent')).map((u) => ({ id: u.id, displayName: u.displayName }));
   }
 
   async create(actor: Actor, input: NewStaffUser): Promise<StaffUser> {
