@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { formatBeijing, formatCycle, formatData, formatDate, formatFen, formatMonthShort, formatPrice, formatRate, maskMsisdn, normaliseMsisdn, parseYuan } from '../../web/shared/format.ts';
+import { formatBeijing, formatCycle, fromBeijing, formatData, formatDate, formatFen, formatMonthShort, formatPrice, formatRate, maskMsisdn, normaliseMsisdn, parseYuan } from '../../web/shared/format.ts';
 
 test('a typed yuan amount becomes integer fen', () => {
   const cases: [string, number | null][] = [
@@ -41,6 +41,17 @@ test('times show in Beijing time whatever the clock of the machine', () => {
   assert.equal(formatBeijing('2026-11-15T16:30:05Z', { seconds: true }), '2026-11-16 00:30:05');
   assert.equal(formatBeijing('2026-12-31T16:00:00.000Z', { date: true }), '2027-01-01');
   assert.equal(formatBeijing('not a time'), 'not a time');
+});
+
+test('a Beijing minute typed by staff becomes the instant, and only a real one', () => {
+  assert.equal(fromBeijing('2026-12-03 10:00'), '2026-12-03T02:00:00.000Z');
+  assert.equal(fromBeijing(' 2026-12-01 00:30 '), '2026-11-30T16:30:00.000Z', 'the day before in UTC');
+  assert.equal(fromBeijing('2026-12-03T10:00'), '2026-12-03T02:00:00.000Z');
+  for (const bad of ['', '2026-02-30 10:00', '2026-12-03 24:00', '2026-12-03 10:60', '2026-12-3 10:00', '10:00', '2026-12-03 10:00:00', 'abc']) {
+    assert.equal(fromBeijing(bad), null, bad);
+  }
+  const at = new Date('2026-06-15T07:45:00Z');
+  assert.equal(fromBeijing(formatBeijing(at)), at.toISOString(), 'the inverse of formatBeijing');
 });
 
 test('catalogue prices say when they are monthly; rates are percentages', () => {
