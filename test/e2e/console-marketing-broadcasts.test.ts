@@ -9,10 +9,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { seedDemo } from '../../src/demo/seed.ts';
-import { seedDemoMarketing } from '../../src/modules/marketing/index.ts';
-import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, choose, consoleSignIn, consoleSignOut, toast } from './staff.ts';
+import { axeProblems, overflowProblems, screenshot, skipReason, type Hall } from './browser.ts';
+import { addStaff, choose, consoleSignIn, consoleSignOut, startMarketingHall, toast } from './staff.ts';
 
 const skip = skipReason();
 
@@ -20,10 +18,7 @@ describe('staff console: writing an SMS broadcast in a browser', { skip }, () =>
   let hall: Hall;
 
   before(async () => {
-    hall = await startHall();
-    hall.env.clock.set(new Date());
-    await seedDemo(hall.env.db, { subscribers: 200, seed: 7, now: hall.env.clock.now() });
-    await seedDemoMarketing(hall.env.db, hall.env.s.marketing.mart, hall.env.s.audit, hall.env.clock.now());
+    hall = await startMarketingHall({ subscribers: 200 });
     await addStaff(hall.env, 'bca', ['marketing'], '营销专员甲');
     await addStaff(hall.env, 'bcb', ['marketing'], '营销专员乙');
   });

@@ -11,12 +11,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { seedDemo } from '../../src/demo/seed.ts';
-import { seedDemoMarketing } from '../../src/modules/marketing/index.ts';
 import { createStaffUser } from '../../src/modules/staff/index.ts';
 import type { Actor } from '../../src/platform/audit.ts';
-import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, choose, consoleSignIn, consoleSignOut, STAFF_PASSWORD, toast } from './staff.ts';
+import { axeProblems, overflowProblems, screenshot, skipReason, type Hall } from './browser.ts';
+import { addStaff, choose, consoleSignIn, consoleSignOut, STAFF_PASSWORD, startMarketingHall, toast } from './staff.ts';
 
 const skip = skipReason();
 
@@ -35,13 +33,10 @@ describe('staff console call lists in a browser', { skip }, () => {
   let li: Actor;
 
   before(async () => {
-    hall = await startHall();
     // Today at noon in Beijing: no row is held by the quiet hours (21:00–08:00).
     const noon = new Date();
     noon.setUTCHours(4, 0, 0, 0);
-    hall.env.clock.set(noon);
-    await seedDemo(hall.env.db, { subscribers: 200, seed: 7, now: hall.env.clock.now() });
-    await seedDemoMarketing(hall.env.db, hall.env.s.marketing.mart, hall.env.s.audit, hall.env.clock.now());
+    hall = await startMarketingHall({ subscribers: 200, now: noon });
     await addStaff(hall.env, 'mka', ['marketing'], '营销专员甲');
     b = { id: await createStaffUser(hall.env.db, { username: 'mkb', displayName: '营销专员乙', password: STAFF_PASSWORD, roles: ['marketing'] }), name: '营销专员乙', roles: ['marketing'] };
     wang = { id: await createStaffUser(hall.env.db, { username: 'agwang', displayName: '坐席小王', password: STAFF_PASSWORD, roles: ['agent'] }), name: '坐席小王', roles: ['agent'] };

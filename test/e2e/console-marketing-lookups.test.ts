@@ -7,11 +7,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { seedDemo } from '../../src/demo/seed.ts';
-import { seedDemoMarketing } from '../../src/modules/marketing/index.ts';
 import { maskMsisdn } from '../../src/platform/msisdn.ts';
-import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, choose, consoleSignIn, toast } from './staff.ts';
+import { axeProblems, overflowProblems, screenshot, skipReason, type Hall } from './browser.ts';
+import { addStaff, choose, consoleSignIn, startMarketingHall, toast } from './staff.ts';
 
 const skip = skipReason();
 
@@ -19,11 +17,8 @@ describe('staff console: a segment’s members and a number’s contact state in
   let hall: Hall;
 
   before(async () => {
-    hall = await startHall();
-    hall.env.clock.set(new Date());
     // Enough subscribers for the largest segment to run past one page of 50.
-    await seedDemo(hall.env.db, { subscribers: 600, seed: 7, now: hall.env.clock.now() });
-    await seedDemoMarketing(hall.env.db, hall.env.s.marketing.mart, hall.env.s.audit, hall.env.clock.now());
+    hall = await startMarketingHall({ subscribers: 600 });
     await addStaff(hall.env, 'lka', ['marketing'], '营销专员甲');
   });
 

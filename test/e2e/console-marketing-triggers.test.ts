@@ -9,12 +9,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { seedDemo } from '../../src/demo/seed.ts';
-import { seedDemoMarketing } from '../../src/modules/marketing/index.ts';
 import { createStaffUser } from '../../src/modules/staff/index.ts';
 import type { Actor } from '../../src/platform/audit.ts';
-import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, choose, consoleSignIn, consoleSignOut, STAFF_PASSWORD, toast } from './staff.ts';
+import { axeProblems, overflowProblems, screenshot, skipReason, type Hall } from './browser.ts';
+import { addStaff, choose, consoleSignIn, consoleSignOut, STAFF_PASSWORD, startMarketingHall, toast } from './staff.ts';
 
 const skip = skipReason();
 
@@ -31,11 +29,8 @@ describe('staff console trigger form in a browser', { skip }, () => {
   let b: Actor;
 
   before(async () => {
-    hall = await startHall();
-    hall.env.clock.set(new Date());
-    await seedDemo(hall.env.db, { subscribers: 50, seed: 7, now: hall.env.clock.now() });
     // The demo's offers (and its two live triggers) to choose from.
-    await seedDemoMarketing(hall.env.db, hall.env.s.marketing.mart, hall.env.s.audit, hall.env.clock.now());
+    hall = await startMarketingHall({ subscribers: 50 });
     await addStaff(hall.env, 'mka', ['marketing'], '营销专员甲');
     b = { id: await createStaffUser(hall.env.db, { username: 'mkb', displayName: '营销专员乙', password: STAFF_PASSWORD, roles: ['marketing'] }), name: '营销专员乙', roles: ['marketing'] };
   });

@@ -10,10 +10,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { seedDemo } from '../../src/demo/seed.ts';
-import { seedDemoMarketing } from '../../src/modules/marketing/index.ts';
-import { axeProblems, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
-import { addStaff, consoleSignIn, consoleSignOut, toast, choose } from './staff.ts';
+import { axeProblems, overflowProblems, screenshot, skipReason, type Hall } from './browser.ts';
+import { addStaff, choose, consoleSignIn, consoleSignOut, startMarketingHall, toast } from './staff.ts';
 
 const skip = skipReason();
 
@@ -29,12 +27,9 @@ describe('staff console marketing pages in a browser', { skip }, () => {
   let hall: Hall;
 
   before(async () => {
-    hall = await startHall();
-    // The server's clock at the browser's: the offer's days are typed as the browser's days.
-    hall.env.clock.set(new Date());
-    await seedDemo(hall.env.db, { subscribers: 200, seed: 7, now: hall.env.clock.now() });
-    // The demo's segments and live offers too (its mart first): 13800000001 has one on USSD.
-    await seedDemoMarketing(hall.env.db, hall.env.s.marketing.mart, hall.env.s.audit, hall.env.clock.now());
+    // The server's clock at the browser's (the offer's days are typed as the browser's days); the
+    // demo's segments and live offers too (its mart first): 13800000001 has one on USSD.
+    hall = await startMarketingHall({ subscribers: 200 });
     await addStaff(hall.env, 'mka', ['marketing'], '营销专员甲');
     await addStaff(hall.env, 'mkb', ['marketing'], '营销专员乙');
   });

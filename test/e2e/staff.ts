@@ -1,12 +1,29 @@
 // Staff users for the browser tests, made with the staff module's own service the way the
-// first start makes `admin`, so a test signs in through the console like a person does.
+// first start makes `admin`, so a test signs in through the console like a person does; and the
+// demo operator a marketing page's test starts on.
 import { createStaffUser } from '../../src/modules/staff/index.ts';
+import { seedDemo } from '../../src/demo/seed.ts';
+import { seedDemoMarketing } from '../../src/modules/marketing/index.ts';
+import { startHall, type Hall } from './browser.ts';
 import type { StaffRole } from '../../src/businesses/registry.ts';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import type { TestEnv } from '../helpers.ts';
 
 export const STAFF_PASSWORD = 'correct horse battery';
+
+/**
+ * The hall and console on the demo operator with its marketing (mart, segments, live offers and
+ * triggers): `subscribers` demo lines, the server's clock at `now` (the browser's clock when not
+ * given, as forms type the browser's days and minutes).
+ */
+export async function startMarketingHall(o: { subscribers: number; now?: Date }): Promise<Hall> {
+  const hall = await startHall();
+  hall.env.clock.set(o.now ?? new Date());
+  await seedDemo(hall.env.db, { subscribers: o.subscribers, seed: 7, now: hall.env.clock.now() });
+  await seedDemoMarketing(hall.env.db, hall.env.s.marketing.mart, hall.env.s.audit, hall.env.clock.now());
+  return hall;
+}
 
 /** A staff user with these roles and STAFF_PASSWORD; returns the username. */
 export async function addStaff(env: TestEnv, username: string, roles: StaffRole[], displayName = username): Promise<string> {
