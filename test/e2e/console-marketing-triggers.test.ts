@@ -76,7 +76,7 @@ describe('staff console trigger form in a browser', { skip }, () => {
     await form.getByLabel('账单金额不低于（元）').fill('100');
     await form.getByLabel('发送时限').fill('31');
     await form.getByRole('button', { name: '保存' }).click();
-    await form.getByText('请选择要发送的优惠').waitFor();
+    await form.getByText('请选择要推荐的优惠').waitFor();
     await form.getByText('发送时限须为 1 分钟到 30 天之间的整数').waitFor();
     assert.equal((await env.s.triggers.list()).length, before, 'a refused form saves nothing');
     await check(page, 'form-invalid');
@@ -84,16 +84,16 @@ describe('staff console trigger form in a browser', { skip }, () => {
     // ---- the offer ended by B while A fills the form: the server's refusal at the offer ----
     await form.getByLabel('发送时限').fill('3');
     await form.getByText('发送时限须为 1 分钟到 30 天之间的整数').waitFor({ state: 'detached' });
-    await choose(page, form, '发送的优惠', '短信包首月免费', '短信包');
+    await choose(page, form, '推荐的优惠', '短信包首月免费', '短信包');
     await env.s.marketing.offers.end(b, offerId('短信包首月免费'));
     await form.getByRole('button', { name: '保存' }).click();
-    const offerItem = form.locator('.ant-form-item').filter({ has: page.getByRole('combobox', { name: '发送的优惠' }) });
+    const offerItem = form.locator('.ant-form-item').filter({ has: page.getByRole('combobox', { name: '推荐的优惠' }) });
     await offerItem.locator('.ant-form-item-explain-error').filter({ hasText: '该优惠已结束' }).waitFor();
     assert.equal((await env.s.triggers.list()).length, before, 'the refused save saved nothing');
     await check(page, 'form-refused');
 
     // ---- another offer: saved as a draft ----
-    await choose(page, form, '发送的优惠', '1GB流量包半价', '1GB');
+    await choose(page, form, '推荐的优惠', '1GB流量包半价', '1GB');
     await offerItem.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
     await check(page, 'form');
     await form.getByRole('button', { name: '保存' }).click();

@@ -278,12 +278,12 @@ export function TriggerForm({ open, trigger, busy, refusal, onSave, onCancel }: 
               <Select showSearch optionFilterProp="label" aria-label={t('mkt.trigger.offer')} loading={offers.loading} options={offerOptions} />
             </Form.Item>
           </Col>
-          <Col xs={24} md={6}>
+          <Col xs={24} md={12}>
             <Form.Item label={t('mkt.trigger.channel')} name="channel" rules={[{ required: true, message: t('staff.required') }]}>
               <Select aria-label={t('mkt.trigger.channel')} options={TRIGGER_CHANNELS.map((c) => ({ value: c, label: codeName(i18n, 'triggerChannel', c) }))} />
             </Form.Item>
           </Col>
-          <Col xs={24} md={10}>
+          <Col xs={16} md={8}>
             {/* The number and its unit are one answer: its errors show under both. */}
             <Form.Item label={t('mkt.trigger.window')} required tooltip={t('mkt.trigger.windowHelp')} htmlFor="trigger_window">
               <Space.Compact style={{ width: '100%' }}>
@@ -296,7 +296,7 @@ export function TriggerForm({ open, trigger, busy, refusal, onSave, onCancel }: 
               </Space.Compact>
             </Form.Item>
           </Col>
-          <Col xs={24} md={8}>
+          <Col xs={8} md={4}>
             <Form.Item label={t('mkt.triggers.once')} name="once" valuePropName="checked" tooltip={t('mkt.trigger.onceHelp')} required>
               <Switch />
             </Form.Item>
