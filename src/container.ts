@@ -199,10 +199,9 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   const promotions = new Promotions({ db, clock, random, audit: auditLog, goods: goodsDirectory(goods) });
   const checkoutQuotes = new QuoteService({
     db, clock, cart, promotions,
-    categoryOf: async (ids) => new Map((await Promise.all(ids.map((id) => goods.products.get(id)))).map((p) => [p.id, p.categoryId])),
     offeringsHeld: async (subscriberId, ids) => {
       const held = new Set((await builtinBss(db, shared).subscriptions(subscriberId, clock.now())).map((x) => x.offering.id));
-      return new Set((await Promise.all(ids.map((id) => goods.products.get(id)))).filter((p) => p.offeringId && held.has(p.offeringId)).map((p) => p.id));
+      return new Set([...(await goods.products.many(ids)).values()].filter((p) => p.offeringId && held.has(p.offeringId)).map((p) => p.id));
     },
   });
   const workflows = new WorkflowRunner({ db, clock });

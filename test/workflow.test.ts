@@ -2,7 +2,8 @@
 // refusal, retries of a failing step, a wait resumed in the caller's transaction or timed out, two
 // nodes ticking the same runs, and a process killed (SIGKILL) inside a step or a compensation
 // whose run, on the next start, completes or is undone exactly once; a remote step (a payment)
-// run outside the transaction, resumed before its wait or after, and undone itself when it fails.
+// run outside the transaction, resumed before its wait or after, and undone itself when it fails;
+// a run begun in the caller's transaction, and a refusal after a remote step in its record's.
 import { describe, test, before, after } from 'node:test';
 import { sql } from 'kysely';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import { openDb, type Db, type OpenedDb } from '../src/platform/db/index.ts';
 import { migrate } from '../src/migrations.ts';
 import { ManualClock } from '../src/platform/ports.ts';
 import { WorkflowRunner } from '../src/platform/workflow/index.ts';
+import { AppError } from '../src/platform/errors.ts';
 import { freshDatabase } from './helpers.ts';
 import { createEffectTable, defineDemo, effects, type DemoData } from './workflow-steps.ts';
 
@@ -166,7 +168,13 @@ describe('a remote step (a payment, in transactions of its own)', () => {
           },
           compensate: (ctx) => note(ctx.q, ctx.runId, 'undo-pay'),
         },
-        { name: 'commit', run: (ctx) => note(ctx.q, ctx.runId, `commit:${String(ctx.data.paymentId)}`) },
+        {
+          name: 'commit',
+          async run(ctx) {
+            if (ctx.data.refuseAt === 'commit') throw new AppError('OUT_OF_STOCK');
+            await note(ctx.q, ctx.runId, `commit:${String(ctx.data.paymentId)}`);
+          },
+        },
       ],
     });
   });
@@ -177,11 +185,75 @@ describe('a remote step (a payment, in transactions of its own)', () => {
     assert.deepEqual(await effects(opened.db, run.id), ['reserve', 'pay', `commit:P${run.id}`]);
   });
 
+  test('a remote step completed by the resume that came inside it: the steps after it run in the resumer\'s transaction, once, and its own answer is not recorded', async () => {
+    let rollBack = true;
+    runner.define<DemoData>({
+      name: 'at-once',
+      steps: [
+        { name: 'reserve', run: (ctx) => note(ctx.q, ctx.runId, 'reserve'), compensate: (ctx) => note(ctx.q, ctx.runId, 'undo-reserve') },
+        {
+          name: 'pay', remote: true, completedByResume: true,
+          async run(ctx) {
+            await opened.db.transaction().execute(async (tx) => {
+              await note(tx, ctx.runId, 'pay');
+              assert.equal(await runner.resume(tx, 'at-once', ctx.ref, { paymentId: `P${ctx.runId}` }), 'resumed');
+              // The first settlement fails after the resume: the commit goes with it.
+              if (rollBack) {
+                rollBack = false;
+                throw new Error('settlement failed');
+              }
+            });
+            return { data: { answered: true }, waitUntil: new Date(ctx.at.getTime() + 15 * 60_000) };
+          },
+          compensate: (ctx) => note(ctx.q, ctx.runId, 'undo-pay'),
+        },
+        { name: 'commit', run: (ctx) => note(ctx.q, ctx.runId, `commit:${String(ctx.data.paymentId)}`) },
+      ],
+    });
+    const first = await runner.execute('at-once', 'ao:1', {});
+    assert.equal(first.state, 'running', 'the failed settlement is tried again');
+    assert.deepEqual(await effects(opened.db, first.id), ['reserve']);
+    clock.advance(1_000);
+    await runner.tick();
+    const done = (await runner.get('at-once', 'ao:1'))!;
+    assert.equal(done.state, 'completed');
+    assert.equal(done.data.answered, undefined);
+    assert.deepEqual(await effects(opened.db, done.id), ['reserve', 'pay', `commit:P${done.id}`]);
+  });
+
   test('paid later: the run waits, and the payment\'s transaction resumes it', async () => {
     const run = await runner.execute('order-like', 'ol:2', {});
     assert.equal(run.state, 'waiting');
     assert.equal(await opened.db.transaction().execute((tx) => runner.resume(tx, 'order-like', 'ol:2', { paymentId: 'later' })), 'resumed');
     assert.deepEqual(await effects(opened.db, run.id), ['reserve', 'pay', 'commit:later']);
+  });
+
+  test('a local step refusing after a remote one, in the transaction that records it: the remote one stays done and is undone with the rest', async () => {
+    const run = await runner.execute('order-like', 'ol:4', { payAtOnce: true, refuseAt: 'commit' });
+    assert.equal(run.state, 'compensated');
+    assert.equal(run.error, 'OUT_OF_STOCK');
+    assert.deepEqual(await effects(opened.db, run.id), ['reserve', 'pay', 'undo-pay', 'undo-reserve']);
+  });
+
+  test('begun in the caller\'s transaction: its local steps commit with the caller\'s change or not at all, and drive takes its remote step at once', async () => {
+    await assert.rejects(opened.db.transaction().execute(async (tx) => {
+      await runner.begin(tx, 'order-like', 'ol:5', { payAtOnce: true });
+      throw new Error('the order could not be written');
+    }), /could not be written/);
+    assert.equal(await runner.get('order-like', 'ol:5'), undefined);
+    const begun = await opened.db.transaction().execute((tx) => runner.begin(tx, 'order-like', 'ol:5', { payAtOnce: true }));
+    assert.deepEqual(await effects(opened.db, begun.id), ['reserve']);
+    // The payment is leased to this node: another's tick leaves it alone.
+    assert.equal(await runner.tick(), 0);
+    await runner.drive(begun.id, begun);
+    const done = (await runner.get('order-like', 'ol:5'))!;
+    assert.equal(done.state, 'completed');
+    assert.deepEqual(await effects(opened.db, begun.id), ['reserve', 'pay', `commit:P${begun.id}`]);
+    // Begun again: the same run, nothing run twice.
+    const again = await opened.db.transaction().execute((tx) => runner.begin(tx, 'order-like', 'ol:5', { payAtOnce: true }));
+    assert.equal(again.id, begun.id);
+    assert.equal(again.leased, undefined);
+    assert.deepEqual(await effects(opened.db, begun.id), ['reserve', 'pay', `commit:P${begun.id}`]);
   });
 
   test('a remote step failing for good is undone too, since it may have happened', async () => {

@@ -5,9 +5,9 @@
 //   open-order → reserve-stock → reserve-numbers → redeem-promotions → create-payment (remote;
 //   waits until payBy) → commit
 //
-// Placing writes the order with its stock and number holds in one transaction (a refusal leaves
-// nothing), so reserve-stock and reserve-numbers find their holds already taken (the same ref is
-// idempotent) and own their release. The payment's `paid` resumes the run inside the settling
+// Placing writes the order and begins the run in one transaction, where the local steps up to the
+// payment take the order's stock, numbers and promotions (a refusal leaves nothing); each owns
+// its release. The payment's `paid` resumes the run inside the settling
 // transaction, so the order is committed with the payment or not at all; after payBy the run is
 // undone in reverse and a late payment answered `gone`, which the payment module refunds. Once
 // every fen and point of the order's payment is refunded (by staff, or after a return), the
@@ -131,7 +131,9 @@ export function defineCheckout(d: CheckoutDeps): void {
       remote: true,
       // Outside the run's transaction (the payment writes in its own), keyed by the order, so a
       // retry after a crash is the same payment. Paid at once (the balance, points), its `paid`
-      // came inside this call and the wait is passed; cash on delivery does not wait at all.
+      // comes inside this call, and the payment's settling transaction completes this step and
+      // commits the order (`completedByResume`); cash on delivery does not wait at all.
+      completedByResume: true,
       async run({ q, data }) {
         const { order: o } = await facts(q, data);
         if (!o.method) return { waitUntil: new Date(o.payBy) }; // a held order: paid through POST /mall/orders/{id}/payment
@@ -139,7 +141,8 @@ export function defineCheckout(d: CheckoutDeps): void {
           subscriberId: o.subscriberId, orderRef: orderRef(data.orderId), method: o.method as Payment['method'], totalFen: o.totalFen, points: o.points,
           subject: o.subject, idempotencyKey: `${orderRef(data.orderId)}:checkout`,
         });
-        await d.orders.update(q, data.orderId, { paymentId: r.payment.id });
+        // Paid and committed already, the order has it.
+        if (r.payment.state !== 'paid') await d.orders.update(q, data.orderId, { paymentId: r.payment.id });
         if (o.method === 'cod') return { data: { paymentId: r.payment.id } };
         return { data: { paymentId: r.payment.id }, waitUntil: new Date(o.payBy) };
       },

@@ -3,7 +3,9 @@
 // product's, on sale, the quantity 1–99); price and stock are never stored: each read takes the
 // sale price now and the stock now, so the cart shows what checkout will charge.
 import { createHash } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
+import type { CartLineTable } from './tables.ts';
 import type { Clock, Random } from '../../platform/ports.ts';
 import type { L10n } from '../../platform/i18n.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -24,6 +26,8 @@ export interface CartLineView {
   attrs: Record<string, string>;
   kind: ProductKind;
   delivery: Delivery;
+  /** The product's category (what promotions are decided on); null when it has none. */
+  categoryId: number | null;
   image: string | null;
   listFen: number;
   saleFen: number;
@@ -51,8 +55,14 @@ export class CartService {
 
   /** The cart, priced now; an unknown or missing guest token is an empty cart. */
   async get(owner: CartOwner): Promise<CartView> {
+    if ('subscriberId' in owner) {
+      // A subscriber's lines in one read, through their cart.
+      const rows = await this.deps.db.selectFrom('cartLine as l').innerJoin('cart as c', 'c.id', 'l.cartId').selectAll('l')
+        .where('c.subscriberId', '=', owner.subscriberId).orderBy('l.addedAt').orderBy('l.skuId').execute();
+      return this.priced(rows, null);
+    }
     const cart = await this.find(this.deps.db, owner);
-    return this.view(cart?.id ?? null, 'guestToken' in owner ? owner.guestToken : null);
+    return this.view(cart?.id ?? null, owner.guestToken);
   }
 
   /**
@@ -95,9 +105,14 @@ export class CartService {
 
   /** Empties the cart (checkout does this for the lines it ordered). */
   async clear(owner: CartOwner, skuIds?: readonly number[], q: Db = this.deps.db): Promise<void> {
-    const cart = await this.find(q, owner);
-    if (!cart) return;
-    let del = q.deleteFrom('cartLine').where('cartId', '=', cart.id);
+    let del;
+    if ('subscriberId' in owner) {
+      del = q.deleteFrom('cartLine').where('cartId', 'in', (eb) => eb.selectFrom('cart').select('id').where('subscriberId', '=', owner.subscriberId));
+    } else {
+      const cart = await this.find(q, owner);
+      if (!cart) return;
+      del = q.deleteFrom('cartLine').where('cartId', '=', cart.id);
+    }
     if (skuIds) del = del.where('skuId', 'in', skuIds.length ? [...skuIds] : [-1]);
     await del.execute();
   }
@@ -145,14 +160,15 @@ export class CartService {
 
   private async view(cartId: number | null, guestToken: string | null): Promise<CartView> {
     const rows = cartId === null ? [] : await this.deps.db.selectFrom('cartLine').selectAll().where('cartId', '=', cartId).orderBy('addedAt').orderBy('skuId').execute();
+    return this.priced(rows, guestToken);
+  }
+
+  /** A cart's lines priced now, with their stock and what stops each from being bought. */
+  private async priced(rows: readonly Selectable<CartLineTable>[], guestToken: string | null): Promise<CartView> {
     const g = this.deps.goods;
-    const products = new Map<number, ProductView | null>();
-    for (const id of new Set(rows.map((r) => r.productId))) {
-      products.set(id, await g.products.get(id).then((p) => (g.products.listedNow(p) ? p : null), (e: unknown) => {
-        if (e instanceof AppError && e.code === 'PRODUCT_NOT_FOUND') return null;
-        throw e;
-      }));
-    }
+    // Read together; one gone or not on sale now is a line's PRODUCT_NOT_FOUND.
+    const found = await g.products.many(rows.map((r) => r.productId));
+    const products = new Map<number, ProductView | null>([...found].map(([id, p]) => [id, g.products.listedNow(p) ? p : null]));
     const onSale = [...products.values()].filter((p): p is ProductView => p !== null);
     const stock = await g.stock(onSale);
     const lines: CartLineView[] = [];
@@ -162,14 +178,14 @@ export class CartService {
       if (!p || !sku) {
         lines.push({
           productId: r.productId, skuId: r.skuId, quantity: r.quantity, names: p?.names ?? { 'zh-CN': '已下架商品', en: 'No longer on sale' }, attrs: {},
-          kind: p?.kind ?? 'physical', delivery: p?.delivery ?? 'ship', image: null, listFen: 0, saleFen: 0, points: null, lineFen: 0,
+          kind: p?.kind ?? 'physical', delivery: p?.delivery ?? 'ship', categoryId: p?.categoryId ?? null, image: null, listFen: 0, saleFen: 0, points: null, lineFen: 0,
           stock: { saleable: 0, inStock: false }, problem: 'PRODUCT_NOT_FOUND',
         });
         continue;
       }
       const st = stock.get(sku.id)!;
       lines.push({
-        productId: p.id, skuId: sku.id, quantity: r.quantity, names: p.names, attrs: sku.attrs, kind: p.kind, delivery: p.delivery,
+        productId: p.id, skuId: sku.id, quantity: r.quantity, names: p.names, attrs: sku.attrs, kind: p.kind, delivery: p.delivery, categoryId: p.categoryId,
         image: p.images[0] ?? null, listFen: sku.listFen, saleFen: sku.saleFen, points: sku.points, lineFen: sku.saleFen * r.quantity,
         stock: st, problem: st.saleable !== null && st.saleable < r.quantity ? 'OUT_OF_STOCK' : null,
       });

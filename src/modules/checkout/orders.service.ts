@@ -13,7 +13,7 @@ import { l10n, type L10n } from '../../platform/i18n.ts';
 import type { Clock } from '../../platform/ports.ts';
 import { SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { localDay, localTime } from '../../platform/dates.ts';
-import type { WorkflowRunner } from '../../platform/workflow/index.ts';
+import type { WorkflowRun, WorkflowRunner } from '../../platform/workflow/index.ts';
 import type { CartService } from '../cart/index.ts';
 import type { Delivery, Goods, ProductKind } from '../goods/index.ts';
 import { checkQuantity, type InventoryService } from '../inventory/index.ts';
@@ -44,7 +44,11 @@ export const REFUNDABLE_STATES: readonly OrderState[] = ['paid', 'awaiting_deliv
 
 /** What the workflow's steps need of an order, kept in its run's data when it is placed (so a step need not read the order's rows). */
 export interface OrderFacts {
-  order: { id: number; held: boolean; payBy: string; subscriberId: number; method: string | null; totalFen: number; points: number; subject: string };
+  order: {
+    id: number; held: boolean; payBy: string; subscriberId: number; method: string | null; totalFen: number; points: number; subject: string;
+    /** Whether a discount or a coupon is to be recorded against its promotions' limits (absent in runs begun before it was kept). */
+    discounted?: boolean;
+  };
   lines: { productId: number; skuId: number; quantity: number; delivery: Delivery; number: string | null }[];
 }
 
@@ -232,8 +236,8 @@ export class OrderService {
     return rows.map((r) => ({ orderId: Number(r.orderId), lineId: Number(r.lineId), skuId: r.skuId, deliveredAt: new Date(r.deliveredAt ?? 0) }));
   }
 
-  async view(o: MallOrder, q: Db = this.deps.db): Promise<OrderView> {
-    const [lines, run] = await Promise.all([this.lineRows(o.id, q), this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(o.id), q)]);
+  async view(o: MallOrder, q: Db = this.deps.db, known?: { run: WorkflowRun | undefined }): Promise<OrderView> {
+    const [lines, run] = await Promise.all([this.lineRows(o.id, q), known ? known.run : this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(o.id), q)]);
     const placedAt = new Date(o.placedAt);
     let state = o.state;
     if ((state === 'paid' || state === 'awaiting_delivery') && o.shipmentId) {
@@ -330,20 +334,20 @@ export class OrderService {
     if (input.expectedTotalFen !== quote.totalFen) throw new AppError('PRICE_CHANGED', { extra: { quote } });
     const at = this.deps.clock.now();
     const placed = await this.deps.db.transaction().execute(async (tx) => {
-      const order = await this.insert(tx, {
+      const written = await this.insert(tx, {
         subscriberId, source: 'cart', held: false, method: input.method, idempotencyKey, requestHash, at, address: quote.address,
         goodsFen: quote.goodsFen, deliveryFen: quote.deliveryFen, discountFen: quote.discountFen, couponCode: input.couponCode ?? null, promotions: quote.promotions,
         points: quote.points, pointsFen: quote.pointsFen,
         lines: quote.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, categoryId: l.categoryId, names: l.names, attrs: l.attrs, kind: l.kind, delivery: l.delivery, quantity: l.quantity, unitFen: l.saleFen, number: numbers.get(l.skuId) ?? null })),
       });
-      if (!order) return undefined;
-      const lines = await this.lineRows(order.id, tx);
-      await this.reserveStock(tx, order, lines);
-      await this.reserveNumbers(tx, order, lines);
-      await this.redeemPromotions(tx, order, lines);
+      if (!written) return undefined;
+      const { order, lines } = written;
       await this.deps.cart.clear({ subscriberId }, quote.lines.map((l) => l.skuId), tx);
-      const runId = await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id), ...this.facts(order, lines) }, tx);
-      return { order, runId };
+      // The run's local steps take the order's stock, numbers and promotions here, so they commit
+      // with the order, and a refusal of any (OUT_OF_STOCK, NUMBER_TAKEN, a limit reached since the
+      // quote) writes nothing; the payment is next.
+      const run = await this.deps.runner.begin(tx, CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id), ...this.facts(order, lines) });
+      return { order, run };
     }).catch(async (e: unknown) => {
       // A promotion's discount changed since the quote (a limit reached meanwhile): the new quote with it.
       if (e instanceof AppError && e.code === 'PRICE_CHANGED') throw new AppError('PRICE_CHANGED', { extra: { quote: await this.quote(subscriberId, input) } });
@@ -353,7 +357,7 @@ export class OrderService {
       const first = await this.byKey(this.deps.db, subscriberId, idempotencyKey);
       return this.replay(first!, requestHash);
     }
-    await this.deps.runner.drive(placed.runId);
+    await this.deps.runner.drive(placed.run.id, placed.run);
     const run = await this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(placed.order.id));
     const undone = run && (run.state === 'compensated' || run.state === 'compensating');
     if (undone) await this.refundUndone();
@@ -361,7 +365,7 @@ export class OrderService {
     // Refused on the way (a balance too low, the last codes gone): the run is undone and the order
     // cancelled (anything paid given back); the subscriber hears why.
     if (undone && run.error && isErrorCode(run.error)) throw new AppError(run.error, { extra: { orderId: Number(o.id) } });
-    return { order: await this.view(o), next: await this.next(o), replayed: false };
+    return { order: await this.view(o, this.deps.db, { run }), next: await this.next(o), replayed: false };
   }
 
   /**
@@ -393,12 +397,13 @@ export class OrderService {
     const address = shipped.length ? checkArea(input.address!) : null;
     const goodsFen = lines.reduce((n, l) => n + l.unitFen * l.quantity, 0);
     const deliveryFen = deliveryFee(shipped.reduce((n, l) => n + l.unitFen * l.quantity, 0), shipped.length > 0);
-    const order = await this.insert(q, {
+    const written = await this.insert(q, {
       subscriberId: input.subscriberId, source: input.source, held: true, method: null, idempotencyKey: input.idempotencyKey, requestHash, at: this.deps.clock.now(), address,
       goodsFen, deliveryFen, discountFen: 0, couponCode: null, promotions: [], points: 0, pointsFen: 0, lines,
     });
-    if (!order) throw new AppError('CONFLICT');
-    await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id), ...this.facts(order, await this.lineRows(order.id, q)) }, q);
+    if (!written) throw new AppError('CONFLICT');
+    const { order } = written;
+    await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id), ...this.facts(order, written.lines) }, q);
     return this.view(order, q);
   }
 
@@ -466,6 +471,7 @@ export class OrderService {
     return {
       order: {
         id: Number(o.id), held: o.held, payBy: new Date(o.payBy).toISOString(), subscriberId: o.subscriberId, method: o.method, totalFen: o.totalFen, points: o.points,
+        discounted: o.discountFen > 0 || Boolean(o.couponCode),
         subject: `${first}${lines.length > 1 ? `等${lines.length}件` : ''}（订单${o.orderNo}）`,
       },
       lines: lines.map((l) => ({ productId: l.productId, skuId: l.skuId, quantity: l.quantity, delivery: l.delivery, number: l.number })),
@@ -507,7 +513,7 @@ export class OrderService {
     subscriberId: number; source: string; held: boolean; method: string | null; idempotencyKey: string; requestHash: string; at: Date; address: Address | null;
     goodsFen: number; deliveryFen: number; discountFen: number; couponCode: string | null; promotions: unknown[]; points: number; pointsFen: number;
     lines: { productId: number; skuId: number; categoryId: number | null; names: L10n; attrs: Record<string, string>; kind: ProductKind; delivery: Delivery; quantity: number; unitFen: number; number: string | null }[];
-  }): Promise<MallOrder | undefined> {
+  }): Promise<{ order: MallOrder; lines: MallOrderLine[] } | undefined> {
     const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('mall_order', 'id')) as id`.execute(q);
     const id = Number(rows[0]!.id);
     const totalFen = o.goodsFen + o.deliveryFen - o.discountFen;
@@ -519,11 +525,11 @@ export class OrderService {
       payBy: new Date(o.at.getTime() + PAY_WITHIN_MS), placedAt: o.at, paidAt: null, deliveredAt: null, refundDue: null, updatedAt: o.at,
     }).onConflict((oc) => oc.columns(['subscriberId', 'idempotencyKey']).doNothing()).returningAll().executeTakeFirst();
     if (!order) return undefined;
-    await q.insertInto('mallOrderLine').values(o.lines.map((l) => ({
+    const lines = await q.insertInto('mallOrderLine').values(o.lines.map((l) => ({
       orderId: id, productId: l.productId, skuId: l.skuId, categoryId: l.categoryId, nameZh: l.names['zh-CN'], nameEn: l.names.en, attrs: JSON.stringify(l.attrs), kind: l.kind, delivery: l.delivery,
       quantity: l.quantity, unitFen: l.unitFen, lineFen: l.unitFen * l.quantity, number: l.number, codes: null,
-    }))).execute();
-    return order;
+    }))).returningAll().execute();
+    return { order, lines: lines.sort((a, b) => Number(a.id) - Number(b.id)) };
   }
 
   // ---- The workflow's writes (src/workflows/checkout.ts) --------------------------------------

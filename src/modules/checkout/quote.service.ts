@@ -31,7 +31,7 @@ export interface PromotionPort {
 }
 
 export interface Quote {
-  lines: (Pick<CartLineView, 'productId' | 'skuId' | 'quantity' | 'names' | 'attrs' | 'kind' | 'delivery' | 'saleFen' | 'lineFen'> & { categoryId: number | null })[];
+  lines: Pick<CartLineView, 'productId' | 'skuId' | 'quantity' | 'names' | 'attrs' | 'kind' | 'delivery' | 'saleFen' | 'lineFen' | 'categoryId'>[];
   goodsFen: number;
   deliveryFen: number;
   discountFen: number;
@@ -47,7 +47,6 @@ export interface Quote {
 export class QuoteService {
   constructor(private readonly deps: {
     db: Db; clock: Clock; cart: CartService; promotions?: PromotionPort;
-    categoryOf?(productIds: readonly number[]): Promise<Map<number, number | null>>;
     /** Of these products (catalogue offerings sold in the mall), those whose offering the subscriber holds now. */
     offeringsHeld?(subscriberId: number, productIds: readonly number[]): Promise<ReadonlySet<number>>;
   }) {}
@@ -84,11 +83,9 @@ export class QuoteService {
     const checked = shipped ? checkArea(address!) : null;
     const goodsFen = cart.lines.reduce((n, l) => n + l.lineFen, 0);
     const deliveryFen = deliveryFee(shippedLines.reduce((n, l) => n + l.lineFen, 0), shipped);
-    // Categories are what promotions are decided on; without promotions nobody asks.
-    const categories = this.deps.promotions && this.deps.categoryOf ? await this.deps.categoryOf(cart.lines.map((l) => l.productId)) : new Map<number, number | null>();
     const lines = cart.lines.map((l) => ({
       productId: l.productId, skuId: l.skuId, quantity: l.quantity, names: l.names, attrs: l.attrs, kind: l.kind, delivery: l.delivery, saleFen: l.saleFen, lineFen: l.lineFen,
-      categoryId: categories.get(l.productId) ?? null,
+      categoryId: l.categoryId,
     }));
     let promo: PromotionOutcome = { discountFen: 0, applied: [] };
     if (this.deps.promotions) {

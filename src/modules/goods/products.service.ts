@@ -175,6 +175,13 @@ export class ProductService {
     return view!;
   }
 
+  /** Products by id, read together (a cart's); an id with no product is left out. */
+  async many(ids: readonly number[], q: Db = this.deps.db): Promise<Map<number, ProductView>> {
+    const unique = [...new Set(ids)];
+    const rows = unique.length ? await q.selectFrom('goodsProduct').selectAll().where('id', 'in', unique).execute() : [];
+    return new Map((await this.views(q, rows)).map((p) => [p.id, p]));
+  }
+
   /** Whether the product is on sale now (on `channel`, or on any channel). */
   listedNow(p: ProductView, channel?: string): boolean {
     const at = this.deps.clock.now().getTime();

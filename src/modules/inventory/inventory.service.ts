@@ -153,7 +153,8 @@ export class InventoryService {
     });
   }
 
-  private take(ref: string, sorted: readonly (readonly [number, number])[], expiresAt: Date, q: Db): Promise<ReservationView[]> {
+  private async take(ref: string, sorted: readonly (readonly [number, number])[], expiresAt: Date, q: Db): Promise<ReservationView[]> {
+    if (!sorted.length) return [];
     const at = this.deps.clock.now();
     return inTx(q, async (tx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${`stock.ref:${ref}`}))`.execute(tx);
@@ -162,12 +163,14 @@ export class InventoryService {
         if (had.every((h) => h.status === 'released' || h.status === 'expired')) throw new AppError('STOCK_RESERVATION_EXPIRED');
         return had.filter((h) => h.status === 'held' || h.status === 'committed').map(view);
       }
-      const taken: ReservationRow[] = [];
+      // What is taken from each warehouse, written as the reservations once every line is held.
+      const taken: { skuId: number; warehouseId: string; quantity: number }[] = [];
+      const all = await tx.selectFrom('stockLevel').select(['skuId', 'warehouseId', 'onHand', 'reserved', 'safety'])
+        .where('skuId', 'in', sorted.map(([skuId]) => skuId)).orderBy('skuId').orderBy('warehouseId').execute();
       try {
         for (const [skuId, quantity] of sorted) {
           let left = quantity;
-          const levels = await tx.selectFrom('stockLevel').select(['warehouseId', 'onHand', 'reserved', 'safety']).where('skuId', '=', skuId).orderBy('warehouseId').execute();
-          for (const level of levels) {
+          for (const level of all.filter((l) => l.skuId === skuId)) {
             let free = saleableOf(level);
             // A concurrent order may take some between our read and our update: re-read and try the rest.
             while (left > 0 && free > 0) {
@@ -176,8 +179,7 @@ export class InventoryService {
                 .where('skuId', '=', skuId).where('warehouseId', '=', level.warehouseId)
                 .where(sql<boolean>`on_hand - reserved - safety >= ${take}`).returning(['onHand']).executeTakeFirst();
               if (got) {
-                taken.push(await tx.insertInto('stockReservation').values({ ref, skuId, warehouseId: level.warehouseId, quantity: take, status: 'held', expiresAt, createdAt: at, settledAt: null })
-                  .returningAll().executeTakeFirstOrThrow());
+                taken.push({ skuId, warehouseId: level.warehouseId, quantity: take });
                 left -= take;
                 break;
               }
@@ -194,11 +196,13 @@ export class InventoryService {
         // Put back what this call took: the caller may go on with its transaction after the refusal.
         for (const t of taken) {
           await tx.updateTable('stockLevel').set((eb) => ({ reserved: eb('reserved', '-', t.quantity) })).where('skuId', '=', t.skuId).where('warehouseId', '=', t.warehouseId).execute();
-          await tx.deleteFrom('stockReservation').where('id', '=', t.id).execute();
         }
         throw e;
       }
-      return taken.map(view);
+      const rows = await tx.insertInto('stockReservation')
+        .values(taken.map((t) => ({ ref, skuId: t.skuId, warehouseId: t.warehouseId, quantity: t.quantity, status: 'held' as const, expiresAt, createdAt: at, settledAt: null })))
+        .returningAll().execute();
+      return rows.sort((x, y) => Number(x.id) - Number(y.id)).map(view);
     });
   }
 

@@ -4,9 +4,13 @@
 //
 // Each step runs inside the transaction that holds its run's row and records its completion, so a
 // step that only touches the database happens exactly once: a crash rolls the step back with its
-// record. A step that calls a remote party must be idempotent, keyed by the run id (`ctx.runId`),
-// because a crash after the call and before the commit runs it again.
+// record. Consecutive local steps run in one such transaction (a failure rolls back all of them,
+// and they are tried again from the first), and the local steps after a remote one run in the
+// transaction that records the remote one's outcome, behind a savepoint. A step that calls a
+// remote party must be idempotent, keyed by the run id (`ctx.runId`), because a crash after the
+// call and before the commit runs it again.
 import type { Db } from '../db/index.ts';
+import { withSavepoint } from '../db/index.ts';
 import type { Clock } from '../ports.ts';
 import { AppError } from '../errors.ts';
 import type { WorkflowRunRow, WorkflowState } from './tables.ts';
@@ -39,6 +43,13 @@ export interface Step<D extends WorkflowData> {
    * if the step fails for good its own compensation runs too, since it may have happened.
    */
   remote?: boolean;
+  /**
+   * For a remote step: a `resume` that comes while it is out (a payment paid at once, inside it)
+   * completes it there, and the local steps after it run in the resumer's transaction, so they
+   * commit with it; the step's own outcome, when it answers, is then not recorded (the run has
+   * moved on). Without it the resume is kept and the step's wait passed when it answers.
+   */
+  completedByResume?: boolean;
   run(ctx: StepContext<D>): Promise<StepOutcome<D> | void>;
   /** Undoes `run`; runs only for a step whose run committed, and must tolerate running twice. */
   compensate?(ctx: StepContext<D>): Promise<void>;
@@ -75,6 +86,12 @@ export interface WorkflowRunnerDeps {
 /** Set in a run's data by a resume that came before its wait (a payment paid at once): the wait is passed. (Data keys are camelCase: the database's CamelCasePlugin rewrites snake_case keys, JSON ones too.) */
 const RESUMED = 'resumedEarly';
 
+/** What `begin` answers: the run, and the remote step it leased for `drive` to take at once. */
+export interface Begun {
+  id: number;
+  leased?: WorkflowRunRow;
+}
+
 const ACTIVE: WorkflowState[] = ['running', 'waiting', 'compensating'];
 
 function view<D extends WorkflowData>(r: WorkflowRunRow): WorkflowRun<D> {
@@ -110,6 +127,25 @@ export class WorkflowRunner {
     return (await this.get<D>(name, ref))!;
   }
 
+  /**
+   * Starts a run in the caller's transaction and runs its local steps there, up to its first remote
+   * step (leased to this node), a wait or its end: they commit with the caller's change or not at
+   * all, and a step's failure fails the caller's transaction. Once the caller has committed,
+   * `drive(begun)` takes the run on from there at once. The same name and ref again is the same run,
+   * and nothing is run for it here.
+   */
+  async begin(q: Db, name: string, ref: string, data: WorkflowData): Promise<Begun> {
+    this.workflow(name);
+    const row = await q.insertInto('workflowRun')
+      .values({ name, ref, nextAt: this.deps.clock.now(), data: JSON.stringify(data), error: null })
+      .onConflict((oc) => oc.columns(['name', 'ref']).doNothing())
+      .returningAll().executeTakeFirst();
+    if (!row) return { id: await this.start(name, ref, data, q) };
+    // Unguarded: a step's refusal is the caller's, and nothing of it or the run is written.
+    const out = await this.runLocal(q, row, { lease: true, guard: 'none' });
+    return out.remote ? { id: row.id, leased: out.row } : { id: row.id };
+  }
+
   /** Records a run to start (in the caller's transaction when given one); the runner's tick takes it. */
   async start(name: string, ref: string, data: WorkflowData, q: Db = this.deps.db): Promise<number> {
     this.workflow(name);
@@ -128,13 +164,24 @@ export class WorkflowRunner {
 
   /**
    * Resumes a waiting run inside the caller's transaction (e.g. the payment's settlement), running
-   * its remaining steps there, so they commit with the caller's change or not at all. Waits for a
-   * node working on the run. 'gone' when the run no longer waits for this (timed out, cancelled).
+   * its remaining steps there, so they commit with the caller's change or not at all (a run whose
+   * remote step is still out and `completedByResume` too). Waits for a node working on the run.
+   * 'completed' when it had completed before; 'gone' when it no longer waits for this (timed out,
+   * cancelled).
    */
   async resume(q: Db, name: string, ref: string, data: WorkflowData = {}): Promise<'resumed' | 'completed' | 'gone'> {
     const row = await q.selectFrom('workflowRun').selectAll().where('name', '=', name).where('ref', '=', ref).forUpdate().executeTakeFirst();
     if (!row) return 'gone';
     if (row.state === 'completed') return 'completed';
+    const out = row.state === 'running' ? this.workflow(name).steps[row.step] : undefined;
+    if (out?.remote && out.completedByResume) {
+      // Its remote step is out and this is what it waits for: done here, and the rest with it.
+      const at = this.deps.clock.now();
+      const next: WorkflowRunRow = { ...row, step: row.step + 1, attempt: 0, error: null, nextAt: at, data: { ...row.data, ...data } };
+      if (next.step === this.workflow(name).steps.length) next.state = 'completed';
+      await this.runLocal(q, next, { lease: false, guard: 'none', moved: true });
+      return 'resumed';
+    }
     if (row.state === 'running') {
       // Not at its wait yet (the step that waits is still out, e.g. the payment paid at once inside
       // it): kept with the run, so the wait is passed when it comes.
@@ -185,49 +232,119 @@ export class WorkflowRunner {
   }
 
   /**
-   * Drives one run, a step per transaction, while it is due. A run another node holds is skipped
-   * (SKIP LOCKED): that node drives it.
+   * Drives one run while it is due: its consecutive local steps in one transaction, a remote step
+   * out of any, under a lease. A run another node holds is skipped (SKIP LOCKED): that node drives
+   * it. `begun` (from `begin`, committed) goes straight to the remote step it leased.
    */
-  async drive(id: number): Promise<void> {
-    for (;;) {
+  async drive(id: number, begun?: Begun): Promise<void> {
+    let leased = begun?.id === id ? begun.leased : undefined;
+    let failure: { row: WorkflowRunRow; error: unknown } | undefined;
+    while (!failure) {
+      // The run as committed before the work that may fail (a failure rolls back to it).
       let cur: WorkflowRunRow | undefined;
       let remote: Step<WorkflowData> | undefined;
       try {
-        const more = await this.deps.db.transaction().execute(async (tx) => {
-          cur = await tx.selectFrom('workflowRun').selectAll().where('id', '=', id)
-            .where('state', 'in', ACTIVE).where('nextAt', '<=', this.deps.clock.now())
-            .forUpdate().skipLocked().executeTakeFirst();
-          if (!cur) return false;
-          const step = cur.state === 'running' ? this.workflow(cur.name).steps[cur.step] : undefined;
-          if (step?.remote) {
-            remote = step;
-            await tx.updateTable('workflowRun').set({ nextAt: new Date(this.deps.clock.now().getTime() + this.leaseMs) }).where('id', '=', cur.id).execute();
+        if (leased) {
+          cur = leased;
+          remote = this.workflow(leased.name).steps[leased.step];
+          leased = undefined;
+        } else {
+          remote = undefined;
+          const more = await this.deps.db.transaction().execute(async (tx) => {
+            cur = await tx.selectFrom('workflowRun').selectAll().where('id', '=', id)
+              .where('state', 'in', ACTIVE).where('nextAt', '<=', this.deps.clock.now())
+              .forUpdate().skipLocked().executeTakeFirst();
+            if (!cur) return false;
+            const out = await this.runLocal(tx, cur, { lease: true, guard: 'after-first' });
+            if (out.failed !== undefined) {
+              failure = { row: out.row, error: out.failed };
+              return false;
+            }
+            if (!out.remote) return false;
+            // Committed with the lease: a remote step's failure is recorded against it.
+            cur = out.row;
+            remote = out.remote;
             return true;
-          }
-          return Boolean(await this.stepOnce(tx, cur));
-        });
-        if (!more) return;
-        if (remote && cur && !(await this.runRemote(cur, remote))) return;
+          });
+          if (!more) break;
+        }
+        if (!(await this.runRemote(cur!, remote!))) return;
       } catch (e) {
         if (!cur) throw e;
         await this.failed(cur, e, Boolean(remote));
         return;
       }
     }
+    // A step after the first of its transaction failed: the ones before it are committed.
+    if (failure) await this.failed(failure.row, failure.error);
   }
 
-  /** A remote step out of any transaction, then its outcome recorded unless the run moved on meanwhile; whether to go on. */
+  /**
+   * The local steps (or compensations) of a locked run, one after another in `q`, until a remote
+   * step (with `lease`, leased to this node for `leaseMs`), a wait, the end or a failure; recorded
+   * once, as the run then is (`moved`: `row` itself is not recorded yet). A guarded step runs
+   * behind a savepoint: a failing one is rolled back alone and answered as `failed`, the steps
+   * before it stay done (and are compensated, as any committed step). An unguarded one's failure
+   * is thrown, for the caller to roll back its whole transaction.
+   */
+  private async runLocal(q: Db, row: WorkflowRunRow, opts: { lease: boolean; guard: 'none' | 'after-first' | 'all'; moved?: boolean }): Promise<{ row: WorkflowRunRow; remote?: Step<WorkflowData>; failed?: unknown }> {
+    let cur = row;
+    let moved = opts.moved ?? false;
+    let out: { row: WorkflowRunRow; remote?: Step<WorkflowData>; failed?: unknown };
+    for (let n = 0; ; n++) {
+      const step = cur.state === 'running' ? this.workflow(cur.name).steps[cur.step] : undefined;
+      if (step?.remote) {
+        out = { row: cur, remote: step };
+        break;
+      }
+      const guarded = opts.guard === 'all' || (opts.guard === 'after-first' && n > 0);
+      try {
+        const from = cur;
+        cur = guarded ? await withSavepoint(q, (sq) => this.move(sq, from)) : await this.move(q, from);
+      } catch (e) {
+        if (!guarded) throw e;
+        out = { row: cur, failed: e };
+        break;
+      }
+      moved = true;
+      if (cur.state !== 'running' && cur.state !== 'compensating') {
+        out = { row: cur };
+        break;
+      }
+    }
+    const at = this.deps.clock.now();
+    if (out.remote && opts.lease) out.row = { ...out.row, nextAt: new Date(at.getTime() + this.leaseMs) };
+    if (moved) await this.record(q, out.row, at);
+    else if (out.remote && opts.lease) await q.updateTable('workflowRun').set({ nextAt: out.row.nextAt }).where('id', '=', out.row.id).execute();
+    return out;
+  }
+
+  /**
+   * A remote step out of any transaction, then its outcome recorded unless the run moved on
+   * meanwhile, and the local steps after it run in that same transaction (a failing one leaves the
+   * outcome recorded and is handled as a step's failure); whether to go on driving.
+   */
   private async runRemote(row: WorkflowRunRow, step: Step<WorkflowData>): Promise<boolean> {
     const at = this.deps.clock.now();
     const out = (await step.run({ q: this.deps.db, runId: row.id, ref: row.ref, data: row.data, at })) ?? {};
-    return this.deps.db.transaction().execute(async (tx) => {
+    let failure: { row: WorkflowRunRow; error: unknown } | undefined;
+    const more = await this.deps.db.transaction().execute(async (tx) => {
       const now = await tx.selectFrom('workflowRun').selectAll().where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
       // Another node took the run after the lease, or it was cancelled: that one's record stands.
       if (now.state !== 'running' || now.step !== row.step) return false;
       const next = this.advanced(now, out, at);
-      await this.record(tx, next, at);
-      return next.state === 'running';
+      if (next.state !== 'running') {
+        await this.record(tx, next, at);
+        return false;
+      }
+      // Recorded with the local steps after it (or alone, when the first of them fails).
+      const local = await this.runLocal(tx, next, { lease: false, guard: 'all', moved: true });
+      if (local.failed !== undefined) failure = { row: local.row, error: local.failed };
+      // Stopped at another remote step: drive's next turn leases it.
+      return Boolean(local.remote);
     });
+    if (failure) await this.failed(failure.row, failure.error);
+    return more;
   }
 
   /** The run after its step `row.step` ran with `out`: the next step, its wait, or its end. */
@@ -247,8 +364,15 @@ export class WorkflowRunner {
     }).where('id', '=', next.id).execute();
   }
 
-  /** One step forward (or back) of a locked run; the row as it now is, or undefined when it stops. */
+  /** One step forward (or back) of a locked run, recorded; the row as it now is, or undefined when it stops. */
   private async stepOnce(q: Db, row: WorkflowRunRow): Promise<WorkflowRunRow | undefined> {
+    const next = await this.move(q, row);
+    await this.record(q, next, this.deps.clock.now());
+    return next.state === 'running' || next.state === 'compensating' ? next : undefined;
+  }
+
+  /** One step forward (or back) of a locked run, not recorded yet: the row as it is after it. */
+  private async move(q: Db, row: WorkflowRunRow): Promise<WorkflowRunRow> {
     const wf = this.workflow(row.name);
     const at = this.deps.clock.now();
     const ctx = (reason?: string): StepContext<WorkflowData> => ({ q, runId: row.id, ref: row.ref, data: row.data, at, reason });
@@ -270,8 +394,7 @@ export class WorkflowRunner {
       next = this.advanced(row, (await wf.steps[row.step]!.run(ctx())) ?? {}, at);
     }
     if (next.state !== 'waiting') next.nextAt = at;
-    await this.record(q, next, at);
-    return next.state === 'running' || next.state === 'compensating' ? next : undefined;
+    return next;
   }
 
   /**
