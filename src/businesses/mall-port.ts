@@ -29,7 +29,8 @@ const isMallChannel = (c: string): c is MallChannel => (MALL_CHANNELS as readonl
 function brief(o: OrderView): MallOrderBrief {
   return {
     id: o.id, orderNo: o.orderNo, state: o.state, totalFen: o.totalFen, placedAtLocal: o.placedAtLocal,
-    lines: o.lines.map((l) => ({ names: l.names, quantity: l.quantity, delivery: l.delivery, ...(l.codes ? { codes: l.codes } : {}) })),
+    // Codes revoked with a full refund are not shown as if they could still be used.
+    lines: o.lines.map((l) => ({ names: l.names, quantity: l.quantity, delivery: l.delivery, ...(l.codes && !l.codesVoidedAt ? { codes: l.codes } : {}) })),
   };
 }
 

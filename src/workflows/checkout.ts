@@ -198,21 +198,32 @@ export function defineCheckout(d: CheckoutDeps): void {
       if (!o || o.subscriberId !== subscriberId || o.state !== 'awaiting_payment') return undefined;
       return { totalFen: o.totalFen, subject: await d.orders.subject(o) };
     },
-    // In the refund's transaction: the order records what went back, and once it is all back the
-    // order is refunded; a parcel not handed over yet then never will be (its goods go back on the
-    // shelf, shipping is refused) and a seller of held stock hears of it.
-    async refunded(q, p) {
+    // In the refund's transaction: the order records what went back, and a return's refund (its
+    // reason `return:<id>`) marks that return refunded. Once it is all back the order is refunded:
+    // a parcel not handed over yet is cancelled (out of the warehouse's queue, its goods back on the
+    // shelf), a number card's number not yet bound goes back to the pool (a SIM on its way is not
+    // activated; one bound on signing stays its subscriber's), the codes issued are revoked, and a
+    // seller of held stock hears of it. The parcel's row is taken before the order's, as shipping
+    // and the carrier's events take them, so neither waits on the other in a circle.
+    async refunded(q, p, refund) {
       const id = orderIdOf(p.orderRef);
       if (id === undefined) return;
+      const all = p.refundedFen === p.amountFen && p.refundedPoints === p.points;
+      const placed = all ? await d.orders.row(id, q) : undefined;
+      const parcel = placed?.shipmentId ? await d.delivery.get(Number(placed.shipmentId), q, true) : undefined;
       const r = await d.orders.recordRefund(q, { id: p.id, orderId: id, amountFen: p.amountFen, points: p.points, refundedFen: p.refundedFen, refundedPoints: p.refundedPoints });
+      const ofReturn = /^return:(\d+)$/.exec(refund.reason);
+      if (r && ofReturn && r.order.shipmentId) await d.delivery.returnRefunded(q, Number(ofReturn[1]), Number(r.order.shipmentId));
       if (!r?.refunded) return;
       const o = r.order;
-      const parcel = o.shipmentId ? await d.delivery.get(Number(o.shipmentId), q) : undefined;
-      if (parcel?.state === 'to_ship') {
-        for (const l of await d.orders.lineRows(id, q)) {
+      const lines = await d.orders.lineRows(id, q);
+      if (parcel && await d.delivery.cancel(q, parcel.id, l10n(`订单${o.orderNo}已全额退款`, `order ${o.orderNo} was refunded in full`))) {
+        for (const l of lines) {
           if (shippedLine(l)) await d.inventory.putBack(q, SYSTEM_ACTOR, { skuId: l.skuId, warehouseId: parcel.warehouse, quantity: l.quantity, reason: `退款未发货入库 ${p.orderRef} (${o.orderNo})` });
         }
       }
+      for (const l of lines) if (l.number) await d.goods.numbers.release(l.number, p.orderRef, q);
+      if (lines.some((l) => l.codes?.length) && (await d.goods.codes.revoke(p.orderRef, q)).length) await d.orders.voidLineCodes(q, id);
       await d.sources.of(o.source)?.released(q, await d.orders.view(o, q), 'refunded');
     },
     // In the settling transaction. The run's remaining steps (commit) run here; the order expired
@@ -248,13 +259,16 @@ export function defineCheckout(d: CheckoutDeps): void {
     return o;
   };
   d.delivery.register(ORDER_REF, {
-    // Signed for: delivered, unless the order was refunded in full meanwhile (it stays refunded).
+    // Signed for: delivered, and a number card's number bound to the buyer; unless the order was
+    // refunded in full meanwhile: it stays refunded and its number is not bound (it went back to the pool).
     async delivered(q, s) {
       const o = await orderOf(q, s);
       const deliveredAt = s.deliveredAt ?? new Date();
       const moved = await d.orders.update(q, Number(o.id), { state: 'delivered', deliveredAt }, ['paid', 'awaiting_delivery']);
       if (!moved) await d.orders.update(q, Number(o.id), { deliveredAt });
-      for (const l of await d.orders.lineRows(Number(o.id), q)) if (l.number) await d.goods.numbers.bind(l.number, s.orderRef, o.subscriberId, q);
+      for (const l of await d.orders.lineRows(Number(o.id), q)) {
+        if (l.number) await (o.state === 'refunded' ? d.goods.numbers.release(l.number, s.orderRef, q) : d.goods.numbers.bind(l.number, s.orderRef, o.subscriberId, q));
+      }
     },
     async afterDelivered(s) {
       const o = await orderOf(d.db, s);
@@ -288,14 +302,22 @@ export function defineCheckout(d: CheckoutDeps): void {
       const fen = r.lines.reduce((n, rl) => n + Math.min(rl.quantity, lines.find((l) => l.skuId === rl.skuId)?.quantity ?? 0) * (lines.find((l) => l.skuId === rl.skuId)?.unitFen ?? 0), 0);
       return { refundFen: Math.min(left, Math.floor((fen * o.payFen) / Math.max(1, o.goodsFen))) };
     },
-    // After that commit: the refund decided, once per return (its reason names the return). The
-    // order is refunded by the refund itself once every fen is back (after a second person's
-    // approval, for one above the threshold).
+    // After that commit: the refund decided, once per return (its reason names the return), and
+    // where it stands: refunding until it is paid out (a second person's approval above the
+    // threshold, the provider), when the refund's own transaction marks the return refunded and,
+    // once every fen is back, the order. Under a key made of the return and how many of its refunds
+    // failed or were rejected, so two staff running it at once ask once (the payment's row lock and
+    // its unique key per payment), and a refund rejected or failed may be asked for again.
     async refund(s, r, actor) {
       const o = await orderOf(d.db, s);
-      if (!o.paymentId || !((r.refundFen ?? 0) > 0)) return;
-      const done = (await d.payments.history(o.paymentId)).refunds.some((x) => x.reason === `return:${r.id}` && x.state !== 'rejected' && x.state !== 'failed');
-      if (!done) await d.payments.refund(actor.id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR : actor, o.paymentId, { amountFen: r.refundFen!, reason: `return:${r.id}` });
+      if (!o.paymentId || !((r.refundFen ?? 0) > 0)) return 'refunded';
+      const reason = `return:${r.id}`;
+      const tried = (await d.payments.history(o.paymentId)).refunds.filter((x) => x.reason === reason);
+      const ended = tried.filter((x) => x.state === 'rejected' || x.state === 'failed').length;
+      const refund = tried.find((x) => x.state !== 'rejected' && x.state !== 'failed')
+        ?? (await d.payments.requestRefund(actor.id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR : actor, o.paymentId, { amountFen: r.refundFen!, reason, idempotencyKey: ended ? `${reason}:${ended}` : reason })).refund;
+      if (refund.state === 'failed' || refund.state === 'rejected') throw new AppError('PAYMENT_PROVIDER_FAILED');
+      return refund.state === 'succeeded' ? 'refunded' : 'refunding';
     },
     // An order refunded in full is neither shipped nor returned.
     async refusal(q, s, action) {
@@ -314,6 +336,7 @@ function redeemPromotions(d: CheckoutDeps, promotions: PromotionPort): Step<Chec
   return {
     name: 'redeem-promotions',
     async run({ q, data }) {
+      if (data.order?.discounted === false) return;
       const o = await d.orders.row(data.orderId, q);
       if (o) await d.orders.redeemPromotions(q, o, await d.orders.lineRows(data.orderId, q));
     },

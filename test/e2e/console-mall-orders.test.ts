@@ -4,7 +4,10 @@
 // carrier and a tracking number and sees it shipped, and asks a partial refund of ¥600 of the ¥1,000
 // paid on the sandbox gateway, which is above the approval limit: A's own approval is refused
 // (REFUND_SELF_REVIEW, said in words), and ops B approves it, after which the payment is partly
-// refunded; the order A shipped, then refunded in full, shows 已退款 and what went back. Every page is checked with axe-core and photographed, the last once in English too.
+// refunded; the order A shipped, then refunded in full, shows 已退款 and what went back; an order
+// refunded in full before its parcel left has that parcel 已取消发货 (out of 待发货), and a return whose
+// ¥899 refund awaits a second person shows 退款中, not 已退款. Every page is checked with axe-core and
+// photographed, the last once in English too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -16,6 +19,7 @@ import { seedDemoOrders } from '../../src/modules/checkout/index.ts';
 import { buildServices } from '../../src/container.ts';
 import { ManualClock } from '../../src/platform/ports.ts';
 import { formatFen } from '../../web/shared/format.ts';
+import { addSubscriber } from '../helpers.ts';
 import { axeProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
 import { addStaff, consoleSignIn, consoleSignOut, toast, choose } from './staff.ts';
 
@@ -190,6 +194,49 @@ describe('staff console mall orders, payments and shipping in a browser', { skip
     assert.match(await page.locator('[data-state="refunded"]').first().innerText(), /已退款/);
     assert.match(await page.getByTestId('order-money').innerText(), /已退款/);
     await check(page, 'order-refunded');
+
+    // Two orders placed now by a new buyer: a case refunded in full before it left, and earbuds
+    // signed for, sent back and received by A, whose ¥899 refund is above the approval limit.
+    const s = hall.env.s;
+    const buyer = (await addSubscriber(hall.env.db, { balanceFen: 500_000 })).id;
+    const shop = (await s.goods.products.list({ listed: true }, { offset: 0, limit: 100 })).items;
+    const address = { name: '王五', phone: '13900000009', province: '广东省', city: '广州市', district: '天河区', detail: '天河路 9 号' };
+    const placeNow = async (code: string, key: string) => {
+      const product = shop.find((x) => x.skus.some((k) => k.code === code))!;
+      await s.cart.clear({ subscriberId: buyer });
+      await s.cart.put({ subscriberId: buyer }, { productId: product.id, skuId: product.skus.find((k) => k.code === code)!.id, quantity: 1 });
+      const quote = await s.checkout.orders.quote(buyer, { address });
+      return (await s.checkout.orders.place(buyer, { address, method: 'balance', expectedTotalFen: quote.totalFen, confirm: true }, key)).order;
+    };
+    const kept = await placeNow('ACC-IP15-CASE', 'e2e-cancelled-0001');
+    await s.payments.refund(SYSTEM_ACTOR, kept.paymentId!, { reason: '用户取消' });
+    const buds = await placeNow('ACC-MI-BUDS4P-W', 'e2e-refunding-0001');
+    const sent = await s.delivery.ship(SYSTEM_ACTOR, buds.shipmentId!, {});
+    await s.delivery.carrierEvent('demo', { eventId: 'e2e-buds-signed', trackingNo: sent.trackingNo!, state: 'delivered', at: hall.env.clock.now() });
+    const asked = await s.delivery.requestReturn(buyer, buds.shipmentId!, { reason: '音质不喜欢' }, 'e2e-refunding-return');
+    const opsA = { id: Number((await hall.env.db.selectFrom('staffUser').select('id').where('username', '=', 'opsa').executeTakeFirstOrThrow()).id), name: 'opsa', roles: ['ops' as const] };
+    await s.delivery.approveReturn(opsA, asked.request.id);
+    assert.equal((await s.delivery.receiveReturn(opsA, asked.request.id)).state, 'refunding');
+
+    await go('物流');
+    await page.getByRole('heading', { level: 1, name: '物流与退货' }).waitFor();
+    await choose(page, page.locator('[role="search"]'), '物流状态', '已取消发货');
+    const cancelled = page.getByTestId('shipments-table').locator('tbody tr.ant-table-row');
+    await cancelled.locator('[data-state="cancelled"]').first().waitFor();
+    assert.equal(await cancelled.count(), 1);
+    assert.match(await cancelled.first().innerText(), /已取消发货/);
+    await cancelled.first().locator(`a[href$="/mall/shipments/${kept.shipmentId}"]`).waitFor();
+    await check(page, 'shipments-cancelled');
+    await choose(page, page.locator('[role="search"]'), '物流状态', '待发货');
+    await page.getByTestId('shipments-table').locator('[data-state="to_ship"]').first().waitFor();
+    assert.equal(await page.getByTestId('shipments-table').locator(`a[href$="/mall/shipments/${kept.shipmentId}"]`).count(), 0, 'out of the warehouse\'s queue');
+    await page.getByRole('tab', { name: '退货申请（七天无理由）' }).click();
+    await choose(page, page.getByRole('tabpanel'), '退货状态', '退款中（待审批或到账）');
+    const waiting = page.getByTestId('returns-table').locator('tbody tr.ant-table-row').filter({ hasText: '音质不喜欢' });
+    await waiting.locator('[data-state="refunding"]').waitFor();
+    assert.match(await waiting.innerText(), /退款中（待审批或到账）/);
+    assert.doesNotMatch(await waiting.innerText(), /已退款/);
+    await check(page, 'returns-refunding');
     assert.deepEqual(hall.pageErrors, []);
   });
 });

@@ -2,7 +2,8 @@
 // phones by brand and price, picks a colour and storage, sees its stock, adds it to the cart with a
 // 50-yuan recharge card, checks out paying from the balance, and sees the order; axe passes on
 // every page, and nothing sticks out sideways on the phone, where the fixed tab bar covers neither
-// checkout button; then staff refund it in full and the order says 已退款 with what went back (the
+// checkout button; then staff refund it in full and the order says 已退款 with what went back, its
+// parcel 已取消发货 and the recharge card's code struck through as void (the
 // activity zone, 去支付 and reviews: hall-mall-zone.test.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -188,6 +189,11 @@ describe('the mall in the hall', { skip }, () => {
       await page.getByTestId('order-state').filter({ hasText: '已退款' }).waitFor();
       assert.equal(await page.getByTestId('order-refunded').textContent(), phone ? total : `${pay}，退回 2000 积分`);
       await page.getByText('订单已全额退款（含积分），不再发货，也无需退货。').waitFor();
+      // The parcel never left: cancelled, with why in its timeline; the code is void, struck through.
+      assert.equal(await page.locator('[data-shipment-state="cancelled"]').textContent(), '已取消发货');
+      await page.getByRole('list', { name: '物流轨迹' }).getByText(/已取消发货：订单MO\d+已全额退款/).waitFor();
+      await page.getByTestId('order-codes').getByText('已作废（订单已全额退款）').waitFor();
+      assert.deepEqual([await page.locator('.order-codes.void del.code').count(), await page.locator('.order-codes code.code').count()], [1, 0]);
       await checkPage(page, `hall-mall-${size.name}-order-refunded`, phone);
 
       assert.deepEqual(hall.pageErrors, []);

@@ -41,11 +41,11 @@ export type Reconciliation = ResponseOf<`${C}/payments/reconciliation`, 'get', 2
 export type Shipment = ResponseOf<`${C}/shipments/{id}`, 'get', 200>;
 export type ShipmentQuery = QueryOf<`${C}/shipments`, 'get'>;
 export type ShipmentState = Shipment['state'];
-export const SHIPMENT_STATES = ['to_ship', 'shipped', 'in_transit', 'delivered', 'returned'] as const satisfies readonly ShipmentState[];
+export const SHIPMENT_STATES = ['to_ship', 'shipped', 'in_transit', 'delivered', 'returned', 'cancelled'] as const satisfies readonly ShipmentState[];
 export type Carrier = ResponseOf<`${C}/shipments/carriers`, 'get', 200>['items'][number];
 export type Return = ResponseOf<`${C}/returns`, 'get', 200>['items'][number];
 export type ReturnState = NonNullable<QueryOf<`${C}/returns`, 'get'>['state']>;
-export const RETURN_STATES = ['requested', 'approved', 'received', 'refunded', 'rejected'] as const satisfies readonly ReturnState[];
+export const RETURN_STATES = ['requested', 'approved', 'received', 'refunding', 'refunded', 'rejected'] as const satisfies readonly ReturnState[];
 export type ReturnStep = 'approve' | 'reject' | 'received' | 'refund';
 
 // ---- Orders (checkout's console routes, docs/mall.md): the shapes the server's document gives.

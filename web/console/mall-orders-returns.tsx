@@ -1,6 +1,8 @@
 // 退货 (七天无理由): the returns queue, oldest first, filtered by state, and each return's next
 // step for the ops role: approve or reject (with the reason the subscriber is shown) a requested
-// one, mark an approved one's goods received (its refund follows), or run a failed refund again.
+// one, mark an approved one's goods received (its refund follows), or run its refund again: a
+// received one (the refund failed), or one refunding (退款中: awaiting approval or the provider;
+// asked again only if its refund was rejected or failed meanwhile).
 import { useState } from 'react';
 import { Button, Flex, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -34,6 +36,7 @@ export function ReturnsTable({ items, onChange }: { items: Return[]; onChange: (
       ];
       case 'approved': return [btn('received', t('mall.ship.ret.received'), true)];
       case 'received': return [btn('refund', t('mall.ship.ret.refund'), true)];
+      case 'refunding': return [btn('refund', t('mall.ship.ret.refund'))];
       default: return null;
     }
   };

@@ -31,8 +31,8 @@ const TONES: Partial<Record<CodeKind, Record<string, Tone>>> = {
   'order.stepState': { done: 'green', running: 'blue', waiting: 'gold', pending: 'grey', undoing: 'red', undone: 'grey' },
   'pay.state': { created: 'grey', pending: 'gold', paid: 'green', failed: 'red', closed: 'grey', partially_refunded: 'gold', refunded: 'red' },
   'pay.refundState': { awaiting_approval: 'gold', pending: 'blue', succeeded: 'green', failed: 'red', rejected: 'grey' },
-  'ship.state': { to_ship: 'gold', shipped: 'blue', in_transit: 'blue', delivered: 'green', returned: 'grey' },
-  'ship.ret.state': { requested: 'gold', approved: 'blue', received: 'red', refunded: 'green', rejected: 'grey' },
+  'ship.state': { to_ship: 'gold', shipped: 'blue', in_transit: 'blue', delivered: 'green', returned: 'grey', cancelled: 'grey' },
+  'ship.ret.state': { requested: 'gold', approved: 'blue', received: 'red', refunding: 'gold', refunded: 'green', rejected: 'grey' },
 };
 
 /** A state as a tag in a readable tone, with the code as its data for tests and scripts. */

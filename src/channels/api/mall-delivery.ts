@@ -15,11 +15,11 @@ type Deps = Pick<Services, 'delivery' | 'tokens' | 'clock'>;
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
 const l10nSchema = z.object({ 'zh-CN': z.string(), en: z.string() });
 const returnSchema = z.object({
-  id: z.number(), shipmentId: z.number(), state: z.enum(RETURN_STATES), reason: z.string(), lines: z.array(z.object({ skuId: z.number(), quantity: z.number() })),
+  id: z.number(), shipmentId: z.number(), state: z.enum(RETURN_STATES).describe('requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过'), reason: z.string(), lines: z.array(z.object({ skuId: z.number(), quantity: z.number() })),
   refundFen: z.number().nullable(), rejectReason: z.string().nullable(), requestedAt: z.string(), requestedAtLocal: z.string(),
 });
 export const shipmentSchema = z.object({
-  id: z.number(), orderRef: z.string(), state: z.enum(SHIPMENT_STATES).describe('to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回'),
+  id: z.number(), orderRef: z.string(), state: z.enum(SHIPMENT_STATES).describe('to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回, cancelled 已取消发货 (the order was refunded in full before it left)'),
   warehouse: z.string(), carrier: z.string(), carrierNames: l10nSchema, trackingNo: z.string().nullable(),
   address: z.object({ name: z.string(), phone: z.string(), province: z.string(), city: z.string(), district: z.string(), detail: z.string() }),
   codFen: z.number().describe('cash the courier takes on delivery (货到付款), fen'),

@@ -46,6 +46,7 @@ export const orderSchema = z.object({
   lines: z.array(z.object({
     lineId: z.number(), productId: z.number(), skuId: z.number(), names: l10nSchema, attrs: z.record(z.string(), z.string()), kind: z.enum(PRODUCT_KINDS), delivery: z.enum(DELIVERIES),
     quantity: z.number(), unitFen: z.number(), lineFen: z.number(), number: z.string().optional(), codes: z.array(z.string()).optional(),
+    codesVoidedAt: z.string().optional().describe('when the codes were revoked (the order refunded in full): void, no longer valid'),
   })),
   goodsFen: z.number(), deliveryFen: z.number(), discountFen: z.number(), couponCode: z.string().optional(), points: z.number(), pointsFen: z.number(),
   totalFen: z.number(), payFen: z.number(),

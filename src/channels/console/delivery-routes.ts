@@ -58,7 +58,7 @@ export function deliveryConsoleRoutes(s: Deps): FastifyPluginAsyncZod {
     app.post('/shipments/:id/ship', {
       schema: {
         tags, summary: 'Hand a parcel to its carrier: the carrier and its tracking number (made by the carrier when it can)',
-        description: 'The ops role. 409 SHIPMENT_ALREADY_SHIPPED once shipped, 400 TRACKING_NO_REQUIRED for a carrier that makes none, 409 TRACKING_NO_TAKEN for a number on another parcel, 404 CARRIER_NOT_FOUND.',
+        description: 'The ops role. 409 SHIPMENT_ALREADY_SHIPPED once shipped, 409 ORDER_REFUNDED (or SHIPMENT_CANCELLED) for a parcel cancelled because its order was refunded in full, 400 TRACKING_NO_REQUIRED for a carrier that makes none, 409 TRACKING_NO_TAKEN for a number on another parcel, 404 CARRIER_NOT_FOUND.',
         params: idParams,
         body: z.object({ carrier: z.string().regex(/^[a-z][a-z0-9_-]{0,19}$/).optional(), trackingNo: z.string().min(4).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and -').optional() }).strict(),
         response: { 200: shipmentSchema, ...errors },
@@ -93,7 +93,7 @@ export function deliveryConsoleRoutes(s: Deps): FastifyPluginAsyncZod {
     };
     step('approve', 'Approve a requested return: the subscriber sends the goods back', (a, id) => d.approveReturn(a, id));
     step('reject', 'Refuse a requested return, with the reason the subscriber is shown', (a, id, b) => d.rejectReturn(a, id, b.reason ?? ''), true);
-    step('received', 'The returned goods are back: the shipment is returned and the order\'s owner refunds (refunded, or received when the refund must run again)', (a, id) => d.receiveReturn(a, id));
-    step('refund', 'Run a received return\'s refund again (the first attempt failed)', (a, id) => d.refundReturn(a, id));
+    step('received', 'The returned goods are back: the shipment is returned and the order\'s owner refunds (refunded; refunding while the refund awaits approval or the provider; received when the refund must run again)', (a, id) => d.receiveReturn(a, id));
+    step('refund', 'Run a received or refunding return\'s refund again (the first attempt failed, or was rejected): asked again only when none is under way', (a, id) => d.refundReturn(a, id));
   };
 }

@@ -71,6 +71,8 @@ export interface OrderLineView {
   lineFen: number;
   number?: string;
   codes?: string[];
+  /** When the codes were revoked (the order refunded in full): void, no longer valid. */
+  codesVoidedAt?: string;
 }
 
 export type OrderView = {
@@ -249,6 +251,7 @@ export class OrderService {
       lines: lines.map((l) => ({
         lineId: Number(l.id), productId: l.productId, skuId: l.skuId, names: l10n(l.nameZh, l.nameEn), attrs: l.attrs, kind: l.kind, delivery: l.delivery,
         quantity: l.quantity, unitFen: l.unitFen, lineFen: l.lineFen, ...(l.number ? { number: l.number } : {}), ...(l.codes ? { codes: l.codes } : {}),
+        ...(l.codesVoidedAt ? { codesVoidedAt: iso(l.codesVoidedAt) } : {}),
       })),
       goodsFen: o.goodsFen, deliveryFen: o.deliveryFen, discountFen: o.discountFen, ...(o.couponCode ? { couponCode: o.couponCode } : {}),
       points: o.points, pointsFen: o.pointsFen, totalFen: o.totalFen, payFen: o.payFen, refundedFen: o.refundedFen, refundedPoints: o.refundedPoints, method: o.method,
@@ -587,6 +590,28 @@ export class OrderService {
 
   async setLineCodes(q: Db, lineId: number, codes: string[]): Promise<void> {
     await q.updateTable('mallOrderLine').set({ codes: JSON.stringify(codes) }).where('id', '=', lineId).execute();
+  }
+
+  /** The order's lines with codes show them voided from now (the goods module revoked them: the order was refunded in full). */
+  async voidLineCodes(q: Db, orderId: number): Promise<void> {
+    await q.updateTable('mallOrderLine').set({ codesVoidedAt: this.deps.clock.now() }).where('orderId', '=', orderId).where('codes', 'is not', null).where('codesVoidedAt', 'is', null).execute();
+  }
+
+  /**
+   * Orders paid before they kept their refunded totals (marked by migration 0004): the payment
+   * service tells each again where its refunds stand (`payments.replayRefunded`, which runs the
+   * payment's `refunded` callback as a refund would: the totals copied, the order refunded in full
+   * with all that follows), then the mark is cleared. Safe on every node at once (the payment's row
+   * is held while it tells, and hearing it twice changes nothing more); the mall sweep runs it, an
+   * index probe once none is left.
+   */
+  async catchUpRefunds(limit = 100): Promise<number> {
+    const due = await this.deps.db.selectFrom('mallOrder').select(['id', 'paymentId']).where('refundsUnchecked', '=', true).orderBy('id').limit(limit).execute();
+    for (const o of due) {
+      if (o.paymentId) await this.deps.payments.replayRefunded(o.paymentId);
+      await this.deps.db.updateTable('mallOrder').set({ refundsUnchecked: false }).where('id', '=', o.id).execute();
+    }
+    return due.length;
   }
 
   /**

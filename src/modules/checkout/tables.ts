@@ -1,6 +1,6 @@
 // The checkout module's tables: an order (what was bought at what price, how it is paid, where it
 // goes, and where it stands) and its lines, each a snapshot of the product as it was sold.
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Json, Timestamp } from '../../platform/db/database.ts';
 import type { Delivery, ProductKind } from '../goods/index.ts';
 import type { Address } from './delivery-area.ts';
@@ -54,6 +54,8 @@ export interface MallOrderTable {
   /** What of the order's payment has been given back (its money part, its points), as the payment recorded it. */
   refundedFen: Generated<number>;
   refundedPoints: Generated<number>;
+  /** Paid before the order kept its refunded totals (migration 0004): the mall sweep has the payment tell it again, then clears this. */
+  refundsUnchecked: Generated<boolean>;
   updatedAt: Timestamp;
 }
 
@@ -76,6 +78,8 @@ export interface MallOrderLineTable {
   number: string | null;
   /** The codes issued to it once paid (卡密). */
   codes: Json<string[]> | null;
+  /** When those codes were revoked (void: the order was refunded in full). */
+  codesVoidedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 declare module '../../platform/db/database.ts' {

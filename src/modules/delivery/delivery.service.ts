@@ -43,10 +43,14 @@ export interface ShipmentOwner {
   returned(q: Db, s: Shipment, r: ReturnRequest): Promise<{ refundFen: number }>;
   /**
    * After that committed: issue the refund decided (`payments.refund(actor, …)`, whose own
-   * approval rules apply). A throw leaves the return `received`, and staff run it again
-   * (`refundReturn`): it must refund once per return request id.
+   * approval rules apply), and say where it stands: `refunded` (paid out, or nothing to pay; also
+   * what nothing answered means) or `refunding` (asked for, not paid out yet: awaiting a second
+   * person's approval or the provider; the owner calls `returnRefunded` in the transaction that
+   * pays it out). A throw leaves the return as it was (`received`), and staff run it again
+   * (`refundReturn`, also while `refunding`): it must refund once per return request id, also
+   * when two staff run it at once.
    */
-  refund(s: Shipment, r: ReturnRequest, actor: Actor): Promise<void>;
+  refund(s: Shipment, r: ReturnRequest, actor: Actor): Promise<'refunded' | 'refunding' | void>;
   /**
    * Whether the order still allows the parcel to be handed over (`ship`) or a return to be asked
    * for (`return`), in the transaction that would do it, with the shipment's row locked: the
@@ -68,7 +72,7 @@ export interface NewShipment {
 export interface CarrierEvent {
   eventId: string;
   trackingNo: string;
-  state: Exclude<ShipmentState, 'to_ship'>;
+  state: Exclude<ShipmentState, 'to_ship' | 'cancelled'>;
   at: Date;
   place?: string;
   note?: L10n;
@@ -208,10 +212,45 @@ export class Delivery {
     });
   }
 
-  async get(id: number, q: Db = this.deps.db): Promise<Shipment> {
-    const s = await q.selectFrom('shipment').selectAll().where('id', '=', id).executeTakeFirst();
+  /**
+   * A shipment (SHIPMENT_NOT_FOUND). `lock`: its row taken `FOR UPDATE` in the caller's transaction,
+   * as shipping and the carrier's events take it before the owner's order (so a caller who will
+   * change the shipment after the order, like a refund, takes it first and never waits in a circle).
+   */
+  async get(id: number, q: Db = this.deps.db, lock = false): Promise<Shipment> {
+    const sel = q.selectFrom('shipment').selectAll().where('id', '=', id);
+    const s = await (lock ? sel.forUpdate() : sel).executeTakeFirst();
     if (!s) throw new AppError('SHIPMENT_NOT_FOUND');
     return s;
+  }
+
+  /**
+   * The owner calls a parcel off before it leaves (an order refunded in full), in the owner's
+   * transaction: a shipment still `to_ship` is `cancelled` for good, out of the warehouse's queue,
+   * with the reason in its timeline; undefined when it is not to ship any more (on its way, or
+   * cancelled already), and nothing changes.
+   */
+  async cancel(q: Db, id: number, reason: L10n): Promise<Shipment | undefined> {
+    const at = this.deps.clock.now();
+    const s = await q.updateTable('shipment').set({ state: 'cancelled', updatedAt: at }).where('id', '=', id).where('state', '=', 'to_ship').returningAll().executeTakeFirst();
+    if (!s) return undefined;
+    await this.event(q, id, 'cancelled', l10n(`已取消发货：${reason['zh-CN']}`, `Cancelled before it left: ${reason.en}`), at);
+    await this.deps.audit.record(q, SYSTEM_ACTOR, { action: 'delivery.cancel', entityType: 'shipment', entityId: String(id), before: { state: 'to_ship' }, after: { state: 'cancelled' }, reason: reason['zh-CN'] }, at);
+    return s;
+  }
+
+  /**
+   * The owner's refund of a return was paid out, in the transaction that pays it (the payment's):
+   * the return is `refunded` (from received or refunding), with the amount in the shipment's
+   * timeline. A return of another shipment, or one refunded already, changes nothing (false).
+   */
+  async returnRefunded(q: Db, returnId: number, shipmentId: number): Promise<boolean> {
+    const at = this.deps.clock.now();
+    const done = await q.updateTable('returnRequest').set({ state: 'refunded', updatedAt: at })
+      .where('id', '=', returnId).where('shipmentId', '=', shipmentId).where('state', 'in', ['received', 'refunding']).returningAll().executeTakeFirst();
+    if (!done) return false;
+    await this.event(q, shipmentId, 'returned', refundedNote(done.refundFen ?? 0), at);
+    return true;
   }
 
   async byRef(orderRef: string): Promise<Shipment | undefined> {
@@ -228,9 +267,10 @@ export class Delivery {
     return this.deps.db.transaction().execute(async (tx) => {
       const s = await tx.selectFrom('shipment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!s) throw new AppError('SHIPMENT_NOT_FOUND');
-      if (s.state !== 'to_ship') throw new AppError('SHIPMENT_ALREADY_SHIPPED');
-      const refused = await this.ownerOf(s.orderRef).refusal?.(tx, s, 'ship');
+      const refused = s.state === 'to_ship' || s.state === 'cancelled' ? await this.ownerOf(s.orderRef).refusal?.(tx, s, 'ship') : undefined;
       if (refused) throw refused;
+      if (s.state === 'cancelled') throw new AppError('SHIPMENT_CANCELLED');
+      if (s.state !== 'to_ship') throw new AppError('SHIPMENT_ALREADY_SHIPPED');
       const carrier = this.carrier(input.carrier ?? s.carrier);
       const trackingNo = input.trackingNo ?? await carrier.trackingNumber?.(s);
       if (!trackingNo) throw new AppError('TRACKING_NO_REQUIRED');
@@ -291,16 +331,27 @@ export class Delivery {
     return tx.updateTable('returnRequest').set({ refundFen }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow();
   }
 
-  /** The owner's refund, after the transaction that received the goods; the return is refunded once it succeeds. */
+  /**
+   * The owner's refund, after the transaction that received the goods. Paid out: the return is
+   * refunded (unless the owner's `returnRefunded` made it so already, inside the refund); asked for
+   * but waiting (a second person's approval, the provider): `refunding`, never shown refunded
+   * before the money is back. The staff action is audited with where the return then stands.
+   */
   private async settle(s: Shipment, r: ReturnRequest, actor: Actor): Promise<ReturnRequest> {
-    await this.ownerOf(s.orderRef).refund(s, r, actor);
+    const outcome = (await this.ownerOf(s.orderRef).refund(s, r, actor)) ?? 'refunded';
     const at = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (tx) => {
-      const done = await tx.updateTable('returnRequest').set({ state: 'refunded', updatedAt: at }).where('id', '=', r.id).where('state', '=', 'received').returningAll().executeTakeFirst();
-      if (!done) return this.returnRow(r.id, tx);
-      await this.event(tx, s.id, 'returned', l10n(`退款已办理：${money(done.refundFen ?? 0)['zh-CN']}`, `Refunded: ${money(done.refundFen ?? 0).en}`), at);
-      await this.deps.audit.record(tx, actor, { action: 'delivery.return.refund', entityType: 'return_request', entityId: String(r.id), before: { state: 'received' }, after: { state: 'refunded', refundFen: done.refundFen } }, at);
-      return done;
+      const before = await tx.selectFrom('returnRequest').selectAll().where('id', '=', r.id).forUpdate().executeTakeFirstOrThrow();
+      let now = before;
+      if (outcome === 'refunding' && before.state === 'received') {
+        now = await tx.updateTable('returnRequest').set({ state: 'refunding', updatedAt: at }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow();
+        await this.event(tx, s.id, 'returned', l10n(`退款申请已提交，待审批或到账：${money(now.refundFen ?? 0)['zh-CN']}`, `Refund asked for, awaiting approval or the provider: ${money(now.refundFen ?? 0).en}`), at);
+      } else if (outcome === 'refunded' && (before.state === 'received' || before.state === 'refunding')) {
+        now = await tx.updateTable('returnRequest').set({ state: 'refunded', updatedAt: at }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow();
+        await this.event(tx, s.id, 'returned', refundedNote(now.refundFen ?? 0), at);
+      }
+      await this.deps.audit.record(tx, actor, { action: 'delivery.return.refund', entityType: 'return_request', entityId: String(r.id), before: { state: r.state }, after: { state: now.state, refundFen: now.refundFen } }, at);
+      return now;
     });
   }
 
@@ -429,11 +480,15 @@ export class Delivery {
     }
   }
 
-  /** Staff (ops) run a received return's refund again (the owner's refund failed the first time). */
+  /**
+   * Staff (ops) run a return's refund again: a received one (the owner's refund failed the first
+   * time), or one refunding (its refund may have been rejected by the second person since; the
+   * owner asks again only then, else answers where it stands).
+   */
   async refundReturn(actor: Actor, id: number): Promise<ReturnRequest> {
     requireRole(actor, ['ops']);
     const r = await this.returnRow(id);
-    if (r.state !== 'received') throw new AppError('RETURN_NOT_IN_STATE', { extra: { state: r.state } });
+    if (r.state !== 'received' && r.state !== 'refunding') throw new AppError('RETURN_NOT_IN_STATE', { extra: { state: r.state } });
     return this.settle(await this.get(r.shipmentId), r, actor);
   }
 
@@ -453,6 +508,10 @@ export class Delivery {
     if (f.state) q = q.where('state', '=', f.state);
     return q.execute();
   }
+}
+
+function refundedNote(fen: number): L10n {
+  return l10n(`退款已办理：${money(fen)['zh-CN']}`, `Refunded: ${money(fen).en}`);
 }
 
 function defaultNote(state: ShipmentState, place: string | undefined): L10n {

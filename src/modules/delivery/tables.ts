@@ -6,14 +6,20 @@ import type { Json, Timestamp } from '../../platform/db/database.ts';
 
 /**
  * to_ship (待发货) → shipped (已发货) → in_transit (运输中) → delivered (已签收) → returned (已退货);
- * returned also straight from shipped or in transit when the parcel comes back unsigned (拒收).
- * Only ever forward: see states.ts.
+ * returned also straight from shipped or in transit when the parcel comes back unsigned (拒收);
+ * to_ship → cancelled (已取消) when its owner calls it off before it leaves (an order refunded in
+ * full), and it goes nowhere after. Only ever forward: see states.ts.
  */
-export const SHIPMENT_STATES = ['to_ship', 'shipped', 'in_transit', 'delivered', 'returned'] as const;
+export const SHIPMENT_STATES = ['to_ship', 'shipped', 'in_transit', 'delivered', 'returned', 'cancelled'] as const;
 export type ShipmentState = (typeof SHIPMENT_STATES)[number];
 
-/** requested → approved → received → refunded; requested → rejected (七天无理由退货). */
-export const RETURN_STATES = ['requested', 'approved', 'received', 'refunded', 'rejected'] as const;
+/**
+ * requested → approved → received → refunding → refunded; requested → rejected (七天无理由退货).
+ * received: the goods are back and no refund is under way (none asked yet, or the last failed);
+ * refunding: the owner's refund is asked for but not paid out (awaiting a second person's approval,
+ * or the provider); refunded once it is (or when there was nothing to give back).
+ */
+export const RETURN_STATES = ['requested', 'approved', 'received', 'refunding', 'refunded', 'rejected'] as const;
 export type ReturnState = (typeof RETURN_STATES)[number];
 
 /** The address a parcel goes to, copied from the order: a later change of the subscriber's address does not move it. */

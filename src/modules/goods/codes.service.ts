@@ -1,7 +1,8 @@
 // The code pool of recharge cards and virtual goods (卡密): codes loaded by staff, each handed out
 // exactly once. A code is taken with FOR UPDATE SKIP LOCKED, so buyers at once take different codes
 // without waiting on each other, and an order's codes are kept by its reference, so asking again
-// for the same order gives the same codes (a retried delivery never hands out a second one).
+// for the same order gives the same codes (a retried delivery never hands out a second one). The
+// codes of an order refunded in full are revoked (void): no longer valid, never handed out again.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -48,6 +49,16 @@ export class CodePool {
       }
       return r.rows.map((x) => x.code);
     });
+  }
+
+  /**
+   * Revokes the codes issued to an order (`ref`) refunded in full, in the caller's transaction:
+   * each is `void` from now on (a partner checking it finds it no longer valid) and is never handed
+   * out again; the codes voided now (none the second time).
+   */
+  async revoke(ref: string, q: Db = this.deps.db): Promise<string[]> {
+    const rows = await q.updateTable('goodsCode').set({ status: 'void', voidedAt: this.deps.clock.now() }).where('ref', '=', ref).where('status', '=', 'issued').returning('code').execute();
+    return rows.map((r) => r.code);
   }
 
   /** Loads codes for a SKU, one a line; repeats and codes already loaded are skipped (and counted). Audited (the codes themselves are not). */

@@ -1,6 +1,6 @@
 // The goods module's tables: categories, products, SKUs, listings, pending staff changes, the
 // number-card pool and the code pool.
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Json, TextArray, Timestamp } from '../../platform/db/database.ts';
 
 /** What a product is; each kind is delivered its own way (see `DELIVERY`). */
@@ -105,9 +105,11 @@ export interface GoodsCodeTable {
   id: Generated<number>;
   skuId: number;
   code: string;
-  status: 'available' | 'issued';
+  /** available → issued (to one order's `ref`) → void (revoked: the order was refunded in full). */
+  status: 'available' | 'issued' | 'void';
   ref: string | null;
   issuedAt: Timestamp | null;
+  voidedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 declare module '../../platform/db/database.ts' {

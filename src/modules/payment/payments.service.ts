@@ -52,10 +52,12 @@ export interface OrderSource {
   /**
    * In the transaction that records a refund as succeeded, after the payment's refunded totals
    * moved (`p` is the payment after it: `refunded` once every fen and point is back): the order
-   * records what went back (a mall order refunded in full becomes refunded). A throw rolls the
-   * refund back to pending; the job runs it again (the provider refunds once per refund id).
+   * records what went back (a mall order refunded in full becomes refunded; a return's refund,
+   * by its `reason`, marks the return refunded). A throw rolls the refund back to pending; the job
+   * runs it again (the provider refunds once per refund id). `replayRefunded` calls it again for a
+   * payment refunded before its owner kept count: it must be safe to hear twice.
    */
-  refunded?(q: Db, p: Payment, refund: { id: string; amountFen: number; points: number; at: Date }): Promise<void>;
+  refunded?(q: Db, p: Payment, refund: { id: string; amountFen: number; points: number; at: Date; reason: string }): Promise<void>;
 }
 
 export interface CreatePayment {
@@ -492,9 +494,28 @@ export class Payments {
       const after = await tx.updateTable('payment').set({ refundedFen: fen, refundedPoints: points, state: fen === p.amountFen && points === p.points ? 'refunded' : 'partially_refunded', updatedAt: at })
         .where('id', '=', p.id).returningAll().executeTakeFirstOrThrow();
       await tx.updateTable('paymentRefund').set({ state: 'succeeded', providerRefundNo: refundNo, updatedAt: at }).where('id', '=', r.id).execute();
-      await this.sourceOf(p.orderRef)?.refunded?.(tx, after, { id: r.id, amountFen: r.amountFen, points: r.points, at });
+      await this.sourceOf(p.orderRef)?.refunded?.(tx, after, { id: r.id, amountFen: r.amountFen, points: r.points, at, reason: r.reason });
     });
     return this.refundRow(refundId);
+  }
+
+  /**
+   * Tells the payment's order source again where its refunds stand, as the last refund that
+   * succeeded did (`refunded`, with the payment's refunded totals now), in a transaction holding
+   * the payment's row as a refund does: for an owner that began keeping those totals after some
+   * payments were refunded (checkout's orders from before its migration 0002), so it catches up
+   * through this service rather than reading our tables. False when nothing of it was refunded.
+   */
+  async replayRefunded(id: string): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const p = await tx.selectFrom('payment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!p || (p.refundedFen === 0 && p.refundedPoints === 0)) return false;
+      const last = await tx.selectFrom('paymentRefund').selectAll().where('paymentId', '=', id).where('state', '=', 'succeeded')
+        .orderBy('updatedAt', 'desc').orderBy('createdAt', 'desc').limit(1).executeTakeFirst();
+      if (!last) return false;
+      await this.sourceOf(p.orderRef)?.refunded?.(tx, p, { id: last.id, amountFen: last.amountFen, points: last.points, at: new Date(last.updatedAt), reason: last.reason });
+      return true;
+    });
   }
 
   /** The owner's `refunding` in a savepoint: the reason it refused, or null when it took back what was bought. */

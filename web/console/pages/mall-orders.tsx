@@ -134,7 +134,7 @@ function OrderPage({ id }: { id: string }) {
       render: (_v, l) => (l.number || l.codes?.length ? (
         <>
           {l.number && <div>{t('mall.order.number', { number: l.number })}</div>}
-          {l.codes?.length ? <div className="mono">{t('mall.order.codes', { codes: l.codes.join('、') })}</div> : null}
+          {l.codes?.length ? <div className="mono">{t(l.codesVoidedAt ? 'mall.order.codesVoided' : 'mall.order.codes', { codes: l.codes.join('、') })}</div> : null}
         </>
       ) : '—'),
     },

@@ -1,6 +1,6 @@
 // 商城 · 物流: shipments filtered by state (待发货 is the warehouse's queue) or one subscriber's
-// number; one shipment (`/mall/shipments/:id`) with its carrier's events as a timeline in Beijing
-// time, 发货 for one still to ship (a carrier from those plugged in and its tracking number, which a
+// number (已取消发货: an order refunded in full before its parcel left); one shipment
+// (`/mall/shipments/:id`) with its carrier's events as a timeline in Beijing time, 发货 for one still to ship (a carrier from those plugged in and its tracking number, which a
 // carrier that makes its own may leave to it), and its returns; and the returns queue (七天无理由).
 // Shipping and return steps are the ops role's; agents see. docs/console-api.md, "Mall: delivery".
 import { useState } from 'react';
@@ -76,7 +76,7 @@ function ShipmentList() {
 }
 
 const TRACKING_NO = /^[A-Za-z0-9-]{4,40}$/;
-const CARRIER_COLOURS: Record<string, string> = { to_ship: 'gray', shipped: 'blue', in_transit: 'blue', delivered: 'green', returned: 'gray' };
+const CARRIER_COLOURS: Record<string, string> = { to_ship: 'gray', shipped: 'blue', in_transit: 'blue', delivered: 'green', returned: 'gray', cancelled: 'gray' };
 
 function ShipmentPage({ id }: { id: number }) {
   const i18n = useI18n();

@@ -1,5 +1,6 @@
 // 我的订单: the subscriber's orders, newest first, and one order: its state, its lines (with the
-// number chosen and the codes of virtual goods once paid), what was paid and how and what of it was
+// number chosen and the codes of virtual goods once paid, struck through as void once the order is
+// refunded in full), what was paid and how and what of it was
 // refunded, the parcel's timeline in Beijing time, 去支付 and 取消订单 while unpaid (with its pay-by
 // time), and 申请退货 (七天无理由) within seven days of signing, unless it was refunded in full.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
@@ -16,8 +17,8 @@ import { useMall, type Order, type Shipment } from '../mall-api.ts';
 import { Link } from '../../shared/router.tsx';
 
 const ORDER_STATES = ['awaiting_payment', 'awaiting_delivery', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'expired', 'returned', 'refunded'] as const;
-const SHIPMENT_STATES = ['to_ship', 'shipped', 'in_transit', 'delivered', 'returned'] as const;
-const RETURN_STATES = ['requested', 'approved', 'received', 'refunded', 'rejected'] as const;
+const SHIPMENT_STATES = ['to_ship', 'shipped', 'in_transit', 'delivered', 'returned', 'cancelled'] as const;
+const RETURN_STATES = ['requested', 'approved', 'received', 'refunding', 'refunded', 'rejected'] as const;
 const METHODS = ['balance', 'points', 'cod', 'sandbox', 'bank', 'alipay'] as const;
 
 function known<T extends string>(list: readonly T[], v: string): v is T {
@@ -149,7 +150,10 @@ export function MallOrder({ id }: { id: number }) {
                   <span>{formatFen(l.lineFen)}</span>
                   {l.number && <span className="small">{t('mall.chosenNumber')}: <span className="mono">{spacedNumber(l.number)}</span></span>}
                   {l.codes && l.codes.length > 0 && (
-                    <span className="small order-codes">{t('mall.codes')}: {l.codes.map((c) => <code key={c} className="code">{c}</code>)}</span>
+                    <span className={`small order-codes${l.codesVoidedAt ? ' void' : ''}`} data-testid="order-codes">
+                      {t('mall.codes')}: {l.codes.map((c) => (l.codesVoidedAt ? <del key={c} className="code">{c}</del> : <code key={c} className="code">{c}</code>))}
+                      {l.codesVoidedAt && <> <span className="badge badge-danger">{t('mall.codesVoided')}</span></>}
+                    </span>
                   )}
                 </li>
               ))}
