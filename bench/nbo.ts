@@ -5,18 +5,26 @@
 // rules translated to its operators), in one run on the same subscribers. Both must pick the same
 // offers for every subscriber; the run says so before it prints the ratio.
 //
-//   npx tsx bench/nbo.ts          BENCH_OFFERS=1000 BENCH_SUBSCRIBERS=2000 BENCH_SEGMENTS=60
+// A share of the subscribers (BENCH_PLACED, 10%) have one or two live placements from event
+// triggers, as USSD's decision reads them (decisions.ts): a placed offer skips the suitability
+// gate, and one not yet shown weighs PLACED_CONTEXT and goes first; the peer's rules say the same.
+// The placements' lookup itself is one indexed query per decision on a placement channel, sent
+// beside the features, memberships and offers-taken reads (one round trip, no more); neither side
+// here reads a database, so none of those reads is in either loop.
+//
+//   npx tsx bench/nbo.ts          BENCH_OFFERS=1000 BENCH_SUBSCRIBERS=2000 BENCH_SEGMENTS=60 BENCH_PLACED=0.1
 //
 // The contact policy is not in this loop: it is one check per subscriber under a database lock
 // (test/marketing-contact-policy.test.ts), not a per-offer rule.
 import { Engine, type TopLevelCondition, type NestedCondition } from 'json-rules-engine';
-import { rankOffers, ruleToPredicate, PRIOR_CONVERSION, PRIOR_STRENGTH, type Features, type SegmentRule, type Snapshot } from '../src/modules/marketing/index.ts';
+import { rankOffers, ruleToPredicate, PLACED_CONTEXT, PRIOR_CONVERSION, PRIOR_STRENGTH, type Features, type Placement, type SegmentRule, type Snapshot } from '../src/modules/marketing/index.ts';
 import type { OfferingView } from '../src/modules/catalogue/index.ts';
 import type { OfferView } from '../src/modules/marketing/index.ts';
 
 const OFFERS = Number(process.env.BENCH_OFFERS ?? 1000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);
 const SEGMENTS = Number(process.env.BENCH_SEGMENTS ?? 60);
+const PLACED = Number(process.env.BENCH_PLACED ?? 0.1);
 const CHANNEL = 'ussd' as const;
 const AT = new Date('2026-11-20T04:00:00Z');
 
@@ -88,6 +96,22 @@ const snapshot: Snapshot = {
   outcomes: new Map(offers.filter(() => rnd() < 0.5).map((o) => [`${o.view.id}:${o.segmentIds[0] ?? 0}:${CHANNEL}`, { shown: 100 + Math.floor(rnd() * 900), accepted: Math.floor(rnd() * 100) }])),
 };
 const people = Array.from({ length: SUBSCRIBERS }, (_, i) => features(i + 1));
+// Live placements: one or two offers a trigger placed for the subscriber's next USSD visit, one in
+// four seen already. As the trigger engine places them: offers that pass every gate but
+// suitability for this subscriber (ranked already, or removed only as unsuitable).
+let fireId = 0;
+const placements = new Map<number, ReadonlyMap<number, Placement>>();
+for (const f of people) {
+  if (rnd() >= PLACED) continue;
+  const d = rankOffers(snapshot, f, new Set(), new Set(), CHANNEL, AT, true);
+  const open = [...d.ranked.map((r) => r.offer.id), ...d.removed.filter((r) => r.gate === 'suitability').map((r) => r.offer.id)];
+  if (!open.length) continue;
+  const mine = new Map<number, Placement>();
+  for (let k = 1 + Math.floor(rnd() * 2); k > 0; k--) mine.set(pick(open), { triggerId: 1, fireId: ++fireId, shown: rnd() < 0.25 });
+  placements.set(f.subscriberId, mine);
+}
+const NONE_PLACED: ReadonlyMap<number, Placement> = new Map();
+const placedOf = (f: Features) => placements.get(f.subscriberId) ?? NONE_PLACED;
 
 // ---- the same offers as json-rules-engine rules ----
 const JRE_OP: Record<string, string> = { eq: 'equal', ne: 'notEqual', lt: 'lessThan', le: 'lessThanInclusive', gt: 'greaterThan', ge: 'greaterThanInclusive', in: 'in', notIn: 'notIn', contains: 'contains' };
@@ -111,44 +135,51 @@ function jreRule(o: (typeof offers)[number]): TopLevelCondition {
   all.push({ fact: 'packsHeld', operator: 'doesNotContain', value: o.offering.id });
   all.push({ fact: 'planId', operator: 'notEqual', value: o.offering.id });
   if (o.offering.kind === 'plan') all.push({ fact: 'planFeeFen', operator: 'lessThanInclusive', value: o.offering.priceFen });
-  // suitability
-  if (o.offering.kind === 'data_pack') all.push({ fact: 'maxDataRatio', operator: 'greaterThanInclusive', value: 0.7 });
-  if (o.offering.kind === 'voice_pack') all.push({ fact: 'maxVoiceRatio', operator: 'greaterThanInclusive', value: 0.7 });
+  // suitability, unless a trigger placed the offer (its event says it suits them)
+  const placed: NestedCondition = { fact: 'placed', operator: 'contains', value: o.view.id };
+  if (o.offering.kind === 'data_pack') all.push({ any: [placed, { fact: 'maxDataRatio', operator: 'greaterThanInclusive', value: 0.7 }] });
+  if (o.offering.kind === 'voice_pack') all.push({ any: [placed, { fact: 'maxVoiceRatio', operator: 'greaterThanInclusive', value: 0.7 }] });
   return { all };
 }
 const engine = new Engine([], { allowUndefinedFacts: true });
 for (const o of offers) engine.addRule({ conditions: jreRule(o), event: { type: 'offer', params: { id: o.view.id } }, name: String(o.view.id) });
 
-function jrePriority(o: (typeof offers)[number], f: Features, segmentId: number): number {
+function jrePriority(o: (typeof offers)[number], f: Features, segmentId: number, first: boolean): number {
   const seen = snapshot.outcomes.get(`${o.view.id}:${segmentId}:${CHANNEL}`);
   const prior = PRIOR_CONVERSION[CHANNEL]!;
   const p = ((seen?.accepted ?? 0) + prior * PRIOR_STRENGTH) / ((seen?.shown ?? 0) + PRIOR_STRENGTH);
   const kind = o.offering.kind;
-  const context = (kind === 'data_pack' && f.dataUsageRatio >= 0.9) || (kind === 'voice_pack' && f.voiceUsageRatio >= 0.9) ? 1.5 : 1;
+  const context = first ? PLACED_CONTEXT : (kind === 'data_pack' && f.dataUsageRatio >= 0.9) || (kind === 'voice_pack' && f.voiceUsageRatio >= 0.9) ? 1.5 : 1;
   return p * context * (Math.max(o.view.marginFen, 1) / 100) * o.view.lever;
 }
 const byId = new Map(offers.map((o) => [o.view.id, o]));
 async function jreDecide(f: Features): Promise<number[]> {
-  const facts = { ...f, channel: CHANNEL, maxDataRatio: Math.max(f.dataUsageRatio, f.dataUsageRatioLast), maxVoiceRatio: Math.max(f.voiceUsageRatio, f.voiceUsageRatioLast) };
+  const mine = placedOf(f);
+  const facts = { ...f, channel: CHANNEL, maxDataRatio: Math.max(f.dataUsageRatio, f.dataUsageRatioLast), maxVoiceRatio: Math.max(f.voiceUsageRatio, f.voiceUsageRatioLast), placed: [...mine.keys()] };
   const { events } = await engine.run(facts);
   const atMs = AT.getTime();
   const ranked = events.map((e) => {
     const o = byId.get((e.params as { id: number }).id)!;
     const segmentId = o.segmentIds.find((id) => snapshot.dynamic.get(id)!(f, atMs)) ?? 0;
-    return { id: o.view.id, priority: jrePriority(o, f, segmentId) };
+    const first = mine.get(o.view.id)?.shown === false;
+    return { id: o.view.id, first, priority: jrePriority(o, f, segmentId, first) };
   });
-  ranked.sort((a, b) => b.priority - a.priority || a.id - b.id);
+  ranked.sort((a, b) => Number(b.first) - Number(a.first) || b.priority - a.priority || a.id - b.id);
   return ranked.map((r) => r.id);
 }
 // As offers.mine decides: the ranked offers, without the removed ones' explanations.
-const omnihallDecide = (f: Features) => rankOffers(snapshot, f, new Set(), new Set(), CHANNEL, AT, false).ranked.map((r) => r.offer.id);
+const omnihallDecide = (f: Features) => rankOffers(snapshot, f, new Set(), new Set(), CHANNEL, AT, false, placedOf(f)).ranked.map((r) => r.offer.id);
 
 // ---- check they agree, then measure each ----
+// The first 200 and the first 200 with a placement (whose ranking the placement changes).
+const checked = [...people.slice(0, 200), ...people.filter((f) => placements.has(f.subscriberId)).slice(0, 200)];
 let mismatches = 0;
-for (const f of people.slice(0, 200)) {
+let firstPlaced = 0;
+for (const f of checked) {
   const a = omnihallDecide(f);
   const b = await jreDecide(f);
   if (a.join() !== b.join()) mismatches++;
+  if (placedOf(f).get(a[0]!)?.shown === false) firstPlaced++;
 }
 
 function pct(xs: number[], q: number): number {
@@ -176,10 +207,11 @@ async function measure(name: string, decide: (f: Features) => unknown, minMs: nu
 
 const peer = await measure('json-rules-engine 7', jreDecide, 5000);
 const ours = await measure('omnihall rankOffers', omnihallDecide, 3000);
-const explained = await measure('omnihall, explained', (f: Features) => rankOffers(snapshot, f, new Set(), new Set(), CHANNEL, AT, true).ranked.map((r) => r.offer.id), 3000);
+const explained = await measure('omnihall, explained', (f: Features) => rankOffers(snapshot, f, new Set(), new Set(), CHANNEL, AT, true, placedOf(f)).ranked.map((r) => r.offer.id), 3000);
 const ratio = ours.perSecond / peer.perSecond;
 console.log(`next best offer over ${OFFERS} live offers, ${SEGMENTS} segment rules, ${SUBSCRIBERS} subscribers, channel ${CHANNEL}`);
-console.log(`same offers, same order on ${200 - mismatches} of 200 subscribers${mismatches ? `  ← ${mismatches} MISMATCHES` : ''}`);
+console.log(`${placements.size} of ${SUBSCRIBERS} subscribers with a live placement (${fireId} in all); one put first for ${firstPlaced} of those checked`);
+console.log(`same offers, same order on ${checked.length - mismatches} of ${checked.length} subscribers${mismatches ? `  ← ${mismatches} MISMATCHES` : ''}`);
 for (const r of [ours, explained, peer]) {
   console.log(`${r.name.padEnd(22)} ${r.perSecond.toFixed(0).padStart(8)} decisions/s   p50 ${r.p50.toFixed(3)} ms   p99 ${r.p99.toFixed(3)} ms   (${r.decisions} decisions, ${r.offersPerDecision.toFixed(1)} offers pass)`);
 }

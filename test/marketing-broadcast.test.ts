@@ -118,6 +118,29 @@ describe('the console: preview, review and refusals', () => {
     assert.equal((await call(marketer, 'GET', '/marketing/broadcasts')).json().items.filter((b: { segmentId: number }) => b.segmentId === segmentId).length, 0);
   });
 
+  test('a broadcast to a segment with no members now is saved as a draft but not submitted; once it has members it is', async () => {
+    const rich = 777_777_01;
+    const seg = await env.s.marketing.segments.create(alice, { nameZh: '余额恰好777777.01元', nameEn: 'Balance exactly 777,777.01', rule: { feature: 'balanceFen', op: 'eq', value: rich } });
+    assert.equal(seg.size, 0);
+    const made = await call(marketer, 'POST', '/marketing/broadcasts', { nameZh: '空客群', nameEn: 'Empty segment', segmentId: seg.id, templateZh: '您好', startsAt: env.clock.now().toISOString(), rate: 10 });
+    assert.equal(made.statusCode, 201, 'a draft to it is saved');
+    const id = made.json().id as number;
+    const refused = await env.app.inject({ method: 'POST', url: `/api/v1/console/marketing/broadcasts/${id}/submit`, headers: { authorization: `Bearer ${marketer}`, 'accept-language': 'en' } });
+    assert.equal(refused.statusCode, 409);
+    const p = refused.json();
+    assert.deepEqual([p.code, p.path, p.segmentId], ['SEGMENT_EMPTY', 'segmentId', seg.id], 'said at the segment');
+    assert.match(p.detail, /^The segment has no members now/);
+    assert.match(p.messages['zh-CN'], /^该客群目前没有成员，不能提交审核/);
+    assert.equal((await view(id)).status, 'draft', 'still a draft');
+    assert.equal((await env.db.selectFrom('auditEntry').select('id').where('entityType', '=', 'broadcast').where('entityId', '=', String(id)).where('action', '=', 'broadcast.submit').execute()).length, 0, 'no submission audited');
+
+    // Its members are counted now, not when it was made: one who joins it lets it go for review.
+    const joined = await addSubscriber(env.db, { balanceFen: rich });
+    await env.s.marketing.mart.refresh([joined.id]);
+    assert.equal((await call(marketer, 'POST', `/marketing/broadcasts/${id}/submit`)).json().status, 'submitted');
+    await call(marketer, 'POST', `/marketing/broadcasts/${id}/cancel`);
+  });
+
   test('approval is a second person, and refuses unknown variables, offer variables without an offer and sensitive words', async () => {
     const { segmentId } = await segmentOf(1);
     const draft = async (templateZh: string, extra: Record<string, unknown> = {}) => {

@@ -10,6 +10,7 @@ import { createStaffUser } from '../src/modules/staff/index.ts';
 import type { Actor } from '../src/platform/audit.ts';
 import { InProcessBus, type BusEvent } from '../src/platform/events/index.ts';
 import { seedDemoMarketing, type TriggerInput } from '../src/modules/marketing/index.ts';
+import { checkVxml, mainPrompt } from './vxml-check.ts';
 
 const NOON = new Date('2026-11-20T04:00:00Z'); // 12:00 in Beijing
 let env: TestEnv;
@@ -224,12 +225,15 @@ describe('event triggers', () => {
     assert.ok(!after.ranked.some((r) => r.placedBy), 'once seen it is no longer put first');
     assert.ok(after.ranked.some((r) => r.offer.id === offerId), 'but stays theirs to take until the window ends');
 
-    // Past its window an unseen placement is gone: the lapsed subscriber's offer is judged as before.
+    // Past its window an unseen placement is gone: the lapsed subscriber's offer is judged as before,
+    // and the engine's sweep records it expired, never shown; the one seen stays shown.
     env.clock.set(new Date(env.clock.now().getTime() + 121 * 60_000));
     try {
       const d = await env.s.marketing.decisions.decide(lapsed.id, 'ussd');
       assert.ok(!d.ranked.some((r) => r.placedBy), 'no placement past its window');
-      assert.deepEqual((await fires(lapsed.id)).map((f) => f.outcome), ['placed'], 'the record stays as it was');
+      await env.s.triggerEngine.expireUnseen();
+      assert.deepEqual((await fires(lapsed.id)).map((f) => [f.outcome, f.rule]), [['expired', 'NOT_SHOWN']], 'expired unseen');
+      assert.deepEqual((await fires(sub.id)).map((f) => f.outcome), ['shown'], 'a placement seen in time stays shown');
     } finally {
       env.clock.set(NOON);
     }
@@ -254,6 +258,92 @@ describe('event triggers', () => {
     const { balanceFen, ledgerFen } = await balanceAndLedger(env.db, sub.id);
     assert.deepEqual([balanceFen, ledgerFen], [4000, 4000], 'charged the offer price once');
     await env.s.triggers.end(creator, t.id);
+  });
+
+  test('unseen placements past their window are expired once by two nodes sweeping at once; seen and live ones are left; the once-rule no longer counts them', async () => {
+    const t = await liveTrigger({ nameZh: '余额不足（网厅）', nameEn: 'Balance low (hall)', event: 'balance.low', condition: {}, windowMinutes: 60, channel: 'hall' });
+    const [seen, a, b, c, live] = await Promise.all(Array.from({ length: 5 }, () => addSubscriber(env.db, { balanceFen: 5000 })));
+    await env.s.marketing.mart.refreshAll();
+    const low = (subscriberId: number, id: string) => env.s.events.publish('balance.low', { subscriberId, balanceFen: 800, thresholdFen: 1000, at: env.clock.now().toISOString() }, { id });
+    for (const s of [seen!, a!, b!, c!]) await low(s.id, `low-sweep:${s.id}`);
+    await bus().drained();
+    assert.equal((await env.s.marketing.decisions.show(seen!.id, 'web', 6))[0]!.offer.id, offerId, 'seen in the hall before its end');
+    const byRule = async () => (await env.s.triggers.fires(t.id)).map((f) => `${f.subscriberId}:${f.outcome}:${f.rule ?? ''}`).sort();
+
+    env.clock.set(new Date(NOON.getTime() + 61 * 60_000));
+    try {
+      await low(live!.id, `low-sweep:${live!.id}`);
+      await bus().drained();
+      // Two nodes' sweeps at the same moment: each unseen placement changes once, by one of them.
+      const [one, two] = await Promise.all([env.s.triggerEngine.expireUnseen(), env.s.triggerEngine.expireUnseen()]);
+      assert.equal(one + two, 3, 'three unseen placements, each expired by one sweep');
+      assert.equal(await env.s.triggerEngine.expireUnseen(), 0, 'nothing left to expire');
+      assert.deepEqual(await byRule(), [
+        `${a!.id}:expired:NOT_SHOWN`, `${b!.id}:expired:NOT_SHOWN`, `${c!.id}:expired:NOT_SHOWN`, `${live!.id}:placed:`, `${seen!.id}:shown:`,
+      ].sort());
+      const listed = (await env.s.triggers.fires(t.id)).find((f) => f.subscriberId === a!.id)!;
+      assert.equal(new Date(listed.placedUntil!).getTime(), NOON.getTime() + 60 * 60_000, 'the console still sees when it ended');
+
+      // Never seen, so not had: the next event places it again; seen once, it is theirs no more.
+      await low(a!.id, `low-sweep-2:${a!.id}`);
+      await low(seen!.id, `low-sweep-2:${seen!.id}`);
+      await bus().drained();
+      assert.deepEqual((await fires(a!.id)).map((f) => f.outcome), ['expired', 'placed']);
+      assert.deepEqual((await fires(seen!.id)).map((f) => f.outcome), ['shown'], 'once per subscriber');
+
+      // Past the live one's end before any sweep: the next event still counts it as not had.
+      env.clock.set(new Date(NOON.getTime() + 130 * 60_000));
+      await low(live!.id, `low-sweep-3:${live!.id}`);
+      await bus().drained();
+      assert.deepEqual((await fires(live!.id)).map((f) => [f.outcome, f.rule]), [['expired', 'NOT_SHOWN'], ['placed', null]]);
+    } finally {
+      env.clock.set(NOON);
+    }
+    await env.s.triggers.end(creator, t.id);
+  });
+
+  test('a trigger on the IVR has its offer read out first in 我的优惠 at the next call, and only there', async () => {
+    const t = await liveTrigger({ nameZh: '流量将尽（语音）', nameEn: 'Data nearly used (IVR)', event: 'usage.threshold', condition: { allowance: 'data' }, windowMinutes: 120, channel: 'ivr' });
+    assert.equal(t.channel, 'ivr');
+    const sub = await addSubscriber(env.db, { balanceFen: 5000 });
+    await env.s.marketing.mart.refreshAll();
+    await env.s.events.publish('usage.threshold', { subscriberId: sub.id, allowance: 'data', threshold: 0.9, usedRatio: 0.95, cycle: '2026-11', at: env.clock.now().toISOString() }, { id: `usage-ivr:${sub.id}` });
+    await bus().drained();
+    assert.deepEqual((await fires(sub.id)).map((f) => f.outcome), ['placed']);
+    assert.ok(!(await env.s.marketing.decisions.decide(sub.id, 'ussd')).ranked.some((r) => r.offer.id === offerId), 'an IVR placement is not USSD’s');
+    const r = await env.app.inject({ method: 'GET', url: `/channels/ivr/vxml?caller=${sub.msisdn}` });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.match(mainPrompt(checkVxml(r.body)), /请选择业务。我的优惠：3GB流量包优惠，[^；]+，请按1；/, 'read out first');
+    assert.deepEqual((await fires(sub.id)).map((f) => f.outcome), ['shown']);
+    await env.s.triggers.end(creator, t.id);
+  });
+
+  test('a kiosk placement is the kiosk’s alone, and a hall placement is not the kiosk’s (X-Omnihall-Channel)', async () => {
+    const kiosk = await liveTrigger({ nameZh: '流量将尽（自助终端）', nameEn: 'Data nearly used (kiosk)', event: 'usage.threshold', condition: { allowance: 'data' }, windowMinutes: 120, channel: 'kiosk' });
+    const hall = await liveTrigger({ nameZh: '出账（网厅）', nameEn: 'Bill issued (hall)', event: 'bill.issued', condition: {}, windowMinutes: 120, channel: 'hall' });
+    const k = await addSubscriber(env.db, { balanceFen: 5000 });
+    const h = await addSubscriber(env.db, { balanceFen: 5000 });
+    await env.s.marketing.mart.refreshAll();
+    const at = env.clock.now().toISOString();
+    await env.s.events.publish('usage.threshold', { subscriberId: k.id, allowance: 'data', threshold: 0.9, usedRatio: 0.95, cycle: '2026-11', at }, { id: `usage-kiosk:${k.id}` });
+    await env.s.events.publish('bill.issued', { subscriberId: h.id, month: '2026-10', amountFen: 5800, at }, { id: `bill-hall:${h.id}` });
+    await bus().drained();
+    assert.deepEqual([(await fires(k.id)).map((f) => [f.triggerId, f.outcome]), (await fires(h.id)).map((f) => [f.triggerId, f.outcome])], [[[kiosk.id, 'placed']], [[hall.id, 'placed']]]);
+    const tokens = { [k.msisdn]: await signIn(env, k.msisdn), [h.msisdn]: await signIn(env, h.msisdn) };
+    const mine = async (msisdn: string, channel: string) => {
+      const token = tokens[msisdn];
+      const res = await env.app.inject({ method: 'POST', url: '/api/v1/businesses/offers.mine', headers: { authorization: `Bearer ${token}`, 'x-omnihall-channel': channel }, payload: {} });
+      assert.equal(res.statusCode, 200, res.body);
+      return (res.json().result.offers as { id: number }[]).map((o) => o.id);
+    };
+    for (const channel of ['web', 'mobile']) assert.ok(!(await mine(k.msisdn, channel)).includes(offerId), `a kiosk placement is not the ${channel} hall’s`);
+    assert.ok(!(await mine(h.msisdn, 'kiosk')).includes(offerId), 'a hall placement is not the kiosk’s');
+    assert.deepEqual([(await fires(k.id))[0]!.outcome, (await fires(h.id))[0]!.outcome], ['placed', 'placed'], 'not shown where it was not placed');
+    assert.equal((await mine(k.msisdn, 'kiosk'))[0], offerId, 'first in the kiosk’s 我的专属优惠');
+    assert.equal((await mine(h.msisdn, 'web'))[0], offerId, 'first in the web hall’s');
+    assert.deepEqual([(await fires(k.id))[0]!.outcome, (await fires(h.id))[0]!.outcome], ['shown', 'shown']);
+    await env.s.triggers.end(creator, kiosk.id);
+    await env.s.triggers.end(creator, hall.id);
   });
 
   test('usage recorded past 90% of the data publishes one usage.threshold, and the pack is offered by SMS', async () => {
@@ -369,6 +459,12 @@ describe('event triggers', () => {
     const bad = await call(author, 'POST', '', { ...body, windowMinutes: -1 });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().code, 'INVALID_INPUT');
+    // An unknown channel is named, with the ones there are, at its field.
+    const fax = await env.app.inject({ method: 'POST', url: '/api/v1/console/marketing/triggers', headers: { authorization: `Bearer ${author}`, 'accept-language': 'en' }, payload: { ...body, channel: 'fax' } });
+    assert.equal(fax.statusCode, 400);
+    assert.deepEqual([fax.json().code, fax.json().path, fax.json().channels], ['INVALID_INPUT', 'channel', ['sms', 'ussd', 'hall', 'ivr', 'kiosk']]);
+    assert.equal(fax.json().detail, 'No channel "fax": a trigger offers by sms, or on ussd, hall, ivr or kiosk');
+    assert.match(fax.json().messages['zh-CN'], /没有“fax”这个推荐渠道/);
     assert.equal((await call(agent, 'POST', '', body)).statusCode, 403);
     const made = await call(author, 'POST', '', body);
     assert.equal(made.statusCode, 201, made.body);

@@ -6,6 +6,7 @@
 // sensitive word approval would refuse. A rate above the SMS centre's is refused at its field and
 // nothing is saved; the text is seen as 13800000001 would get it; the draft is saved, edited and
 // submitted; marketer B approves it. The form is checked with axe and photographed, in English too.
+// A segment of nobody is warned of beside it: its draft saves, and submitting it is refused at the segment.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -60,7 +61,8 @@ describe('staff console: writing an SMS broadcast in a browser', { skip }, () =>
 
     await dialog.getByLabel('中文名称').fill('广州预付费流量月末提醒');
     await dialog.getByLabel('英文名称').fill('Guangzhou prepaid: month-end data');
-    await choose(page, dialog, '客群', '本月流量即将用尽', '即将用尽');
+    await choose(page, dialog, '客群', '广州预付费用户', '广州预付费');
+    assert.equal(await dialog.getByTestId('segment-empty').count(), 0, 'a segment with members is not warned of');
     await choose(page, dialog, '优惠', '1GB流量包半价', '1GB');
 
     // The name goes in by its button, at the caret; the rest is typed, a variable misspelt.
@@ -165,6 +167,38 @@ describe('staff console: writing an SMS broadcast in a browser', { skip }, () =>
     await enDialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: '切换到中文' }).click();
     await page.getByRole('heading', { level: 1, name: '群发短信' }).waitFor();
+    assert.deepEqual(hall.pageErrors, []);
+  });
+
+  test('a segment of nobody is warned of beside it; its draft saves; submitting it is refused at the segment', async (t) => {
+    const page = await hall.context.newPage();
+    page.setDefaultTimeout(45_000);
+    t.after(() => page.close().catch(() => undefined));
+    await page.goto(`${hall.base}/favicon.svg`);
+    await page.evaluate('localStorage.clear(); sessionStorage.clear()');
+    const me = await hall.env.db.selectFrom('staffUser').select('id').where('username', '=', 'bca').executeTakeFirstOrThrow();
+    await hall.env.s.marketing.segments.create({ id: me.id, name: '营销专员甲', roles: ['marketing'] }, { nameZh: '余额过千万的用户', nameEn: 'Balance above 10 million', rule: { feature: 'balanceFen', op: 'gt', value: 1_000_000_000 } });
+
+    await consoleSignIn(page, hall.base, 'bca');
+    await page.getByRole('menuitem', { name: /(^|\s)群发$/ }).click();
+    await page.getByRole('button', { name: '新建群发' }).click();
+    const dialog = page.getByRole('dialog', { name: '新建群发' });
+    await dialog.getByLabel('中文名称').fill('余额过千万关怀');
+    await dialog.getByLabel('英文名称').fill('Care for the very rich');
+    await choose(page, dialog, '客群', '余额过千万的用户', '余额过千万');
+    await dialog.getByTestId('segment-empty').filter({ hasText: '该客群目前没有成员：可以保存草稿，但提交审核会被拒绝' }).waitFor();
+    await dialog.getByRole('textbox', { name: '短信内容（中文）', exact: true }).fill('尊敬的{name}，感谢您的支持。回复TD退订');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await toast(page, '已保存群发“余额过千万关怀”');
+    await dialog.waitFor({ state: 'detached' });
+
+    const row = page.getByTestId('broadcasts-table').locator('tr').filter({ hasText: '余额过千万关怀' });
+    await row.getByRole('button', { name: '提交审核：余额过千万关怀' }).click();
+    const edit = page.getByRole('dialog', { name: '编辑群发' });
+    await edit.getByText(/^该客群目前没有成员，不能提交审核/).waitFor();
+    const saved = (await broadcasts()).find((b) => b.names['zh-CN'] === '余额过千万关怀')!;
+    assert.equal(saved.status, 'draft', 'not submitted');
+    await edit.getByRole('button', { name: '取消' }).click();
     assert.deepEqual(hall.pageErrors, []);
   });
 });

@@ -4,12 +4,14 @@
 // rate, no faster than the SMS centre's agreed rate. Under each text, as it is typed, the server's
 // own check of it (the same one approval makes): the text with sample values, GSM-7 or UCS-2, its
 // length against 70/160 and how many parts it takes, unknown variables and sensitive words. A
-// staff member can also see the text exactly as one subscriber would get it.
+// staff member can also see the text exactly as one subscriber would get it. A segment of no
+// members is warned of beside it (a draft to it saves; submitting it is refused, and the page
+// opens the form with that refusal at the segment).
 import { useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Typography } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { formatBeijing, fromBeijing } from '../shared/format.ts';
-import { toApiError } from './api.ts';
+import { toApiError, type ApiError } from './api.ts';
 import { useI18n, type I18n } from './i18n.tsx';
 import { useBroadcasts, useMarketing, type Broadcast, type BroadcastInput, type SmsMeasure, type TemplatePreview } from './marketing-api.ts';
 import { errorText, useLoad } from './ui.tsx';
@@ -102,11 +104,13 @@ function TemplateCheck({ template, offerId, lang, testId }: { template?: string;
 interface Props {
   open: boolean;
   broadcast?: Broadcast;
+  /** A refusal of submitting this broadcast (SEGMENT_EMPTY), shown at its field when the form opens. */
+  refusal?: ApiError;
   onSaved(b: Broadcast): void;
   onCancel(): void;
 }
 
-export function BroadcastForm({ open, broadcast, onSaved, onCancel }: Props) {
+export function BroadcastForm({ open, broadcast, refusal, onSaved, onCancel }: Props) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = App.useApp();
@@ -122,6 +126,10 @@ export function BroadcastForm({ open, broadcast, onSaved, onCancel }: Props) {
   const templateZh = Form.useWatch('templateZh', form);
   const templateEn = Form.useWatch('templateEn', form);
   const offerId = Form.useWatch('offerId', form);
+  const segmentId = Form.useWatch('segmentId', form);
+  // Asked now, as submitting asks: the size beside a segment's name is as it was counted.
+  const firstMembers = useLoad(() => (open && segmentId ? mkt.members(segmentId) : Promise.resolve(undefined)), [open, segmentId]);
+  const emptySegment = !!segmentId && !firstMembers.loading && firstMembers.data?.items.length === 0;
   const [tryNumber, setTryNumber] = useState('');
   const [tried, setTried] = useState<NonNullable<TemplatePreview['recipient']> | null>(null);
   const [tryError, setTryError] = useState<string | null>(null);
@@ -130,6 +138,12 @@ export function BroadcastForm({ open, broadcast, onSaved, onCancel }: Props) {
     if (open && maxRate !== undefined) form.setFieldsValue(valuesOf(broadcast, maxRate) as Values);
     if (!open) { setTried(null); setTryError(null); }
   }, [open, broadcast, form, maxRate]);
+  // Once the saved values are in, the refusal that opened the form is shown at the segment.
+  useEffect(() => {
+    if (open && maxRate !== undefined && refusal?.code === 'SEGMENT_EMPTY') form.setFields([{ name: 'segmentId', errors: [errorText(refusal, i18n)] }]);
+    // Shown once, when it comes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, maxRate, refusal, form]);
 
   /** Puts `{name}` where the caret is, or was when the text was left (at its end when it was never focused). */
   const insert = (field: 'templateZh' | 'templateEn', variable: string) => {
@@ -184,7 +198,7 @@ export function BroadcastForm({ open, broadcast, onSaved, onCancel }: Props) {
       // A refusal of one field shows beside it; anything else as a toast.
       const path = String(err.problem.body.path ?? '');
       const field = err.code === 'BROADCAST_RATE_TOO_HIGH' ? 'rate'
-        : err.code === 'SEGMENT_NOT_FOUND' ? 'segmentId'
+        : err.code === 'SEGMENT_NOT_FOUND' || err.code === 'SEGMENT_EMPTY' ? 'segmentId'
         : err.code === 'OFFER_NOT_FOUND' ? 'offerId'
         : (FIELDS as readonly string[]).includes(path) ? path : null;
       const text = err.code === 'BROADCAST_RATE_TOO_HIGH' ? t('mkt.bform.rateTooHigh', { max: Number(err.problem.body.maxRate ?? maxRate) }) : errorText(err, i18n);
@@ -211,7 +225,10 @@ export function BroadcastForm({ open, broadcast, onSaved, onCancel }: Props) {
           <Col xs={24} md={12}><Form.Item label={t('mkt.bform.nameZh')} name="nameZh" rules={[required(t('staff.required'))]}><Input maxLength={40} showCount /></Form.Item></Col>
           <Col xs={24} md={12}><Form.Item label={t('mkt.bform.nameEn')} name="nameEn" rules={[required(t('staff.required'))]}><Input maxLength={80} lang="en" /></Form.Item></Col>
           <Col xs={24} md={12}>
-            <Form.Item label={t('mkt.broadcasts.segment')} name="segmentId" rules={[{ required: true, message: t('mkt.bform.segmentRequired') }]}>
+            <Form.Item
+              label={t('mkt.broadcasts.segment')} name="segmentId" rules={[{ required: true, message: t('mkt.bform.segmentRequired') }]}
+              extra={emptySegment ? <Alert type="warning" showIcon style={{ marginTop: 4 }} message={t('mkt.bform.segmentEmpty')} data-testid="segment-empty" /> : undefined}
+            >
               <Select
                 showSearch optionFilterProp="label" aria-label={t('mkt.broadcasts.segment')} loading={segments.loading}
                 options={(segments.data?.items ?? []).map((s) => ({ value: s.id, label: `${i18n.pick(s.names)}（${s.size.toLocaleString()}）` }))}

@@ -36,11 +36,12 @@ const triggerSchema = z.object({
 // answers INVALID_INPUT with the path.
 const triggerBody = z.object({
   nameZh: safeText(30), nameEn: safeText(60), event: z.enum(TRIGGER_EVENTS), condition: conditionSchema.strict().optional(),
-  offerId: z.number(), channel: z.enum(TRIGGER_CHANNELS).optional(), windowMinutes: z.number(), once: z.boolean().optional(),
+  offerId: z.number(), channel: z.string().max(20).optional().describe(`Where the offer goes: ${TRIGGER_CHANNELS.join(', ')} (sms unless said); another answers INVALID_INPUT at path channel`),
+  windowMinutes: z.number(), once: z.boolean().optional(),
 }).strict();
 const fireSchema = z.object({
   id: z.number(), subscriberId: z.number(), eventId: z.string(), outcome: z.string(), rule: z.string().nullable(), contactId: z.number().nullable(), at: z.string(), sentAt: z.string().nullable(),
-  placedUntil: z.string().nullable().describe('A USSD or hall placement waits first in 我的优惠 until then (outcome placed; shown once seen)'),
+  placedUntil: z.string().nullable().describe('A USSD, hall, IVR or kiosk placement waits first in 我的优惠 until then (outcome placed; shown once seen; expired with rule NOT_SHOWN if not seen by then)'),
 });
 
 export function triggerRoutes(s: Deps): FastifyPluginAsyncZod {

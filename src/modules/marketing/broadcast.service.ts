@@ -226,9 +226,17 @@ export class BroadcastService {
     return this.viewOf(row);
   }
 
-  /** Sends a draft for review by a second person. */
+  /**
+   * Sends a draft for review by a second person. A segment with no members now is refused
+   * (SEGMENT_EMPTY, at `segmentId`): a reviewer would approve a broadcast to nobody. A draft to
+   * it may still be saved, for a segment that fills later (its members are counted live here).
+   */
   submit(actor: Actor, id: number): Promise<BroadcastView> {
-    return this.step(actor, id, 'broadcast.submit', ['draft'], () => ({ status: 'submitted', submittedBy: actor.id }));
+    return this.step(actor, id, 'broadcast.submit', ['draft'], () => ({ status: 'submitted', submittedBy: actor.id }), async (r, tx) => {
+      if (r.segmentId !== null && (await this.deps.segments.members(r.segmentId, { limit: 1 }, tx)).length === 0) {
+        throw new AppError('SEGMENT_EMPTY', { extra: { path: 'segmentId', segmentId: r.segmentId } });
+      }
+    });
   }
 
   /**

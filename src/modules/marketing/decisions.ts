@@ -17,12 +17,16 @@ import type { FeatureMart } from './feature-mart.ts';
 import type { FeaturePredicate } from './segment-rule.ts';
 import { ruleToPredicate, type SegmentRule } from './segment-rule.ts';
 import { offerView, type OfferService, type OfferView } from './offers.service.ts';
+import type { TriggerChannel } from './triggers.tables.ts';
 
 /** How much more an offer weighs where an event trigger placed it for this visit (triggers.engine.ts). */
 export const PLACED_CONTEXT = 3;
 
-/** Where a trigger on USSD or the hall places its offer: the sales channels it is shown first on. */
-const PLACED_ON = { ussd: ['ussd'], hall: ['web', 'mobile'] } as const satisfies Record<'ussd' | 'hall', readonly SalesChannel[]>;
+/**
+ * Where a trigger places its offer: the sales channels it is shown first on. The hall is the web
+ * and mobile hall; the kiosk (X-Omnihall-Channel: kiosk) is a channel of its own, as is the IVR.
+ */
+export const PLACED_ON = { ussd: ['ussd'], hall: ['web', 'mobile'], ivr: ['ivr'], kiosk: ['kiosk'] } as const satisfies Record<Exclude<TriggerChannel, 'sms'>, readonly SalesChannel[]>;
 
 /** An offer an event trigger placed for this subscriber's next visit on this channel. */
 export interface Placement {

@@ -165,15 +165,15 @@ export class SegmentService {
     return (await this.deps.db.selectFrom('segment').selectAll().orderBy('id', 'desc').limit(500).execute()).map(view);
   }
 
-  /** The members of a segment now, in id order (a static one's list; a dynamic one's rule evaluated). */
-  async members(id: number, opts: { afterId?: number; limit?: number } = {}): Promise<number[]> {
-    const seg = await this.deps.db.selectFrom('segment').selectAll().where('id', '=', id).executeTakeFirst();
+  /** The members of a segment now, in id order (a static one's list; a dynamic one's rule evaluated), read on `q` (a caller's transaction). */
+  async members(id: number, opts: { afterId?: number; limit?: number } = {}, q: Db = this.deps.db): Promise<number[]> {
+    const seg = await q.selectFrom('segment').selectAll().where('id', '=', id).executeTakeFirst();
     if (!seg) throw new AppError('SEGMENT_NOT_FOUND');
     const limit = opts.limit ?? 10_000;
     const rows = seg.kind === 'dynamic'
-      ? await this.deps.db.selectFrom('marketingFeature').select('subscriberId').where(ruleToSql(seg.rule as SegmentRule, this.deps.clock.now()))
+      ? await q.selectFrom('marketingFeature').select('subscriberId').where(ruleToSql(seg.rule as SegmentRule, this.deps.clock.now()))
         .where('subscriberId', '>', opts.afterId ?? 0).orderBy('subscriberId').limit(limit).execute()
-      : await this.deps.db.selectFrom('segmentMember').select('subscriberId').where('segmentId', '=', id)
+      : await q.selectFrom('segmentMember').select('subscriberId').where('segmentId', '=', id)
         .where('subscriberId', '>', opts.afterId ?? 0).orderBy('subscriberId').limit(limit).execute();
     return rows.map((r) => r.subscriberId);
   }

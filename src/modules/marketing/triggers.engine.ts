@@ -2,9 +2,11 @@
 // that some live trigger takes, one transaction marks the event processed (a redelivery finds the
 // mark and does nothing), and per trigger checks its window and once-rule, that its offer is live
 // and passes the offer's gates, asks the contact policy, and sends the SMS (an outbox row in the
-// same transaction) or records why not. A trigger on USSD or the hall places the offer instead:
-// first in 我的优惠 on that channel until its window ends (decisions.ts reads the placement). Contacts the policy held (quiet hours, the least gap) are
-// released by `releaseHeld` when their time comes, on whichever node gets there first.
+// same transaction) or records why not. A trigger on USSD, the hall, the IVR or the kiosk places
+// the offer instead: first in 我的优惠 on that channel until its window ends (decisions.ts reads
+// the placement). Contacts the policy held (quiet hours, the least gap) are released by
+// `releaseHeld` when their time comes, and placements nobody saw in time are marked expired by
+// `expireUnseen`, each on whichever node gets there first.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { Clock } from '../../platform/ports.ts';
@@ -13,7 +15,7 @@ import type { SmsSender } from '../../platform/sms/outbox.ts';
 import { EVENT_SUBJECTS, type BalanceLowEvent, type BillIssuedEvent, type BusEvent, type BusinessCalledEvent, type Consumer, type EventBus, type UsageThresholdEvent } from '../../platform/events/index.ts';
 import type { CatalogueReader } from '../catalogue/index.ts';
 import type { ContactPolicy, Released } from './contact-policy.ts';
-import type { OfferDecisions } from './decisions.ts';
+import { PLACED_ON, type OfferDecisions } from './decisions.ts';
 import type { OfferService, OfferView } from './offers.service.ts';
 import { TRIGGER_EVENTS, type TriggerService, type TriggerView } from './triggers.service.ts';
 import type { TriggerFireOutcome } from './triggers.tables.ts';
@@ -22,9 +24,11 @@ import type { TriggerFireOutcome } from './triggers.tables.ts';
 export const TRIGGER_CONSUMER = 'marketing-triggers';
 /** How long a node keeps the live triggers before reading them again (its own changes: at once). */
 const LIVE_TTL_MS = 5_000;
-/** How often each node releases held trigger contacts whose time has come. */
+/** How often each node releases held trigger contacts whose time has come (and expires unseen placements). */
 export const TRIGGER_RELEASE_MS = 30_000;
 const PURPOSE = 'trigger:';
+/** Most unseen placements one sweep marks expired (the next sweep takes the rest). */
+const EXPIRE_BATCH = 1000;
 
 /** Who to text, and in which language. */
 export type ContactOf = (subscriberId: number) => Promise<{ msisdn: string; language: 'zh-CN' | 'en' } | undefined>;
@@ -78,7 +82,7 @@ export class TriggerEngine {
       onError: (e) => { try { onError(e); } catch { /* it comes again */ } },
     }, (e) => this.handle(e).then(() => undefined));
     this.timer = setInterval(() => {
-      this.releasing = this.releaseHeld().catch((e: unknown) => { try { onError(e); } catch { /* next round */ } });
+      this.releasing = Promise.all([this.releaseHeld(), this.expireUnseen()]).catch((e: unknown) => { try { onError(e); } catch { /* next round */ } });
     }, TRIGGER_RELEASE_MS);
     this.timer.unref();
   }
@@ -153,6 +157,9 @@ export class TriggerEngine {
 
   private async fire(tx: Db, t: TriggerView, e: BusEvent, subscriberId: number, contact: { msisdn: string; language: 'zh-CN' | 'en' }, at: Date): Promise<TriggerFireOutcome | 'once'> {
     if (t.once) {
+      // A placement nobody saw in its window did not reach them, as a held text that expired did
+      // not: it no longer counts for the once-rule, whether or not the sweep has marked it yet.
+      await expireUnseen(tx, at, { triggerId: t.id, subscriberId });
       const before = await tx.selectFrom('marketingTriggerFire').select('id').where('triggerId', '=', t.id).where('subscriberId', '=', subscriberId)
         .where('once', '=', true).where('outcome', 'in', ['sent', 'held', 'suppressed', 'placed', 'shown']).executeTakeFirst();
       if (before) return 'once';
@@ -168,10 +175,10 @@ export class TriggerEngine {
     if (at.getTime() > until.getTime()) return record('expired', 'WINDOW');
     const offer = await this.deps.offers.view(t.offerId, tx);
     if (offer.status !== 'active' || new Date(offer.startsAt) > at || new Date(offer.endsAt) <= at || offer.left <= 0) return record('unavailable', offer.left <= 0 ? 'OFFER_BUDGET_EXHAUSTED' : 'OFFER_EXPIRED');
-    const gate = await this.deps.decisions.check(tx, subscriberId, t.offerId, t.channel === 'hall' ? 'web' : t.channel);
+    const gate = await this.deps.decisions.check(tx, subscriberId, t.offerId, t.channel === 'sms' ? 'sms' : PLACED_ON[t.channel][0]);
     // Suitability (a pack only for someone running out) is what the trigger's event says already.
     if (gate && !gate.ok && gate.gate !== 'suitability') return record('not_eligible', gate.reason);
-    // On USSD or in the hall the subscriber comes to us: no message goes out, so the contact policy
+    // On USSD, in the hall, on the IVR or at a kiosk the subscriber comes to us: no message goes out, so the contact policy
     // (which governs what we send) has nothing to decide; the offer waits first in 我的优惠 there.
     if (t.channel !== 'sms') return record('placed');
     const d = await this.deps.contacts.request(tx, { subscriberId, channel: t.channel, kind: 'marketing', purpose: `${PURPOSE}${t.id}:${e.id}` });
@@ -180,6 +187,15 @@ export class TriggerEngine {
       return record('sent', null, d.contactId);
     }
     return record(d.outcome === 'hold' ? 'held' : 'suppressed', d.rule, d.contactId);
+  }
+
+  /**
+   * Placements whose window ended unseen, marked `expired` (rule NOT_SHOWN), at most EXPIRE_BATCH
+   * a call. Safe on any number of nodes at once: each takes rows the others have not locked, and
+   * only a row still `placed` changes, so one shown meanwhile stays shown. Returns how many.
+   */
+  async expireUnseen(): Promise<number> {
+    return expireUnseen(this.deps.db, this.deps.clock.now());
   }
 
   /**
@@ -214,4 +230,18 @@ export class TriggerEngine {
     });
     return sent;
   }
+}
+
+/** Marks unseen placements past their end expired (all of them, or one trigger's for one subscriber); how many. */
+async function expireUnseen(q: Db, at: Date, only?: { triggerId: number; subscriberId: number }): Promise<number> {
+  const r = await q.updateTable('marketingTriggerFire').set({ outcome: 'expired', rule: 'NOT_SHOWN' })
+    .where('id', 'in', (eb) => {
+      let due = eb.selectFrom('marketingTriggerFire').select('id').where('outcome', '=', 'placed').where('placedUntil', '<=', at);
+      if (only) due = due.where('triggerId', '=', only.triggerId).where('subscriberId', '=', only.subscriberId);
+      return due.orderBy('placedUntil').limit(EXPIRE_BATCH).forUpdate().skipLocked();
+    })
+    // Only a row still placed: one the first showing marked shown meanwhile stays shown.
+    .where('outcome', '=', 'placed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

@@ -16,8 +16,11 @@ const ROLES = ['marketing'] as const;
 
 export const TRIGGER_EVENTS = [EVENT_SUBJECTS.businessCalled, EVENT_SUBJECTS.usageThreshold, EVENT_SUBJECTS.balanceLow, EVENT_SUBJECTS.billIssued] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
-/** Where a trigger's offer goes: a text now (sms), or first in 我的优惠 at the next visit on USSD or in the hall (web and mobile). */
-export const TRIGGER_CHANNELS = ['sms', 'ussd', 'hall'] as const satisfies readonly TriggerChannel[];
+/**
+ * Where a trigger's offer goes: a text now (sms), or first in 我的优惠 at the next visit on USSD, in
+ * the hall (web and mobile), on the IVR (read out first) or at a kiosk.
+ */
+export const TRIGGER_CHANNELS = ['sms', 'ussd', 'hall', 'ivr', 'kiosk'] as const satisfies readonly TriggerChannel[];
 const OFFERING_KINDS = ['plan', 'data_pack', 'voice_pack', 'sms_pack', 'vas', 'broadband'] as const;
 
 /**
@@ -103,6 +106,13 @@ export class TriggerService {
     const p = triggerInputSchema.safeParse(input);
     if (!p.success) {
       const i = p.error.issues[0]!;
+      if (i.path.length === 1 && i.path[0] === 'channel') {
+        const named = String((input as { channel?: unknown }).channel).slice(0, 20);
+        throw new AppError('INVALID_INPUT', {
+          detail: l10n(`没有“${named}”这个推荐渠道：可选短信（sms）、USSD（ussd）、网上/掌上营业厅（hall）、语音（ivr）、自助终端（kiosk）`, `No channel "${named}": a trigger offers by sms, or on ussd, hall, ivr or kiosk`),
+          extra: { path: 'channel', channels: TRIGGER_CHANNELS },
+        });
+      }
       throw new AppError('INVALID_INPUT', { detail: l10n(`触发规则有误：${i.path.join('.')}（${i.message}）`, `Invalid trigger at ${i.path.join('.')}: ${i.message}`), extra: { path: i.path.join('.') } });
     }
     const offer = await this.deps.db.selectFrom('offer').select('status').where('id', '=', p.data.offerId).executeTakeFirst();

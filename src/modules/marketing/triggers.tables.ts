@@ -4,12 +4,13 @@ import type { Json, Timestamp } from '../../platform/db/database.ts';
 
 export type TriggerStatus = 'draft' | 'pending' | 'active' | 'paused' | 'ended' | 'rejected';
 /**
- * sent/held/suppressed: an SMS trigger's text and what the contact policy said; placed: a USSD or
- * hall trigger's offer waiting first in 我的优惠 until `placedUntil`; shown: that placement seen.
+ * sent/held/suppressed: an SMS trigger's text and what the contact policy said; placed: a USSD,
+ * hall, IVR or kiosk trigger's offer waiting first in 我的优惠 until `placedUntil`; shown: that
+ * placement seen; expired: past the window before it went out (rule WINDOW) or was seen (NOT_SHOWN).
  */
 export type TriggerFireOutcome = 'sent' | 'held' | 'suppressed' | 'expired' | 'unavailable' | 'not_eligible' | 'placed' | 'shown';
-/** sms: a text now (under the contact policy); ussd, hall (web and mobile): first in 我的优惠 at the next visit. */
-export type TriggerChannel = 'sms' | 'ussd' | 'hall';
+/** sms: a text now (under the contact policy); ussd, hall (web and mobile), ivr, kiosk: first in 我的优惠 at the next visit. */
+export type TriggerChannel = 'sms' | 'ussd' | 'hall' | 'ivr' | 'kiosk';
 
 export interface MarketingTriggerTable {
   id: Generated<number>;

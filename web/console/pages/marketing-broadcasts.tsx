@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { App, Button, Form, Input, Modal, Progress, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { formatBeijing } from '../../shared/format.ts';
+import type { ApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { useBroadcasts, useMarketing, type Broadcast, type BroadcastStep } from '../marketing-api.ts';
@@ -29,6 +30,9 @@ export default function MarketingBroadcastsPage() {
   const [rejecting, setRejecting] = useState<Broadcast | null>(null);
   // The form: closed, a new broadcast (true) or a draft or rejected one being edited.
   const [editing, setEditing] = useState<Broadcast | true | null>(null);
+  // Submitting a broadcast whose segment has no members is refused: the form opens on it, the refusal at the segment.
+  const [refusal, setRefusal] = useState<ApiError>();
+  const edit = (b: Broadcast | true | null, why?: ApiError) => { setRefusal(why); setEditing(b); };
   const { busy, act } = useStaffStep(t('mkt.broadcasts.self'), () => list.reload());
   const [form] = Form.useForm<{ reason: string }>();
   const segmentName = (id: number | null) => {
@@ -37,7 +41,10 @@ export default function MarketingBroadcastsPage() {
     return s ? i18n.pick(s.names) : `#${id}`;
   };
 
-  const run = async (b: Broadcast, step: BroadcastStep, reason?: string) => act(() => api.step(b.id, step, reason), t('mkt.triggers.done', { name: i18n.pick(b.names) }));
+  const run = async (b: Broadcast, step: BroadcastStep, reason?: string) => act(
+    () => api.step(b.id, step, reason), t('mkt.triggers.done', { name: i18n.pick(b.names) }),
+    (err) => { if (err.code !== 'SEGMENT_EMPTY') return false; edit(b, err); return true; },
+  );
 
   const actions = (b: Broadcast) => {
     const btn = (step: BroadcastStep, label: string, primary = false) => (
@@ -49,10 +56,10 @@ export default function MarketingBroadcastsPage() {
         {label}
       </Button>
     );
-    const edit = <Button key="edit" size="small" onClick={() => setEditing(b)} aria-label={`${t('mkt.bform.edit')}：${i18n.pick(b.names)}`}>{t('mkt.bform.edit')}</Button>;
+    const change = <Button key="edit" size="small" onClick={() => edit(b)} aria-label={`${t('mkt.bform.edit')}：${i18n.pick(b.names)}`}>{t('mkt.bform.edit')}</Button>;
     switch (b.status) {
-      case 'draft': return [btn('submit', t('mkt.offers.submit'), true), edit];
-      case 'rejected': return [edit];
+      case 'draft': return [btn('submit', t('mkt.offers.submit'), true), change];
+      case 'rejected': return [change];
       case 'submitted':
         if (b.createdBy === me || b.submittedBy === me) return [<Typography.Text key="self" type="secondary">{t('mkt.offers.selfNote')}</Typography.Text>];
         return [btn('approve', t('mkt.offers.approve'), true), <Button key="reject" size="small" danger onClick={() => { form.resetFields(); setRejecting(b); }}>{t('mkt.offers.reject')}</Button>];
@@ -104,7 +111,7 @@ export default function MarketingBroadcastsPage() {
 
   return (
     <>
-      <PageTitle title={t('mkt.broadcasts.title')} extra={<Button type="primary" onClick={() => setEditing(true)}>{t('mkt.bform.new')}</Button>} />
+      <PageTitle title={t('mkt.broadcasts.title')} extra={<Button type="primary" onClick={() => edit(true)}>{t('mkt.bform.new')}</Button>} />
       <Typography.Paragraph type="secondary">{t('mkt.broadcasts.intro')}</Typography.Paragraph>
       {list.error && <ErrorAlert error={list.error} onRetry={list.reload} />}
       <Table<Broadcast>
@@ -112,8 +119,8 @@ export default function MarketingBroadcastsPage() {
         pagination={{ pageSize: 20, hideOnSinglePage: true }} locale={{ emptyText: t('mkt.broadcasts.empty') }} data-testid="broadcasts-table"
       />
       <BroadcastForm
-        open={editing !== null} broadcast={editing === true || editing === null ? undefined : editing}
-        onSaved={() => { setEditing(null); list.reload(); }} onCancel={() => setEditing(null)}
+        open={editing !== null} broadcast={editing === true || editing === null ? undefined : editing} refusal={refusal}
+        onSaved={() => { edit(null); list.reload(); }} onCancel={() => edit(null)}
       />
       <Modal
         open={rejecting !== null} title={rejecting ? t('mkt.broadcasts.rejectTitle', { name: i18n.pick(rejecting.names) }) : ''} okText={t('mkt.offers.reject')}

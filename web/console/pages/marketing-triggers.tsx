@@ -93,7 +93,11 @@ export default function MarketingTriggersPage() {
     { title: t('mkt.triggers.subscriber'), dataIndex: 'subscriberId', render: (n: number) => `#${n}` },
     {
       title: t('mkt.triggers.outcome'), dataIndex: 'outcome',
-      render: (o: string, f) => (f.outcome === 'placed' && f.placedUntil ? `${codeName(i18n, 'fire', o)} · ${t('mkt.triggers.placedUntil', { at: formatBeijing(f.placedUntil) })}` : codeName(i18n, 'fire', o)),
+      render: (o: string, f) => {
+        // A placement nobody saw by its end is expired like a text past its window, but says so.
+        const name = codeName(i18n, 'fire', o === 'expired' && f.rule === 'NOT_SHOWN' ? 'unseen' : o);
+        return f.outcome === 'placed' && f.placedUntil ? `${name} · ${t('mkt.triggers.placedUntil', { at: formatBeijing(f.placedUntil) })}` : name;
+      },
     },
     { title: t('mkt.contacts.rule'), dataIndex: 'rule', render: (r: string | null) => (r ? codeName(i18n, 'rule', r) : '—') },
   ];
