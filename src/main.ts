@@ -3,7 +3,7 @@ import { loadConfig } from './config.ts';
 import { openDb } from './platform/db/index.ts';
 import { migrate } from './migrations.ts';
 import { seedDemo } from './demo/seed.ts';
-import { seedDemoMarketing } from './modules/marketing/index.ts';
+import { seedDemoCalls, seedDemoMarketing } from './modules/marketing/index.ts';
 import { seedDemoGoods } from './modules/goods/index.ts';
 import { seedDemoInventory } from './modules/inventory/index.ts';
 import { seedDemoFlashSales } from './modules/flashsale/index.ts';
@@ -39,6 +39,9 @@ onPoolError = (err) => log.warn({ err: { message: err.message, code: (err as { c
 
 const admin = await services.staff.ensureAdmin(config.adminPassword);
 if (admin.password) log.warn(`created staff user "admin" with password ${admin.password} (set OMNIHALL_ADMIN_PASSWORD to choose one)`);
+// The demo's two agents (坐席), who work its live call list in 我的外呼.
+const agents = config.demo ? await services.staff.ensureDemoAgents() : undefined;
+if (agents?.password) log.warn(`created demo agents "agent1" and "agent2" with password ${agents.password}`);
 
 if (config.demo) {
   const started = Date.now();
@@ -68,7 +71,12 @@ await app.listen({ port: config.port, host: config.host });
 // built after the node listens (once, whichever node gets there first).
 if (config.demo) {
   void seedDemoMarketing(opened.db, services.marketing.mart, services.audit, services.clock.now())
-    .then((r) => { if (r.created) log.info('demo marketing: segments and offers created'); })
+    .then(async (r) => {
+      if (!r.created) return;
+      log.info('demo marketing: segments and offers created');
+      // Its live call list, its first rows handed to the demo's agents.
+      if (agents && (await seedDemoCalls(opened.db, services.marketing, agents.ids)).created) log.info('demo calls: a live call list, rows handed to agent1 and agent2');
+    })
     .catch((err: unknown) => log.warn({ err }, 'demo marketing could not be seeded'));
 }
 // The SMS centre link (only when SMPP_URL is set): texts to the short code, replies and one-time codes out.
@@ -85,6 +93,7 @@ process.stderr.write(
   `\nomnihall is running on ${where} with ${store}\n` +
     `  web hall     ${where}/   (mobile hall on a phone; kiosk at ${where}/kiosk)\n` +
     `  console      ${where}/console   (staff: ${admin.password ? `admin / ${admin.password}  ← the first admin's password, shown once` : 'sign in as admin'})\n` +
+    (agents?.password ? `  agents       agent1, agent2 / ${agents.password}   (我的外呼: the demo's calls; shown once)\n` : '') +
     `  API docs     ${where}/docs   (OpenAPI: ${where}/openapi.json)\n` +
     `  TM Forum     ${where}/tmf-api/productCatalogManagement/v4/productOffering\n` +
     (config.demo

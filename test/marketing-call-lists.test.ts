@@ -146,6 +146,56 @@ test('rows go to agents through the contact policy; the holdout is never called;
   assert.equal((await call(agentB.token, 'POST', `/marketing/calls/${mineA[0]!.id}/outcome`, { outcome: 'maybe' })).statusCode, 400);
 });
 
+test('an agent reads their own calls a page at a time, named and in full with the offer; marketing reads every number masked', async () => {
+  type Mine = { items: { id: number; agentId: number; subscriberId: number; msisdn: string; subscriberName: string | null; notBefore: string | null; list: { id: number; offer: { priceFen: number } } }[]; counts: { queue: number; today: number } };
+  const all = (await call(agentA.token, 'GET', '/marketing/calls/mine')).json() as Mine;
+  assert.ok(all.items.length >= 4, `${all.items.length} rows`);
+  assert.equal(all.counts.queue, all.items.length);
+  assert.equal(all.counts.today, 0);
+  const byId = new Map(subs.map((x) => [x.id, x.msisdn]));
+  for (const r of all.items) {
+    assert.equal(r.agentId, agentA.id);
+    assert.equal(r.msisdn, byId.get(r.subscriberId), 'the agent dials the number in full');
+    assert.ok(r.subscriberName && r.subscriberName.length > 0, 'with whom they are calling');
+    assert.equal(r.list.id, listId);
+    assert.equal(r.list.offer.priceFen, 100);
+  }
+  // Held rows last: none after the first held one is free to call.
+  const firstHeld = all.items.findIndex((r) => r.notBefore !== null);
+  if (firstHeld >= 0) assert.ok(all.items.slice(firstHeld).every((r) => r.notBefore !== null));
+  // Two at a time, each page after the last id of the one before: the same rows in the same order.
+  const paged: number[] = [];
+  for (let after = 0; ;) {
+    const page = (await call(agentA.token, 'GET', `/marketing/calls/mine?limit=2${after ? `&afterId=${after}` : ''}`)).json() as Mine;
+    if (page.items.length === 0) break;
+    assert.ok(page.items.length <= 2);
+    paged.push(...page.items.map((r) => r.id));
+    after = page.items[page.items.length - 1]!.id;
+  }
+  assert.deepEqual(paged, all.items.map((r) => r.id));
+
+  // The calls are the agents': marketing has its list's rows instead.
+  const asMarketer = await call(marketer.token, 'GET', '/marketing/calls/mine');
+  assert.equal(asMarketer.statusCode, 403);
+  assert.equal(asMarketer.json().code, 'FORBIDDEN');
+  assert.equal((await call(agentA.token, 'GET', '/marketing/calls/mine?view=later')).statusCode, 400);
+
+  const rows = await call(marketer.token, 'GET', `/marketing/call-lists/${listId}/rows?limit=1000`);
+  assert.equal(rows.statusCode, 200);
+  const items = rows.json().items as { subscriberId: number; msisdn: string }[];
+  assert.equal(items.length, subs.length);
+  for (const r of items) assert.equal(r.msisdn, `${byId.get(r.subscriberId)!.slice(0, 3)}****${byId.get(r.subscriberId)!.slice(7)}`);
+  assert.ok(subs.every((x) => !rows.body.includes(x.msisdn)), 'no full number anywhere in the answer');
+  assert.ok(!/1\d{10}/.test(rows.body), 'nor any eleven-digit number');
+  // One row: masked for marketing, in full for its agent.
+  const one = all.items[0]!;
+  const read = await call(marketer.token, 'GET', `/marketing/calls/${one.id}`);
+  assert.equal(read.statusCode, 200);
+  assert.equal(read.json().msisdn, `${one.msisdn.slice(0, 3)}****${one.msisdn.slice(7)}`);
+  assert.ok(!read.body.includes(one.msisdn));
+  assert.equal((await call(agentA.token, 'GET', `/marketing/calls/${one.id}`)).json().msisdn, one.msisdn);
+});
+
 test('an accept is quoted first, charged once on the spoken yes, the same key replayed; the three rates exact', async () => {
   const queue = async (a: { token: string }) => ((await call(a.token, 'GET', '/marketing/calls/mine')).json().items as { id: number; subscriberId: number; notBefore: string | null }[]).filter((x) => x.notBefore === null);
   const qa = await queue(agentA);
@@ -204,4 +254,44 @@ test('an accept is quoted first, charged once on the spoken yes, the same key re
   assert.equal(calls.length, 10, "every call recorded once; the replay adds none");
   const responses = await env.db.selectFrom('offerResponse').select(['response', 'channel']).where('offerId', '=', offerId).execute();
   assert.deepEqual(responses.map((r) => `${r.channel}:${r.response}`).sort(), ['agent:accepted', 'agent:accepted', 'agent:accepted', 'agent:declined', 'agent:declined', 'agent:declined']);
+});
+
+test('an agent reads what they worked today, the latest first; every call is in the audit log as its agent', async () => {
+  type Row = { id: number; agentId: number; status: string; outcome: string | null; attempts: number; workedAt: string };
+  const today = (await call(agentA.token, 'GET', '/marketing/calls/mine?view=today')).json() as { items: Row[]; counts: { queue: number; today: number } };
+  // A worked five rows today (one of them twice); B's are not in it.
+  assert.equal(today.items.length, 5);
+  assert.equal(today.counts.today, 5);
+  assert.ok(today.items.every((r) => r.agentId === agentA.id));
+  const times = today.items.map((r) => Date.parse(r.workedAt));
+  assert.deepEqual(times, [...times].sort((x, y) => y - x), 'latest first');
+  // The row not reached twice is still to call again: in both the queue and today's.
+  const again = today.items.find((r) => r.outcome === 'not_reached')!;
+  assert.equal(again.status, 'assigned');
+  assert.equal(again.attempts, 2);
+  const queue = (await call(agentA.token, 'GET', '/marketing/calls/mine')).json() as { items: Row[]; counts: { queue: number } };
+  assert.ok(queue.items.some((r) => r.id === again.id));
+  assert.equal(queue.counts.queue, queue.items.length);
+  assert.ok(!queue.items.some((r) => today.items.some((d) => d.id === r.id && d.status === 'done')), 'a row done has left the queue');
+  const paged: number[] = [];
+  for (let after = 0; ;) {
+    const page = (await call(agentA.token, 'GET', `/marketing/calls/mine?view=today&limit=2${after ? `&afterId=${after}` : ''}`)).json() as { items: Row[] };
+    if (page.items.length === 0) break;
+    paged.push(...page.items.map((r) => r.id));
+    after = page.items[page.items.length - 1]!.id;
+  }
+  assert.deepEqual(paged, today.items.map((r) => r.id));
+
+  // Each call, by the agent who made it, with what it changed.
+  const audit = await env.db.selectFrom('auditEntry').select(['actorId', 'entityType', 'entityId', 'after']).where('action', '=', 'call-list.call').orderBy('id').execute();
+  const mine = audit.filter((a) => a.actorId === agentA.id);
+  assert.equal(mine.length, 6, "A's six calls (one row twice)");
+  assert.equal(audit.filter((a) => a.actorId === agentB.id).length, 4);
+  assert.ok(audit.every((a) => a.entityType === 'call-list-row'));
+  for (const r of today.items) {
+    const last = mine.filter((a) => a.entityId === String(r.id)).at(-1)!;
+    assert.ok(last, `row ${r.id} is audited`);
+    const after = (typeof last.after === 'string' ? JSON.parse(last.after) : last.after) as { outcome: string; status: string; callListId: number };
+    assert.deepEqual(after, { outcome: r.outcome, status: r.status, callListId: listId });
+  }
 });

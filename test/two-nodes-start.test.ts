@@ -1,7 +1,7 @@
 // Two nodes started at the same moment on one fresh database (issue 13), as a deployment of two
 // replicas does, with REDIS_URL when it is set: both become ready; the once-only start-up work
-// (migrations, the first admin, the demo operator) is done once, whichever node gets there first;
-// only one of them prints the first admin's password.
+// (migrations, the first admin, the demo's agents, the demo operator) is done once, whichever node
+// gets there first; only one of them prints the first admin's password, and one the agents'.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
@@ -35,6 +35,7 @@ test('two nodes starting together on a fresh database both start and do the once
       const printed = nodes.filter((n) => /created staff user \\?"admin\\?" with password \S+/.test(n.output()));
       assert.equal(printed.length, 1, `round ${round}: one node printed the first admin's password`);
       assert.equal(nodes.filter((n) => /the first admin's password, shown once/.test(n.output())).length, 1);
+      assert.equal(nodes.filter((n) => /created demo agents \\?"agent1\\?" and \\?"agent2\\?" with password \S+/.test(n.output())).length, 1, `round ${round}: one node printed the demo agents' password`);
       assert.equal(nodes.filter((n) => /demo operator generated/.test(n.output())).length, 1, `round ${round}: one node generated the demo`);
 
       const c = new pg.Client({ connectionString: fresh.url });
@@ -42,8 +43,9 @@ test('two nodes starting together on a fresh database both start and do the once
       try {
         const one = async (q: string): Promise<number> => Number((await c.query<{ n: string }>(q)).rows[0]!.n);
         assert.equal(await one(`select count(*) as n from staff_user where username = 'admin'`), 1, 'one admin');
-        assert.equal(await one(`select count(*) as n from staff_user`), 1, 'no other staff user');
-        assert.equal(await one(`select count(*) as n from audit_entry where action = 'staff.create'`), 1, 'its creation audited once');
+        assert.equal(await one(`select count(*) as n from staff_user where username in ('agent1', 'agent2') and roles = '{agent}'`), 2, "the demo's two agents, once");
+        assert.equal(await one(`select count(*) as n from staff_user`), 3, 'no other staff user');
+        assert.equal(await one(`select count(*) as n from audit_entry where action = 'staff.create'`), 3, 'each creation audited once');
         assert.equal(await one('select count(*) as n from subscriber'), SUBSCRIBERS, 'the demo subscribers once');
         assert.equal(await one('select count(distinct msisdn) as n from subscriber'), SUBSCRIBERS);
         assert.equal(await one('select max(id) as n from subscriber'), SUBSCRIBERS);

@@ -5,26 +5,21 @@
 // the list is made pending (the segment frozen, the holdout marked in its rows) and cannot be
 // handed out yet. B approves it. A hands rows to an agent chosen by name (the form first says no
 // agent is chosen, and an agent disabled meanwhile is refused at the field); the rows show their
-// agent, and the outcome an agent records through the API. An agent signing in has no page of
-// their own calls in the console (GET /marketing/calls/mine only). Each step is checked with
-// axe-core and for sideways overflow, and photographed, the drawer in English too.
+// agent, and the outcome the agent records (their own page, 我的外呼, is walked in
+// console-agent-calls.test.ts), each number masked; the agent signing in is not shown the call
+// lists. Each step is checked with axe-core and for sideways overflow, and photographed, the
+// drawer in English too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { createStaffUser } from '../../src/modules/staff/index.ts';
 import type { Actor } from '../../src/platform/audit.ts';
-import { axeProblems, overflowProblems, screenshot, skipReason, type Hall } from './browser.ts';
-import { addStaff, choose, consoleSignIn, consoleSignOut, STAFF_PASSWORD, startMarketingHall, toast } from './staff.ts';
+import { skipReason, type Hall } from './browser.ts';
+import { addStaff, checkConsole, choose, consolePage, consoleSignIn, consoleSignOut, STAFF_PASSWORD, startMarketingHall, toast } from './staff.ts';
 
 const skip = skipReason();
 
-/** Accessibility and layout of the page as it stands, and a photograph of it. */
-async function check(page: Page, name: string): Promise<void> {
-  // A toast fades on its own clock; it is announced to screen readers and left out of the check.
-  assert.deepEqual(await axeProblems(page, ['.ant-message']), [], `${name}: accessibility`);
-  assert.deepEqual(await overflowProblems(page), [], `${name}: sideways overflow`);
-  await screenshot(page, `console-marketing-call-lists-${name}`);
-}
+const check = (page: Page, name: string) => checkConsole(page, `console-marketing-call-lists-${name}`);
 
 describe('staff console call lists in a browser', { skip }, () => {
   let hall: Hall;
@@ -50,11 +45,7 @@ describe('staff console call lists in a browser', { skip }, () => {
   test('A makes a call list in the form (refused until it is right); B approves it; A hands rows to an agent and sees the outcomes', async (t) => {
     const env = hall.env;
     const lists = env.s.marketing.callLists;
-    const page = await hall.context.newPage();
-    // The console's chunks are large: on a machine busy with other tests a page can take longer
-    // than the harness's 15 s to appear. A bound, not a timing.
-    page.setDefaultTimeout(45_000);
-    t.after(() => page.close().catch(() => undefined));
+    const page = await consolePage(hall, t);
     const name = '广州预付费外呼通话包';
     const segments = await env.s.marketing.segments.list();
     const segment = segments.find((s) => s.names['zh-CN'] === '广州预付费用户')!;
@@ -196,7 +187,7 @@ describe('staff console call lists in a browser', { skip }, () => {
     assert.ok(mine.length > 0 && mine.every((r) => r.agentId === wang.id), 'the rows went to 坐席小王');
     await assign.getByText(`待分配 ${open - 6} 行`).waitFor();
 
-    // ---- 坐席小王 records a call (through the API: the console has no page for it) ----
+    // ---- 坐席小王 records a call (in 我的外呼: console-agent-calls.test.ts walks that page) ----
     const callable = mine.find((r) => r.notBefore === null)!;
     assert.ok(callable, 'a row not held by the contact policy');
     await env.s.marketing.callLists.work(wang, callable.id, { outcome: 'declined', note: '已有通话包' });
@@ -205,6 +196,9 @@ describe('staff console call lists in a browser', { skip }, () => {
     await filter(drawer, '已完成 1');
     const byAgent = drawer.getByTestId('call-list-by-agent').locator('tbody tr').filter({ hasText: `坐席小王（工号 ${wang.id}）` });
     for (const cell of ['1', '100.0%', '0.0%']) await byAgent.getByText(cell, { exact: true }).first().waitFor();
+    // Marketing reads the numbers masked: none of the list's rows shows one in full.
+    assert.match(callable.msisdn, /^1\d{2}\*{4}\d{4}$/);
+    assert.ok(!/1\d{10}/.test(await rowsTable.innerText()), 'no full number in the rows');
     const doneRow = rowsTable.locator('tbody tr.ant-table-row').filter({ hasText: callable.msisdn });
     for (const cell of ['已完成', `坐席小王（工号 ${wang.id}）`, '接通，拒绝', '已有通话包']) await doneRow.getByText(cell, { exact: true }).waitFor();
     await filter(drawer, /^已分配/);
@@ -229,7 +223,7 @@ describe('staff console call lists in a browser', { skip }, () => {
     await page.getByRole('heading', { level: 1, name: '外呼名单' }).waitFor();
     await consoleSignOut(page);
 
-    // ---- 坐席小王 signs in: the rows are his through the API, but the console has no page of them ----
+    // ---- 坐席小王 signs in: the rows are his, in 我的外呼; the lists are not his to see ----
     await consoleSignIn(page, hall.base, 'agwang');
     const menu = await page.getByRole('menuitem').allInnerTexts().then((xs) => xs.map((x) => x.trim()).filter(Boolean));
     assert.ok(!menu.includes('外呼名单'), 'an agent is not shown the call lists');

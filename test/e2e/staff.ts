@@ -4,7 +4,7 @@
 import { createStaffUser } from '../../src/modules/staff/index.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { seedDemoMarketing } from '../../src/modules/marketing/index.ts';
-import { startHall, type Hall } from './browser.ts';
+import { axeProblems, overflowProblems, screenshot, startHall, type Hall } from './browser.ts';
 import type { StaffRole } from '../../src/businesses/registry.ts';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
@@ -73,4 +73,24 @@ export async function choose(page: Page, scope: Locator | Page, name: string, op
   // Close the dropdown if it is still open. With reduced motion it has already gone, and an Escape
   // then would close the dialog the select sits in.
   if (await page.locator('.ant-select-dropdown:visible').count()) await page.keyboard.press('Escape');
+}
+
+/**
+ * A page of the hall's browser for one test, closed after it. The console's chunks are large: on a
+ * machine busy with other tests a page can take longer than the harness's 15 s to appear, so its
+ * waits are bound at 45 s (a bound, not a timing).
+ */
+export async function consolePage(hall: Hall, t: { after(fn: () => unknown): void }): Promise<Page> {
+  const page = await hall.context.newPage();
+  page.setDefaultTimeout(45_000);
+  t.after(() => page.close().catch(() => undefined));
+  return page;
+}
+
+/** Accessibility and layout of the page as it stands (axe-core, sideways overflow), and a photograph of it as `name`. */
+export async function checkConsole(page: Page, name: string): Promise<void> {
+  // A toast fades on its own clock; it is announced to screen readers and left out of the check.
+  assert.deepEqual(await axeProblems(page, ['.ant-message']), [], `${name}: accessibility`);
+  assert.deepEqual(await overflowProblems(page), [], `${name}: sideways overflow`);
+  await screenshot(page, name);
 }

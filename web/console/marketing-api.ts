@@ -107,8 +107,9 @@ export type TriggerInput = RequestOf<`${C}/triggers`, 'post'>;
 export type TriggerCondition = NonNullable<TriggerInput['condition']>;
 export type TriggerEvent = TriggerInput['event'];
 export const TRIGGER_EVENTS = ['interaction.called', 'usage.threshold', 'balance.low', 'bill.issued'] as const satisfies readonly TriggerEvent[];
-export type TriggerChannel = NonNullable<TriggerInput['channel']>;
-export const TRIGGER_CHANNELS = ['sms', 'ussd', 'hall'] as const satisfies readonly TriggerChannel[];
+// The server takes the channel as a string, to refuse an unknown one with its own words at `channel`.
+export const TRIGGER_CHANNELS = ['sms', 'ussd', 'hall', 'ivr', 'kiosk'] as const satisfies readonly NonNullable<TriggerInput['channel']>[];
+export type TriggerChannel = (typeof TRIGGER_CHANNELS)[number];
 
 export interface Rates { called: number; reached: number; accepted: number; contactRate: number; salesRate: number; handlingRate: number }
 export interface UpliftGroup { size: number; converted: number; rate: number }
@@ -146,6 +147,16 @@ export type Agent = ResponseOf<`${C}/agents`, 'get', 200>['items'][number];
 export type AssignAnswer = ResponseOf<`${C}/call-lists/{id}/assign`, 'post', 200>;
 /** The most rows one assignment hands out (the service's MAX_ASSIGN). */
 export const MAX_ASSIGN = 2000;
+/** The signed-in agent's calls (我的外呼): to call, or worked today. */
+export type AgentCallsView = NonNullable<QueryOf<`${C}/calls/mine`, 'get'>['view']>;
+export type AgentCalls = ResponseOf<`${C}/calls/mine`, 'get', 200>;
+/** One of them: the number in full, the subscriber's name, the list's offer as it is read out. */
+export type AgentCall = AgentCalls['items'][number];
+export type CallOutcomeInput = RequestOf<`${C}/calls/{id}/outcome`, 'post'>;
+export type CallOutcome = CallOutcomeInput['outcome'];
+/** The outcomes an agent records, as the service takes them. */
+export const CALL_OUTCOMES = ['not_reached', 'declined', 'accepted'] as const satisfies readonly CallOutcome[];
+export type CallOutcomeAnswer = ResponseOf<`${C}/calls/{id}/outcome`, 'post', 200>;
 export interface ResultCell { offerId: number; names: { 'zh-CN': string; en: string }; channel: string; impressions: number; accepts: number; declines: number; conversionRate: number; revenueFen: number }
 export interface Results {
   from: string;
@@ -177,6 +188,10 @@ export function createCampaignClient(o: Parameters<typeof request>[0]) {
     approveList: (listId: number) => call<CallList>('POST', `/call-lists/${id(listId)}/approve`),
     rejectList: (listId: number, reason: string) => call<CallList>('POST', `/call-lists/${id(listId)}/reject`, { reason }),
     closeList: (listId: number) => call<CallList>('POST', `/call-lists/${id(listId)}/close`),
+    myCalls: (q: { view: AgentCallsView; afterId?: number; limit?: number }) => call<AgentCalls>('GET', `/calls/mine${query(q)}`),
+    /** An accepted call charges the subscriber: under `key`, so a retry is the same accept. */
+    recordCall: async (rowId: number, body: CallOutcomeInput, key?: string) =>
+      (await request<CallOutcomeAnswer>(o, 'POST', `${base}/calls/${id(rowId)}/outcome`, body, key ? { 'idempotency-key': key } : {})).data,
     results: (q: { from?: string; to?: string; offerId?: number; channel?: string }) => call<Results>('GET', `/results${query(q)}`),
   };
 }

@@ -2,52 +2,22 @@
 // the uplift against the holdout and the suppressed rows by rule; on a live list, handing open
 // rows to agents chosen by name (in turn, each row through the contact policy); the rates per
 // agent; and its rows (the calls) with their state, agent and outcome, filtered by state and read
-// a page at a time. Outcomes are the agents' to record (POST /marketing/calls/:id/outcome), so
-// here they are only read.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// a page at a time, the numbers masked (only the agent a row is handed to sees it in full).
+// Outcomes are the agents' to record (我的外呼, pages/marketing-my-calls.tsx), so here they are
+// only read.
+import { useState } from 'react';
 import { App, Button, Card, Descriptions, Drawer, Empty, Flex, Form, InputNumber, Radio, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ReloadOutlined } from '@ant-design/icons';
 import { formatBeijing, formatFen, formatRate } from '../shared/format.ts';
-import { toApiError, type ApiError } from './api.ts';
+import { toApiError } from './api.ts';
 import { useI18n } from './i18n.tsx';
 import { CALL_ROW_STATUSES, MAX_ASSIGN, useCampaigns, useMarketing, type CallListDetail, type CallRow, type CallRowStatus, type Rates } from './marketing-api.ts';
 import { codeName } from './marketing-ui.tsx';
-import { ErrorAlert, errorText, ToneTag, useLoad, type Tone } from './ui.tsx';
+import { ErrorAlert, errorText, ToneTag, useLoad, usePages, type Tone } from './ui.tsx';
 
 const PAGE = 50;
 const ROW_TONES: Record<CallRowStatus, Tone> = { open: 'blue', assigned: 'gold', done: 'green', suppressed: 'red', holdout: 'grey' };
-
-/** A list's rows in id order, of one state or all, a page at a time; read afresh when `version` changes. */
-function useRows(listId: number, status: CallRowStatus | undefined, version: number) {
-  const api = useCampaigns();
-  const [items, setItems] = useState<CallRow[]>([]);
-  const [hasMore, setHasMore] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<ApiError>();
-  const asked = useRef(0);
-  const load = useCallback((afterId: number) => {
-    const n = ++asked.current;
-    setLoading(true);
-    api.rows(listId, { status, afterId, limit: PAGE }).then(
-      (r) => {
-        if (n !== asked.current) return;
-        setItems((xs) => (afterId ? [...xs, ...r.items] : r.items));
-        setHasMore(r.items.length === PAGE);
-        setError(undefined);
-        setLoading(false);
-      },
-      (e: unknown) => {
-        if (n !== asked.current) return;
-        setError(toApiError(e));
-        setLoading(false);
-      },
-    );
-  }, [api, listId, status]);
-  useEffect(() => load(0), [load, version]);
-  const last = items[items.length - 1]?.id ?? 0;
-  return { items, hasMore, loading, error, loadMore: () => load(last) };
-}
 
 interface AssignValues {
   agentIds: number[];
@@ -90,8 +60,7 @@ function ListBody({ d, version, onAssigned }: { d: CallListDetail; version: numb
   const agents = useLoad(() => api.agents(), []);
   const segments = useLoad(() => mkt.segments(), []);
   const [status, setStatus] = useState<CallRowStatus | 'all'>('all');
-  const [retry, setRetry] = useState(0);
-  const rows = useRows(d.id, status === 'all' ? undefined : status, version + retry);
+  const rows = usePages((afterId) => api.rows(d.id, { status: status === 'all' ? undefined : status, afterId, limit: PAGE }), PAGE, [d.id, status, version]);
   const [form] = Form.useForm<AssignValues>();
   const [busy, setBusy] = useState(false);
 
@@ -235,14 +204,14 @@ function ListBody({ d, version, onAssigned }: { d: CallListDetail; version: numb
           ...CALL_ROW_STATUSES.map((s) => ({ value: s, label: `${codeName(i18n, 'rowStatus', s)} ${count(s).toLocaleString()}` })),
         ]}
       />
-      {rows.error && <ErrorAlert error={rows.error} onRetry={() => setRetry((n) => n + 1)} />}
+      {rows.error && <ErrorAlert error={rows.error} onRetry={rows.reload} />}
       <Table<CallRow>
         size="small" rowKey="id" columns={rowColumns} dataSource={rows.items} loading={rows.loading} pagination={false} scroll={{ x: 'max-content' }}
         locale={{ emptyText: rows.loading ? ' ' : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('mkt.callRows.empty')} /> }} data-testid="call-list-rows"
       />
       <Flex justify="space-between" align="center" style={{ marginTop: 8 }}>
         <Typography.Text type="secondary">{t('mkt.callRows.shown', { n: rows.items.length.toLocaleString() })}</Typography.Text>
-        {rows.hasMore && <Button onClick={rows.loadMore} loading={rows.loading}>{t('mkt.callRows.more')}</Button>}
+        {rows.hasMore && <Button onClick={rows.more} loading={rows.loading}>{t('mkt.callRows.more')}</Button>}
       </Flex>
     </>
   );

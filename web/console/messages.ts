@@ -5,6 +5,7 @@
 
 import { marketingEn, marketingZh } from './marketing-messages.ts';
 import { mallEn, mallZh } from './mall-messages.ts';
+import { agentCallsEn, agentCallsZh } from './agent-calls-messages.ts';
 
 const zh = {
   'app.title': '运营管理台',
@@ -281,6 +282,7 @@ const zh = {
   'audit.filterEntityType': '对象类型',
   'audit.filterEntityId': '对象 ID',
   ...marketingZh,
+  ...agentCallsZh,
   ...mallZh,
 } as const;
 
@@ -561,6 +563,7 @@ const en: Record<MessageKey, string> = {
   'audit.filterEntityType': 'Entity type',
   'audit.filterEntityId': 'Entity ID',
   ...marketingEn,
+  ...agentCallsEn,
   ...mallEn,
 };
 

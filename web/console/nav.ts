@@ -29,7 +29,7 @@ export const MALL_NAV = [
 export type MallPageKey = (typeof MALL_NAV)[number]['key'];
 
 export type PageKey = 'home' | 'offerings' | 'reviews' | 'businesses' | 'staff' | 'audit'
-  | 'mktFeatures' | 'mktSegments' | 'mktOffers' | 'mktDecisions' | 'mktContacts' | 'mktTriggers' | 'mktBroadcasts' | 'mktCallLists' | 'mktResults'
+  | 'mktFeatures' | 'mktSegments' | 'mktOffers' | 'mktDecisions' | 'mktContacts' | 'mktTriggers' | 'mktBroadcasts' | 'mktCallLists' | 'mktMyCalls' | 'mktResults'
   | MallPageKey;
 
 export type NavItem = NavEntry<PageKey>;
@@ -49,6 +49,8 @@ export const NAV: readonly NavItem[] = [
   { key: 'mktTriggers', path: '/marketing/triggers', label: 'nav.mktTriggers', roles: ['admin', 'marketing', 'agent'], group: 'marketing' },
   { key: 'mktBroadcasts', path: '/marketing/broadcasts', label: 'nav.mktBroadcasts', roles: ['admin', 'marketing'], group: 'marketing' },
   { key: 'mktCallLists', path: '/marketing/call-lists', label: 'nav.mktCallLists', roles: ['admin', 'marketing'], group: 'marketing' },
+  // An agent's own calls from the lists (我的外呼): the rows handed to them, to call and record.
+  { key: 'mktMyCalls', path: '/marketing/my-calls', label: 'nav.mktMyCalls', roles: ['admin', 'agent'], group: 'marketing' },
   { key: 'mktResults', path: '/marketing/results', label: 'nav.mktResults', roles: ['admin', 'marketing'], group: 'marketing' },
   ...MALL_NAV,
 ];

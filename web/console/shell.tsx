@@ -29,6 +29,7 @@ const MktContacts = lazy(() => import('./pages/marketing-contacts.tsx'));
 const MktTriggers = lazy(() => import('./pages/marketing-triggers.tsx'));
 const MktBroadcasts = lazy(() => import('./pages/marketing-broadcasts.tsx'));
 const MktCallLists = lazy(() => import('./pages/marketing-call-lists.tsx'));
+const MktMyCalls = lazy(() => import('./pages/marketing-my-calls.tsx'));
 const MktResults = lazy(() => import('./pages/marketing-results.tsx'));
 
 const ICONS: Record<PageKey, ReactNode> = {
@@ -77,6 +78,7 @@ export default function Shell() {
       case 'mktTriggers': return <MktTriggers />;
       case 'mktBroadcasts': return <MktBroadcasts />;
       case 'mktCallLists': return <MktCallLists />;
+      case 'mktMyCalls': return <MktMyCalls />;
       case 'mktResults': return <MktResults />;
       default: {
         const Page = MALL_PAGES[current.key].page;

@@ -55,6 +55,55 @@ export function useLoad<T>(load: () => Promise<T>, key: unknown[]): Loaded<T> {
   return { data, error, loading, reload };
 }
 
+export interface Pages<T, A> extends Omit<Loaded<A>, 'data'> {
+  /** Every page read so far, in the server's order. */
+  items: T[];
+  /** The last answer as a whole (what it says besides its items: counts…). */
+  answer: A | undefined;
+  hasMore: boolean;
+  /** Reads the next page, after the last item shown. */
+  more(): void;
+}
+
+/**
+ * A list read a page (`size` items) at a time, each after the last id shown (`afterId`), from
+ * the start when the page shows, whenever `key` changes and on `reload`.
+ */
+export function usePages<A extends { items: { id: number }[] }>(load: (afterId: number) => Promise<A>, size: number, key: unknown[]): Pages<A['items'][number], A> {
+  const [items, setItems] = useState<A['items'][number][]>([]);
+  const [answer, setAnswer] = useState<A>();
+  const [hasMore, setHasMore] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<ApiError>();
+  const asked = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const read = useCallback((afterId: number) => {
+    // Only the latest answer counts: a filter changed meanwhile makes an earlier one stale.
+    const n = ++asked.current;
+    setLoading(true);
+    loadRef.current(afterId).then(
+      (r) => {
+        if (n !== asked.current) return;
+        setItems((xs) => (afterId ? [...xs, ...r.items] : r.items));
+        setAnswer(r);
+        setHasMore(r.items.length === size);
+        setError(undefined);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (n !== asked.current) return;
+        setError(toApiError(e));
+        setLoading(false);
+      },
+    );
+  }, [size]);
+  const k = JSON.stringify(key);
+  useEffect(() => read(0), [read, k]);
+  const last = items[items.length - 1]?.id ?? 0;
+  return { items, answer, hasMore, loading, error, more: () => read(last), reload: useCallback(() => read(0), [read]) };
+}
+
 export function ErrorAlert({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
   const i18n = useI18n();
   return (

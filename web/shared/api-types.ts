@@ -6962,10 +6962,10 @@ export interface paths {
                                 id: number;
                                 orderRef: string;
                                 /**
-                                 * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回
+                                 * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回, cancelled 已取消发货 (the order was refunded in full before it left)
                                  * @enum {string}
                                  */
-                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                                 warehouse: string;
                                 carrier: string;
                                 carrierNames: {
@@ -6989,7 +6989,7 @@ export interface paths {
                                 returnUntil: string | null;
                                 timeline: {
                                     /** @enum {string} */
-                                    state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                                    state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                                     place: string | null;
                                     note: {
                                         "zh-CN": string;
@@ -7002,8 +7002,11 @@ export interface paths {
                                 returns: {
                                     id: number;
                                     shipmentId: number;
-                                    /** @enum {string} */
-                                    state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                                    /**
+                                     * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                                     * @enum {string}
+                                     */
+                                    state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                                     reason: string;
                                     lines: {
                                         skuId: number;
@@ -7091,10 +7094,10 @@ export interface paths {
                             id: number;
                             orderRef: string;
                             /**
-                             * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回
+                             * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回, cancelled 已取消发货 (the order was refunded in full before it left)
                              * @enum {string}
                              */
-                            state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                            state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                             warehouse: string;
                             carrier: string;
                             carrierNames: {
@@ -7118,7 +7121,7 @@ export interface paths {
                             returnUntil: string | null;
                             timeline: {
                                 /** @enum {string} */
-                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                                 place: string | null;
                                 note: {
                                     "zh-CN": string;
@@ -7131,8 +7134,11 @@ export interface paths {
                             returns: {
                                 id: number;
                                 shipmentId: number;
-                                /** @enum {string} */
-                                state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                                /**
+                                 * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                                 * @enum {string}
+                                 */
+                                state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                                 reason: string;
                                 lines: {
                                     skuId: number;
@@ -7253,8 +7259,11 @@ export interface paths {
                         "application/json": {
                             id: number;
                             shipmentId: number;
-                            /** @enum {string} */
-                            state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                            /**
+                             * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                             reason: string;
                             lines: {
                                 skuId: number;
@@ -7276,8 +7285,11 @@ export interface paths {
                         "application/json": {
                             id: number;
                             shipmentId: number;
-                            /** @enum {string} */
-                            state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                            /**
+                             * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                             reason: string;
                             lines: {
                                 skuId: number;
@@ -7456,7 +7468,7 @@ export interface paths {
                             outcome: "moved" | "recorded" | "duplicate";
                             shipmentId: number;
                             /** @enum {string} */
-                            state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                            state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                         };
                     };
                 };
@@ -15473,8 +15485,8 @@ export interface paths {
                             minAmountFen?: number;
                         };
                         offerId: number;
-                        /** @enum {string} */
-                        channel?: "sms" | "ussd" | "hall";
+                        /** @description Where the offer goes: sms, ussd, hall, ivr, kiosk (sms unless said); another answers INVALID_INPUT at path channel */
+                        channel?: string;
                         windowMinutes: number;
                         once?: boolean;
                     };
@@ -15785,8 +15797,8 @@ export interface paths {
                             minAmountFen?: number;
                         };
                         offerId: number;
-                        /** @enum {string} */
-                        channel?: "sms" | "ussd" | "hall";
+                        /** @description Where the offer goes: sms, ussd, hall, ivr, kiosk (sms unless said); another answers INVALID_INPUT at path channel */
+                        channel?: string;
                         windowMinutes: number;
                         once?: boolean;
                     };
@@ -15962,7 +15974,7 @@ export interface paths {
                                 contactId: number | null;
                                 at: string;
                                 sentAt: string | null;
-                                /** @description A USSD or hall placement waits first in 我的优惠 until then (outcome placed; shown once seen) */
+                                /** @description A USSD, hall, IVR or kiosk placement waits first in 我的优惠 until then (outcome placed; shown once seen; expired with rule NOT_SHOWN if not seen by then) */
                                 placedUntil: string | null;
                             }[];
                         };
@@ -18043,7 +18055,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    state?: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                    state?: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                     orderRef?: string;
                     trackingNo?: string;
                     msisdn?: string;
@@ -18066,10 +18078,10 @@ export interface paths {
                                 id: number;
                                 orderRef: string;
                                 /**
-                                 * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回
+                                 * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回, cancelled 已取消发货 (the order was refunded in full before it left)
                                  * @enum {string}
                                  */
-                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                                 warehouse: string;
                                 carrier: string;
                                 carrierNames: {
@@ -18093,7 +18105,7 @@ export interface paths {
                                 returnUntil: string | null;
                                 timeline: {
                                     /** @enum {string} */
-                                    state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                                    state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                                     place: string | null;
                                     note: {
                                         "zh-CN": string;
@@ -18106,8 +18118,11 @@ export interface paths {
                                 returns: {
                                     id: number;
                                     shipmentId: number;
-                                    /** @enum {string} */
-                                    state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                                    /**
+                                     * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                                     * @enum {string}
+                                     */
+                                    state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                                     reason: string;
                                     lines: {
                                         skuId: number;
@@ -18376,10 +18391,10 @@ export interface paths {
                             id: number;
                             orderRef: string;
                             /**
-                             * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回
+                             * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回, cancelled 已取消发货 (the order was refunded in full before it left)
                              * @enum {string}
                              */
-                            state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                            state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                             warehouse: string;
                             carrier: string;
                             carrierNames: {
@@ -18403,7 +18418,7 @@ export interface paths {
                             returnUntil: string | null;
                             timeline: {
                                 /** @enum {string} */
-                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                                 place: string | null;
                                 note: {
                                     "zh-CN": string;
@@ -18416,8 +18431,11 @@ export interface paths {
                             returns: {
                                 id: number;
                                 shipmentId: number;
-                                /** @enum {string} */
-                                state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                                /**
+                                 * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                                 * @enum {string}
+                                 */
+                                state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                                 reason: string;
                                 lines: {
                                     skuId: number;
@@ -18537,7 +18555,7 @@ export interface paths {
         put?: never;
         /**
          * Hand a parcel to its carrier: the carrier and its tracking number (made by the carrier when it can)
-         * @description The ops role. 409 SHIPMENT_ALREADY_SHIPPED once shipped, 400 TRACKING_NO_REQUIRED for a carrier that makes none, 409 TRACKING_NO_TAKEN for a number on another parcel, 404 CARRIER_NOT_FOUND.
+         * @description The ops role. 409 SHIPMENT_ALREADY_SHIPPED once shipped, 409 ORDER_REFUNDED (or SHIPMENT_CANCELLED) for a parcel cancelled because its order was refunded in full, 400 TRACKING_NO_REQUIRED for a carrier that makes none, 409 TRACKING_NO_TAKEN for a number on another parcel, 404 CARRIER_NOT_FOUND.
          */
         post: {
             parameters: {
@@ -18567,10 +18585,10 @@ export interface paths {
                             id: number;
                             orderRef: string;
                             /**
-                             * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回
+                             * @description to_ship 待发货, shipped 已发货, in_transit 运输中, delivered 已签收, returned 已退回, cancelled 已取消发货 (the order was refunded in full before it left)
                              * @enum {string}
                              */
-                            state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                            state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                             warehouse: string;
                             carrier: string;
                             carrierNames: {
@@ -18594,7 +18612,7 @@ export interface paths {
                             returnUntil: string | null;
                             timeline: {
                                 /** @enum {string} */
-                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned";
+                                state: "to_ship" | "shipped" | "in_transit" | "delivered" | "returned" | "cancelled";
                                 place: string | null;
                                 note: {
                                     "zh-CN": string;
@@ -18607,8 +18625,11 @@ export interface paths {
                             returns: {
                                 id: number;
                                 shipmentId: number;
-                                /** @enum {string} */
-                                state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                                /**
+                                 * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                                 * @enum {string}
+                                 */
+                                state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                                 reason: string;
                                 lines: {
                                     skuId: number;
@@ -18726,7 +18747,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    state?: "requested" | "approved" | "received" | "refunded" | "rejected";
+                    state?: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                     limit?: number;
                 };
                 header?: never;
@@ -18745,8 +18766,11 @@ export interface paths {
                             items: {
                                 id: number;
                                 shipmentId: number;
-                                /** @enum {string} */
-                                state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                                /**
+                                 * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                                 * @enum {string}
+                                 */
+                                state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                                 reason: string;
                                 lines: {
                                     skuId: number;
@@ -18888,8 +18912,11 @@ export interface paths {
                         "application/json": {
                             id: number;
                             shipmentId: number;
-                            /** @enum {string} */
-                            state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                            /**
+                             * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                             reason: string;
                             lines: {
                                 skuId: number;
@@ -19034,8 +19061,11 @@ export interface paths {
                         "application/json": {
                             id: number;
                             shipmentId: number;
-                            /** @enum {string} */
-                            state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                            /**
+                             * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                             reason: string;
                             lines: {
                                 skuId: number;
@@ -19151,7 +19181,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The returned goods are back: the shipment is returned and the order's owner refunds (refunded, or received when the refund must run again)
+         * The returned goods are back: the shipment is returned and the order's owner refunds (refunded; refunding while the refund awaits approval or the provider; received when the refund must run again)
          * @description The ops role; 409 RETURN_NOT_IN_STATE when the return is elsewhere in its course.
          */
         post: {
@@ -19174,8 +19204,11 @@ export interface paths {
                         "application/json": {
                             id: number;
                             shipmentId: number;
-                            /** @enum {string} */
-                            state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                            /**
+                             * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                             reason: string;
                             lines: {
                                 skuId: number;
@@ -19291,7 +19324,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run a received return's refund again (the first attempt failed)
+         * Run a received or refunding return's refund again (the first attempt failed, or was rejected): asked again only when none is under way
          * @description The ops role; 409 RETURN_NOT_IN_STATE when the return is elsewhere in its course.
          */
         post: {
@@ -19314,8 +19347,11 @@ export interface paths {
                         "application/json": {
                             id: number;
                             shipmentId: number;
-                            /** @enum {string} */
-                            state: "requested" | "approved" | "received" | "refunded" | "rejected";
+                            /**
+                             * @description requested 待审核, approved 待寄回, received 已收货 (no refund under way), refunding 退款中 (asked for, awaiting approval or the provider), refunded 已退款, rejected 未通过
+                             * @enum {string}
+                             */
+                            state: "requested" | "approved" | "received" | "refunding" | "refunded" | "rejected";
                             reason: string;
                             lines: {
                                 skuId: number;
@@ -25175,6 +25211,7 @@ export interface paths {
                                 id: number;
                                 callListId: number;
                                 subscriberId: number;
+                                /** @description In full only for the agent the row is handed to; masked (138****0001) for anyone else */
                                 msisdn: string;
                                 holdout: boolean;
                                 /** @enum {string} */
@@ -26057,10 +26094,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in agent's own queue: rows handed to them on live lists, those the policy held last */
+        /**
+         * The signed-in agent's own calls: the queue (rows handed to them on live lists, those the policy held last) or the rows they worked today, a page at a time
+         * @description Each row with the number in full (they dial it), the subscriber's name, and the list's offer as it is read out. `afterId`: the last id of the page before. `counts`: rows to call and rows worked today.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    view?: "queue" | "today";
+                    afterId?: number;
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -26078,6 +26122,7 @@ export interface paths {
                                 id: number;
                                 callListId: number;
                                 subscriberId: number;
+                                /** @description In full only for the agent the row is handed to; masked (138****0001) for anyone else */
                                 msisdn: string;
                                 holdout: boolean;
                                 /** @enum {string} */
@@ -26093,6 +26138,7 @@ export interface paths {
                                 priceFen: number | null;
                                 note: string | null;
                                 workedAt: string | null;
+                                subscriberName: string | null;
                                 list: {
                                     id: number;
                                     names: {
@@ -26100,8 +26146,26 @@ export interface paths {
                                         en: string;
                                     };
                                     offerId: number;
+                                    offer: {
+                                        id: number;
+                                        names: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                        pitch: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                        priceFen: number;
+                                        validityDays: number | null;
+                                        endsAt: string;
+                                    };
                                 };
                             }[];
+                            counts: {
+                                queue: number;
+                                today: number;
+                            };
                         };
                     };
                 };
@@ -26207,7 +26271,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One call with the offer to read out (its own agent, or marketing) */
+        /** One call with the offer to read out (its own agent, or marketing, who sees the number masked) */
         get: {
             parameters: {
                 query?: never;
@@ -26229,6 +26293,7 @@ export interface paths {
                             id: number;
                             callListId: number;
                             subscriberId: number;
+                            /** @description In full only for the agent the row is handed to; masked (138****0001) for anyone else */
                             msisdn: string;
                             holdout: boolean;
                             /** @enum {string} */
@@ -26403,6 +26468,7 @@ export interface paths {
                                 id: number;
                                 callListId: number;
                                 subscriberId: number;
+                                /** @description In full only for the agent the row is handed to; masked (138****0001) for anyone else */
                                 msisdn: string;
                                 holdout: boolean;
                                 /** @enum {string} */
@@ -27609,6 +27675,8 @@ export interface paths {
                                     lineFen: number;
                                     number?: string;
                                     codes?: string[];
+                                    /** @description when the codes were revoked (the order refunded in full): void, no longer valid */
+                                    codesVoidedAt?: string;
                                 }[];
                                 goodsFen: number;
                                 deliveryFen: number;
@@ -27787,6 +27855,8 @@ export interface paths {
                                 lineFen: number;
                                 number?: string;
                                 codes?: string[];
+                                /** @description when the codes were revoked (the order refunded in full): void, no longer valid */
+                                codesVoidedAt?: string;
                             }[];
                             goodsFen: number;
                             deliveryFen: number;
@@ -36254,6 +36324,8 @@ export interface components {
                 lineFen: number;
                 number?: string;
                 codes?: string[];
+                /** @description when the codes were revoked (the order refunded in full): void, no longer valid */
+                codesVoidedAt?: string;
             }[];
             goodsFen: number;
             deliveryFen: number;
@@ -36329,6 +36401,8 @@ export interface components {
                 lineFen: number;
                 number?: string;
                 codes?: string[];
+                /** @description when the codes were revoked (the order refunded in full): void, no longer valid */
+                codesVoidedAt?: string;
             }[];
             goodsFen: number;
             deliveryFen: number;

@@ -1,7 +1,8 @@
 // The staff console's campaign pages (docs/console-api.md, "Call lists" and "Results"): outbound
 // call lists built from a segment for one offer (approved by a second person before anyone is
 // called), handed to agents (chosen among the active ones) through the contact policy, each
-// agent's own queue and the outcome of each call with the three rates; and the results per offer
+// agent's own queue and the outcome of each call with the three rates (the number in full only to
+// the agent a row is handed to; marketing reads it masked); and the results per offer
 // and channel with a series per day and the uplift against holdouts. Thin over the marketing
 // module; an accepted call takes the offer through the offer.accept business, confirmed by the
 // subscriber's spoken yes.
@@ -16,7 +17,7 @@ import { staffActor } from '../api/auth.ts';
 import { sendProblem } from '../api/problem.ts';
 import { safeText } from '../schemas.ts';
 
-type Deps = Pick<Services, 'marketing' | 'tokens' | 'clock' | 'staff' | 'invoker'>;
+type Deps = Pick<Services, 'marketing' | 'tokens' | 'clock' | 'staff' | 'invoker' | 'subscribers'>;
 
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).loose();
 const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
@@ -40,7 +41,7 @@ const callListSchema = z.object({
   rates: ratesSchema,
 });
 const rowSchema = z.object({
-  id: z.number(), callListId: z.number(), subscriberId: z.number(), msisdn: z.string(), holdout: z.boolean(), status: z.enum(statuses),
+  id: z.number(), callListId: z.number(), subscriberId: z.number(), msisdn: z.string().describe('In full only for the agent the row is handed to; masked (138****0001) for anyone else'), holdout: z.boolean(), status: z.enum(statuses),
   agentId: z.number().nullable(), assignedAt: z.string().nullable(), rule: z.string().nullable(), notBefore: z.string().nullable(), attempts: z.number(),
   outcome: z.enum(['not_reached', 'declined', 'accepted']).nullable(), reached: z.boolean(), subscriptionId: z.number().nullable(), priceFen: z.number().nullable(),
   note: z.string().nullable(), workedAt: z.string().nullable(),
@@ -168,16 +169,30 @@ export function campaignRoutes(s: Deps): FastifyPluginAsyncZod {
     // ---- an agent's calls ----
     app.get('/marketing/calls/mine', {
       schema: {
-        tags, summary: "The signed-in agent's own queue: rows handed to them on live lists, those the policy held last",
-        response: { 200: z.object({ items: z.array(rowSchema.extend({ list: z.object({ id: z.number(), names: l10nSchema, offerId: z.number() }) })) }), ...errors },
+        tags, summary: "The signed-in agent's own calls: the queue (rows handed to them on live lists, those the policy held last) or the rows they worked today, a page at a time",
+        description: 'Each row with the number in full (they dial it), the subscriber\'s name, and the list\'s offer as it is read out. `afterId`: the last id of the page before. `counts`: rows to call and rows worked today.',
+        querystring: z.object({
+          view: z.enum(['queue', 'today']).default('queue'), afterId: z.coerce.number().int().min(0).max(2_147_483_647).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }).strict(),
+        response: {
+          200: z.object({
+            items: z.array(rowSchema.extend({ subscriberName: z.string().nullable(), list: z.object({ id: z.number(), names: l10nSchema, offerId: z.number(), offer: offerScript }) })),
+            counts: z.object({ queue: z.number(), today: z.number() }),
+          }),
+          ...errors,
+        },
       },
     }, async (req) => {
       const actor = await staffActor(s, req, ['agent']);
-      return { items: await m.callLists.queue(actor) };
+      const { view, ...page } = req.query;
+      const [rows, counts] = await Promise.all([view === 'today' ? m.callLists.workedToday(actor, page) : m.callLists.queue(actor, page), m.callLists.agentCounts(actor)]);
+      const names = new Map((await s.subscribers.contactDetails([...new Set(rows.map((r) => r.subscriberId))])).map((c) => [c.subscriberId, c.name]));
+      const offers = new Map(await Promise.all([...new Set(rows.map((r) => r.list.offerId))].map(async (id) => [id, await script(id)] as const)));
+      return { items: rows.map((r) => ({ ...r, subscriberName: names.get(r.subscriberId) ?? null, list: { ...r.list, offer: offers.get(r.list.offerId)! } })), counts };
     });
 
     app.get('/marketing/calls/:id', {
-      schema: { tags, summary: 'One call with the offer to read out (its own agent, or marketing)', params: idParams, response: { 200: rowSchema.extend({ offer: offerScript }), ...errors } },
+      schema: { tags, summary: 'One call with the offer to read out (its own agent, or marketing, who sees the number masked)', params: idParams, response: { 200: rowSchema.extend({ offer: offerScript }), ...errors } },
     }, async (req) => {
       const actor = await staffActor(s, req, ['agent', 'marketing']);
       const { offerId, ...row } = await m.callLists.row(actor, req.params.id);

@@ -15,6 +15,9 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { l10n, type L10n } from '../../platform/i18n.ts';
+import { maskMsisdn } from '../../platform/msisdn.ts';
+import { startOfDay } from '../../platform/cycle.ts';
+import { localDay } from '../../platform/dates.ts';
 import type { Clock } from '../../platform/ports.ts';
 import { requireRole, type Actor, type AuditLog } from '../../platform/audit.ts';
 import type { SegmentService } from './segments.service.ts';
@@ -105,13 +108,26 @@ export function rates(called: number, reached: number, accepted: number): Rates 
   return { called, reached, accepted, contactRate: ratio(reached, called), salesRate: ratio(accepted, reached), handlingRate: ratio(accepted, called) };
 }
 
-export function callRowView(r: CallRow): CallRowView {
+/**
+ * A row as staff see it. The number in full only for the agent who is to dial it (`full`); to
+ * anyone else (marketing reading a list's rows) masked, `138****0001`.
+ */
+export function callRowView(r: CallRow, full = false): CallRowView {
   return {
-    id: r.id, callListId: r.callListId, subscriberId: r.subscriberId, msisdn: r.msisdn, holdout: r.holdout, status: r.status, agentId: r.agentId,
+    id: r.id, callListId: r.callListId, subscriberId: r.subscriberId, msisdn: full ? r.msisdn : maskMsisdn(r.msisdn), holdout: r.holdout, status: r.status, agentId: r.agentId,
     assignedAt: iso(r.assignedAt), rule: r.rule, notBefore: iso(r.notBefore), attempts: r.attempts, outcome: r.outcome, reached: r.reached,
     subscriptionId: r.subscriptionId, priceFen: r.priceFen, note: r.note, workedAt: iso(r.workedAt),
   };
 }
+
+/** A row in an agent's own calls, with its list's names and offer. */
+export type AgentCallView = CallRowView & { list: { id: number; names: L10n; offerId: number } };
+
+const agentCallView = (r: CallRow & { nameZh: string; nameEn: string; offerId: number }): AgentCallView =>
+  ({ ...callRowView(r, true), list: { id: r.callListId, names: l10n(r.nameZh, r.nameEn), offerId: r.offerId } });
+
+/** A page of rows: 200 unless asked, at most 1,000. */
+const pageSize = (limit: number | undefined) => Math.min(Math.max(1, Math.trunc(limit ?? 200)), 1000);
 
 /** The seed of a list's control group: the same list always holds out the same subscribers. */
 export const callListSeed = (id: number) => `call-list:${id}`;
@@ -272,23 +288,66 @@ export class CallListService {
     });
   }
 
-  /** An agent's own queue: the rows handed to them on live lists, not yet done. */
-  async queue(actor: Actor, opts: { limit?: number } = {}): Promise<(CallRowView & { list: { id: number; names: L10n; offerId: number } })[]> {
-    requireRole(actor, AGENT_ROLES);
-    const rows = await this.deps.db.selectFrom('callListRow').innerJoin('callList', 'callList.id', 'callListRow.callListId')
+  /** An agent's own rows with their list's names and offer (the number in full: they dial it). */
+  private mine(actor: Actor) {
+    return this.deps.db.selectFrom('callListRow').innerJoin('callList', 'callList.id', 'callListRow.callListId')
       .selectAll('callListRow').select(['callList.nameZh', 'callList.nameEn', 'callList.offerId'])
-      .where('callListRow.agentId', '=', actor.id).where('callListRow.status', '=', 'assigned').where('callList.status', '=', 'active')
-      .orderBy('callListRow.notBefore', (ob) => ob.nullsFirst()).orderBy('callListRow.id').limit(Math.min(opts.limit ?? 200, 1000)).execute();
-    return rows.map((r) => ({ ...callRowView(r), list: { id: r.callListId, names: l10n(r.nameZh, r.nameEn), offerId: r.offerId } }));
+      .where('callListRow.agentId', '=', actor.id);
   }
 
-  /** One row, for its own agent (or marketing staff): the list's offer with it. */
+  /**
+   * An agent's own queue: the rows handed to them on live lists, not yet done, those the contact
+   * policy holds last (by the time they may be called), a page at a time after `afterId` (the
+   * last row of the page before).
+   */
+  async queue(actor: Actor, opts: { afterId?: number; limit?: number } = {}): Promise<AgentCallView[]> {
+    requireRole(actor, AGENT_ROLES);
+    const key = sql`coalesce(call_list_row.not_before, '-infinity'::timestamptz)`;
+    let q = this.mine(actor).where('callListRow.status', '=', 'assigned').where('callList.status', '=', 'active');
+    if (opts.afterId) q = q.where(sql<boolean>`(${key}, call_list_row.id) > (select coalesce(not_before, '-infinity'::timestamptz), id from call_list_row where id = ${opts.afterId})`);
+    const rows = await q.orderBy(key).orderBy('callListRow.id').limit(pageSize(opts.limit)).execute();
+    return rows.map(agentCallView);
+  }
+
+  /**
+   * The rows an agent worked today (the operator's calendar day), the latest first, a page at a
+   * time after `afterId`; a row not reached and to be tried again is also still in their queue.
+   */
+  async workedToday(actor: Actor, opts: { afterId?: number; limit?: number } = {}): Promise<AgentCallView[]> {
+    requireRole(actor, AGENT_ROLES);
+    let q = this.mine(actor).where('callListRow.workedAt', '>=', this.today());
+    if (opts.afterId) q = q.where(sql<boolean>`(call_list_row.worked_at, call_list_row.id) < (select worked_at, id from call_list_row where id = ${opts.afterId})`);
+    const rows = await q.orderBy('callListRow.workedAt', 'desc').orderBy('callListRow.id', 'desc').limit(pageSize(opts.limit)).execute();
+    return rows.map(agentCallView);
+  }
+
+  /** How many rows an agent has to call (on live lists), and how many they worked today. */
+  async agentCounts(actor: Actor): Promise<{ queue: number; today: number }> {
+    requireRole(actor, AGENT_ROLES);
+    const r = await this.deps.db.selectFrom('callListRow').innerJoin('callList', 'callList.id', 'callListRow.callListId')
+      .select([
+        sql<number>`count(*) filter (where call_list_row.status = 'assigned' and call_list.status = 'active')::int`.as('queue'),
+        sql<number>`count(*) filter (where call_list_row.worked_at >= ${this.today()})::int`.as('today'),
+      ])
+      .where('callListRow.agentId', '=', actor.id).executeTakeFirstOrThrow();
+    return { queue: Number(r.queue), today: Number(r.today) };
+  }
+
+  private today(): Date {
+    return startOfDay(localDay(this.deps.clock.now()));
+  }
+
+  /**
+   * One row, for its own agent (or marketing staff): the list's offer with it. The number is in
+   * full only for its agent.
+   */
   async row(actor: Actor, rowId: number): Promise<CallRowView & { offerId: number }> {
     const r = await this.deps.db.selectFrom('callListRow').innerJoin('callList', 'callList.id', 'callListRow.callListId')
       .selectAll('callListRow').select('callList.offerId').where('callListRow.id', '=', rowId).executeTakeFirst();
     if (!r) throw new AppError('CALL_ROW_NOT_FOUND');
-    if (r.agentId !== actor.id && !actor.roles.some((x) => x === 'admin' || x === 'marketing')) throw new AppError('CALL_ROW_NOT_YOURS');
-    return { ...callRowView(r), offerId: r.offerId };
+    const own = r.agentId === actor.id;
+    if (!own && !actor.roles.some((x) => x === 'admin' || x === 'marketing')) throw new AppError('CALL_ROW_NOT_YOURS');
+    return { ...callRowView(r, own), offerId: r.offerId };
   }
 
   /**
@@ -308,7 +367,7 @@ export class CallListService {
       if (r.status === 'done') {
         // The same accept again (a retry after a lost answer): the first answer, nothing changed.
         if (input.outcome === 'accepted' && r.outcome === 'accepted' && r.idempotencyKey === input.idempotencyKey) {
-          return { row: callRowView(r), accept: { ...(await accept!(tx)), replayed: true } };
+          return { row: callRowView(r, true), accept: { ...(await accept!(tx)), replayed: true } };
         }
         throw new AppError('CALL_ROW_DONE');
       }
@@ -338,7 +397,7 @@ export class CallListService {
       }
       const row = await tx.updateTable('callListRow').set(set).where('id', '=', rowId).returningAll().executeTakeFirstOrThrow();
       await this.deps.audit.record(tx, actor, { action: 'call-list.call', entityType: 'call-list-row', entityId: String(rowId), before: { status: r.status, outcome: r.outcome }, after: { status: row.status, outcome: row.outcome, callListId: r.callListId } }, at);
-      return { row: callRowView(row), accept: took };
+      return { row: callRowView(row, true), accept: took };
     });
   }
 
@@ -354,12 +413,12 @@ export class CallListService {
     return { ...v, byAgent: byAgent.map(({ key, ...r }) => ({ agentId: key, ...r })), uplift: up };
   }
 
-  /** A list's rows (all, or one status), in id order, a page at a time. */
+  /** A list's rows (all, or one status), in id order, a page at a time; the numbers masked (marketing reads them, agents dial). */
   async rows(id: number, opts: { status?: CallRowStatus; afterId?: number; limit?: number } = {}): Promise<CallRowView[]> {
     await this.get(this.deps.db, id);
     let q = this.deps.db.selectFrom('callListRow').selectAll().where('callListId', '=', id).where('id', '>', opts.afterId ?? 0);
     if (opts.status) q = q.where('status', '=', opts.status);
-    return (await q.orderBy('id').limit(Math.min(opts.limit ?? 200, 1000)).execute()).map(callRowView);
+    return (await q.orderBy('id').limit(pageSize(opts.limit)).execute()).map((r) => callRowView(r));
   }
 
   /**

@@ -350,7 +350,7 @@ export class StaffService {
     return listAudit(this.d.db, filter, { offset: Math.max(0, page.offset), limit: Math.min(Math.max(1, page.limit), 200) });
   }
 
-  // ---- the first admin ----------------------------------------------------------------------
+  // ---- the first admin, and the demo's agents ---------------------------------------------
 
   /**
    * Makes sure an admin exists. On first start it creates `admin` with the given password, or a
@@ -358,18 +358,45 @@ export class StaffService {
    * on a fresh database at once: one creates it, the others find it.
    */
   async ensureAdmin(password: string | undefined): Promise<{ created: boolean; password?: string }> {
-    if (await this.repo.findByUsername('admin')) return { created: false };
+    const r = await this.ensureUsers([{ username: 'admin', displayName: '系统管理员 Administrator', roles: ['admin'] }], password);
+    return r.created ? { created: true, password: r.password } : { created: false };
+  }
+
+  /**
+   * The demo operator's two agents (坐席, `agent1` and `agent2`), so 我的外呼 has calls to work on
+   * a first start in demo mode: made like the first admin, with the given password or a random
+   * one returned to print once. Their ids, made now or before.
+   */
+  ensureDemoAgents(password?: string): Promise<{ ids: number[]; created: boolean; password?: string }> {
+    return this.ensureUsers(DEMO_AGENTS, password);
+  }
+
+  /** Makes those of these users that do not exist, in one transaction, each audited as the system's. */
+  private async ensureUsers(users: readonly { username: string; displayName: string; roles: StaffRole[] }[], password: string | undefined) {
+    const found = await Promise.all(users.map((u) => this.repo.findByUsername(u.username)));
+    if (found.every((f) => f !== undefined)) return { ids: found.map((f) => f!.id), created: false };
     const pw = password ?? this.d.random.token(12);
     const passwordHash = await hashPassword(pw);
-    const row = await this.repo.transaction(async (tx) => {
-      const r = await tx.insert({ username: 'admin', displayName: '系统管理员 Administrator', passwordHash, roles: ['admin'] });
-      if (r) await this.record(SYSTEM_ACTOR, { action: 'staff.create', entityType: 'staff', entityId: String(r.id), after: view(r) }, tx.q);
-      return r;
+    const made = await this.repo.transaction(async (tx) => {
+      const out: { id: number; created: boolean }[] = [];
+      for (const u of users) {
+        const r = await tx.insert({ ...u, passwordHash });
+        if (r) await this.record(SYSTEM_ACTOR, { action: 'staff.create', entityType: 'staff', entityId: String(r.id), after: view(r) }, tx.q);
+        // Taken meanwhile (another node starting too): theirs, found now it is committed.
+        out.push(r ? { id: r.id, created: true } : { id: (await tx.findByUsername(u.username))!.id, created: false });
+      }
+      return out;
     });
-    if (!row) return { created: false };
-    return { created: true, password: password ? undefined : pw };
+    const created = made.some((m) => m.created);
+    return { ids: made.map((m) => m.id), created, ...(created && !password ? { password: pw } : {}) };
   }
 }
+
+/** The demo's agents (ensureDemoAgents). */
+export const DEMO_AGENTS = [
+  { username: 'agent1', displayName: '坐席小陈 Agent Chen', roles: ['agent'] },
+  { username: 'agent2', displayName: '坐席小周 Agent Zhou', roles: ['agent'] },
+] as const satisfies readonly { username: string; displayName: string; roles: StaffRole[] }[];
 
 /**
  * A staff user made directly, without the admin's checks or an audit entry: for seeding tests

@@ -3,9 +3,9 @@
 // A marketer makes a new list in the call-list form (a segment, frozen then, and an offer, with a
 // holdout never called); a pending list is approved or rejected by someone other than who made
 // it; a live one is closed. One list's drawer adds its rows (the calls, with their state, agent and
-// outcome), hands open rows to agents chosen by name, and shows the rates per agent and the
-// uplift against the holdout. Agents record outcomes through the API: the console has no queue
-// of their own yet.
+// outcome, the numbers masked), hands open rows to agents chosen by name, and shows the rates per
+// agent and the uplift against the holdout. Agents record outcomes in their own page, 我的外呼
+// (marketing-my-calls.tsx).
 import { useState } from 'react';
 import { App, Button, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
