@@ -104,7 +104,7 @@ describe('staff console in a browser', { skip }, () => {
       assert.deepEqual(
         await menuBeforeMall(),
         // The marketing pages are a group of their own; at 768 the menu is icons and the group's pages open from it.
-        ['首页', '产品目录', '待审核', '业务渠道', '员工管理', '审计日志', '营销', ...(size.name === 'desktop' ? ['客户特征', '客群', '优惠', '最佳优惠解释', '接触策略', '触发规则', '群发', '外呼名单', '营销效果'] : [])],
+        ['首页', '产品目录', '待审核', '业务渠道', '员工管理', '审计日志', '营销', ...(size.name === 'desktop' ? ['客户特征', '客群', '优惠', '最佳优惠解释', '接触策略', '触发规则', '群发', '外呼名单', '我的外呼', '营销效果'] : [])],
         'the admin has every page',
       );
       await go('员工管理');
