@@ -12,7 +12,7 @@ import { SUBSCRIBER_TOKEN_TTL_S } from '../src/modules/identity/index.ts';
 import { createStaffUser } from '../src/modules/staff/index.ts';
 import { seedDemoGoods } from '../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../src/modules/inventory/index.ts';
-import { seedDemoFlashSales } from '../src/modules/flashsale/index.ts';
+import { FlashSales, seedDemoFlashSales } from '../src/modules/flashsale/index.ts';
 import type { Actor } from '../src/platform/audit.ts';
 
 let env: TestEnv;
@@ -230,6 +230,85 @@ describe('buying', () => {
     assert.ok(answers.filter((a) => a.status !== 201).every((a) => a.json.code === 'LIMIT_REACHED'));
     for (const b of buyers) assert.equal((await env.s.checkout.orders.list(b.id, { offset: 0, limit: 10 })).total, 2);
     assert.equal((await sale(id)).remaining, 10);
+  });
+});
+
+describe('buyers asking at once are served together (buy-batches.ts)', () => {
+  test('one buyer tapping five times under one key gets one order: 201 once, then the same order replayed', async () => {
+    const p = await listedPhone(30);
+    const id = await liveSale(p, 20, { limit: 3 });
+    const me = await buyer();
+    const others = await Promise.all(Array.from({ length: 10 }, () => buyer()));
+    const answers = await Promise.all([
+      ...[0, 1, 2, 3, 4].map(() => buy(id, me.token, 'flash-tap-same')),
+      ...others.map((b, i) => buy(id, b.token, `flash-tap-other-${i}`)),
+    ]);
+    const mine = answers.slice(0, 5);
+    assert.deepEqual(mine.map((a) => a.status).sort(), [200, 200, 200, 200, 201]);
+    assert.equal(new Set(mine.map((a) => a.json.order.id)).size, 1, 'every tap answers the same order');
+    assert.equal((await env.s.checkout.orders.list(me.id, { offset: 0, limit: 10 })).total, 1);
+    assert.ok(answers.slice(5).every((a) => a.status === 201));
+    assert.equal((await sale(id)).remaining, 9);
+  });
+
+  test('a burst mixing winners, a reused key, a far address, buyers at their limit and losers: each gets its own answer', async () => {
+    const p = await listedPhone(30);
+    const id = await liveSale(p, 6, { limit: 1 });
+    const early = await buyer();
+    const reuser = await buyer();
+    assert.equal((await buy(id, early.token, 'flash-mix-early')).status, 201);
+    assert.equal((await buy(id, reuser.token, 'flash-mix-reuse')).status, 201);
+    const crowd = await Promise.all(Array.from({ length: 12 }, () => buyer()));
+    const far = await buyer();
+    const answers = await Promise.all([
+      buy(id, early.token, 'flash-mix-early-2'),
+      buy(id, reuser.token, 'flash-mix-reuse', { address: { ...HOME, detail: '另一个地址' } }),
+      buy(id, far.token, 'flash-mix-far', { address: { ...HOME, province: '西藏自治区' } }),
+      ...crowd.map((b, i) => buy(id, b.token, `flash-mix-${i}`)),
+    ]);
+    assert.deepEqual([answers[0]!.status, answers[0]!.json.code], [409, 'LIMIT_REACHED']);
+    assert.deepEqual([answers[1]!.status, answers[1]!.json.code], [422, 'IDEMPOTENCY_KEY_REUSED']);
+    assert.deepEqual([answers[2]!.status, answers[2]!.json.code], [400, 'ADDRESS_OUT_OF_AREA']);
+    const rest = answers.slice(3);
+    assert.equal(rest.filter((a) => a.status === 201).length, 4, 'the 4 units left, to 4 of the crowd');
+    assert.ok(rest.filter((a) => a.status !== 201).every((a) => a.json.code === 'SOLD_OUT'));
+    assert.equal((await env.s.checkout.orders.list(far.id, { offset: 0, limit: 10 })).total, 0);
+    const s = await sale(id);
+    assert.deepEqual([s.remaining, s.awaitingPayment], [0, 6]);
+  });
+
+  test('a request that fails its batch is tried again alone: the others in the batch still win, it gets its own error, nothing of it is written', async () => {
+    const p = await listedPhone(30);
+    const id = await liveSale(p, 20, { limit: 1 });
+    const poisoned = await buyer();
+    const crowd = await Promise.all(Array.from({ length: 15 }, () => buyer()));
+    // The real flash sales over the real orders, but the orders refuse one buyer with a fault (as a
+    // broken row or a bug would): the batches holding that buyer fail as a whole.
+    let sharedFaults = 0;
+    const real = env.s.flashSales as unknown as { deps: ConstructorParameters<typeof FlashSales>[0] };
+    const orders = real.deps.orders;
+    const faulty = new FlashSales({
+      ...real.deps,
+      orders: {
+        get: (oid, q) => orders.get(oid, q),
+        placeHeldMany: async (q, inputs) => {
+          if (inputs.some((x) => x.subscriberId === poisoned.id)) {
+            if (inputs.length > 1) sharedFaults++;
+            throw new Error('a fault in one order');
+          }
+          return orders.placeHeldMany(q, inputs);
+        },
+      },
+    });
+    // Last of the burst, so it waits with others for a batch while the first ones are served.
+    const results = await Promise.allSettled([...crowd, poisoned].map((b, i) => faulty.buy(b.id, id, { idempotencyKey: `flash-fault-${i}`, address: HOME })));
+    assert.ok(sharedFaults >= 1, 'the fault came in a batch with others');
+    assert.equal(results.at(-1)!.status, 'rejected');
+    assert.match(String((results.at(-1) as PromiseRejectedResult).reason), /a fault in one order/);
+    assert.ok(results.slice(0, -1).every((r) => r.status === 'fulfilled'), 'the rest of its batch won');
+    assert.equal((await env.s.checkout.orders.list(poisoned.id, { offset: 0, limit: 10 })).total, 0);
+    const s = await sale(id);
+    assert.deepEqual([s.remaining, s.awaitingPayment], [5, 15], 'the failed batches took no unit');
   });
 });
 

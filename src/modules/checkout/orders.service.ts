@@ -138,6 +138,13 @@ export interface PlaceInput {
   confirm?: boolean;
 }
 
+/** An order to write: its sums before the total, and its lines as they are sold. */
+interface NewOrder {
+  subscriberId: number; source: string; held: boolean; method: string | null; idempotencyKey: string; requestHash: string; at: Date; address: Address | null;
+  goodsFen: number; deliveryFen: number; discountFen: number; couponCode: string | null; promotions: unknown[]; points: number; pointsFen: number;
+  lines: { productId: number; skuId: number; categoryId: number | null; names: L10n; attrs: Record<string, string>; kind: ProductKind; delivery: Delivery; quantity: number; unitFen: number; number: string | null }[];
+}
+
 export interface HeldInput {
   subscriberId: number;
   source: string;
@@ -240,12 +247,17 @@ export class OrderService {
 
   async view(o: MallOrder, q: Db = this.deps.db, known?: { run: WorkflowRun | undefined }): Promise<OrderView> {
     const [lines, run] = await Promise.all([this.lineRows(o.id, q), known ? known.run : this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(o.id), q)]);
-    const placedAt = new Date(o.placedAt);
     let state = o.state;
     if ((state === 'paid' || state === 'awaiting_delivery') && o.shipmentId) {
       const parcel = await this.deps.delivery.get(Number(o.shipmentId), q);
       if (parcel.state === 'shipped' || parcel.state === 'in_transit') state = 'shipped';
     }
+    return this.present(o, lines, run, state);
+  }
+
+  /** The order as its rows say, in the state shown (an order on its way shows the parcel's `shipped`). */
+  private present(o: MallOrder, lines: readonly MallOrderLine[], run: WorkflowRun | undefined, state: OrderView['state']): OrderView {
+    const placedAt = new Date(o.placedAt);
     return {
       id: Number(o.id), orderNo: o.orderNo, subscriberId: o.subscriberId, state, source: o.source,
       lines: lines.map((l) => ({
@@ -379,35 +391,64 @@ export class OrderService {
    * SKU_NOT_OF_PRODUCT, ADDRESS_REQUIRED / ADDRESS_OUT_OF_AREA; nothing written on any of them.
    */
   async placeHeld(q: Db, input: HeldInput): Promise<OrderView> {
-    if (!this.deps.sources.of(input.source)) throw new Error(`no order source registered for ${input.source}`);
-    const requestHash = hashOf(['held', input.source, input.lines, input.address ?? null]);
-    const before = await this.byKey(q, input.subscriberId, input.idempotencyKey);
-    if (before) {
-      if (before.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-      return this.view(before, q);
+    return (await this.placeHeldMany(q, [input]))[0]!;
+  }
+
+  /**
+   * Many such orders at once (a flash sale's coalesced buyers), in the caller's transaction and in
+   * a fixed number of statements however many they are: one read of the keys, one of each product
+   * and SKU, one of the ids, one insert each of the orders, their lines and their runs. Answers
+   * each input's order, in order. A refusal of any input (the same as placeHeld's, or
+   * IDEMPOTENCY_KEY_REUSED) throws, and the caller's transaction writes none of them.
+   */
+  async placeHeldMany(q: Db, inputs: readonly HeldInput[]): Promise<OrderView[]> {
+    if (!inputs.length) return [];
+    for (const input of inputs) if (!this.deps.sources.of(input.source)) throw new Error(`no order source registered for ${input.source}`);
+    const hashes = inputs.map((input) => hashOf(['held', input.source, input.lines, input.address ?? null]));
+    const before = await q.selectFrom('mallOrder').selectAll()
+      .where('subscriberId', 'in', [...new Set(inputs.map((i) => i.subscriberId))]).where('idempotencyKey', 'in', [...new Set(inputs.map((i) => i.idempotencyKey))]).execute();
+    const had = new Map(before.map((o) => [`${o.subscriberId}:${o.idempotencyKey}`, o]));
+    const skus = new Map<string, Awaited<ReturnType<Goods['products']['sku']>>>();
+    const fresh: { at: number; order: NewOrder }[] = [];
+    const out: (OrderView | undefined)[] = [];
+    const at = this.deps.clock.now();
+    for (const [i, input] of inputs.entries()) {
+      const prior = had.get(`${input.subscriberId}:${input.idempotencyKey}`);
+      if (prior) {
+        if (prior.requestHash !== hashes[i]) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        out.push(await this.view(prior, q));
+        continue;
+      }
+      if (!input.lines.length) throw new AppError('INVALID_INPUT', { detail: l10n('订单没有商品', 'The order has no lines') });
+      const lines = [];
+      for (const l of input.lines) {
+        checkQuantity(l.quantity);
+        if (!Number.isInteger(l.unitFen) || l.unitFen < 0) throw new AppError('INVALID_INPUT', { detail: l10n('单价应为非负整数（分）', 'The unit price must be whole fen, not below zero') });
+        const k = `${l.productId}:${l.skuId}`;
+        if (!skus.has(k)) skus.set(k, await this.deps.goods.products.sku(l.productId, l.skuId, {}, q));
+        const { product, sku } = skus.get(k)!;
+        if (product.delivery === 'number') throw new AppError('INVALID_INPUT', { detail: l10n('号卡需选号后下单', 'A number card is ordered with its chosen number') });
+        lines.push({ productId: product.id, skuId: sku.id, categoryId: product.categoryId, names: product.names, attrs: sku.attrs, kind: product.kind, delivery: product.delivery, quantity: l.quantity, unitFen: l.unitFen, number: null });
+      }
+      const shipped = lines.filter((l) => isShipped(l.delivery));
+      if (shipped.length && !input.address) throw new AppError('ADDRESS_REQUIRED');
+      const address = shipped.length ? checkArea(input.address!) : null;
+      const goodsFen = lines.reduce((n, l) => n + l.unitFen * l.quantity, 0);
+      const deliveryFen = deliveryFee(shipped.reduce((n, l) => n + l.unitFen * l.quantity, 0), shipped.length > 0);
+      fresh.push({ at: out.length, order: {
+        subscriberId: input.subscriberId, source: input.source, held: true, method: null, idempotencyKey: input.idempotencyKey, requestHash: hashes[i]!, at, address,
+        goodsFen, deliveryFen, discountFen: 0, couponCode: null, promotions: [], points: 0, pointsFen: 0, lines,
+      } });
+      out.push(undefined);
     }
-    if (!input.lines.length) throw new AppError('INVALID_INPUT', { detail: l10n('订单没有商品', 'The order has no lines') });
-    const lines = [];
-    for (const l of input.lines) {
-      checkQuantity(l.quantity);
-      if (!Number.isInteger(l.unitFen) || l.unitFen < 0) throw new AppError('INVALID_INPUT', { detail: l10n('单价应为非负整数（分）', 'The unit price must be whole fen, not below zero') });
-      const { product, sku } = await this.deps.goods.products.sku(l.productId, l.skuId, {}, q);
-      if (product.delivery === 'number') throw new AppError('INVALID_INPUT', { detail: l10n('号卡需选号后下单', 'A number card is ordered with its chosen number') });
-      lines.push({ productId: product.id, skuId: sku.id, categoryId: product.categoryId, names: product.names, attrs: sku.attrs, kind: product.kind, delivery: product.delivery, quantity: l.quantity, unitFen: l.unitFen, number: null });
+    if (fresh.length) {
+      const written = await this.insertMany(q, fresh.map((f) => f.order));
+      // Another transaction placed one of them meanwhile: the caller's retry finds it by its key.
+      if (!written) throw new AppError('CONFLICT');
+      const runs = await this.deps.runner.startMany(q, CHECKOUT_WORKFLOW, written.map(({ order, lines }) => ({ ref: orderRef(order.id), data: { orderId: Number(order.id), ...this.facts(order, lines) } })));
+      for (const [j, { order, lines }] of written.entries()) out[fresh[j]!.at] = this.present(order, lines, runs[j], order.state);
     }
-    const shipped = lines.filter((l) => isShipped(l.delivery));
-    if (shipped.length && !input.address) throw new AppError('ADDRESS_REQUIRED');
-    const address = shipped.length ? checkArea(input.address!) : null;
-    const goodsFen = lines.reduce((n, l) => n + l.unitFen * l.quantity, 0);
-    const deliveryFen = deliveryFee(shipped.reduce((n, l) => n + l.unitFen * l.quantity, 0), shipped.length > 0);
-    const written = await this.insert(q, {
-      subscriberId: input.subscriberId, source: input.source, held: true, method: null, idempotencyKey: input.idempotencyKey, requestHash, at: this.deps.clock.now(), address,
-      goodsFen, deliveryFen, discountFen: 0, couponCode: null, promotions: [], points: 0, pointsFen: 0, lines,
-    });
-    if (!written) throw new AppError('CONFLICT');
-    const { order } = written;
-    await this.deps.runner.start(CHECKOUT_WORKFLOW, orderRef(order.id), { orderId: Number(order.id), ...this.facts(order, written.lines) }, q);
-    return this.view(order, q);
+    return out as OrderView[];
   }
 
   /**
@@ -512,27 +553,36 @@ export class OrderService {
     return { order: await this.view(o), next: await this.next(o), replayed: true };
   }
 
-  private async insert(q: Db, o: {
-    subscriberId: number; source: string; held: boolean; method: string | null; idempotencyKey: string; requestHash: string; at: Date; address: Address | null;
-    goodsFen: number; deliveryFen: number; discountFen: number; couponCode: string | null; promotions: unknown[]; points: number; pointsFen: number;
-    lines: { productId: number; skuId: number; categoryId: number | null; names: L10n; attrs: Record<string, string>; kind: ProductKind; delivery: Delivery; quantity: number; unitFen: number; number: string | null }[];
-  }): Promise<{ order: MallOrder; lines: MallOrderLine[] } | undefined> {
-    const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('mall_order', 'id')) as id`.execute(q);
-    const id = Number(rows[0]!.id);
-    const totalFen = o.goodsFen + o.deliveryFen - o.discountFen;
-    const order = await q.insertInto('mallOrder').values({
-      id, orderNo: `MO${localDay(o.at).replaceAll('-', '')}${String(id).padStart(8, '0')}`, subscriberId: o.subscriberId, source: o.source, state: 'awaiting_payment',
-      goodsFen: o.goodsFen, deliveryFen: o.deliveryFen, discountFen: o.discountFen, couponCode: o.couponCode, promotions: JSON.stringify(o.promotions),
-      points: o.points, pointsFen: o.pointsFen, totalFen, payFen: totalFen - o.pointsFen, method: o.method, paymentId: null, shipmentId: null,
-      address: o.address ? JSON.stringify(o.address) : null, held: o.held, idempotencyKey: o.idempotencyKey, requestHash: o.requestHash,
-      payBy: new Date(o.at.getTime() + PAY_WITHIN_MS), placedAt: o.at, paidAt: null, deliveredAt: null, refundDue: null, updatedAt: o.at,
-    }).onConflict((oc) => oc.columns(['subscriberId', 'idempotencyKey']).doNothing()).returningAll().executeTakeFirst();
-    if (!order) return undefined;
-    const lines = await q.insertInto('mallOrderLine').values(o.lines.map((l) => ({
-      orderId: id, productId: l.productId, skuId: l.skuId, categoryId: l.categoryId, nameZh: l.names['zh-CN'], nameEn: l.names.en, attrs: JSON.stringify(l.attrs), kind: l.kind, delivery: l.delivery,
+  private async insert(q: Db, o: NewOrder): Promise<{ order: MallOrder; lines: MallOrderLine[] } | undefined> {
+    return (await this.insertMany(q, [o]))?.[0];
+  }
+
+  /**
+   * The orders and their lines in three statements (their ids, the orders, the lines), each with
+   * its lines in order; undefined when any of them is already there under its key (and then the
+   * orders written are the caller's to roll back).
+   */
+  private async insertMany(q: Db, orders: readonly NewOrder[]): Promise<{ order: MallOrder; lines: MallOrderLine[] }[] | undefined> {
+    const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('mall_order', 'id')) as id from generate_series(1, ${orders.length}::int)`.execute(q);
+    const ids = rows.map((r) => Number(r.id));
+    const placed = await q.insertInto('mallOrder').values(orders.map((o, i) => {
+      const id = ids[i]!;
+      const totalFen = o.goodsFen + o.deliveryFen - o.discountFen;
+      return {
+        id, orderNo: `MO${localDay(o.at).replaceAll('-', '')}${String(id).padStart(8, '0')}`, subscriberId: o.subscriberId, source: o.source, state: 'awaiting_payment' as const,
+        goodsFen: o.goodsFen, deliveryFen: o.deliveryFen, discountFen: o.discountFen, couponCode: o.couponCode, promotions: JSON.stringify(o.promotions),
+        points: o.points, pointsFen: o.pointsFen, totalFen, payFen: totalFen - o.pointsFen, method: o.method, paymentId: null, shipmentId: null,
+        address: o.address ? JSON.stringify(o.address) : null, held: o.held, idempotencyKey: o.idempotencyKey, requestHash: o.requestHash,
+        payBy: new Date(o.at.getTime() + PAY_WITHIN_MS), placedAt: o.at, paidAt: null, deliveredAt: null, refundDue: null, updatedAt: o.at,
+      };
+    })).onConflict((oc) => oc.columns(['subscriberId', 'idempotencyKey']).doNothing()).returningAll().execute();
+    if (placed.length !== orders.length) return undefined;
+    const lines = await q.insertInto('mallOrderLine').values(orders.flatMap((o, i) => o.lines.map((l) => ({
+      orderId: ids[i]!, productId: l.productId, skuId: l.skuId, categoryId: l.categoryId, nameZh: l.names['zh-CN'], nameEn: l.names.en, attrs: JSON.stringify(l.attrs), kind: l.kind, delivery: l.delivery,
       quantity: l.quantity, unitFen: l.unitFen, lineFen: l.unitFen * l.quantity, number: l.number, codes: null,
-    }))).returningAll().execute();
-    return { order, lines: lines.sort((a, b) => Number(a.id) - Number(b.id)) };
+    })))).returningAll().execute();
+    const byId = new Map(placed.map((o) => [Number(o.id), o]));
+    return ids.map((id) => ({ order: byId.get(id)!, lines: lines.filter((l) => Number(l.orderId) === id).sort((a, b) => Number(a.id) - Number(b.id)) }));
   }
 
   // ---- The workflow's writes (src/workflows/checkout.ts) --------------------------------------

@@ -1,7 +1,8 @@
 // Flash sales (秒杀): a SKU at a price, a quantity, a window and a limit per buyer. Staff (product or
 // marketing) create one; a second person approves it, which holds its quantity in the inventory
 // (`flash:<id>`) and splits it into shard rows (stock-shards.ts). A buyer wins a unit and gets an
-// order awaiting payment in one transaction (checkout's `placeHeld`), or SOLD_OUT / LIMIT_REACHED /
+// order awaiting payment in one transaction (checkout's `placeHeldMany`, the buyers asking at once
+// served together: buy-batches.ts), or SOLD_OUT / LIMIT_REACHED /
 // NOT_STARTED / ENDED and nothing at all; payment comes after, from the order. An order that ends
 // unpaid gives its unit back to a shard, so it goes on sale again. After the end, when no order
 // awaits payment any more, the sale is settled: what sold leaves the stock, the rest is released.
@@ -17,7 +18,8 @@ import type { Goods } from '../goods/index.ts';
 import type { InventoryService } from '../inventory/index.ts';
 import { checkArea, type Address } from '../checkout/index.ts';
 import { localText } from '../delivery/index.ts';
-import { anyLeft, createShards, giveBack, remainingOf, takeUnit } from './stock-shards.ts';
+import { anyLeft, createShards, giveBack, remainingOf, takeUnits } from './stock-shards.ts';
+import { Batches, type BatchAsk } from './buy-batches.ts';
 import type { FlashSaleRow, FlashSaleStatus, PurchaseState } from './tables.ts';
 
 const ROLES = ['product', 'marketing'] as const;
@@ -83,11 +85,26 @@ export interface FlashSaleView {
 /** An order as a flash sale sees it: checkout's order, of which it needs the id. */
 export interface HeldOrder { id: number }
 
-/** What a flash sale needs of checkout (its `orders`): an order whose stock the sale already holds. */
+/** What a flash sale needs of checkout (its `orders`): orders whose stock the sale already holds, many at once. */
 export interface HeldOrders<O extends HeldOrder> {
-  placeHeld(q: Db, input: { subscriberId: number; source: string; idempotencyKey: string; lines: { productId: number; skuId: number; quantity: number; unitFen: number }[]; address?: Address | null }): Promise<O>;
+  placeHeldMany(q: Db, inputs: readonly { subscriberId: number; source: string; idempotencyKey: string; lines: { productId: number; skuId: number; quantity: number; unitFen: number }[]; address?: Address | null }[]): Promise<O[]>;
   get(id: number, q?: Db): Promise<O>;
 }
+
+/** At most this many batches of a sale's buyers at once on a node, each of at most this many buyers. */
+const BATCHING = { batches: 4, size: 64 };
+
+/** A buyer's request waiting to be served with others. */
+interface BuyAsk<O> extends BatchAsk<{ order: O; replayed: boolean }> {
+  /** The sale as read when the request came. */
+  sale: FlashSaleRow;
+  subscriberId: number;
+  key: string;
+  address: Address | null;
+  requestHash: string;
+}
+/** A request's answer from its batch: its order, its refusal, or `again` in a later batch. */
+type BuyAnswer<O> = { order: O; replayed: boolean } | AppError | 'again';
 
 const hashOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('base64url');
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -241,56 +258,112 @@ export class FlashSales<O extends HeldOrder = HeldOrder> {
 
   /**
    * A signed-in subscriber tries to buy one unit. In one transaction: a slot of their limit
-   * (LIMIT_REACHED when all are taken), the order awaiting payment (`placeHeld`, source
-   * `flash:<id>`), then a unit from a shard (SOLD_OUT rolls back the order too). The same
-   * Idempotency-Key again answers the same order (`replayed`), also after the sale has ended;
-   * another request under it IDEMPOTENCY_KEY_REUSED. NOT_STARTED before its start, ENDED from its end.
+   * (LIMIT_REACHED when all are taken), a unit from a shard (SOLD_OUT when none is left), and the
+   * order awaiting payment (`placeHeldMany`, source `flash:<id>`); nothing of it on a refusal. The
+   * same Idempotency-Key again answers the same order (`replayed`), also after the sale has ended;
+   * another request under it IDEMPOTENCY_KEY_REUSED. NOT_STARTED before its start, ENDED from its
+   * end. The buyers asking at once on this node are served together (buy-batches.ts), a batch in
+   * one transaction; a buyer's own requests take turns, on every node (an advisory lock).
    */
   async buy(subscriberId: number, saleId: number, input: { idempotencyKey: string; address?: Address | null }): Promise<{ order: O; replayed: boolean }> {
     const sale = await this.deps.db.selectFrom('flashSale').selectAll().where('id', '=', saleId).executeTakeFirst();
     if (!sale || (sale.status !== 'approved' && sale.status !== 'settled')) throw new AppError('FLASH_SALE_NOT_FOUND');
-    const address = input.address ?? null;
-    const requestHash = hashOf([saleId, address]);
-    const key = input.idempotencyKey;
-    const replay = async (had: { orderId: number; requestHash: string }, q: Db) => {
-      if (had.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-      return { order: await this.deps.orders.get(had.orderId, q), replayed: true };
-    };
-    const mine = (q: Db) => q.selectFrom('flashSalePurchase').select(['slot', 'state', 'orderId', 'idempotencyKey', 'requestHash'])
-      .where('saleId', '=', saleId).where('subscriberId', '=', subscriberId).execute();
+    const ask = { subscriberId, key: input.idempotencyKey, address: input.address ?? null, requestHash: hashOf([saleId, input.address ?? null]) };
     // Losers are answered from plain reads, without a transaction: not started, ended or sold out
     // (unless the key is a repeat, which answers its order even then).
     const now = this.deps.clock.now();
     if (now < new Date(sale.startsAt)) this.checkWindow(sale);
     if (sale.status === 'settled' || now >= new Date(sale.endsAt) || !(await anyLeft(this.deps.db, saleId))) {
-      const had = (await mine(this.deps.db)).find((h) => h.idempotencyKey === key);
-      if (had) return replay(had, this.deps.db);
+      const had = await this.deps.db.selectFrom('flashSalePurchase').select(['orderId', 'requestHash'])
+        .where('saleId', '=', saleId).where('subscriberId', '=', subscriberId).where('idempotencyKey', '=', ask.key).executeTakeFirst();
+      if (had) return this.replay(had, ask.requestHash, this.deps.db);
       this.checkWindow(sale);
       throw new AppError('SOLD_OUT');
     }
-    return this.deps.db.transaction().execute(async (tx) => {
-      // One buyer's requests take turns (a double click, two devices); other buyers do not wait.
-      await sql`select pg_advisory_xact_lock(hashtext(${`flash:${saleId}:${subscriberId}`}))`.execute(tx);
-      const purchases = await mine(tx);
-      const had = purchases.find((h) => h.idempotencyKey === key);
-      if (had) return replay(had, tx);
-      this.checkWindow(sale);
-      if (!address) throw new AppError('ADDRESS_REQUIRED');
-      checkArea(address);
-      const held = purchases.filter((h) => h.state !== 'released');
-      const slot = Array.from({ length: sale.perSubscriberLimit }, (_, i) => i + 1).find((n) => !held.some((h) => h.slot === n));
-      if (slot === undefined) throw new AppError('LIMIT_REACHED', { extra: { limit: sale.perSubscriberLimit } });
-      const order = await this.deps.orders.placeHeld(tx, {
-        subscriberId, source: flashRef(saleId), idempotencyKey: `flash:${saleId}:${key}`, address,
-        lines: [{ productId: sale.productId, skuId: sale.skuId, quantity: 1, unitFen: sale.priceFen }],
-      });
-      // Last, so the shard's row is locked only while this transaction commits.
-      const shard = await takeUnit(tx, this.deps.random, saleId, sale.shards);
-      await tx.insertInto('flashSalePurchase').values({
-        saleId, subscriberId, slot, shard, orderId: order.id, idempotencyKey: key, requestHash, state: 'held', createdAt: this.deps.clock.now(), settledAt: null,
-      }).execute();
-      return { order, replayed: false };
-    });
+    let batches = this.batches.get(saleId);
+    if (!batches) {
+      batches = new Batches<BuyAsk<O>>((batch, again) => this.serve(batch, again), BATCHING, () => this.batches.delete(saleId));
+      this.batches.set(saleId, batches);
+    }
+    const queue = batches;
+    return new Promise((resolve, reject) => queue.add({ ...ask, sale, buyer: subscriberId, resolve, reject }));
+  }
+
+  /** Each sale's buyers waiting on this node to be served together. */
+  private readonly batches = new Map<number, Batches<BuyAsk<O>>>();
+
+  private async replay(had: { orderId: number; requestHash: string }, requestHash: string, q: Db): Promise<{ order: O; replayed: boolean }> {
+    if (had.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+    return { order: await this.deps.orders.get(had.orderId, q), replayed: true };
+  }
+
+  /**
+   * Serves a batch of one sale's buyers (one request each) in one transaction, answering each;
+   * those short of a unit only because other batches hold the shards with units go back (`again`).
+   * A failure of the transaction tries each request again alone, so it gets its own answer.
+   */
+  private async serve(batch: BuyAsk<O>[], again: (a: BuyAsk<O>) => void): Promise<void> {
+    let answers: BuyAnswer<O>[];
+    try {
+      answers = await this.deps.db.transaction().execute((tx) => this.buyTogether(tx, batch[0]!.sale, batch));
+    } catch (e) {
+      if (batch.length === 1) return batch[0]!.reject(e);
+      for (const a of batch) again({ ...a, solo: true });
+      return;
+    }
+    for (const [i, a] of batch.entries()) {
+      const answer = answers[i]!;
+      if (answer === 'again') again(a);
+      else if (answer instanceof AppError) a.reject(answer);
+      else a.resolve(answer);
+    }
+  }
+
+  private async buyTogether(tx: Db, sale: FlashSaleRow, batch: readonly BuyAsk<O>[]): Promise<BuyAnswer<O>[]> {
+    const saleId = sale.id;
+    const buyers = batch.map((a) => a.subscriberId);
+    // One buyer's requests take turns (a double click, two devices, two nodes); taken in one order, so no two batches wait on each other.
+    await sql`select pg_advisory_xact_lock(h) from (select distinct hashtext(k) as h from unnest(${buyers.map((b) => `flash:${saleId}:${b}`)}::text[]) as k order by h) as l`.execute(tx);
+    const purchases = await tx.selectFrom('flashSalePurchase').select(['subscriberId', 'slot', 'state', 'orderId', 'idempotencyKey', 'requestHash'])
+      .where('saleId', '=', saleId).where('subscriberId', 'in', buyers).execute();
+    const answers: BuyAnswer<O>[] = [];
+    const want: { i: number; slot: number; address: Address }[] = [];
+    for (const [i, a] of batch.entries()) {
+      try {
+        const mine = purchases.filter((h) => h.subscriberId === a.subscriberId);
+        const had = mine.find((h) => h.idempotencyKey === a.key);
+        if (had) {
+          answers[i] = await this.replay(had, a.requestHash, tx);
+          continue;
+        }
+        this.checkWindow(sale);
+        if (!a.address) throw new AppError('ADDRESS_REQUIRED');
+        checkArea(a.address);
+        const held = mine.filter((h) => h.state !== 'released');
+        const slot = Array.from({ length: sale.perSubscriberLimit }, (_, n) => n + 1).find((n) => !held.some((h) => h.slot === n));
+        if (slot === undefined) throw new AppError('LIMIT_REACHED', { extra: { limit: sale.perSubscriberLimit } });
+        want.push({ i, slot, address: a.address });
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        answers[i] = e;
+      }
+    }
+    if (!want.length) return answers;
+    const { taken, short } = await takeUnits(tx, this.deps.random, saleId, sale.shards, want.length);
+    const won = want.slice(0, taken.length);
+    for (const w of want.slice(taken.length)) answers[w.i] = short === 'busy' ? 'again' : new AppError('SOLD_OUT');
+    if (!won.length) return answers;
+    const orders = await this.deps.orders.placeHeldMany(tx, won.map((w) => ({
+      subscriberId: batch[w.i]!.subscriberId, source: flashRef(saleId), idempotencyKey: `flash:${saleId}:${batch[w.i]!.key}`, address: w.address,
+      lines: [{ productId: sale.productId, skuId: sale.skuId, quantity: 1, unitFen: sale.priceFen }],
+    })));
+    const at = this.deps.clock.now();
+    await tx.insertInto('flashSalePurchase').values(won.map((w, j) => ({
+      saleId, subscriberId: batch[w.i]!.subscriberId, slot: w.slot, shard: taken[j]!, orderId: orders[j]!.id, idempotencyKey: batch[w.i]!.key, requestHash: batch[w.i]!.requestHash,
+      state: 'held' as const, createdAt: at, settledAt: null,
+    }))).execute();
+    for (const [j, w] of won.entries()) answers[w.i] = { order: orders[j]!, replayed: false };
+    return answers;
   }
 
   private checkWindow(sale: FlashSaleRow): void {

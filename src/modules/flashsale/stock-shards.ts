@@ -1,12 +1,11 @@
 // A flash sale's stock split into shard rows (flash_sale_shard), so that buyers at once take units
-// from different rows instead of queueing on one. A unit is taken by one conditional UPDATE of a
+// from different rows instead of queueing on one. Units are taken by one conditional UPDATE of a
 // shard that still has some and that no other transaction holds (FOR UPDATE SKIP LOCKED), starting
-// from a shard chosen at random; only when every shard with units left is locked does a buyer
-// wait on one of them. SOLD_OUT only when every shard is empty. The table's check (remaining ≥ 0)
-// holds it to that under any concurrency.
+// from a shard chosen at random, as many at once as a batch of buyers wants; only when every shard
+// with units left is locked does a batch wait on one of them. Sold out only when every shard is
+// empty. The table's check (remaining ≥ 0) holds it to that under any concurrency.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { Random } from '../../platform/ports.ts';
 
 /** Shards a sale's quantity is split into (fewer when it has fewer units). */
@@ -25,28 +24,36 @@ export async function createShards(q: Db, saleId: number, quantity: number): Pro
 }
 
 /**
- * Takes one unit of the sale in the caller's transaction and answers the shard it came from; the
- * shard's row stays locked until that transaction ends, so the caller takes it last. SOLD_OUT when
- * every shard is empty.
+ * Takes up to `wanted` units of the sale in the caller's transaction and answers the shard of each
+ * unit taken; the shards' rows stay locked until that transaction ends. Each shard is taken with
+ * SKIP LOCKED, so batches at once take different rows; only a caller that holds no shard yet waits
+ * on one (so no two callers wait on each other). Fewer than wanted: `short` says whether the rest
+ * may be had later (units left in shards others hold now: 'busy') or none is left ('sold-out').
  */
-export async function takeUnit(q: Db, random: Random, saleId: number, shards: number): Promise<number> {
-  for (;;) {
+export async function takeUnits(q: Db, random: Random, saleId: number, shards: number, wanted: number): Promise<{ taken: number[]; short?: 'busy' | 'sold-out' }> {
+  const taken: number[] = [];
+  const take = async (shard: ReturnType<typeof sql>) => {
+    const got = await sql<{ shard: number; took: number }>`
+      with s as (${shard})
+      update flash_sale_shard f set remaining = f.remaining - least(s.remaining, ${wanted - taken.length}::int)
+      from s where f.sale_id = ${saleId} and f.shard = s.shard
+      returning f.shard, s.remaining - f.remaining as took`.execute(q);
+    const row = got.rows[0];
+    if (row) for (let i = 0; i < Number(row.took); i++) taken.push(row.shard);
+    return Boolean(row);
+  };
+  while (taken.length < wanted) {
     const start = random.int(0, shards);
-    const got = await sql<{ shard: number }>`
-      update flash_sale_shard set remaining = remaining - 1
-      where sale_id = ${saleId} and shard = (
-        select shard from flash_sale_shard where sale_id = ${saleId} and remaining > 0
-        order by (shard + ${shards} - ${start}) % ${shards} limit 1 for update skip locked)
-      returning shard`.execute(q);
-    if (got.rows[0]) return got.rows[0].shard;
-    // None free: either every shard is empty, or those with units are held by buyers still committing.
+    if (await take(sql`select shard, remaining from flash_sale_shard where sale_id = ${saleId} and remaining > 0
+        order by (shard + ${shards} - ${start}) % ${shards} limit 1 for update skip locked`)) continue;
+    // None free: either every shard is empty, or those with units are held by others still committing.
     const open = await q.selectFrom('flashSaleShard').select('shard').where('saleId', '=', saleId).where('remaining', '>', 0).execute();
-    if (!open.length) throw new AppError('SOLD_OUT');
+    if (!open.length) return { taken, short: 'sold-out' };
+    if (taken.length) return { taken, short: 'busy' };
     const shard = open[random.int(0, open.length)]!.shard;
-    const waited = await q.updateTable('flashSaleShard').set((eb) => ({ remaining: eb('remaining', '-', 1) }))
-      .where('saleId', '=', saleId).where('shard', '=', shard).where('remaining', '>', 0).returning('shard').executeTakeFirst();
-    if (waited) return waited.shard;
+    await take(sql`select shard, remaining from flash_sale_shard where sale_id = ${saleId} and shard = ${shard} and remaining > 0 for update`);
   }
+  return { taken };
 }
 
 /** Puts a unit back on sale in the shard it came from. */

@@ -157,6 +157,24 @@ export class WorkflowRunner {
     return (await q.selectFrom('workflowRun').select('id').where('name', '=', name).where('ref', '=', ref).executeTakeFirstOrThrow()).id;
   }
 
+  /**
+   * Records many runs of one workflow to start, in one statement in the caller's transaction, and
+   * answers each run as recorded, in order (one already recorded under its ref: as it is now).
+   */
+  async startMany(q: Db, name: string, runs: readonly { ref: string; data: WorkflowData }[]): Promise<WorkflowRun[]> {
+    this.workflow(name);
+    if (!runs.length) return [];
+    const at = this.deps.clock.now();
+    const inserted = await q.insertInto('workflowRun')
+      .values(runs.map((r) => ({ name, ref: r.ref, nextAt: at, data: JSON.stringify(r.data), error: null })))
+      .onConflict((oc) => oc.columns(['name', 'ref']).doNothing())
+      .returningAll().execute();
+    const byRef = new Map(inserted.map((r) => [r.ref, r]));
+    const missing = runs.filter((r) => !byRef.has(r.ref)).map((r) => r.ref);
+    if (missing.length) for (const r of await q.selectFrom('workflowRun').selectAll().where('name', '=', name).where('ref', 'in', missing).execute()) byRef.set(r.ref, r);
+    return runs.map((r) => view(byRef.get(r.ref)!));
+  }
+
   async get<D extends WorkflowData>(name: string, ref: string, q: Db = this.deps.db): Promise<WorkflowRun<D> | undefined> {
     const r = await q.selectFrom('workflowRun').selectAll().where('name', '=', name).where('ref', '=', ref).executeTakeFirst();
     return r ? view<D>(r) : undefined;
