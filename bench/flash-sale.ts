@@ -1,8 +1,9 @@
 // Flash-sale benchmark (issue 10): 10,000 units of one phone SKU, 1,000 buyers at once each trying
 // again and again (a new Idempotency-Key each try) until they reach the limit of 10 or are told
-// SOLD_OUT, through the real service (FlashSales.buy: the buyer's slot, the order awaiting payment
-// through checkout.orders.placeHeld, then a unit from one of 32 shard rows taken with SKIP LOCKED,
-// in one transaction), beside the usual answer on the same database in the same run: one stock
+// SOLD_OUT, through the real service (FlashSales.buy: the tries that come at once coalesced into
+// batches of up to 64, each batch one transaction: the buyers' slots, their units from 32 shard
+// rows taken with SKIP LOCKED, their orders through checkout.orders.placeHeldMany), beside the
+// usual answer on the same database in the same run, one transaction per order: one stock
 // row, `UPDATE bench_stock SET n = n - 1 WHERE n > 0`, then the same placeHeld order, in one
 // transaction (so every buyer queues on that row while the one ahead places its order). The ratio
 // is sharded / one-row orders per second (target ≥ 3). Then each side is checked: units sold
