@@ -107,9 +107,9 @@ export function defineCheckout(d: CheckoutDeps): void {
     },
     {
       name: 'reserve-stock',
-      async run({ q, data }) {
+      async run({ q, data, fresh }) {
         const f = await facts(q, data);
-        await d.orders.reserveStock(q, f.order, f.lines);
+        await d.orders.reserveStock(q, f.order, f.lines, { fresh });
       },
       async compensate({ q, data }) {
         await d.inventory.release(orderRef(data.orderId), q);

@@ -372,8 +372,7 @@ export class OrderService {
       const first = await this.byKey(this.deps.db, subscriberId, idempotencyKey);
       return this.replay(first!, requestHash);
     }
-    await this.deps.runner.drive(placed.run.id, placed.run);
-    const run = await this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(placed.order.id));
+    const run = await this.deps.runner.drive(placed.run.id, placed.run) ?? await this.deps.runner.get(CHECKOUT_WORKFLOW, orderRef(placed.order.id));
     const undone = run && (run.state === 'compensated' || run.state === 'compensating');
     if (undone) await this.refundUndone();
     const o = (await this.row(placed.order.id))!;
@@ -592,10 +591,14 @@ export class OrderService {
     return new Date(new Date(o.payBy).getTime() + HOLD_GRACE_MS);
   }
 
-  /** The shipped lines' stock, held for the order (not for a held order: its seller holds it). The same order again: what it holds. */
-  async reserveStock(q: Db, o: OrderFacts['order'] | MallOrder, lines: readonly OrderFacts['lines'][number][]): Promise<void> {
+  /**
+   * The shipped lines' stock, held for the order (not for a held order: its seller holds it). The
+   * same order again: what it holds. `fresh`: the order was written by this transaction, so it
+   * holds nothing yet.
+   */
+  async reserveStock(q: Db, o: OrderFacts['order'] | MallOrder, lines: readonly OrderFacts['lines'][number][], opts: { fresh?: boolean } = {}): Promise<void> {
     const ship = lines.filter((l) => l.delivery === 'ship');
-    if (!o.held && ship.length) await this.deps.inventory.reserve(orderRef(Number(o.id)), ship.map((l) => ({ skuId: l.skuId, quantity: l.quantity })), this.holdUntil(o), q);
+    if (!o.held && ship.length) await this.deps.inventory.reserve(orderRef(Number(o.id)), ship.map((l) => ({ skuId: l.skuId, quantity: l.quantity })), this.holdUntil(o), q, opts);
   }
 
   /**

@@ -99,13 +99,15 @@ export class InventoryService {
    * transaction when given one. Lines are taken in SKU order, so two orders never wait on each other
    * in a circle. OUT_OF_STOCK (with `skuId` and `saleable`) and nothing reserved when any line is
    * short; INVALID_QUANTITY for a quantity that is not 1–99. The same ref again returns what it
-   * holds (idempotent); STOCK_RESERVATION_EXPIRED if its reservation has already lapsed.
+   * holds (idempotent); STOCK_RESERVATION_EXPIRED if its reservation has already lapsed. `fresh`:
+   * the ref was made in the caller's transaction (an order just written), so it holds nothing and
+   * nobody else can reserve under it: neither looked for nor locked.
    */
-  async reserve(ref: string, lines: readonly ReserveLine[], expiresAt: Date, q: Db = this.deps.db): Promise<ReservationView[]> {
+  async reserve(ref: string, lines: readonly ReserveLine[], expiresAt: Date, q: Db = this.deps.db, opts: { fresh?: boolean } = {}): Promise<ReservationView[]> {
     const merged = new Map<number, number>();
     for (const l of lines) merged.set(l.skuId, (merged.get(l.skuId) ?? 0) + checkQuantity(l.quantity));
     for (const n of merged.values()) checkQuantity(n);
-    return this.take(ref, [...merged.entries()].sort((a, b) => a[0] - b[0]), expiresAt, q);
+    return this.take(ref, [...merged.entries()].sort((a, b) => a[0] - b[0]), expiresAt, q, opts.fresh);
   }
 
   /**
@@ -153,15 +155,17 @@ export class InventoryService {
     });
   }
 
-  private async take(ref: string, sorted: readonly (readonly [number, number])[], expiresAt: Date, q: Db): Promise<ReservationView[]> {
+  private async take(ref: string, sorted: readonly (readonly [number, number])[], expiresAt: Date, q: Db, fresh = false): Promise<ReservationView[]> {
     if (!sorted.length) return [];
     const at = this.deps.clock.now();
     return inTx(q, async (tx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`stock.ref:${ref}`}))`.execute(tx);
-      const had = await tx.selectFrom('stockReservation').selectAll().where('ref', '=', ref).orderBy('id').execute();
-      if (had.length) {
-        if (had.every((h) => h.status === 'released' || h.status === 'expired')) throw new AppError('STOCK_RESERVATION_EXPIRED');
-        return had.filter((h) => h.status === 'held' || h.status === 'committed').map(view);
+      if (!fresh) {
+        await sql`select pg_advisory_xact_lock(hashtext(${`stock.ref:${ref}`}))`.execute(tx);
+        const had = await tx.selectFrom('stockReservation').selectAll().where('ref', '=', ref).orderBy('id').execute();
+        if (had.length) {
+          if (had.every((h) => h.status === 'released' || h.status === 'expired')) throw new AppError('STOCK_RESERVATION_EXPIRED');
+          return had.filter((h) => h.status === 'held' || h.status === 'committed').map(view);
+        }
       }
       // What is taken from each warehouse, written as the reservations once every line is held.
       const taken: { skuId: number; warehouseId: string; quantity: number }[] = [];

@@ -245,7 +245,8 @@ export class Payments {
       }
       const next: NextStep = provider ? await provider.create(row, { q: tx, at }) : { kind: 'paid' };
       if (next.kind === 'paid') {
-        const settled = await this.settle(tx, id, null, at);
+        // Written in this transaction a moment ago: nobody else can hold or change it yet.
+        const settled = await this.settle(tx, id, null, at, row);
         return { payment: settled.payment!, next, lateRefund: settled.lateRefund };
       }
       const payment = await tx.updateTable('payment').set({ state: 'pending', nextUrl: next.kind === 'redirect' ? next.url : null, updatedAt: at })
@@ -276,12 +277,13 @@ export class Payments {
   }
 
   /**
-   * Marks a payment paid, once: the order source's `paid` runs in this transaction. A payment
+   * Marks a payment paid, once: the order source's `paid` runs in this transaction (`written`: the
+   * row as this transaction inserted it, so it need not be read again under a lock). A payment
    * already closed (cancelled, expired) or whose order is gone is refunded: the refund is written
    * here and run by the caller after commit (`lateRefund`).
    */
-  private async settle(tx: Db, id: string, tradeNo: string | null, at: Date): Promise<{ payment?: Payment; lateRefund?: string }> {
-    const before = await tx.selectFrom('payment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  private async settle(tx: Db, id: string, tradeNo: string | null, at: Date, written?: Payment): Promise<{ payment?: Payment; lateRefund?: string }> {
+    const before = written ?? await tx.selectFrom('payment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!before || !(PAYABLE.includes(before.state) || before.state === 'closed')) return {};
     const payment = await tx.updateTable('payment').set({ state: 'paid', paidAt: at, providerTradeNo: tradeNo ?? before.providerTradeNo, updatedAt: at })
       .where('id', '=', id).returningAll().executeTakeFirstOrThrow();

@@ -26,6 +26,12 @@ export interface StepContext<D extends WorkflowData> {
   at: Date;
   /** Why a compensation runs: the refusal's code, `timeout`, `cancelled:<why>` or the last error. */
   reason?: string;
+  /**
+   * The run was recorded by this very transaction (`begin`) and this is its first pass: nothing
+   * it refers to can have been written by anyone else yet, so a step need not look for an
+   * earlier attempt of itself.
+   */
+  fresh?: boolean;
 }
 
 /** What a step may answer: data to merge into the run's, and a time to wait until for `resume`. */
@@ -142,7 +148,7 @@ export class WorkflowRunner {
       .returningAll().executeTakeFirst();
     if (!row) return { id: await this.start(name, ref, data, q) };
     // Unguarded: a step's refusal is the caller's, and nothing of it or the run is written.
-    const out = await this.runLocal(q, row, { lease: true, guard: 'none' });
+    const out = await this.runLocal(q, row, { lease: true, guard: 'none', fresh: true });
     return out.remote ? { id: row.id, leased: out.row } : { id: row.id };
   }
 
@@ -252,9 +258,11 @@ export class WorkflowRunner {
   /**
    * Drives one run while it is due: its consecutive local steps in one transaction, a remote step
    * out of any, under a lease. A run another node holds is skipped (SKIP LOCKED): that node drives
-   * it. `begun` (from `begin`, committed) goes straight to the remote step it leased.
+   * it. `begun` (from `begin`, committed) goes straight to the remote step it leased. Answers the
+   * run as last read when a remote step ended the drive with it moved on (so the caller need not
+   * read it again), otherwise nothing.
    */
-  async drive(id: number, begun?: Begun): Promise<void> {
+  async drive(id: number, begun?: Begun): Promise<WorkflowRun | undefined> {
     let leased = begun?.id === id ? begun.leased : undefined;
     let failure: { row: WorkflowRunRow; error: unknown } | undefined;
     while (!failure) {
@@ -286,7 +294,8 @@ export class WorkflowRunner {
           });
           if (!more) break;
         }
-        if (!(await this.runRemote(cur!, remote!))) return;
+        const after = await this.runRemote(cur!, remote!);
+        if (after !== true) return after ? view(after) : undefined;
       } catch (e) {
         if (!cur) throw e;
         await this.failed(cur, e, Boolean(remote));
@@ -305,7 +314,7 @@ export class WorkflowRunner {
    * before it stay done (and are compensated, as any committed step). An unguarded one's failure
    * is thrown, for the caller to roll back its whole transaction.
    */
-  private async runLocal(q: Db, row: WorkflowRunRow, opts: { lease: boolean; guard: 'none' | 'after-first' | 'all'; moved?: boolean }): Promise<{ row: WorkflowRunRow; remote?: Step<WorkflowData>; failed?: unknown }> {
+  private async runLocal(q: Db, row: WorkflowRunRow, opts: { lease: boolean; guard: 'none' | 'after-first' | 'all'; moved?: boolean; fresh?: boolean }): Promise<{ row: WorkflowRunRow; remote?: Step<WorkflowData>; failed?: unknown }> {
     let cur = row;
     let moved = opts.moved ?? false;
     let out: { row: WorkflowRunRow; remote?: Step<WorkflowData>; failed?: unknown };
@@ -318,7 +327,7 @@ export class WorkflowRunner {
       const guarded = opts.guard === 'all' || (opts.guard === 'after-first' && n > 0);
       try {
         const from = cur;
-        cur = guarded ? await withSavepoint(q, (sq) => this.move(sq, from)) : await this.move(q, from);
+        cur = guarded ? await withSavepoint(q, (sq) => this.move(sq, from)) : await this.move(q, from, opts.fresh);
       } catch (e) {
         if (!guarded) throw e;
         out = { row: cur, failed: e };
@@ -340,11 +349,18 @@ export class WorkflowRunner {
   /**
    * A remote step out of any transaction, then its outcome recorded unless the run moved on
    * meanwhile, and the local steps after it run in that same transaction (a failing one leaves the
-   * outcome recorded and is handled as a step's failure); whether to go on driving.
+   * outcome recorded and is handled as a step's failure); whether to go on driving (or, moved on
+   * inside the step, the run as read then).
    */
-  private async runRemote(row: WorkflowRunRow, step: Step<WorkflowData>): Promise<boolean> {
+  private async runRemote(row: WorkflowRunRow, step: Step<WorkflowData>): Promise<boolean | WorkflowRunRow> {
     const at = this.deps.clock.now();
     const out = (await step.run({ q: this.deps.db, runId: row.id, ref: row.ref, data: row.data, at })) ?? {};
+    // Moved on already (a resume inside the step, as a payment paid at once does): a plain read
+    // tells, without a transaction; a run that moved on never comes back to this lease.
+    if (step.completedByResume) {
+      const seen = await this.deps.db.selectFrom('workflowRun').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      if (seen.state !== 'running' || seen.step !== row.step) return seen;
+    }
     let failure: { row: WorkflowRunRow; error: unknown } | undefined;
     const more = await this.deps.db.transaction().execute(async (tx) => {
       const now = await tx.selectFrom('workflowRun').selectAll().where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
@@ -390,10 +406,10 @@ export class WorkflowRunner {
   }
 
   /** One step forward (or back) of a locked run, not recorded yet: the row as it is after it. */
-  private async move(q: Db, row: WorkflowRunRow): Promise<WorkflowRunRow> {
+  private async move(q: Db, row: WorkflowRunRow, fresh = false): Promise<WorkflowRunRow> {
     const wf = this.workflow(row.name);
     const at = this.deps.clock.now();
-    const ctx = (reason?: string): StepContext<WorkflowData> => ({ q, runId: row.id, ref: row.ref, data: row.data, at, reason });
+    const ctx = (reason?: string): StepContext<WorkflowData> => ({ q, runId: row.id, ref: row.ref, data: row.data, at, reason, ...(fresh ? { fresh } : {}) });
     let next: WorkflowRunRow;
     if (row.state === 'waiting') {
       // Still waiting at its time: nothing resumed it, so it is undone.
