@@ -256,6 +256,47 @@ describe('a remote step (a payment, in transactions of its own)', () => {
     assert.deepEqual(await effects(opened.db, begun.id), ['reserve', 'pay', `commit:P${begun.id}`]);
   });
 
+  test('a step is told `fresh` only on the first pass of a run begun in its caller\'s transaction; a retry, a tick or a start is not; drive answers the run a resume moved on', async () => {
+    const told: string[] = [];
+    let failOnce = true;
+    runner.define<DemoData>({
+      name: 'fresh-told',
+      steps: [
+        { name: 'hold', run: (ctx) => { told.push(`hold:${ctx.fresh === true}`); } },
+        {
+          name: 'second', run: (ctx) => {
+            told.push(`second:${ctx.fresh === true}`);
+            if (failOnce) {
+              failOnce = false;
+              throw new Error('try again');
+            }
+          },
+        },
+        {
+          name: 'pay', remote: true, completedByResume: true,
+          async run(ctx) {
+            await opened.db.transaction().execute((tx) => runner.resume(tx, 'fresh-told', ctx.ref, {}));
+            return {};
+          },
+        },
+        { name: 'after', run: (ctx) => { told.push(`after:${ctx.fresh === true}`); } },
+      ],
+    });
+    // begin runs its steps unguarded: the failure refuses the caller's transaction, nothing kept.
+    await assert.rejects(opened.db.transaction().execute((tx) => runner.begin(tx, 'fresh-told', 'ft:1', {})), /try again/);
+    assert.deepEqual(told, ['hold:true', 'second:true']);
+    const begun = await opened.db.transaction().execute((tx) => runner.begin(tx, 'fresh-told', 'ft:1', {}));
+    assert.deepEqual(told.slice(2), ['hold:true', 'second:true']);
+    const seen = await runner.drive(begun.id, begun);
+    assert.deepEqual(told.slice(4), ['after:false'], 'the steps after a resume run in the resumer\'s transaction, not fresh');
+    assert.equal(seen?.state, 'completed', 'drive answers the run as the resume left it');
+    assert.deepEqual(seen, await runner.get('fresh-told', 'ft:1'));
+    told.length = 0;
+    const started = await runner.start('fresh-told', 'ft:2', {});
+    await runner.drive(started);
+    assert.deepEqual(told, ['hold:false', 'second:false', 'after:false'], 'a run recorded to start is driven as any other');
+  });
+
   test('a remote step failing for good is undone too, since it may have happened', async () => {
     failPay = 3;
     const run = await runner.execute('order-like', 'ol:3', {});
