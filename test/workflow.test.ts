@@ -262,9 +262,9 @@ describe('a remote step (a payment, in transactions of its own)', () => {
     runner.define<DemoData>({
       name: 'fresh-told',
       steps: [
-        { name: 'hold', run: (ctx) => { told.push(`hold:${ctx.fresh === true}`); } },
+        { name: 'hold', run: async (ctx) => { told.push(`hold:${ctx.fresh === true}`); } },
         {
-          name: 'second', run: (ctx) => {
+          name: 'second', run: async (ctx) => {
             told.push(`second:${ctx.fresh === true}`);
             if (failOnce) {
               failOnce = false;
@@ -279,7 +279,7 @@ describe('a remote step (a payment, in transactions of its own)', () => {
             return {};
           },
         },
-        { name: 'after', run: (ctx) => { told.push(`after:${ctx.fresh === true}`); } },
+        { name: 'after', run: async (ctx) => { told.push(`after:${ctx.fresh === true}`); } },
       ],
     });
     // begin runs its steps unguarded: the failure refuses the caller's transaction, nothing kept.
