@@ -79,6 +79,37 @@ async function numberOf(msisdn: string, name: string): Promise<string> {
   return line.split('.')[0]!;
 }
 
+describe('SMS: more than one', () => {
+  test('GM 1 3 quotes and buys three cards for three times the price, each its own code, charged once; GM 1 3件 reads the same', async () => {
+    const sub = await addSubscriber(env.db, { balanceFen: 20_000 });
+    const ask = await sms(sub.msisdn, 'GM 1 3');
+    assert.match(ask, /购买30元话费充值卡3件，从话费余额支付89\.70元（每件29\.90元）/u, ask);
+    assert.equal(await balance(sub.id), 20_000, 'a quote charges nothing');
+    const done = await sms(sub.msisdn, 'Y');
+    assert.match(done, /您已购买30元话费充值卡3件，从话费扣款89\.70元，卡密：(RC-30-\d{6}-\d{4}、){2}RC-30-\d{6}-\d{4}。/u, done);
+    const codes = done.match(/RC-30-\d{6}-\d{4}/gu)!;
+    assert.equal(new Set(codes).size, 3, 'three different codes');
+    assert.equal(await balance(sub.id), 20_000 - 3 * 2_990);
+    assert.equal(await orderCount(sub.id), 1, 'one order of three');
+    assert.match(await sms(sub.msisdn, 'GM 1 2件'), /购买30元话费充值卡2件，从话费余额支付59\.80元/u);
+  });
+
+  test('a count of 0 or over 5, a pack twice, and more than is left: refused in the channel\'s words, nothing quoted, nothing charged', async () => {
+    const sub = await addSubscriber(env.db, { balanceFen: 50_000 });
+    for (const text of ['GM 1 0', 'GM 1 6', 'GM 1 99']) {
+      const r = await sms(sub.msisdn, text);
+      assert.doesNotMatch(r, /回复“是”/u, `${text}: not quoted: ${r}`);
+      assert.match(r, /数量|quantity|1.{0,3}5/iu, `${text}: says what is wrong: ${r}`);
+    }
+    const n = await numberOf(sub.msisdn, '3GB流量包');
+    assert.match(await sms(sub.msisdn, `GM ${n} 2`), /3GB流量包每次限购1件，未扣费/u);
+    const lastN = await numberOf(sub.msisdn, '末张充值卡');
+    assert.match(await sms(sub.msisdn, `GM ${lastN} 2`), /末张充值卡仅剩1件，未扣费/u);
+    assert.equal(await balance(sub.id), 50_000);
+    assert.equal(await orderCount(sub.id), 0);
+  });
+});
+
 describe('SMS refusals', () => {
   test('the last code bought by one subscriber: another who had its quote is refused at confirmation, charged nothing, and the list says sold out', async () => {
     const a = await addSubscriber(env.db, { balanceFen: 5_000 });
@@ -183,7 +214,9 @@ describe('USSD', () => {
     assert.match(choices.screen, /^商城购买：请选择\n1\.30元话费充值卡 29\.90元\n2\.50元话费充值卡 49\.80元/u, choices.screen);
     let page = choices;
     while (!page.screen.includes('100元话费充值卡') && /98下页/.test(page.screen)) page = await d.send('98');
-    const confirm = await d.send(option(page.screen, '100元话费充值卡'));
+    const howMany = await d.send(option(page.screen, '100元话费充值卡'));
+    assert.match(howMany.screen, /^商城购买：请输入数量（1至5）\n1\.1件\n/u, howMany.screen);
+    const confirm = await d.send('1');
     assert.match(confirm.screen, /购买100元话费充值卡1件，从话费余额支付99\.50元\n1\.确认办理\n2\.取消/u, confirm.screen);
     assert.equal(await balance(sub.id), 20_000, 'a quote charges nothing');
     const done = await d.send('1');
@@ -199,6 +232,23 @@ describe('USSD', () => {
     const back = await again.send('0');
     assert.match(back.screen, /^商城\n/u, 'back to the mall');
     assert.equal(await balance(sub.id), 20_000 - 9_950, 'charged once');
+  });
+
+  test('a quantity typed at 请输入数量: two cards quoted and bought; 9 is refused on the same screen, nothing charged', async () => {
+    const sub = await addSubscriber(env.db, { balanceFen: 20_000 });
+    const d = new Dialogue(`+86${sub.msisdn}`);
+    await d.send(await mallEntry(d));
+    const choices = await d.send('2');
+    const howMany = await d.send(option(choices.screen, '30元话费充值卡'));
+    assert.match(howMany.screen, /请输入数量（1至5）/u);
+    const bad = await d.send('9');
+    assert.match(bad.screen, /请输入数量（1至5）/u, `still asking: ${bad.screen}`);
+    assert.equal(await balance(sub.id), 20_000);
+    const confirm = await d.send('2');
+    assert.match(confirm.screen, /购买30元话费充值卡2件，从话费余额支付59\.80元/u, confirm.screen);
+    const done = await d.send('1');
+    assert.match(done.screen, /已购买30元话费充值卡2件/u, done.screen);
+    assert.equal(await balance(sub.id), 20_000 - 5_980);
   });
 });
 

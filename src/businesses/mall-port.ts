@@ -88,14 +88,14 @@ export function mallPort(deps: () => { db: Db; goods: Goods; checkout: Checkout 
     },
   };
 
-  async function buyOnce({ subscriberId, channel, item, idempotencyKey }: Parameters<MallPort['buy']>[0]): Promise<MallOrderBrief> {
+  async function buyOnce({ subscriberId, channel, item, quantity, idempotencyKey }: Parameters<MallPort['buy']>[0]): Promise<MallOrderBrief> {
     const { db, checkout } = deps();
     const orders = checkout.orders;
     // The same key again finds the same order (placeHeld), and the same payment (pay). Two
     // requests with one key at once: the one that lost the insert (CONFLICT) reads the winner's.
     const place = () => db.transaction().execute((tx) => orders.placeHeld(tx, {
       subscriberId, source: `${CHANNEL_ORDER_SOURCE}${channel}`, idempotencyKey,
-      lines: [{ productId: item.productId, skuId: item.skuId, quantity: 1, unitFen: item.saleFen }],
+      lines: [{ productId: item.productId, skuId: item.skuId, quantity, unitFen: item.saleFen }],
     }));
     const placed = await place().catch((e: unknown) => {
       if (e instanceof AppError && e.code === 'CONFLICT') return place();

@@ -105,7 +105,7 @@ export interface MallOrderBrief {
 export interface MallPort {
   /** The SKUs that may be bought on a text channel now (not shipped: codes, credits, offerings), in a stable order. */
   listed(channel: string): Promise<MallItem[]>;
-  buy(input: { subscriberId: number; channel: string; item: MallItem; idempotencyKey: string }): Promise<MallOrderBrief>;
+  buy(input: { subscriberId: number; channel: string; item: MallItem; quantity: number; idempotencyKey: string }): Promise<MallOrderBrief>;
   /** The subscriber's latest orders, newest first. */
   latest(subscriberId: number, limit: number): Promise<MallOrderBrief[]>;
 }

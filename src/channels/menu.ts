@@ -116,6 +116,8 @@ export const MENU_TEXT = {
   cancel: l10n('取消', 'Cancel'),
   skip: l10n('跳过', 'Skip'),
   latest: l10n('最近一期', 'Latest'),
+  /** An optional quantity passed over: one of it. */
+  justOne: l10n('1件', 'Just one'),
   invalidOption: l10n('选项无效，请重选', 'Invalid option'),
   invalidValue: l10n('输入有误，请重输', 'Invalid input, try again'),
   tooLong: l10n('输入过长，请重输', 'Input too long'),
@@ -267,7 +269,8 @@ export class Menu {
         const b = this.business(step.draft.businessId);
         const field = this.field(b, step.field);
         const title = this.prompt(b, field);
-        const items = field.optional ? [{ key: 'skip', label: field.kind === 'month' ? MENU_TEXT.latest : MENU_TEXT.skip }] : [];
+        const skip = field.kind === 'month' ? MENU_TEXT.latest : field.name === 'quantity' ? MENU_TEXT.justOne : MENU_TEXT.skip;
+        const items = field.optional ? [{ key: 'skip', label: skip }] : [];
         return { kind: 'input', title, long: title, items, field, notice, final: false };
       }
       case 'confirm':
@@ -477,6 +480,13 @@ export class Menu {
       }
       case 'month':
         return l10n(`${n['zh-CN']}：请输入年月，如202610`, `${n.en}: month as YYYYMM, e.g. 202610`);
+      case 'integer':
+        // A business's `quantity` is how many of the item it sells (mall.buy).
+        if (f.name === 'quantity') {
+          const max = p.maximum !== undefined ? p.maximum : undefined;
+          return l10n(`${n['zh-CN']}：请输入数量${max ? `（1至${max}）` : ''}`, `${n.en}: how many${max ? ` (1-${max})` : ''}`);
+        }
+        return l10n(`${n['zh-CN']}：请输入${p.description ?? f.name}`, `${n.en}: enter ${p.description ?? f.name}`);
       default:
         return l10n(`${n['zh-CN']}：请输入${p.description ?? f.name}`, `${n.en}: enter ${p.description ?? f.name}`);
     }

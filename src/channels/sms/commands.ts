@@ -7,8 +7,8 @@ import { l10n, type L10n, type Lang } from '../../platform/i18n.ts';
 import { readYuan } from '../../platform/money.ts';
 import { localTime } from '../../platform/dates.ts';
 
-/** How a command's argument is read: an offering code or id, an amount in yuan, a month, or a phone number. */
-export type ArgKind = 'code' | 'yuan' | 'month' | 'msisdn';
+/** How a command's argument is read: an offering code or id, an amount in yuan, a month, a phone number, or a count of items (`3`, `3件`). */
+export type ArgKind = 'code' | 'yuan' | 'month' | 'msisdn' | 'count';
 
 /** Replies the hall composes itself rather than a single business's text. */
 export type HallAction = 'help' | 'subscribed' | 'optout';
@@ -27,7 +27,7 @@ export interface SmsCommand {
   keywords: readonly string[];
   /** English words for it: the reply is then in English whatever the subscriber's language. */
   english?: readonly string[];
-  /** `then`: an optional second word after the argument (`CZ 50 13800000002`: recharge another number). */
+  /** `then`: an optional second word after the argument (`CZ 50 13800000002`: recharge another number; `GM 1 3`: three of the first item). */
   target: { business: string; arg?: CommandArg; then?: CommandArg } | { hall: HallAction };
   /** Its item in the help menu, e.g. `YE余额`; none = not listed. */
   help?: L10n;
@@ -135,8 +135,8 @@ export const DEFAULT_COMMANDS: readonly SmsCommand[] = [
   {
     keywords: ['GM', '购买'],
     english: ['BUY'],
-    target: { business: 'mall.buy', arg: { name: 'item', kind: 'code' } },
-    usage: l10n('购买请发送GM加序号，如GM 1；发送GM查看可买商品', 'Send GM and a number, e.g. GM 1; send GM for what you can buy'),
+    target: { business: 'mall.buy', arg: { name: 'item', kind: 'code' }, then: { name: 'quantity', kind: 'count', optional: true } },
+    usage: l10n('购买请发送GM加序号，如GM 1；买多件加数量（1至5件），如GM 1 3；发送GM查看可买商品', 'Send GM and a number, e.g. GM 1; for more than one add how many (1 to 5), e.g. GM 1 3; send GM for what you can buy'),
   },
   {
     keywords: ['DD', '订单', '我的订单', '查订单', '商城订单'],
@@ -271,9 +271,12 @@ export class CommandParser {
       if (spec.orElse) return { kind: 'hall', action: spec.orElse, lang: k.lang };
       return { kind: 'bad_argument', command: k.command, reason: null, lang: k.lang };
     }
-    // A second argument is a last word of digits (`50 13800000002`; `50 元` is still one amount);
-    // the business checks the number itself, so a wrong one is refused in its words.
-    const second = target.then ? /^(.+?)\s+(\+?\d[\d-]{3,})$/u.exec(arg) : null;
+    // A second argument is a last word of digits (`50 13800000002`; `50 元` is still one amount; a
+    // count is a short one, `1 3` or `1 3件`); the business checks it itself, so a wrong one is
+    // refused in its words.
+    const second = !target.then ? null
+      : target.then.kind === 'count' ? /^(.+?)\s+(\d{1,3}件?)$/u.exec(arg)
+        : /^(.+?)\s+(\+?\d[\d-]{3,})$/u.exec(arg);
     const value = readArg(spec.kind, second ? second[1]! : arg, now);
     if ('error' in value) return { kind: 'bad_argument', command: k.command, reason: value.error, lang: k.lang };
     const input: Record<string, unknown> = { [spec.name]: value.value };
@@ -305,6 +308,10 @@ function readArg(kind: ArgKind, arg: string, now: Date): { value: unknown } | { 
       return { value: arg.replace(/\s+/gu, '') };
     case 'msisdn':
       return { value: arg };
+    case 'count': {
+      const n = Number(arg.replace(/件$/u, ''));
+      return Number.isInteger(n) ? { value: n } : { error: l10n('数量应为整数', 'The quantity must be a whole number') };
+    }
     case 'yuan': {
       const r = parseYuan(arg);
       return 'error' in r ? r : { value: r.fen };
