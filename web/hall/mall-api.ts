@@ -1,7 +1,8 @@
 // The hall's client of the mall's REST API (docs/mall.md): products and categories (public), the
 // cart (a guest's by the X-Cart-Token kept in localStorage, merged into the subscriber's cart on the
 // first cart call after sign-in), the quote, orders and paying them, shipments and returns, the
-// activity zone's flash sales (秒杀) and a product's reviews (评价).
+// activity zone's flash sales (秒杀), coupons to claim and the subscriber's coupon wallet (优惠券),
+// and a product's reviews (评价).
 import { useMemo } from 'react';
 import { ApiError, query, request, type Method } from '../shared/api.ts';
 import type { components } from '../shared/api-types.ts';
@@ -38,6 +39,13 @@ export type FlashSale = ResponseOf<'/api/v1/mall/flash-sales', 'get', 200>['item
  * countdown is the server's time, so a device set wrong shows the same count as every other.
  */
 export interface FlashSales { items: FlashSale[]; offsetMs: number }
+
+/** The activity zone's promotions: automatic ones, and coupon templates to claim (`coupons`). */
+export type Promotions = ResponseOf<'/api/v1/mall/promotions', 'get', 200>;
+export type CouponTemplate = Promotions['coupons'][number];
+/** The signed-in subscriber's coupons: usable (soonest to expire first), used, expired. */
+export type CouponWallet = ResponseOf<'/api/v1/mall/coupons', 'get', 200>;
+export type Coupon = CouponWallet['usable'][number];
 
 /** A product's published reviews with the average and the counts per star. */
 export type ReviewList = ResponseOf<'/api/v1/mall/products/{id}/reviews', 'get', 200>;
@@ -117,6 +125,9 @@ export interface MallClient {
   writeReview(productId: number, body: ReviewInput, idempotencyKey: string): Promise<MyReview>;
   helpful(reviewId: number): Promise<{ helpfulCount: number }>;
   myReviews(): Promise<{ items: MyReview[]; total: number }>;
+  promotions(): Promise<Promotions>;
+  coupons(): Promise<CouponWallet>;
+  claimCoupon(templateId: number, idempotencyKey: string): Promise<Coupon>;
 }
 
 /** The mall's client for this hall: the signed-in subscriber's token, the language and the channel. */
@@ -182,6 +193,9 @@ export function useMall(): MallClient {
       writeReview: (productId, body, key) => data('POST', `/mall/products/${productId}/reviews`, body, { 'idempotency-key': key }),
       helpful: (reviewId) => data('POST', `/mall/reviews/${reviewId}/helpful`, {}),
       myReviews: () => data('GET', `/mall/reviews/mine${query({ limit: 50 })}`),
+      promotions: () => data('GET', '/mall/promotions'),
+      coupons: () => data('GET', '/mall/coupons'),
+      claimCoupon: async (templateId, key) => (await data<{ coupon: Coupon }>('POST', '/mall/coupons', { templateId }, { 'idempotency-key': key })).coupon,
     };
   }, [lang, token, phone, end]);
 }

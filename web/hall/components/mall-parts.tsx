@@ -13,7 +13,7 @@ export function cartChanged(count: number): void {
   window.dispatchEvent(new CustomEvent(CART_CHANGED, { detail: count }));
 }
 
-/** 商城首页 · 活动专区 · 购物车 (n) · 我的订单, above every mall page. */
+/** 商城首页 · 活动专区 · 优惠券 · 购物车 (n) · 我的订单, above every mall page. */
 export function MallNav() {
   const { t } = useI18n();
   const mall = useMall();
@@ -33,6 +33,7 @@ export function MallNav() {
       <ul>
         <li><Link to="/mall">{t('mall.home')}</Link></li>
         <li><Link to="/mall/activity">{t('mall.activity')}</Link></li>
+        <li><Link to="/mall/coupons">{t('mall.coupons')}</Link></li>
         <li>
           <Link to="/mall/cart" data-testid="mall-cart-link">
             {t('mall.cart')}

@@ -17,7 +17,7 @@ import { useQuery } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import {
   POINTS_PER_YUAN, checkAddress, chooseNumber, chosenNumbers, saveAddress, savedAddress, shipped, useMall,
-  type Address, type Cart, type CheckoutQuote, type PaymentMethod, type PlaceOrder,
+  type Address, type Cart, type Coupon, type CheckoutQuote, type PaymentMethod, type PlaceOrder,
 } from '../mall-api.ts';
 import { AddressFieldset } from '../components/mall-address.tsx';
 import type { PointsData } from '../results.ts';
@@ -57,6 +57,7 @@ export function MallCheckout() {
   const [address, setAddress] = useState<Address>(savedAddress);
   const [addressProblem, setAddressProblem] = useState<string | null>(null);
   const [coupon, setCoupon] = useState('');
+  const [myCoupons, setMyCoupons] = useState<Coupon[]>([]);
   const [usePoints, setUsePoints] = useState('');
   const [method, setMethod] = useState('');
   const [quote, setQuote] = useState<CheckoutQuote | null>(null);
@@ -70,6 +71,8 @@ export function MallCheckout() {
   useEffect(() => {
     let live = true;
     mall.cart().then((c) => live && setCart(c), (e: unknown) => live && setLoadError(toApiError(e)));
+    // The wallet's usable coupons to pick from (a code may still be typed; the wallet failing leaves only that).
+    mall.coupons().then((w) => live && setMyCoupons(w.usable), () => undefined);
     mall.paymentMethods().then((m) => {
       if (!live) return;
       setMethods(m);
@@ -250,6 +253,16 @@ export function MallCheckout() {
         {needsAddress && <AddressFieldset value={address} onChange={(a) => { setAddress(a); setAddressProblem(null); }} />}
 
         <Card title={t('mall.discounts')}>
+          {myCoupons.length > 0 && (
+            <div className="field">
+              <label htmlFor={`${id}-coupon-pick`}>{t('mall.couponPick')}</label>
+              <select id={`${id}-coupon-pick`} data-testid="coupon-pick" value={myCoupons.some((c) => c.code === coupon.trim().toUpperCase()) ? coupon.trim().toUpperCase() : ''}
+                onChange={(e) => setCoupon(e.target.value)}>
+                <option value="">{t('mall.couponPickNone')}</option>
+                {myCoupons.map((c) => <option key={c.id} value={c.code}>{`${c.rule} · ${c.name} · ${t('mall.couponValidUntil', { at: c.validUntilLocal })}`}</option>)}
+              </select>
+            </div>
+          )}
           <div className="field">
             <label htmlFor={`${id}-coupon`}>{t('mall.coupon')}</label>
             <input id={`${id}-coupon`} type="text" value={coupon} maxLength={32} autoComplete="off" onChange={(e) => setCoupon(e.target.value)} />

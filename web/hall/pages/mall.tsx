@@ -17,6 +17,7 @@ import { MallCart } from './mall-cart.tsx';
 import { MallCheckout } from './mall-checkout.tsx';
 import { MallOrder, MallOrders } from './mall-orders.tsx';
 import { MallActivity } from './mall-activity.tsx';
+import { MallCoupons } from './mall-coupons.tsx';
 import '../mall.css';
 
 /** Is this path one of the mall's? */
@@ -30,9 +31,10 @@ export function mallPage(sub: string, signedIn: boolean): ReactNode {
   if ((m = /^\/mall\/p\/(\d{1,12})$/.exec(sub))) return <MallProduct key={m[1]} id={Number(m[1])} />;
   if (sub === '/mall/cart') return <MallCart />;
   if (sub === '/mall/activity') return <MallActivity />;
-  if (sub === '/mall/checkout' || sub === '/mall/orders' || /^\/mall\/orders\/\d{1,12}$/.test(sub)) {
+  if (sub === '/mall/checkout' || sub === '/mall/orders' || sub === '/mall/coupons' || /^\/mall\/orders\/\d{1,12}$/.test(sub)) {
     if (!signedIn) return <MallSignIn />;
     if (sub === '/mall/checkout') return <MallCheckout />;
+    if (sub === '/mall/coupons') return <MallCoupons />;
     if (sub === '/mall/orders') return <MallOrders />;
     return <MallOrder key={sub} id={Number(sub.slice('/mall/orders/'.length))} />;
   }
