@@ -211,7 +211,7 @@ export async function buildServices(config: Config, db: Db, opts: { clock?: Cloc
   checkout.sources.register('flash:', flashSales.orderEvents);
   checkout.sources.register(CHANNEL_ORDER_SOURCE, channelOrders);
   if (sweeps) workflows.startPolling(WORKFLOW_TICK_MS, (e) => sweeps.onError(e));
-  const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired(), checkout.orders.refundUndone(), checkout.orders.catchUpRefunds(), flashSales.settleEnded()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
+  const mallSweep = sweeps ? setInterval(() => void Promise.all([inventory.releaseExpired(), goods.releaseExpired(), checkout.orders.refundUndone(), checkout.orders.catchUpRefunds(), checkout.orders.completeDue(), flashSales.settleEnded()]).catch((e: unknown) => sweeps.onError(e)), MALL_EXPIRY_SWEEP_MS) : undefined;
   mallSweep?.unref();
   const reviews = new Reviews({
     db, clock, audit: auditLog,

@@ -357,3 +357,47 @@ test('the console finds orders by order number or phone number and state, and sh
   assert.equal((await get(`/mall/orders/${paid.id}`, await staffToken(env, ['agent']))).status, 403);
   assert.equal((await get('/mall/orders/999999')).json.code, 'ORDER_NOT_FOUND');
 });
+
+test('seven days after signing with no return open, a delivered order is completed (已完成), once, and no return is taken after; one with a return open waits for it', async () => {
+  const ops: Actor = { id: await createStaffUser(env.db, { username: 'ops-done', displayName: '运维戊', password: 'correct horse battery', roles: ['ops'] }), name: '运维戊', roles: ['ops'] };
+  const signed = async (key: string) => {
+    const me = await subscriber();
+    await put(me.token, cable, 1);
+    const total = (await call('POST', '/mall/checkout/quote', me.token, { address: HOME })).json.totalFen;
+    const r = await order(me.token, { address: HOME, method: 'balance', expectedTotalFen: total, confirm: true }, key);
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const o: OrderView = r.json.order;
+    const shipped = await env.s.delivery.ship(ops, o.shipmentId!, {});
+    await env.s.delivery.carrierEvent('demo', { eventId: `done-${key}`, trackingNo: shipped.trackingNo!, state: 'delivered', at: env.clock.now() });
+    return { me, o };
+  };
+  // Signed at 10:00 Beijing time on 2 December: the window holds to 24:00 on the 9th.
+  const plain = await signed('order-key-done-1');
+  const asked = await signed('order-key-done-2');
+  const ret = await env.app.inject({ method: 'POST', url: `/api/v1/mall/shipments/${asked.o.shipmentId}/returns`, headers: { authorization: `Bearer ${asked.me.token}`, 'idempotency-key': 'return-key-done-2' }, payload: { reason: '不想要了' } });
+  assert.equal(ret.statusCode, 201, ret.body);
+  assert.equal(await env.s.checkout.orders.completeDue(), 0, 'not before the window closes');
+  try {
+    env.clock.set(new Date('2026-12-09T15:59:59Z'));
+    assert.equal(await env.s.checkout.orders.completeDue(), 0, 'nor in its last second');
+    env.clock.set(new Date('2026-12-09T16:00:00Z'));
+    // Two nodes' sweeps at once: each order completed once (this file's other signed-for orders too).
+    const delivered = async () => Number((await env.db.selectFrom('mallOrder').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'delivered').executeTakeFirstOrThrow()).n);
+    const waiting = await delivered();
+    const [a, b] = await Promise.all([env.s.checkout.orders.completeDue(), env.s.checkout.orders.completeDue()]);
+    assert.equal(a + b, waiting - 1, 'all but the one with its return open, each once');
+    assert.equal(await delivered(), 1);
+    assert.equal((await env.s.checkout.orders.get(plain.o.id)).state, 'completed');
+    assert.equal((await env.s.checkout.orders.get(asked.o.id)).state, 'delivered', 'its return is still open');
+    const late = await env.s.delivery.requestReturn(plain.me.id, plain.o.shipmentId!, { reason: '晚了' }, 'return-key-done-1').catch((e: { code?: string }) => e.code);
+    assert.equal(late, 'RETURN_WINDOW_CLOSED');
+    // The return rejected: nothing is open any more, and the next sweep completes it.
+    await env.s.delivery.rejectReturn(ops, ret.json().id, '商品已拆封使用');
+    assert.equal(await env.s.checkout.orders.completeDue(), 1);
+    assert.equal((await env.s.checkout.orders.get(asked.o.id)).state, 'completed');
+    assert.equal(await env.s.checkout.orders.completeDue(), 0);
+    assert.deepEqual((await env.s.checkout.orders.purchasedLines(env.db, plain.me.id, cable.id)).map((l) => l.orderId), [plain.o.id], 'still a purchase reviews may be written on');
+  } finally {
+    env.clock.set(NOW);
+  }
+});

@@ -18,7 +18,7 @@ import type { CartService } from '../cart/index.ts';
 import type { Delivery, Goods, ProductKind } from '../goods/index.ts';
 import { checkQuantity, type InventoryService } from '../inventory/index.ts';
 import type { NextStep, Payments, PaymentMethod } from '../payment/index.ts';
-import type { Delivery as DeliveryService } from '../delivery/index.ts';
+import { RETURN_DAYS, returnDeadline, type Delivery as DeliveryService, type ReturnState } from '../delivery/index.ts';
 import { checkArea, deliveryFee, type Address } from './delivery-area.ts';
 import type { Quote, QuoteService } from './quote.service.ts';
 import type { MallOrder, MallOrderLine, OrderState } from './tables.ts';
@@ -37,6 +37,8 @@ export function orderIdOf(ref: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** A return in these is still being worked: its order is not completed meanwhile. */
+const OPEN_RETURN_STATES: readonly ReturnState[] = ['requested', 'approved', 'received', 'refunding'];
 /** The states a subscriber may still cancel in and a payment may still be made in. */
 const UNPAID: readonly OrderState[] = ['awaiting_payment'];
 /** The states of an order paid (or, cash on delivery, on its way to be) that a full refund moves to refunded. */
@@ -174,7 +176,7 @@ export interface OrderServiceDeps {
   inventory: InventoryService;
   cart: CartService;
   /** Shipments: an order shows `shipped` while its parcel is on the way. */
-  delivery: Pick<DeliveryService, 'get' | 'search'>;
+  delivery: Pick<DeliveryService, 'get' | 'search' | 'returnsOf'>;
   quotes: QuoteService;
   payments: Payments;
   runner: WorkflowRunner;
@@ -665,6 +667,28 @@ export class OrderService {
       await this.deps.db.updateTable('mallOrder').set({ refundsUnchecked: false }).where('id', '=', o.id).execute();
     }
     return due.length;
+  }
+
+  /**
+   * Completes (已完成) the signed-for orders whose seven-day return window (七天无理由, delivery's
+   * `returnDeadline`) has closed with no return open: after it no return can be asked for, so the
+   * order is done. An order with a return still open waits for it (a rejected one completes at the
+   * next sweep; a refunded one is returned or refunded instead). Every node runs it with the mall
+   * sweep: each order moves by a conditional update (delivered → completed), so two nodes at once
+   * complete it once. Returns how many were completed.
+   */
+  async completeDue(limit = 100): Promise<number> {
+    const at = this.deps.clock.now();
+    // The window is at least RETURN_DAYS whole days: older deliveries are the candidates, each checked exactly.
+    const rows = await this.deps.db.selectFrom('mallOrder').select(['id', 'shipmentId', 'deliveredAt']).where('state', '=', 'delivered')
+      .where('deliveredAt', '<=', new Date(at.getTime() - RETURN_DAYS * 86_400_000)).orderBy('deliveredAt').orderBy('id').limit(limit).execute();
+    let done = 0;
+    for (const r of rows) {
+      if (!r.deliveredAt || returnDeadline(new Date(r.deliveredAt)).getTime() > at.getTime()) continue;
+      if (r.shipmentId && (await this.deps.delivery.returnsOf(Number(r.shipmentId))).some((x) => OPEN_RETURN_STATES.includes(x.state))) continue;
+      if (await this.update(this.deps.db, Number(r.id), { state: 'completed' }, ['delivered'])) done++;
+    }
+    return done;
   }
 
   /**
