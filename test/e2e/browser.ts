@@ -2,6 +2,7 @@
 // in-process on a fresh database, the web bundle built first, axe-core for accessibility, and a
 // layout check for horizontal overflow. Where chromium is missing the tests say so loudly and
 // skip, except in CI (CI=true), where they fail.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -146,6 +147,23 @@ export const SIZES = [
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** axe passes and nothing sticks out sideways, then the screenshot under `name`. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  assert.deepEqual(await axeProblems(page), [], `${name}: axe`);
+  assert.deepEqual(await overflowProblems(page), [], `${name}: overflow`);
+  await screenshot(page, name);
+}
+
+/** A new page at the phone's size (360×640) on a path of the hall, as a first visit (nothing kept on the device). */
+export async function freshPhonePage(hall: Hall, path: string): Promise<Page> {
+  const page = await hall.context.newPage();
+  await page.setViewportSize({ width: 360, height: 640 });
+  await page.goto(`${hall.base}${path}`);
+  await page.evaluate('localStorage.clear()');
+  await page.reload();
+  return page;
 }
 
 /** Signs in to the hall as a subscriber does: the number, 获取验证码, the code from the SMS outbox, 登录. */

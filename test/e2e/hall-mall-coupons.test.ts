@@ -6,21 +6,14 @@
 // and nothing sticks out sideways.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { addSubscriber } from '../helpers.ts';
 import { SUBSCRIBER_TOKEN_TTL_S } from '../../src/modules/identity/index.ts';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
 import { seedDemoPromotions } from '../../src/modules/promotion/index.ts';
-import { axeProblems, hallSignIn, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
+import { checkPage, freshPhonePage, hallSignIn, skipReason, startHall, type Hall } from './browser.ts';
 
 const skip = skipReason();
-
-async function checkPage(page: Page, name: string): Promise<void> {
-  assert.deepEqual(await axeProblems(page), [], `${name}: axe`);
-  assert.deepEqual(await overflowProblems(page), [], `${name}: overflow`);
-  await screenshot(page, name);
-}
 
 describe('the coupon wallet in the hall', { skip }, () => {
   let hall: Hall;
@@ -43,13 +36,8 @@ describe('the coupon wallet in the hall', { skip }, () => {
   test('at 360×640: claim 满99元减10元 once, see it in 我的优惠券, pick it at checkout and see ¥10 off; then in English', async () => {
     const { env } = hall;
     const sub = await addSubscriber(env.db, { balanceFen: 1_000_000 });
-    const page = await hall.context.newPage();
-    await page.setViewportSize({ width: 360, height: 640 });
-
     // A guest: sign in first.
-    await page.goto(`${hall.base}/mall/coupons`);
-    await page.evaluate('localStorage.clear()');
-    await page.reload();
+    const page = await freshPhonePage(hall, '/mall/coupons');
     await page.getByText('请先登录').waitFor();
     await hallSignIn(page, sub.msisdn, hall.base);
     await page.getByRole('heading', { level: 1, name: '优惠券' }).waitFor();

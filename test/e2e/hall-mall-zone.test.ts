@@ -8,23 +8,16 @@
 // is said to be held for moderation. axe passes and nothing sticks out sideways on each page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { addSubscriber, signIn as apiSignIn } from '../helpers.ts';
 import { seedDemoGoods } from '../../src/modules/goods/index.ts';
 import { seedDemoInventory } from '../../src/modules/inventory/index.ts';
 import { seedDemoFlashSales } from '../../src/modules/flashsale/index.ts';
 import { createStaffUser } from '../../src/modules/staff/index.ts';
 import type { Actor } from '../../src/platform/audit.ts';
-import { axeProblems, hallSignIn, overflowProblems, screenshot, skipReason, startHall, type Hall } from './browser.ts';
+import { checkPage, freshPhonePage, hallSignIn, skipReason, startHall, type Hall } from './browser.ts';
 
 const skip = skipReason();
 const HOME = { name: '张三', phone: '13912345678', province: '广东省', city: '广州市', district: '天河区', detail: '体育西路 1 号' };
-
-async function checkPage(page: Page, name: string): Promise<void> {
-  assert.deepEqual(await axeProblems(page), [], `${name}: axe`);
-  assert.deepEqual(await overflowProblems(page), [], `${name}: overflow`);
-  await screenshot(page, name);
-}
 
 describe('the activity zone, paying an order and reviews in the hall', { skip }, () => {
   let hall: Hall;
@@ -85,13 +78,8 @@ describe('the activity zone, paying an order and reviews in the hall', { skip },
   test('at 360×640: the zone with its countdowns, sign-in and back, 已抢光, a unit won and paid on the sandbox page, then a review held for moderation', async () => {
     const { env } = hall;
     const sub = await addSubscriber(env.db, { balanceFen: 1_000_000 });
-    const page = await hall.context.newPage();
-    await page.setViewportSize({ width: 360, height: 640 });
-
     // A guest opens the zone.
-    await page.goto(`${hall.base}/mall/activity`);
-    await page.evaluate('localStorage.clear()');
-    await page.reload();
+    const page = await freshPhonePage(hall, '/mall/activity');
     await page.getByRole('heading', { level: 1, name: '活动专区' }).waitFor();
     const live = page.getByRole('region', { name: '正在秒杀' });
     const upcoming = page.getByRole('region', { name: '即将开抢' });
