@@ -173,6 +173,24 @@ describe('reviewed changes', () => {
     await env.s.goods.products.review(reviewer, l.id, { approve: true });
     assert.deepEqual(ids((await get(`/api/v1/mall/products?q=${encodeURIComponent('x50 gt')}`)).json()), [id]);
   });
+
+  test('a details change changes only the fields it names: the tags alone keep the names, the description and the pictures; an empty change is refused', async () => {
+    const p = await listed(phone({ code: 'PATCH', nameZh: '荣耀 Magic6', nameEn: 'HONOR Magic6', brand: '荣耀' }), ['web']);
+    const first = await env.s.goods.products.submit(pm, p.id, 'details', { descriptionZh: '旗舰影像', descriptionEn: 'Flagship camera', images: ['/mall/phone-blue.svg'] });
+    await env.s.goods.products.review(reviewer, first.id, { approve: true });
+    const tagged = await env.s.goods.products.submit(pm, p.id, 'details', { tags: ['5G', '新品'] });
+    await env.s.goods.products.review(reviewer, tagged.id, { approve: true });
+    const now = await env.s.goods.products.get(p.id);
+    assert.deepEqual([now.names['zh-CN'], now.brand, now.descriptions['zh-CN'], now.images, now.tags], ['荣耀 Magic6', '荣耀', '旗舰影像', ['/mall/phone-blue.svg'], ['5G', '新品']]);
+    // Renamed: found by the new name, the brand kept in the search text.
+    const renamed = await env.s.goods.products.submit(pm, p.id, 'details', { nameZh: '荣耀 Magic6 Pro', nameEn: 'HONOR Magic6 Pro' });
+    await env.s.goods.products.review(reviewer, renamed.id, { approve: true });
+    assert.deepEqual(ids((await get(`/api/v1/mall/products?q=${encodeURIComponent('magic6 pro')}`)).json()), [p.id]);
+    assert.ok(ids((await get(`/api/v1/mall/products?q=${encodeURIComponent('荣耀')}`)).json()).includes(p.id));
+    assert.equal((await env.s.goods.products.get(p.id)).descriptions['zh-CN'], '旗舰影像');
+    const empty = await env.s.goods.products.submit(pm, p.id, 'details', {}).catch((e: { code?: string }) => e.code);
+    assert.equal(empty, 'INVALID_INPUT');
+  });
 });
 
 describe('bad input', () => {

@@ -66,7 +66,11 @@ export function changeSummary(i18n: I18n, c: Change, product?: Product): string 
   const fen = (v: unknown) => (typeof v === 'number' ? formatFen(v) : '—');
   const points = typeof p.points === 'number' ? i18n.t('mall.goods.sum.points', { n: p.points }) : '';
   switch (c.kind) {
-    case 'details': return i18n.t('mall.goods.sum.details', { name: i18n.lang === 'en' ? String(p.nameEn ?? '') : String(p.nameZh ?? '') });
+    case 'details': {
+      // Only the fields it names change: the new name when it has one, else how many fields.
+      const name = i18n.lang === 'en' ? p.nameEn : p.nameZh;
+      return typeof name === 'string' ? i18n.t('mall.goods.sum.details', { name }) : i18n.t('mall.goods.sum.detailsOther', { n: Object.keys(p).length });
+    }
     case 'sku': {
       const attrs = (p.attrs ?? {}) as Record<string, string>;
       return i18n.t('mall.goods.sum.sku', { sku: skuLabel({ attrs, code: String(p.code ?? '') }), list: fen(p.listFen), sale: fen(p.saleFen) }) + points;

@@ -22385,21 +22385,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        nameZh: string;
-                        nameEn: string;
-                        /** @default  */
+                        nameZh?: string;
+                        nameEn?: string;
                         brand?: string;
-                        /** @default  */
                         descriptionZh?: string;
-                        /** @default  */
                         descriptionEn?: string;
-                        /** @default null */
                         categoryId?: number | null;
-                        /** @default [] */
                         tags?: string[];
-                        /** @default [] */
                         images?: string[];
-                        /** @default [] */
                         specs?: {
                             groupZh: string;
                             groupEn: string;

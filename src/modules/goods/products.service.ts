@@ -61,7 +61,18 @@ export const productInputSchema = z.object({
 }).strict();
 export type ProductInput = z.input<typeof productInputSchema>;
 
-export const detailsInputSchema = z.object(detailsShape).strict();
+/**
+ * A details change: only the fields it names change (a field left out keeps its value; an empty
+ * description or list given is cleared), at least one of them.
+ */
+export const detailsInputSchema = z.object({
+  nameZh: detailsShape.nameZh.optional(), nameEn: detailsShape.nameEn.optional(), brand: text(40).optional(),
+  descriptionZh: text(2000).optional(), descriptionEn: text(4000).optional(),
+  categoryId: z.number().int().positive().nullable().optional(),
+  tags: z.array(text(20).min(1)).max(20).optional(),
+  images: z.array(z.string().trim().regex(/^(https:\/\/|\/)[^\s]{1,300}$/, 'an https URL or a /path')).max(20).optional(),
+  specs: specsSchema.optional(),
+}).strict().refine((d) => Object.values(d).some((v) => v !== undefined), { message: 'name at least one field to change' });
 export const priceInputSchema = z.object({
   skuId: z.number().int().positive(), listFen: z.number().int().min(0).max(100_000_000), saleFen: z.number().int().min(0).max(100_000_000),
   points: z.number().int().min(1).max(100_000_000).nullable().optional(),
@@ -304,7 +315,7 @@ export class ProductService {
     let payload: Record<string, unknown>;
     if (kind === 'details') {
       const d = parse(detailsInputSchema, input, l10n('商品信息', 'product details'));
-      await this.checkCategory(this.deps.db, d.categoryId);
+      if (d.categoryId !== undefined) await this.checkCategory(this.deps.db, d.categoryId);
       payload = d;
     } else if (kind === 'sku') {
       const s = parse(skuInputSchema, input, l10n('规格', 'SKU'));
@@ -358,9 +369,13 @@ export class ProductService {
   private async apply(tx: Db, c: ChangeRow, at: Date): Promise<void> {
     const p = c.payload;
     if (c.kind === 'details') {
-      const d = detailsInputSchema.parse(p);
-      const { specs, ...rest } = d;
-      await tx.updateTable('goodsProduct').set({ ...rest, specs: JSON.stringify(specs), searchText: searchText(rest), updatedAt: at }).where('id', '=', c.productId).execute();
+      // Only what the change names; the search text from the names and brand as they now are.
+      const { specs, ...rest } = detailsInputSchema.parse(p);
+      const now = await tx.selectFrom('goodsProduct').select(['nameZh', 'nameEn', 'brand']).where('id', '=', c.productId).executeTakeFirstOrThrow();
+      const named = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      await tx.updateTable('goodsProduct').set({
+        ...named, ...(specs !== undefined ? { specs: JSON.stringify(specs) } : {}), searchText: searchText({ ...now, ...named }), updatedAt: at,
+      }).where('id', '=', c.productId).execute();
     } else if (c.kind === 'sku') {
       const s = skuInputSchema.parse(p);
       await this.checkCodes(tx, [s.code]);
